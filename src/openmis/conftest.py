@@ -1,0 +1,48 @@
+"""Fixtures shared by every test module."""
+
+import pytest
+from django.test import Client
+
+from openmis.org.roles import ANALYST, DIRECTOR, EMPLOYEE, LEADER, STAFF
+from openmis.org.tests.factories import DepartmentFactory, user_with_role
+
+ROLES = [DIRECTOR, STAFF, LEADER, ANALYST, EMPLOYEE]
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory(name="Marketing")
+
+
+@pytest.fixture
+def make_user(db):
+    """``make_user(role_slug, department=None)``: a user holding a built-in role."""
+    return user_with_role
+
+
+@pytest.fixture
+def director(db, department):
+    return user_with_role(DIRECTOR, department, username="dir")
+
+
+@pytest.fixture
+def director_client(director):
+    client = Client()
+    client.force_login(director)
+    return client
+
+
+@pytest.fixture
+def api_client_for():
+    """``api_client_for(user)``: a DRF client authenticated by token (None: anonymous)."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def make(user):
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make

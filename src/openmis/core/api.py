@@ -1,0 +1,319 @@
+"""The REST API of registered objects, generated from the registry (DRF + drf-spectacular)."""
+
+from __future__ import annotations
+
+import json
+
+from auditlog.context import set_actor
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import (
+    exceptions,
+    permissions,
+    renderers,
+    serializers,
+    status,
+    viewsets,
+)
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from openmis.core import imports, registry
+from openmis.core import permissions as perms
+from openmis.core.drf import ACTION_FOR_METHOD  # noqa: F401
+from openmis.core.services import delete_object, save_object
+
+# --- serializers -------------------------------------------------------------------------------
+
+
+class ObjectSerializer(serializers.ModelSerializer):
+    """Base of generated serializers: adds ``display`` (the object's name)."""
+
+    display = serializers.SerializerMethodField()
+
+    def get_display(self, obj) -> str:
+        return str(obj)
+
+    def apply_to(self, instance):
+        """Set the validated values on ``instance`` without saving it."""
+        for key, value in self.validated_data.items():
+            setattr(instance, key, value)
+        return instance
+
+    def after_save(self, instance):
+        """Hook for what must be saved after the object itself (related rows)."""
+
+
+def serializer_for(object_type):
+    """Build the serializer class of a registered type."""
+    fields = ["id", "display", *object_type.form_fields, "version", "created", "updated"]
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": object_type.model,
+            "fields": fields,
+            "read_only_fields": ["version", "created", "updated"],
+        },
+    )
+    return type(f"{object_type.model.__name__}Serializer", (ObjectSerializer,), {"Meta": meta})
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=gettext_lazy("CSV (UTF-8) or XLSX file."))
+    dry_run = serializers.BooleanField(
+        default=False, help_text=gettext_lazy("Only check the file; write nothing.")
+    )
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True, help_text="Row as a spreadsheet shows it.")
+    column = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    errors = ImportErrorSerializer(many=True)
+
+
+class _FileRenderer(renderers.BaseRenderer):
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes | str):
+            return data
+        return json.dumps(data).encode()
+
+
+class CSVRenderer(_FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class XLSXRenderer(_FileRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+
+
+# --- viewsets ----------------------------------------------------------------------------------
+
+
+def _expected_version(request) -> int | None:
+    raw = request.headers.get("If-Match") or request.data.get("version")
+    if raw in (None, ""):
+        return None
+    try:
+        return int(str(raw).strip('W/"'))
+    except ValueError:
+        raise exceptions.ValidationError(
+            {"version": [_("A version must be a whole number.")]}
+        ) from None
+
+
+class ObjectViewSet(viewsets.ModelViewSet):
+    """CRUD, import and export of one registered type; every write is audited."""
+
+    object_type: registry.ObjectType
+
+    def _apply(self, serializer, action_name):
+        """The object as it would be after the change, validated and checked against scope."""
+        candidate = serializer.apply_to(serializer.instance or self.object_type.model())
+        if not perms.can(self.request.user, self.object_type, action_name, candidate):
+            raise exceptions.PermissionDenied(
+                _("You may only change records of your own department.")
+            )
+        candidate.full_clean()
+        return candidate
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            obj = save_object(self._apply(serializer, "add"), self.request.user)
+            serializer.after_save(obj)
+        serializer.instance = obj
+
+    def perform_update(self, serializer):
+        expected = _expected_version(self.request)
+        with transaction.atomic():
+            obj = save_object(self._apply(serializer, "change"), self.request.user, expected)
+            serializer.after_save(obj)
+
+    def perform_destroy(self, instance):
+        delete_object(instance, self.request.user)
+
+    @extend_schema(
+        request={"multipart/form-data": ImportRequestSerializer},
+        responses={200: ImportResultSerializer, 400: ImportResultSerializer},
+        description="Import a CSV or XLSX file: all rows or none. With `dry_run` only check it.",
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_file(self, request):
+        form = ImportRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        upload = form.validated_data["file"]
+        with set_actor(request.user):
+            report = imports.run_import(
+                self.object_type,
+                upload.name,
+                upload.read(),
+                request.user,
+                dry_run=form.validated_data["dry_run"],
+            )
+        code = status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST
+        return Response(report.as_dict(), status=code)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format", OpenApiTypes.STR, enum=["csv", "xlsx"], description="File format."
+            )
+        ],
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY),
+            (
+                200,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ): OpenApiResponse(OpenApiTypes.BINARY),
+        },
+        description="Export the (filtered) list as CSV or XLSX.",
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="export",
+        renderer_classes=[CSVRenderer, XLSXRenderer],
+        pagination_class=None,
+    )
+    def export_file(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        name = self.object_type.slug
+        if request.accepted_renderer.format == "xlsx":
+            try:
+                content = imports.export_xlsx(self.object_type, queryset)
+            except ValueError as exc:
+                raise exceptions.ValidationError({"format": [str(exc)]}) from None
+            response = HttpResponse(content, content_type=XLSXRenderer.media_type)
+            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+            return response
+        response = StreamingHttpResponse(
+            imports.export_csv(self.object_type, queryset), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+
+
+def viewset_for(object_type):
+    """Build the viewset class of a registered type."""
+    ordering = [c for c in object_type.list_columns if "__" not in c]
+    return type(
+        f"{object_type.model.__name__}ViewSet",
+        (ObjectViewSet,),
+        {
+            "object_type": object_type,
+            "queryset": object_type.queryset().order_by(*(object_type.ordering or ["pk"])),
+            "serializer_class": object_type.serializer,
+            "filterset_class": object_type.filterset,
+            "ordering_fields": ordering,
+        },
+    )
+
+
+# --- authentication ----------------------------------------------------------------------------
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    otp = serializers.CharField(
+        required=False, help_text=gettext_lazy("Current code of the two-factor app, if enabled.")
+    )
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class TokenView(APIView):
+    """Exchange a username and password (and a two-factor code) for an API token."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenResponseSerializer},
+        auth=[],
+    )
+    def post(self, request):
+        from allauth.mfa.models import Authenticator
+
+        from openmis.core.auth import two_factor_required
+
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+        )
+        if user is None:
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("Unable to log in with the given username and password.")]}
+            )
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if totp is not None:
+            code = data.validated_data.get("otp")
+            if not code:
+                raise exceptions.ValidationError({"otp": [_("A two-factor code is required.")]})
+            if not totp.wrap().validate_code(code):
+                raise exceptions.ValidationError({"otp": [_("The two-factor code is not valid.")]})
+        elif two_factor_required(user):
+            raise exceptions.PermissionDenied(
+                _("Set up two-factor authentication in OpenMIS before using the API.")
+            )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular hook: document the JSON error responses every operation can give."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    }
+    schemas["FieldErrors"] = {
+        "type": "object",
+        "additionalProperties": {},
+        "description": "Messages by field name, or non_field_errors / detail.",
+    }
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    field_errors = {"application/json": {"schema": {"$ref": "#/components/schemas/FieldErrors"}}}
+    for path, methods in result.get("paths", {}).items():
+        for method, operation in methods.items():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("400", {"description": "Invalid input", "content": field_errors})
+            if path != "/api/auth/token/":
+                responses.setdefault("401", {"description": "Not authenticated", "content": error})
+            responses.setdefault("403", {"description": "Not allowed", "content": error})
+            responses.setdefault("404", {"description": "Not found", "content": error})
+            if method in ("put", "patch", "delete"):
+                responses.setdefault("409", {"description": "Conflict", "content": error})
+            if path == "/api/auth/token/":
+                responses.setdefault("429", {"description": "Locked out", "content": error})
+    return result

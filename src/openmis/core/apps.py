@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """The generic object framework: registry, views, API, import/export, audit, search."""
+
+    name = "openmis.core"
+    label = "core"
+    verbose_name = _("Core")

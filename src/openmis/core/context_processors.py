@@ -1,0 +1,20 @@
+"""Template context shared by every page."""
+
+from __future__ import annotations
+
+from openmis.core import permissions, registry
+
+
+def navigation(request):
+    """The navigation menu: registered types the user may see, grouped by area."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_groups": []}
+    groups: dict[str, list] = {}
+    for ot in registry.all_types():
+        if permissions.can(user, ot, "view"):
+            groups.setdefault(str(ot.nav_group), []).append(ot)
+    return {
+        "nav_groups": list(groups.items()),
+        "can_view_changelog": user.has_perm("auditlog.view_logentry"),
+    }

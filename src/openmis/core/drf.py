@@ -1,0 +1,78 @@
+"""DRF policies named in settings: errors, pagination and permissions.
+
+Kept apart from :mod:`openmis.core.api` because DRF imports these while it starts up.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, pagination, permissions, serializers, status
+from rest_framework.response import Response
+
+from openmis.core import permissions as perms
+from openmis.core.services import ConflictError
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus conflicts as 409 and model validation errors as 400 field errors."""
+    if isinstance(exc, ConflictError):
+        return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError):
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        exc = exceptions.ValidationError(detail)
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    return drf_exception_handler(exc, context)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """An error that is not about one field."""
+
+    detail = serializers.CharField()
+
+
+# --- pagination and permissions ----------------------------------------------------------------
+
+
+class Pagination(pagination.PageNumberPagination):
+    """``{"count", "next", "previous", "results"}``; ``page_size`` up to 1,000."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+ACTION_FOR_METHOD = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
+
+
+class ObjectPermission(permissions.BasePermission):
+    """The role permissions and write scopes of the UI (:mod:`openmis.core.permissions`)."""
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        object_type = getattr(view, "object_type", None)
+        if object_type is None:
+            return True
+        if getattr(view, "action", None) == "import_file":
+            return perms.can_import(request.user, object_type)
+        if getattr(view, "action", None) == "export_file":
+            return perms.can(request.user, object_type, "view")
+        return perms.can(request.user, object_type, ACTION_FOR_METHOD[request.method])
+
+    def has_object_permission(self, request, view, obj):
+        object_type = getattr(view, "object_type", None)
+        if object_type is None:
+            return True
+        return perms.can(request.user, object_type, ACTION_FOR_METHOD[request.method], obj)

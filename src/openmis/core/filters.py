@@ -1,0 +1,43 @@
+"""FilterSets generated from the registry: one per model, serving the UI list and the API."""
+
+from __future__ import annotations
+
+import operator
+from functools import reduce
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from openmis.core.forms import style_widgets
+
+
+class ObjectFilterSet(django_filters.FilterSet):
+    """Base of every generated FilterSet: adds ``q``, the quick search over ``search`` fields."""
+
+    q = django_filters.CharFilter(method="quick_search", label=_("Search"))
+    search_fields: list[str] = []
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            style_widgets(form)
+        return self._form
+
+    def quick_search(self, queryset, name, value):
+        value = value.strip()
+        if not value or not self.search_fields:
+            return queryset
+        terms = [Q(**{f"{f}__icontains": value}) for f in self.search_fields]
+        return queryset.filter(reduce(operator.or_, terms))
+
+
+def filterset_for(object_type):
+    """Build the FilterSet class of a registered type."""
+    meta = type("Meta", (), {"model": object_type.model, "fields": object_type.filters})
+    return type(
+        f"{object_type.model.__name__}FilterSet",
+        (ObjectFilterSet,),
+        {"Meta": meta, "search_fields": object_type.search},
+    )

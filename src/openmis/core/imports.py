@@ -1,0 +1,423 @@
+"""Bulk import and export of registered objects, built on django-import-export.
+
+Every import is checked in full first (a dry run inside a transaction that is rolled back),
+and is written only when no row has an error: all or nothing. Errors name the row as a
+spreadsheet shows it (the header is row 1) and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+
+import tablib
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from import_export import fields as ie_fields
+from import_export import resources, widgets
+
+from openmis.core import permissions, registry
+
+
+@dataclass
+class ImportError_:
+    """One problem found in an import file."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or would do on a dry run."""
+
+    created: int = 0
+    updated: int = 0
+    errors: list[ImportError_] = field(default_factory=list)
+    dry_run: bool = True
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as a table at all."""
+
+    def __init__(self, errors: list[ImportError_]):
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = errors
+
+
+class NaturalKeyWidget(widgets.ForeignKeyWidget):
+    """Refers to a related object by its natural key; an unknown value is a column error."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(
+                _("No %(model)s with %(field)s “%(value)s”.")
+                % {"model": self.model._meta.verbose_name, "field": self.field, "value": value}
+            ) from None
+        except self.model.MultipleObjectsReturned:
+            raise ValueError(
+                _("More than one %(model)s with %(field)s “%(value)s”.")
+                % {"model": self.model._meta.verbose_name, "field": self.field, "value": value}
+            ) from None
+
+
+class ObjectResource(resources.ModelResource):
+    """Base of the generated resources: adds the write-scope check of the importing user."""
+
+    object_type = None
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        ot = self.object_type
+        if self.user is not None and not permissions.can(
+            self.user, ot, "add" if instance._state.adding else "change", instance
+        ):
+            key = (
+                ot.department_field
+                if ot.department_field not in (None, "self")
+                else NON_FIELD_ERRORS
+            )
+            errors[key] = ValidationError(_("You may only import records of your own department."))
+        super().validate_instance(instance, errors, validate_unique)
+
+
+def _natural_key_field(model) -> str:
+    if registry.is_registered(model):
+        return registry.get(model).natural_key[0]
+    names = {f.name for f in model._meta.get_fields()}
+    return "name" if "name" in names else "pk"
+
+
+def resource_for(object_type, export: bool = False):
+    """Build the import (or export) resource class of a registered type."""
+    names = object_type.columns_for_export if export else object_type.columns_for_import
+    attrs = {}
+    for name in names:
+        if name in object_type.fk_fields:
+            related = object_type.fk_fields[name]
+            attrs[name] = ie_fields.Field(
+                attribute=name,
+                column_name=name,
+                widget=NaturalKeyWidget(related, field=_natural_key_field(related)),
+            )
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": object_type.model,
+            "fields": names,
+            "import_id_fields": object_type.natural_key,
+            "clean_model_instances": True,
+            "skip_diff": True,
+            "use_transactions": True,
+        },
+    )
+    attrs.update({"Meta": meta, "object_type": object_type})
+    return type(f"{object_type.model.__name__}Resource", (ObjectResource,), attrs)
+
+
+# --- reading files -----------------------------------------------------------------------------
+
+
+def _normalise_header(value) -> str:
+    return str(value or "").strip().lower().replace(" ", "_")
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        raise ImportFileError(
+            [
+                ImportError_(
+                    line,
+                    None,
+                    _(
+                        "The file is not UTF-8 text (unexpected byte 0x%(byte)02x). Save it as "
+                        "“CSV UTF-8” and try again."
+                    )
+                    % {"byte": content[exc.start]},
+                )
+            ]
+        ) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise ImportFileError(
+            [ImportError_(None, None, _("The CSV file is malformed: %(error)s") % {"error": exc})]
+        ) from None
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:
+        raise ImportFileError(
+            [ImportError_(None, None, _("The file is not a valid XLSX workbook."))]
+        ) from None
+    sheet = workbook.worksheets[0]
+    rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    while rows and not any(rows[-1]):
+        rows.pop()
+    return rows
+
+
+def read_table(filename: str, content: bytes, object_type) -> tablib.Dataset:
+    """Read an uploaded CSV or XLSX file into a dataset whose headers are field names.
+
+    Raises :class:`ImportFileError` naming each problem that makes the file unreadable.
+    """
+    if len(content) > settings.OPENMIS_IMPORT_MAX_BYTES:
+        raise ImportFileError(
+            [
+                ImportError_(
+                    None,
+                    None,
+                    _("The file is larger than the limit of %(mb)d MB.")
+                    % {"mb": settings.OPENMIS_IMPORT_MAX_BYTES // (1024 * 1024)},
+                )
+            ]
+        )
+    name = filename.lower()
+    if name.endswith(".xlsx") or content[:2] == b"PK":
+        rows = _read_xlsx(content)
+    elif name.endswith((".csv", ".txt")) or not name:
+        rows = _read_csv(content)
+    else:
+        raise ImportFileError(
+            [ImportError_(None, None, _("Only CSV and XLSX files can be imported."))]
+        )
+    if not rows or not any(rows[0]):
+        raise ImportFileError([ImportError_(1, None, _("The file is empty."))])
+    if len(rows) - 1 > settings.OPENMIS_IMPORT_MAX_ROWS:
+        raise ImportFileError(
+            [
+                ImportError_(
+                    None,
+                    None,
+                    _("The file has more than %(max)d rows; split it into smaller files.")
+                    % {"max": settings.OPENMIS_IMPORT_MAX_ROWS},
+                )
+            ]
+        )
+    headers = [_normalise_header(h) for h in rows[0]]
+    errors = []
+    allowed = set(object_type.columns_for_import)
+    for column, count in Counter(h for h in headers if h).items():
+        if count > 1:
+            errors.append(ImportError_(1, column, _("The column appears more than once.")))
+    required = [
+        name
+        for name in object_type.columns_for_import
+        if name in object_type.natural_key or _is_required(object_type.model, name)
+    ]
+    for column in required:
+        if column not in headers:
+            errors.append(ImportError_(1, column, _("This required column is missing.")))
+    body = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) > len(headers) and any(c.strip() for c in row[len(headers) :]):
+            errors.append(
+                ImportError_(
+                    number,
+                    None,
+                    _("The row has %(n)d values but the header names %(h)d columns.")
+                    % {"n": len(row), "h": len(headers)},
+                )
+            )
+            continue
+        row = row + [""] * (len(headers) - len(row))
+        body.append((number, row[: len(headers)]))
+    if errors:
+        raise ImportFileError(errors)
+    keep = [i for i, h in enumerate(headers) if h in allowed]
+    dataset = tablib.Dataset(headers=[headers[i] for i in keep])
+    dataset.line_numbers = []
+    for number, row in body:
+        dataset.append([row[i].strip() for i in keep])
+        dataset.line_numbers.append(number)
+    return dataset
+
+
+def _is_required(model, name: str) -> bool:
+    try:
+        f = model._meta.get_field(name)
+    except Exception:
+        return False
+    return not f.blank and not f.has_default() and not getattr(f, "auto_now_add", False)
+
+
+def _duplicate_key_errors(dataset: tablib.Dataset, object_type) -> list[ImportError_]:
+    errors = []
+    seen: dict[tuple, int] = {}
+    key = object_type.natural_key
+    for index, row in enumerate(dataset.dict):
+        value = tuple(str(row.get(k, "")).strip().lower() for k in key)
+        line = dataset.line_numbers[index]
+        if value in seen:
+            errors.append(
+                ImportError_(
+                    line,
+                    key[0],
+                    _("Duplicate of row %(row)d: “%(value)s” appears twice in the file.")
+                    % {"row": seen[value], "value": ", ".join(value)},
+                )
+            )
+        else:
+            seen[value] = line
+    return errors
+
+
+def _result_errors(result, dataset, resource) -> list[ImportError_]:
+    def line(number):
+        return dataset.line_numbers[number - 1] if number and number <= len(dataset) else number
+
+    errors = [ImportError_(None, None, str(e.error)) for e in result.base_errors]
+    for number, row_errors in result.row_errors():
+        for e in row_errors:
+            errors.append(ImportError_(line(number), None, str(e.error)))
+    columns = {f.attribute: f.column_name for f in resource.get_import_fields()}
+    for invalid in result.invalid_rows:
+        for attr, messages in invalid.error_dict.items():
+            column = None if attr == NON_FIELD_ERRORS else columns.get(attr, attr)
+            for message in messages:
+                errors.append(ImportError_(line(invalid.number), column, str(message)))
+    errors.sort(key=lambda e: (e.row or 0, e.column or ""))
+    return errors
+
+
+def run_import(object_type, filename: str, content: bytes, user, dry_run: bool) -> ImportReport:
+    """Check (``dry_run``) or carry out an import; nothing is written unless every row is valid."""
+    report = ImportReport(dry_run=dry_run)
+    try:
+        dataset = read_table(filename, content, object_type)
+    except ImportFileError as exc:
+        report.errors = exc.errors
+        return report
+    report.errors = _duplicate_key_errors(dataset, object_type)
+    if report.errors:
+        return report
+    resource = object_type.resource(user=user)
+    result = resource.import_data(
+        dataset,
+        dry_run=True,
+        raise_errors=False,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+    )
+    report.errors = _result_errors(result, dataset, resource)
+    report.created = result.totals.get("new", 0)
+    report.updated = result.totals.get("update", 0) + result.totals.get("skip", 0)
+    report.rows = [
+        {"line": dataset.line_numbers[i], "values": row} for i, row in enumerate(dataset.dict[:20])
+    ]
+    if report.errors or dry_run:
+        return report
+    with transaction.atomic():
+        result = object_type.resource(user=user).import_data(
+            dataset,
+            dry_run=False,
+            raise_errors=False,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+        )
+        report.errors = _result_errors(result, dataset, resource)
+        if report.errors:
+            transaction.set_rollback(True)
+            report.created = report.updated = 0
+    report.dry_run = False
+    return report
+
+
+# --- export ------------------------------------------------------------------------------------
+
+XLSX_MAX_ROWS = 1_048_575
+
+
+def export_rows(object_type, queryset):
+    """Yield the header, then one list of rendered values per object."""
+    resource = resource_for(object_type, export=True)()
+    fields = resource.get_export_fields()
+    yield [f.column_name for f in fields]
+    related = [f.attribute for f in fields if f.attribute in object_type.fk_fields]
+    if related:
+        queryset = queryset.select_related(*related)
+    for obj in queryset.iterator(chunk_size=2000):
+        yield [resource.export_field(f, obj) for f in fields]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def export_csv(object_type, queryset):
+    """CSV lines of an export, produced lazily so a large export streams."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # lets Excel recognise UTF-8
+    for row in export_rows(object_type, queryset):
+        yield writer.writerow(row)
+
+
+def export_xlsx(object_type, queryset) -> bytes:
+    """An XLSX workbook of an export; raises ValueError beyond the XLSX row limit."""
+    from openpyxl import Workbook
+
+    if queryset.count() > XLSX_MAX_ROWS:
+        raise ValueError(
+            _("XLSX holds at most %(max)d rows; export this list as CSV instead.")
+            % {"max": XLSX_MAX_ROWS}
+        )
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(object_type.verbose_name_plural)[:31])
+    for row in export_rows(object_type, queryset):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

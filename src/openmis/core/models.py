@@ -1,0 +1,64 @@
+"""Base model of every OpenMIS object and the installation-wide settings."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OpenMISModel(models.Model):
+    """Base of every registered object: timestamps and a version for optimistic locking.
+
+    ``version`` goes up by one on every save of an existing row, so an edit made from a stale
+    copy is detected (see :func:`openmis.core.services.save_object`).
+    """
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from openmis.core import registry
+
+        return registry.get(self).url("detail", self)
+
+
+class Installation(models.Model):
+    """Settings of this installation that the MIS director can change at run time."""
+
+    CACHE_KEY = "openmis:installation"
+
+    demo_mode = models.BooleanField(
+        _("demo mode"),
+        default=False,
+        help_text=_("Demo data is loaded; two-factor authentication is not enforced."),
+    )
+
+    class Meta:
+        verbose_name = _("installation")
+
+    def __str__(self):
+        return "OpenMIS"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def current(cls) -> Installation:
+        """The installation settings, cached briefly since every request reads them."""
+        obj = cache.get(cls.CACHE_KEY)
+        if obj is None:
+            obj, _created = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, obj, 30)
+        return obj

@@ -1,0 +1,190 @@
+"""The object registry: one declaration per model gives it list, detail, edit, delete, import,
+export, API, search, history and permissions (see docs/development/adding-a-model.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.db import models
+from django.urls import reverse
+from django.utils.text import capfirst
+
+_registry: dict[str, ObjectType] = {}
+
+
+@dataclass
+class ObjectType:
+    """Everything the generic machinery needs to know about one model.
+
+    Parameters
+    ----------
+    model
+        The Django model, a subclass of :class:`openmis.core.models.OpenMISModel`.
+    slug
+        URL segment of the plural name (``people`` in ``/org/people/``).
+    list_columns
+        Fields shown in the list table, in order; the first links to the detail page.
+    filters
+        Fields offered as filters in the list and the API.
+    search
+        Fields matched by quick search and global search (``icontains``).
+    form_fields
+        Fields of the create/edit form and of the API serializer.
+    natural_key
+        Fields that identify a row in imports (an existing row is updated) and by which other
+        models' imports refer to this one.
+    import_fields, export_fields
+        Columns of imports and exports; default to ``form_fields`` (plus ``id`` for export).
+    department_field
+        Path to the :class:`~openmis.org.models.Department` a row belongs to, for roles whose
+        write scope is their own department; ``"self"`` for departments themselves.
+    nav_group
+        Heading under which the model appears in the navigation.
+    form_class, serializer_class, filterset_class
+        Optional hand-written replacements of the generated classes.
+    """
+
+    model: type[models.Model]
+    slug: str
+    list_columns: list[str]
+    form_fields: list[str]
+    natural_key: list[str]
+    filters: list[str] = field(default_factory=list)
+    search: list[str] = field(default_factory=list)
+    import_fields: list[str] | None = None
+    export_fields: list[str] | None = None
+    department_field: str | None = None
+    nav_group: str = ""
+    icon: str = ""
+    form_class: Any = None
+    serializer_class: Any = None
+    filterset_class: Any = None
+    ordering: list[str] | None = None
+
+    @property
+    def opts(self):
+        return self.model._meta
+
+    @property
+    def app_label(self) -> str:
+        return self.opts.app_label
+
+    @property
+    def model_name(self) -> str:
+        return self.opts.model_name
+
+    @property
+    def label(self) -> str:
+        """``app_label.model_name``, the key of the registry."""
+        return self.opts.label_lower
+
+    @property
+    def verbose_name(self):
+        return capfirst(self.opts.verbose_name)
+
+    @property
+    def verbose_name_plural(self):
+        return capfirst(self.opts.verbose_name_plural)
+
+    def url_name(self, action: str) -> str:
+        """Name of this type's URL for ``action`` (list, add, detail, edit, delete, ...)."""
+        return f"{self.app_label}:{self.model_name}_{action}"
+
+    def url(self, action: str, obj: models.Model | None = None) -> str:
+        kwargs = {"pk": obj.pk} if obj is not None else {}
+        return reverse(self.url_name(action), kwargs=kwargs)
+
+    def perm(self, action: str) -> str:
+        """The Django permission string for ``action`` (view, add, change, delete)."""
+        return f"{self.app_label}.{action}_{self.model_name}"
+
+    @cached_property
+    def fk_fields(self) -> dict[str, type[models.Model]]:
+        """Forward foreign keys among the declared fields, mapped to their target model."""
+        names = {*self.list_columns, *self.form_fields, *(self.export_fields or [])}
+        result = {}
+        for name in names:
+            try:
+                f = self.opts.get_field(name)
+            except Exception:  # noqa: S112  (a computed column, not a field)
+                continue
+            if f.many_to_one or f.one_to_one:
+                result[name] = f.related_model
+        return result
+
+    @cached_property
+    def list_select_related(self) -> list[str]:
+        return [n for n in self.list_columns if n in self.fk_fields]
+
+    @property
+    def columns_for_import(self) -> list[str]:
+        return self.import_fields or self.form_fields
+
+    @property
+    def columns_for_export(self) -> list[str]:
+        return self.export_fields or ["id", *self.form_fields]
+
+    def queryset(self):
+        qs = self.model._default_manager.all()
+        if self.list_select_related:
+            qs = qs.select_related(*self.list_select_related)
+        return qs
+
+    # The generated classes live in their own modules; built once, on first use.
+    @cached_property
+    def filterset(self):
+        from openmis.core.filters import filterset_for
+
+        return self.filterset_class or filterset_for(self)
+
+    @cached_property
+    def table(self):
+        from openmis.core.tables import table_for
+
+        return table_for(self)
+
+    @cached_property
+    def form(self):
+        from openmis.core.forms import form_for
+
+        return self.form_class or form_for(self)
+
+    @cached_property
+    def serializer(self):
+        from openmis.core.api import serializer_for
+
+        return self.serializer_class or serializer_for(self)
+
+    @cached_property
+    def resource(self):
+        from openmis.core.imports import resource_for
+
+        return resource_for(self)
+
+
+def register(model: type[models.Model], **options) -> ObjectType:
+    """Declare ``model`` to the generic object framework and to the audit log."""
+    from auditlog.registry import auditlog
+
+    object_type = ObjectType(model=model, **options)
+    _registry[object_type.label] = object_type
+    auditlog.register(model, exclude_fields=["version", "created", "updated"])
+    return object_type
+
+
+def get(model_or_label) -> ObjectType:
+    """The registered type of a model, a model instance or an ``app_label.model`` label."""
+    if isinstance(model_or_label, str):
+        return _registry[model_or_label.lower()]
+    return _registry[model_or_label._meta.label_lower]
+
+
+def is_registered(model) -> bool:
+    return model._meta.label_lower in _registry
+
+
+def all_types() -> list[ObjectType]:
+    """Every registered type, in registration order."""
+    return list(_registry.values())

@@ -1,0 +1,69 @@
+"""State changes of registered objects that are more than a plain save."""
+
+from __future__ import annotations
+
+import contextlib
+
+from auditlog.context import set_actor
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+
+
+class ConflictError(Exception):
+    """The change cannot be made as asked: the object changed meanwhile, or others need it."""
+
+    def __init__(self, message: str, blocking: list | None = None):
+        super().__init__(message)
+        self.message = message
+        self.blocking = blocking or []
+
+
+def save_object(instance, user=None, expected_version: int | None = None):
+    """Save ``instance``; refuse with :class:`ConflictError` if it changed since it was read.
+
+    ``expected_version`` is the version the editor started from. The row is locked while it
+    is compared, so two concurrent saves of one version cannot both succeed.
+    """
+    with transaction.atomic(), set_actor(user) if user else contextlib.nullcontext():
+        if not instance._state.adding and expected_version is not None:
+            current = (
+                type(instance)
+                ._default_manager.select_for_update()
+                .filter(pk=instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current is None:
+                raise ConflictError(_("This object was deleted by someone else meanwhile."))
+            if current != expected_version:
+                raise ConflictError(
+                    _(
+                        "Someone else changed this object while you were editing it (your copy "
+                        "is version %(mine)d, the saved one is %(theirs)d). Reload it and make "
+                        "your change again."
+                    )
+                    % {"mine": expected_version, "theirs": current}
+                )
+            instance.version = current
+        instance.save()
+    return instance
+
+
+def delete_object(instance, user=None) -> None:
+    """Delete ``instance``; refuse with :class:`ConflictError` listing what still needs it."""
+    try:
+        with transaction.atomic(), set_actor(user) if user else contextlib.nullcontext():
+            instance.delete()
+    except ProtectedError as exc:
+        blocking = sorted(exc.protected_objects, key=str)
+        names = ", ".join(str(o) for o in blocking[:10])
+        more = len(blocking) - 10
+        message = _(
+            "%(object)s cannot be deleted: %(count)d other objects need it (%(names)s)."
+        ) % {
+            "object": instance,
+            "count": len(blocking),
+            "names": names + (_(" and %(n)d more") % {"n": more} if more > 0 else ""),
+        }
+        raise ConflictError(message, blocking) from None

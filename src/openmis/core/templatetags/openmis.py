@@ -1,0 +1,30 @@
+"""Template helpers of the generic object framework."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext as _
+
+from openmis.core import registry
+
+register = template.Library()
+
+
+@register.filter
+def type_url(object_type, action: str) -> str:
+    """URL of ``action`` for an object type: ``{{ object_type|type_url:"list" }}``."""
+    return object_type.url(action)
+
+
+@register.filter
+def object_url(obj, action: str = "detail") -> str:
+    """URL of ``action`` for a registered object, or "" if its model is not registered."""
+    if obj is None or not registry.is_registered(type(obj)):
+        return ""
+    return registry.get(type(obj)).url(action, obj)
+
+
+@register.filter
+def action_label(action: int) -> str:
+    """The audit log action as a word."""
+    return {0: _("created"), 1: _("changed"), 2: _("deleted"), 3: _("accessed")}.get(action, "")

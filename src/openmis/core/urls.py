@@ -1,0 +1,53 @@
+"""URL patterns generated from the registry, for the UI and the API."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from openmis.core import registry
+from openmis.core.api import viewset_for
+from openmis.core.views import generic
+
+
+def ui_patterns(app_label: str):
+    """``(patterns, app_namespace)`` of every registered type of ``app_label``."""
+    patterns = []
+    for ot in registry.all_types():
+        if ot.app_label != app_label:
+            continue
+        m = ot.model_name
+        kw = {"object_type": ot}
+        patterns += [
+            path(f"{ot.slug}/", generic.ObjectListView.as_view(**kw), name=f"{m}_list"),
+            path(f"{ot.slug}/add/", generic.ObjectEditView.as_view(**kw), name=f"{m}_add"),
+            path(f"{ot.slug}/import/", generic.ObjectImportView.as_view(**kw), name=f"{m}_import"),
+            path(f"{ot.slug}/export/", generic.ObjectExportView.as_view(**kw), name=f"{m}_export"),
+            path(
+                f"{ot.slug}/<int:pk>/", generic.ObjectDetailView.as_view(**kw), name=f"{m}_detail"
+            ),
+            path(
+                f"{ot.slug}/<int:pk>/edit/", generic.ObjectEditView.as_view(**kw), name=f"{m}_edit"
+            ),
+            path(
+                f"{ot.slug}/<int:pk>/delete/",
+                generic.ObjectDeleteView.as_view(**kw),
+                name=f"{m}_delete",
+            ),
+        ]
+    return patterns, app_label
+
+
+def api_patterns():
+    """The API router of every registered type: ``/api/<app>/<plural>/``."""
+    router = DefaultRouter(trailing_slash=True)
+    router.include_root_view = False
+    for ot in registry.all_types():
+        router.register(
+            f"{ot.app_label}/{ot.slug}", viewset_for(ot), basename=ot.label.replace(".", "-")
+        )
+    return router.urls
+
+
+def app_urls(app_label: str):
+    return path(f"{app_label}/", include(ui_patterns(app_label), namespace=app_label))

@@ -1,0 +1,331 @@
+"""Generic views of registered objects: list, detail, create/edit, delete, import, export.
+
+Each view receives its :class:`~openmis.core.registry.ObjectType` from the URL configuration,
+so a model gets all of them from its registry declaration alone.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import ForeignKey
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import select_template
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from openmis.core import imports, permissions, registry
+from openmis.core.forms import ImportForm
+from openmis.core.services import ConflictError, delete_object, save_object
+
+PER_PAGE = 50
+MAX_PER_PAGE = 500
+
+
+class ObjectView(LoginRequiredMixin, View):
+    """Base of the generic views: knows its object type and checks permissions."""
+
+    object_type: registry.ObjectType = None
+    action = "view"
+
+    def require(self, action: str, obj=None) -> None:
+        if not permissions.can(self.request.user, self.object_type, action, obj):
+            raise PermissionDenied(
+                _("Your role does not allow you to %(action)s %(objects)s.")
+                % {"action": _(action), "objects": self.object_type.opts.verbose_name_plural}
+            )
+
+    def get_object(self, pk):
+        return get_object_or_404(self.object_type.queryset(), pk=pk)
+
+    def context(self, **extra) -> dict:
+        ot = self.object_type
+        user = self.request.user
+        return {
+            "object_type": ot,
+            "can_add": permissions.can(user, ot, "add"),
+            "can_import": permissions.can_import(user, ot),
+            **extra,
+        }
+
+
+def filtered_queryset(object_type, request):
+    """The type's rows filtered by the request's query string, and the bound FilterSet."""
+    queryset = object_type.queryset()
+    ordering = object_type.ordering or list(object_type.opts.ordering) or ["pk"]
+    queryset = queryset.order_by(*ordering, "pk")
+    filterset = object_type.filterset(request.GET or None, queryset=queryset, request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        return queryset.none(), filterset
+    return filterset.qs, filterset
+
+
+class ObjectListView(ObjectView):
+    """Sortable, filterable, paginated table with quick search; htmx gets the results only."""
+
+    def get(self, request):
+        self.require("view")
+        queryset, filterset = filtered_queryset(self.object_type, request)
+        table = self.object_type.table(queryset)
+        try:
+            per_page = min(int(request.GET.get("per_page", PER_PAGE)), MAX_PER_PAGE)
+        except ValueError:
+            per_page = PER_PAGE
+        RequestConfig(request, paginate={"per_page": max(per_page, 1)}).configure(table)
+        context = self.context(table=table, filterset=filterset, query=request.GET.urlencode())
+        if request.htmx and request.htmx.target == "object-results":
+            return TemplateResponse(request, "core/_object_results.html", context)
+        return TemplateResponse(request, "core/object_list.html", context)
+
+
+def _field_rows(object_type, obj):
+    rows = []
+    for name in object_type.form_fields:
+        field = object_type.opts.get_field(name)
+        if getattr(field, "many_to_many", False):
+            value = ", ".join(str(v) for v in getattr(obj, name).all())
+            rows.append((field.verbose_name, value, None))
+            continue
+        value = getattr(obj, name)
+        link = None
+        if value is not None and isinstance(field, ForeignKey):
+            if registry.is_registered(field.related_model):
+                link = registry.get(field.related_model).url("detail", value)
+        elif field.choices:
+            value = getattr(obj, f"get_{name}_display")()
+        rows.append((field.verbose_name, value, link))
+    return rows
+
+
+def _related(object_type, obj):
+    """Registered objects that point at ``obj``: a count and a link to their filtered list."""
+    related = []
+    for rel in object_type.opts.related_objects:
+        if not registry.is_registered(rel.related_model) or rel.many_to_many:
+            continue
+        other = registry.get(rel.related_model)
+        name = rel.field.name
+        if name not in other.filters:
+            continue
+        count = other.model._default_manager.filter(**{name: obj}).count()
+        related.append(
+            {
+                "label": other.verbose_name_plural,
+                "field": rel.field.verbose_name,
+                "count": count,
+                "url": f"{other.url('list')}?{name}={obj.pk}",
+            }
+        )
+    return related
+
+
+def history(obj, limit: int = 50):
+    """Audit log entries of ``obj``, newest first."""
+    return LogEntry.objects.get_for_object(obj).select_related("actor")[:limit]
+
+
+class ObjectDetailView(ObjectView):
+    """Fields, related objects and change history; template ``<app>/<model>.html`` if present."""
+
+    def get(self, request, pk):
+        self.require("view")
+        obj = self.get_object(pk)
+        ot = self.object_type
+        user = request.user
+        template = select_template(
+            [f"{ot.app_label}/{ot.model_name}.html", "core/object_detail.html"]
+        )
+        context = self.context(
+            object=obj,
+            fields=_field_rows(ot, obj),
+            related=_related(ot, obj),
+            history=history(obj),
+            can_change=permissions.can(user, ot, "change", obj),
+            can_delete=permissions.can(user, ot, "delete", obj),
+        )
+        return TemplateResponse(request, template.template.name, context)
+
+
+class ObjectEditView(ObjectView):
+    """Create (no ``pk``) or edit an object; a save from a stale copy is refused (409)."""
+
+    def limit_choices(self, form):
+        ot = self.object_type
+        field_name = ot.department_field
+        if (
+            field_name in form.fields
+            and permissions.write_scope(
+                self.request.user, ot, "change" if form.instance.pk else "add"
+            )
+            == permissions.DEPARTMENT
+        ):
+            form.fields[field_name].queryset = form.fields[field_name].queryset.filter(
+                pk__in=permissions.user_department_ids(self.request.user)
+            )
+
+    def render(self, form, obj, status=200, conflict=None):
+        context = self.context(form=form, object=obj, conflict=conflict)
+        return TemplateResponse(self.request, "core/object_edit.html", context, status=status)
+
+    def get(self, request, pk=None):
+        obj = self.get_object(pk) if pk else None
+        self.require("change" if obj else "add", obj)
+        initial = {k: v for k, v in request.GET.items() if k in self.object_type.form_fields}
+        form = self.object_type.form(instance=obj, initial=initial)
+        self.limit_choices(form)
+        return self.render(form, obj)
+
+    def post(self, request, pk=None):
+        obj = self.get_object(pk) if pk else None
+        action = "change" if obj else "add"
+        self.require(action, obj)
+        form = self.object_type.form(request.POST, request.FILES, instance=obj)
+        self.limit_choices(form)
+        if not form.is_valid():
+            return self.render(form, obj, status=400)
+        instance = form.save(commit=False)
+        if not permissions.can(request.user, self.object_type, action, instance):
+            form.add_error(None, _("You may only save records of your own department."))
+            return self.render(form, obj, status=403)
+        try:
+            expected = int(request.POST["version"]) if obj else None
+        except (KeyError, ValueError):
+            expected = None
+            if obj:
+                form.add_error(None, _("The form is missing its version; reload the page."))
+                return self.render(form, obj, status=400)
+        try:
+            save_object(instance, request.user, expected)
+        except ConflictError as exc:
+            return self.render(form, obj, status=409, conflict=exc.message)
+        form.save_m2m()
+        messages.success(
+            request,
+            (_("Created %(object)s.") if action == "add" else _("Saved %(object)s."))
+            % {"object": instance},
+        )
+        return redirect(self.object_type.url("detail", instance))
+
+
+class ObjectDeleteView(ObjectView):
+    """Ask for confirmation, then delete; refuse (409) while other objects need it."""
+
+    def get(self, request, pk):
+        obj = self.get_object(pk)
+        self.require("delete", obj)
+        return TemplateResponse(request, "core/object_delete.html", self.context(object=obj))
+
+    def post(self, request, pk):
+        obj = self.get_object(pk)
+        self.require("delete", obj)
+        try:
+            delete_object(obj, request.user)
+        except ConflictError as exc:
+            context = self.context(object=obj, conflict=exc.message, blocking=exc.blocking[:50])
+            return TemplateResponse(request, "core/object_delete.html", context, status=409)
+        messages.success(request, _("Deleted %(object)s.") % {"object": obj})
+        return redirect(self.object_type.url("list"))
+
+
+def _stash_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class ObjectImportView(ObjectView):
+    """Upload, preview (dry run with every error by row and column), then import all or none."""
+
+    def render(self, form, report=None, token=None, status=200):
+        context = self.context(
+            form=form,
+            report=report,
+            token=token,
+            columns=self.object_type.columns_for_import,
+            natural_key=self.object_type.natural_key,
+        )
+        return TemplateResponse(self.request, "core/object_import.html", context, status=status)
+
+    def check(self):
+        if not permissions.can_import(self.request.user, self.object_type):
+            raise PermissionDenied(_("Your role does not allow you to import these objects."))
+
+    def get(self, request):
+        self.check()
+        return self.render(ImportForm())
+
+    def post(self, request):
+        self.check()
+        token = request.POST.get("token")
+        stash = request.session.get("openmis_imports", {})
+        if token:
+            entry = stash.pop(token, None)
+            request.session["openmis_imports"] = stash
+            path = _stash_dir() / token
+            if entry is None or entry["type"] != self.object_type.label or not path.exists():
+                messages.error(request, _("That import has expired; upload the file again."))
+                return redirect(self.object_type.url("import"))
+            content = path.read_bytes()
+            path.unlink(missing_ok=True)
+            report = imports.run_import(
+                self.object_type, entry["name"], content, request.user, dry_run=False
+            )
+            if report.ok:
+                messages.success(
+                    request,
+                    _("Import done: %(created)d created, %(updated)d updated.")
+                    % {"created": report.created, "updated": report.updated},
+                )
+                return redirect(self.object_type.url("list"))
+            return self.render(ImportForm(), report, status=400)
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        report = imports.run_import(self.object_type, upload.name, content, request.user, True)
+        if not report.ok:
+            return self.render(ImportForm(), report, status=400)
+        token = secrets.token_urlsafe(16)
+        (_stash_dir() / token).write_bytes(content)
+        stash[token] = {"type": self.object_type.label, "name": upload.name}
+        request.session["openmis_imports"] = stash
+        return self.render(ImportForm(), report, token=token)
+
+
+class ObjectExportView(ObjectView):
+    """The filtered list as CSV (streamed) or XLSX."""
+
+    def get(self, request):
+        self.require("view")
+        queryset, _filterset = filtered_queryset(self.object_type, request)
+        fmt = request.GET.get("format", "csv")
+        name = self.object_type.slug
+        if fmt == "xlsx":
+            try:
+                content = imports.export_xlsx(self.object_type, queryset)
+            except ValueError as exc:
+                messages.error(request, str(exc))
+                return redirect(self.object_type.url("list"))
+            response = HttpResponse(
+                content,
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+            return response
+        if fmt != "csv":
+            raise Http404(_("Unknown export format."))
+        response = StreamingHttpResponse(
+            imports.export_csv(self.object_type, queryset), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response

@@ -1,0 +1,153 @@
+"""Pages that span every object type: the cockpit, global search and the change log."""
+
+from __future__ import annotations
+
+import operator
+from functools import reduce
+
+import django_filters
+import django_tables2 as tables
+from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_tables2 import RequestConfig
+
+from openmis.core import permissions, registry
+from openmis.core.forms import style_widgets
+
+SEARCH_LIMIT = 10
+
+
+def health(request):
+    """Liveness probe for load balancers: answers without touching the database."""
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def home(request):
+    """The cockpit: real figures of the organization and what changed lately."""
+    from openmis.org.models import Department, Person
+
+    user = request.user
+    people_type = registry.get(Person)
+    context = {"can_view_people": permissions.can(user, people_type, "view")}
+    if context["can_view_people"]:
+        departments = list(
+            Department.objects.annotate(headcount=Count("people", filter=Q(people__active=True)))
+            .order_by("-headcount", "name")
+            .values("pk", "name", "headcount")
+        )
+        context.update(
+            departments=departments,
+            headcount=sum(d["headcount"] for d in departments),
+            chart={
+                "names": [d["name"] for d in departments],
+                "values": [d["headcount"] for d in departments],
+            },
+            people_url=people_type.url("list"),
+        )
+    if user.has_perm("auditlog.view_logentry"):
+        context["recent_changes"] = LogEntry.objects.select_related("actor", "content_type")[:10]
+    return TemplateResponse(request, "core/home.html", context)
+
+
+@login_required
+def search(request):
+    """Search every registered type the user may see, by each type's ``search`` fields."""
+    query = request.GET.get("q", "").strip()
+    groups = []
+    if query:
+        for ot in registry.all_types():
+            if not ot.search or not permissions.can(request.user, ot, "view"):
+                continue
+            condition = reduce(operator.or_, [Q(**{f"{f}__icontains": query}) for f in ot.search])
+            matches = ot.queryset().filter(condition)
+            found = list(matches[: SEARCH_LIMIT + 1])
+            if found:
+                groups.append(
+                    {
+                        "type": ot,
+                        "objects": found[:SEARCH_LIMIT],
+                        "more": len(found) > SEARCH_LIMIT,
+                        "url": f"{ot.url('list')}?q={query}",
+                    }
+                )
+    return TemplateResponse(request, "core/search.html", {"query": query, "groups": groups})
+
+
+def _audited_content_types(request=None):
+    return ContentType.objects.filter(
+        pk__in=[ContentType.objects.get_for_model(ot.model).pk for ot in registry.all_types()]
+    )
+
+
+class ChangeLogFilterSet(django_filters.FilterSet):
+    """Filters of the global change log: who, which kind of object, when."""
+
+    actor = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.order_by("username"), label=gettext_lazy("User")
+    )
+    content_type = django_filters.ModelChoiceFilter(
+        queryset=_audited_content_types, label=gettext_lazy("Object type")
+    )
+    action = django_filters.ChoiceFilter(
+        choices=LogEntry.Action.choices, label=gettext_lazy("Action")
+    )
+    since = django_filters.DateFilter(
+        field_name="timestamp", lookup_expr="date__gte", label=gettext_lazy("From")
+    )
+    until = django_filters.DateFilter(
+        field_name="timestamp", lookup_expr="date__lte", label=gettext_lazy("To")
+    )
+
+    class Meta:
+        model = LogEntry
+        fields = ["actor", "content_type", "action", "since", "until"]
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            style_widgets(super().form)
+        return self._form
+
+
+class ChangeLogTable(tables.Table):
+    timestamp = tables.DateTimeColumn(verbose_name=gettext_lazy("When"))
+    actor = tables.Column(verbose_name=gettext_lazy("User"), default="—")
+    action = tables.Column(verbose_name=gettext_lazy("Action"))
+    content_type = tables.Column(verbose_name=gettext_lazy("Object type"))
+    object_repr = tables.TemplateColumn(
+        template_name="core/_changelog_object.html", verbose_name=gettext_lazy("Object")
+    )
+    changes = tables.TemplateColumn(
+        template_name="core/_changes.html", verbose_name=gettext_lazy("Changes"), orderable=False
+    )
+
+    class Meta:
+        template_name = "core/_table.html"
+        attrs = {"class": "table table-sm align-middle"}
+
+
+def changelog(request):
+    """Every audited create, update and delete, filterable by user, object type and date."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm("auditlog.view_logentry"):
+        raise PermissionDenied(_("Your role does not allow you to read the change log."))
+    queryset = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    filterset = ChangeLogFilterSet(request.GET or None, queryset=queryset)
+    rows = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else queryset.none()
+    table = ChangeLogTable(rows)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return TemplateResponse(
+        request, "core/changelog.html", {"table": table, "filterset": filterset}
+    )

@@ -1,0 +1,158 @@
+"""The organization: departments, the people in them, and the roles that grant access."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from openmis.core.models import OpenMISModel
+
+
+class Department(OpenMISModel):
+    """A unit of the organization; departments nest through ``parent``."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(_("code"), max_length=20, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    region = models.CharField(
+        _("region"),
+        max_length=60,
+        blank=True,
+        help_text=_("Sales region the department is responsible for, if any."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.parent_id and self.pk:
+            ancestor = self.parent
+            seen = set()
+            while ancestor is not None and ancestor.pk not in seen:
+                if ancestor.pk == self.pk:
+                    raise ValidationError(
+                        {
+                            "parent": _(
+                                "A department cannot be inside itself or its sub-departments."
+                            )
+                        }
+                    )
+                seen.add(ancestor.pk)
+                ancestor = ancestor.parent
+
+    def descendant_ids(self) -> set[int]:
+        """Primary keys of this department and every department below it."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found, stack = set(), [self.pk]
+        while stack:
+            pk = stack.pop()
+            if pk not in found:
+                found.add(pk)
+                stack.extend(children.get(pk, []))
+        return found
+
+
+class Person(OpenMISModel):
+    """Someone who works in the organization, with an optional OpenMIS login."""
+
+    first_name = models.CharField(_("first name"), max_length=80)
+    last_name = models.CharField(_("last name"), max_length=80)
+    email = models.EmailField(_("email"), unique=True)
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    manager = models.ForeignKey(
+        "self",
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def clean(self):
+        super().clean()
+        if self.manager_id and self.pk and self.manager_id == self.pk:
+            raise ValidationError({"manager": _("A person cannot be their own manager.")})
+
+
+class Role(OpenMISModel):
+    """A role is a group of permissions; ``scope`` limits where its write permissions apply.
+
+    Built-in roles (``slug`` set) are created by a migration; the MIS director edits their
+    permissions and may add more roles.
+    """
+
+    class Scope(models.TextChoices):
+        ALL = "all", _("Whole organization")
+        DEPARTMENT = "department", _("Own department")
+
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="role")
+    slug = models.SlugField(_("built-in key"), unique=True, null=True, blank=True, editable=False)
+    scope = models.CharField(
+        _("write scope"),
+        max_length=20,
+        choices=Scope.choices,
+        default=Scope.ALL,
+        help_text=_("Where members may create, change and delete records."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["group__name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The role's name, translated for the built-in roles."""
+        from openmis.org.roles import BUILTIN_LABELS
+
+        if self.slug in BUILTIN_LABELS:
+            return str(BUILTIN_LABELS[self.slug])
+        return self.group.name

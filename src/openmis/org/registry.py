@@ -1,0 +1,59 @@
+"""Object declarations of the organization app."""
+
+from django.utils.translation import gettext_lazy as _
+
+from openmis.core.registry import register
+from openmis.org.forms import RoleForm
+from openmis.org.models import Department, Person, Role
+from openmis.org.serializers import RoleSerializer
+
+NAV = _("Organization")
+
+register(
+    Department,
+    slug="departments",
+    list_columns=["name", "code", "parent", "region"],
+    form_fields=["name", "code", "parent", "region", "description"],
+    natural_key=["name"],
+    filters=["parent", "region"],
+    search=["name", "code", "description"],
+    department_field="self",
+    nav_group=NAV,
+)
+
+register(
+    Person,
+    slug="people",
+    list_columns=["last_name", "first_name", "job_title", "department", "email", "active"],
+    form_fields=[
+        "first_name",
+        "last_name",
+        "email",
+        "job_title",
+        "department",
+        "manager",
+        "phone",
+        "active",
+    ],
+    natural_key=["email"],
+    filters=["department", "active", "job_title"],
+    search=["first_name", "last_name", "email", "job_title"],
+    department_field="department",
+    nav_group=NAV,
+    ordering=["last_name", "first_name"],
+)
+
+register(
+    Role,
+    slug="roles",
+    list_columns=["group", "scope", "description"],
+    form_fields=["scope", "description"],
+    import_fields=["group", "scope", "description"],
+    export_fields=["id", "group", "scope", "description"],
+    natural_key=["group"],
+    filters=["scope"],
+    search=["group__name", "description"],
+    nav_group=NAV,
+    form_class=RoleForm,
+    serializer_class=RoleSerializer,
+)

@@ -1,0 +1,40 @@
+"""Top-level URL configuration."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import include, path
+from django.views.defaults import page_not_found, server_error
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from openmis.core.api import TokenView
+from openmis.core.urls import api_patterns, app_urls
+from openmis.core.views import pages
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("health/", pages.health, name="health"),
+    path("search/", pages.search, name="search"),
+    path("changelog/", pages.changelog, name="changelog"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    app_urls("org"),
+    path("api/auth/token/", TokenView.as_view(), name="api-token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include(api_patterns())),
+]
+
+
+def handler404(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
+
+
+def handler500(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Server error."}, status=500)
+    return server_error(request)
