@@ -135,6 +135,14 @@ class ObjectViewSet(viewsets.ModelViewSet):
         candidate.full_clean()
         return candidate
 
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if self.action == "export_file":
+            # Errors are JSON, also where the CSV/XLSX renderers were (or would be) chosen.
+            self.request.accepted_renderer = renderers.JSONRenderer()
+            self.request.accepted_media_type = renderers.JSONRenderer.media_type
+        return response
+
     def perform_create(self, serializer):
         with transaction.atomic():
             obj = save_object(self._apply(serializer, "add"), self.request.user)
@@ -152,7 +160,19 @@ class ObjectViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         request={"multipart/form-data": ImportRequestSerializer},
-        responses={200: ImportResultSerializer, 400: ImportResultSerializer},
+        responses={
+            200: ImportResultSerializer,
+            # Rows with errors give the import result; a request without a file, field errors.
+            400: OpenApiResponse(
+                {
+                    "anyOf": [
+                        {"$ref": "#/components/schemas/ImportResult"},
+                        {"$ref": "#/components/schemas/FieldErrors"},
+                    ]
+                },
+                description="Errors in the file's rows, or in the request itself.",
+            ),
+        },
         description="Import a CSV or XLSX file: all rows or none. With `dry_run` only check it.",
     )
     @action(
@@ -224,7 +244,9 @@ def viewset_for(object_type):
         (ObjectViewSet,),
         {
             "object_type": object_type,
-            "queryset": object_type.queryset().order_by(*(object_type.ordering or ["pk"])),
+            "queryset": object_type.queryset()
+            .prefetch_related(*object_type.prefetch)
+            .order_by(*(object_type.ordering or ["pk"])),
             "serializer_class": object_type.serializer,
             "filterset_class": object_type.filterset,
             "ordering_fields": ordering,

@@ -62,6 +62,9 @@ class ObjectPermission(permissions.BasePermission):
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
             return False
+        if request.method not in ACTION_FOR_METHOD:
+            # TRACE and the like: 405 rather than a KeyError (500) before the view would say so.
+            raise exceptions.MethodNotAllowed(request.method)
         object_type = getattr(view, "object_type", None)
         if object_type is None:
             return True

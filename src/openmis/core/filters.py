@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from openmis.core.forms import style_widgets
 
+# The values the yes/no select of a boolean filter understands (Django's NullBooleanSelect).
+BOOLEAN_VALUES = {"", "unknown", "true", "false", "True", "False", "2", "3"}
+
 
 class ObjectFilterSet(django_filters.FilterSet):
     """Base of every generated FilterSet: adds ``q``, the quick search over ``search`` fields."""
@@ -24,6 +27,20 @@ class ObjectFilterSet(django_filters.FilterSet):
             form = super().form
             style_widgets(form)
         return self._form
+
+    def is_valid(self):
+        # A yes/no filter ignores a value it cannot read (?active=yes would list everyone);
+        # refuse it instead, as every other filter does.
+        valid = super().is_valid()
+        for name, f in self.filters.items():
+            if (
+                self.is_bound
+                and isinstance(f, django_filters.BooleanFilter)
+                and self.data.get(name, "") not in BOOLEAN_VALUES
+            ):
+                self.form.add_error(name, _("Enter true or false."))
+                valid = False
+        return valid
 
     def quick_search(self, queryset, name, value):
         value = value.strip()

@@ -12,6 +12,9 @@ def style_widgets(form) -> None:
         widget = field.widget
         if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
             continue
+        if isinstance(widget, forms.NullBooleanSelect):
+            # In a filter an empty choice means "any", not "unknown".
+            widget.choices = [("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]
         if isinstance(widget, forms.CheckboxInput):
             css = "form-check-input"
         elif isinstance(widget, forms.Select):

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 import tablib
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import models, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from import_export import fields as ie_fields
 from import_export import resources, widgets
@@ -85,6 +86,25 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
             ) from None
 
 
+class StrictBooleanWidget(widgets.BooleanWidget):
+    """Yes/no values in English or Polish; anything else is an error, never a silent "no"."""
+
+    TRUE = {"1", "true", "yes", "y", "t", "tak", "prawda"}
+    FALSE = {"0", "false", "no", "n", "f", "nie", "fałsz"}
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value).strip().lower() if value is not None else ""
+        if text in ("", "none", "null"):
+            return None
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValueError(
+            _("“%(value)s” is not a yes/no value (use true or false).") % {"value": value}
+        )
+
+
 class ObjectResource(resources.ModelResource):
     """Base of the generated resources: adds the write-scope check of the importing user."""
 
@@ -121,6 +141,11 @@ def resource_for(object_type, export: bool = False):
     names = object_type.columns_for_export if export else object_type.columns_for_import
     attrs = {}
     for name in names:
+        model_field = _model_field(object_type.model, name)
+        if isinstance(model_field, models.BooleanField):
+            attrs[name] = ie_fields.Field(
+                attribute=name, column_name=name, widget=StrictBooleanWidget()
+            )
         if name in object_type.fk_fields:
             related = object_type.fk_fields[name]
             attrs[name] = ie_fields.Field(
@@ -217,8 +242,8 @@ def read_table(filename: str, content: bytes, object_type) -> tablib.Dataset:
                 ImportError_(
                     None,
                     None,
-                    _("The file is larger than the limit of %(mb)d MB.")
-                    % {"mb": settings.OPENMIS_IMPORT_MAX_BYTES // (1024 * 1024)},
+                    _("The file is larger than the limit of %(size)s.")
+                    % {"size": filesizeformat(settings.OPENMIS_IMPORT_MAX_BYTES)},
                 )
             ]
         )
@@ -285,10 +310,16 @@ def read_table(filename: str, content: bytes, object_type) -> tablib.Dataset:
     return dataset
 
 
-def _is_required(model, name: str) -> bool:
+def _model_field(model, name: str):
     try:
-        f = model._meta.get_field(name)
-    except Exception:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _is_required(model, name: str) -> bool:
+    f = _model_field(model, name)
+    if f is None:
         return False
     return not f.blank and not f.has_default() and not getattr(f, "auto_now_add", False)
 

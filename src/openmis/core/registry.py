@@ -44,6 +44,10 @@ class ObjectType:
         Heading under which the model appears in the navigation.
     form_class, serializer_class, filterset_class
         Optional hand-written replacements of the generated classes.
+    ordering
+        Default order of lists.
+    prefetch
+        ``prefetch_related`` lookups that the API representation needs.
     """
 
     model: type[models.Model]
@@ -62,6 +66,7 @@ class ObjectType:
     serializer_class: Any = None
     filterset_class: Any = None
     ordering: list[str] | None = None
+    prefetch: list[str] = field(default_factory=list)
 
     @property
     def opts(self):

@@ -56,4 +56,5 @@ register(
     nav_group=NAV,
     form_class=RoleForm,
     serializer_class=RoleSerializer,
+    prefetch=["group__permissions__content_type"],
 )

@@ -31,8 +31,7 @@ class RoleSerializer(ObjectSerializer):
         data = super().to_representation(instance)
         data["name"] = instance.group.name
         data["permissions"] = sorted(
-            f"{p.content_type.app_label}.{p.codename}"
-            for p in instance.group.permissions.select_related("content_type")
+            f"{p.content_type.app_label}.{p.codename}" for p in instance.group.permissions.all()
         )
         return data
 

@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from openmis.org.models import Department, Person, Role
+from openmis.org.roles import DIRECTOR
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -35,12 +36,21 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-1")
 
 
-def user_with_role(slug: str | None, department: Department | None = None, **kwargs):
-    """A user holding the built-in role ``slug`` (None: no role), with a Person record."""
+def user_with_role(
+    slug: str | None, department: Department | None = None, totp: bool | None = None, **kwargs
+):
+    """A user holding the built-in role ``slug`` (None: no role), with a Person record.
+
+    MIS directors get a TOTP authenticator unless ``totp=False``, as the policy demands.
+    """
     user = UserFactory(**kwargs)
     user.save()
     if slug:
         user.groups.add(Role.objects.get(slug=slug).group)
+    if totp or (totp is None and slug == DIRECTOR):
+        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+        TOTP.activate(user, generate_totp_secret())
     PersonFactory(
         user=user,
         email=user.email,

@@ -5,14 +5,19 @@ Each entry gives, for a registered model: ``make(department)`` a saved object be
 ``change`` a field and value for an edit.
 """
 
+import itertools
+
 from django.contrib.auth.models import Group
 
 from openmis.org.models import Role
 from openmis.org.tests.factories import DepartmentFactory, PersonFactory
 
+_counter = itertools.count()
+
 
 def _role(department):
-    return Role.objects.create(group=Group.objects.create(name=f"Role for {department.pk}"))
+    name = f"Role {next(_counter)} for {department.pk}"
+    return Role.objects.create(group=Group.objects.create(name=name))
 
 
 SAMPLES = {

@@ -1,0 +1,90 @@
+"""Production configuration: `check --deploy` is clean behind HTTPS, weak keys are refused,
+and the CLI sets up a working instance from nothing."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+STRONG_KEY = "k3Y-" + "x9Qz" * 4 + "".join(chr(65 + i % 26) for i in range(40))
+
+
+def run(args, tmp_path, **env):
+    environ = {
+        k: v for k, v in os.environ.items() if not k.startswith(("OPENMIS_", "DJANGO_", "DEBUG"))
+    }
+    environ.update({"OPENMIS_DATA_DIR": str(tmp_path), **env})
+    return subprocess.run(
+        [sys.executable, "-m", "openmis.cli", *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_check_deploy_reports_no_issues_behind_https(tmp_path):
+    result = run(
+        ["manage", "check", "--deploy", "--fail-level", "WARNING"],
+        tmp_path,
+        SECRET_KEY=STRONG_KEY,
+        OPENMIS_HTTPS="1",
+        ALLOWED_HOSTS="mis.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("key", ["changeme", "django-insecure-" + "a" * 50, "ab" * 30])
+def test_weak_secret_key_is_refused_when_debug_is_off(tmp_path, key):
+    result = run(["manage", "check"], tmp_path, SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "SECRET_KEY is weak" in result.stderr
+
+
+def test_generated_secret_key_is_kept_in_the_data_dir(tmp_path):
+    assert run(["manage", "check"], tmp_path).returncode == 0
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+    assert run(["manage", "check"], tmp_path).returncode == 0
+    assert (tmp_path / "secret_key").read_text() == key
+
+
+def test_cli_demo_and_createadmin_from_an_empty_data_dir(tmp_path):
+    result = run(["demo"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Loaded the demo organization: 200 people, 11 departments." in result.stdout
+    assert run(["demo"], tmp_path).returncode == 1  # already loaded: says so, changes nothing
+    result = run(
+        ["createadmin", "--username", "boss", "--email", "boss@example.com"],
+        tmp_path,
+        OPENMIS_ADMIN_PASSWORD="a-Long-and-unusual-pass-42",
+    )
+    assert result.returncode == 0, result.stderr
+    script = (
+        "import django; django.setup();"
+        "from django.contrib.auth.models import User;"
+        "u = User.objects.get(username='boss');"
+        "print(sorted(u.groups.values_list('name', flat=True)), u.check_password("
+        "'a-Long-and-unusual-pass-42'))"
+    )
+    environ = {**os.environ, "OPENMIS_DATA_DIR": str(tmp_path)}
+    environ.pop("OPENMIS_TESTING", None)
+    environ["DJANGO_SETTINGS_MODULE"] = "openmis.settings"
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=environ, check=True
+    )
+    assert out.stdout.strip() == "['MIS director'] True"
+
+
+def test_createadmin_refuses_a_weak_password(tmp_path):
+    result = run(
+        ["createadmin", "--username", "boss", "--email", "b@example.com"],
+        tmp_path,
+        OPENMIS_ADMIN_PASSWORD="password",
+    )
+    assert result.returncode == 1
+    assert "Password refused" in result.stderr
