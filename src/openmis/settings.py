@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
-    "django_tables2",
     "django_htmx",
     "import_export",
     "openmis.core",

@@ -246,7 +246,7 @@ def viewset_for(object_type):
             "object_type": object_type,
             "queryset": object_type.queryset()
             .prefetch_related(*object_type.prefetch)
-            .order_by(*(object_type.ordering or ["pk"])),
+            .order_by(*(object_type.ordering or []), "pk"),
             "serializer_class": object_type.serializer,
             "filterset_class": object_type.filterset,
             "ordering_fields": ordering,

@@ -16,5 +16,5 @@ def navigation(request):
             groups.setdefault(str(ot.nav_group), []).append(ot)
     return {
         "nav_groups": list(groups.items()),
-        "can_view_changelog": user.has_perm("auditlog.view_logentry"),
+        "can_view_changelog": permissions.has_perm(user, "auditlog.view_logentry"),
     }

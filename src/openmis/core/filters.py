@@ -6,6 +6,7 @@ import operator
 from functools import reduce
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +39,14 @@ class ObjectFilterSet(django_filters.FilterSet):
                 and isinstance(f, django_filters.BooleanFilter)
                 and self.data.get(name, "") not in BOOLEAN_VALUES
             ):
-                self.form.add_error(name, _("Enter true or false."))
+                self.form.add_error(
+                    name,
+                    forms.ValidationError(
+                        forms.ChoiceField.default_error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": self.data.get(name)},
+                    ),
+                )
                 valid = False
         return valid
 

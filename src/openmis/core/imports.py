@@ -383,12 +383,14 @@ def run_import(object_type, filename: str, content: bytes, user, dry_run: bool) 
         rollback_on_validation_errors=True,
     )
     report.errors = _result_errors(result, dataset, resource)
+    if report.errors:
+        return report  # nothing is written, so nothing is counted as created or updated
     report.created = result.totals.get("new", 0)
     report.updated = result.totals.get("update", 0) + result.totals.get("skip", 0)
     report.rows = [
         {"line": dataset.line_numbers[i], "values": row} for i, row in enumerate(dataset.dict[:20])
     ]
-    if report.errors or dry_run:
+    if dry_run:
         return report
     with transaction.atomic():
         result = object_type.resource(user=user).import_data(

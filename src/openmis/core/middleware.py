@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from openmis.core.auth import has_totp, two_factor_required
 
-ALWAYS_ALLOWED = ("/accounts/", "/static/", "/i18n/", "/api/", "/jsi18n/")
+ALWAYS_ALLOWED = ("/accounts/", "/static/", "/i18n/", "/api/", "/health/")
+SESSION_KEY = "openmis_2fa_ok"
 
 
 class RequireTwoFactorMiddleware:
@@ -20,10 +21,12 @@ class RequireTwoFactorMiddleware:
         user = getattr(request, "user", None)
         if (
             user is not None
-            and user.is_authenticated
             and not request.path.startswith(ALWAYS_ALLOWED)
-            and two_factor_required(user)
-            and not has_totp(user)
+            and user.is_authenticated
+            and not request.session.get(SESSION_KEY)
         ):
-            return redirect(reverse("mfa_activate_totp"))
+            if two_factor_required(user) and not has_totp(user):
+                return redirect(reverse("mfa_activate_totp"))
+            # Settled for this session: a login always starts a new one.
+            request.session[SESSION_KEY] = True
         return self.get_response(request)

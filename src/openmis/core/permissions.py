@@ -39,6 +39,13 @@ def _scopes(user) -> dict[str, str]:
     return scopes
 
 
+def has_perm(user, perm: str) -> bool:
+    """``user.has_perm(perm)`` answered from the permissions already loaded for this request."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or perm in _scopes(user)
+
+
 def user_department_ids(user) -> set[int]:
     """The departments a department-scoped user may write in: theirs and those below it."""
     cached = getattr(user, "_openmis_department_ids", None)

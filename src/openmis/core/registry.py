@@ -101,6 +101,18 @@ class ObjectType:
         kwargs = {"pk": obj.pk} if obj is not None else {}
         return reverse(self.url_name(action), kwargs=kwargs)
 
+    @cached_property
+    def _detail_prefix(self) -> tuple[str, str]:
+        marker = 987654321
+        url = reverse(self.url_name("detail"), kwargs={"pk": marker})
+        head, tail = url.split(str(marker))
+        return head, tail
+
+    def detail_url(self, pk) -> str:
+        """URL of an object's page from its primary key, without a ``reverse()`` per row."""
+        head, tail = self._detail_prefix
+        return f"{head}{pk}{tail}"
+
     def perm(self, action: str) -> str:
         """The Django permission string for ``action`` (view, add, change, delete)."""
         return f"{self.app_label}.{action}_{self.model_name}"
@@ -143,12 +155,6 @@ class ObjectType:
         from openmis.core.filters import filterset_for
 
         return self.filterset_class or filterset_for(self)
-
-    @cached_property
-    def table(self):
-        from openmis.core.tables import table_for
-
-        return table_for(self)
 
     @cached_property
     def form(self):

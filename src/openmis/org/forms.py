@@ -72,3 +72,75 @@ class RoleForm(ObjectForm):
     def _save_m2m(self):
         super()._save_m2m()
         self.instance.group.permissions.set(self.cleaned_data["permissions"])
+
+
+class PersonForm(ObjectForm):
+    """A person; those who may edit roles also give the person a login and its roles here."""
+
+    username = forms.CharField(
+        label=_("login name"),
+        max_length=150,
+        required=False,
+        help_text=_(
+            "Leave empty for no OpenMIS login. A new login has no password: the person sets "
+            "one with “Forgot password” on the login page."
+        ),
+    )
+    roles = forms.ModelMultipleChoiceField(
+        label=_("roles"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        from openmis.org.models import Person
+
+        model = Person
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "job_title",
+            "department",
+            "manager",
+            "phone",
+            "active",
+        ]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from openmis.org.models import Role
+
+        self.manages_logins = user is not None and user.has_perm("org.change_role")
+        if not self.manages_logins:
+            del self.fields["username"]
+            del self.fields["roles"]
+            return
+        self.fields["roles"].queryset = Role.objects.select_related("group")
+        login = self.instance.user if self.instance.pk else None
+        if login is not None:
+            self.fields["username"].initial = login.username
+            self.fields["roles"].initial = list(
+                Role.objects.filter(group__user=login).values_list("pk", flat=True)
+            )
+
+    def clean_username(self):
+        from django.contrib.auth import get_user_model
+
+        username = self.cleaned_data["username"].strip()
+        if not username:
+            return ""
+        clash = get_user_model().objects.filter(username__iexact=username)
+        if self.instance.user_id:
+            clash = clash.exclude(pk=self.instance.user_id)
+        if clash.exists():
+            raise forms.ValidationError(_("This login name is taken."))
+        return username
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if self.manages_logins:
+            from openmis.org.services import set_login
+
+            set_login(self.instance, self.cleaned_data["username"], self.cleaned_data["roles"])

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core.registry import register
-from openmis.org.forms import RoleForm
+from openmis.org.forms import PersonForm, RoleForm
 from openmis.org.models import Department, Person, Role
 from openmis.org.serializers import RoleSerializer
 
@@ -41,6 +41,7 @@ register(
     department_field="department",
     nav_group=NAV,
     ordering=["last_name", "first_name"],
+    form_class=PersonForm,
 )
 
 register(

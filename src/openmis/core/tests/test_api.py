@@ -235,6 +235,16 @@ def test_write_without_credentials_is_401_and_writes_nothing(department):
     assert snapshot(Person) == before
 
 
+def test_unsupported_method_is_405_json(api, department):
+    # given a department; when it is sent a method the API does not have
+    before = snapshot(Department)
+    response = api.generic("TRACE", department_url(department))
+    # then 405 JSON (not a server error), and nothing changed
+    assert response.status_code == 405
+    assert response.json() == {"detail": 'Method "TRACE" not allowed.'}
+    assert snapshot(Department) == before
+
+
 def test_unknown_object_is_404_json(api):
     # given no person 999999; when it is read
     response = api.get(f"{PEOPLE}999999/")
@@ -761,9 +771,20 @@ def test_export_xlsx_of_a_department(api, two_departments):
     assert rows[1][5] == "IT"
 
 
-def test_export_without_credentials_is_401(two_departments):
+def test_export_without_credentials_is_401_json(two_departments):
+    # given no credentials; when an export is asked for
     response = APIClient().get(f"{PEOPLE}export/", {"format": "csv"})
+    # then the error is JSON, not a CSV file
     assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Authentication credentials were not provided."}
+
+
+def test_export_in_an_unknown_format_is_404_json(api):
+    response = api.get(f"{PEOPLE}export/", {"format": "pdf"})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()) == {"detail"}
 
 
 # --- filters and ordering ----------------------------------------------------------------------
@@ -806,6 +827,18 @@ def test_default_ordering_is_by_last_name(api, two_departments):
     response = api.get(PEOPLE)
     names = [p["last_name"] for p in response.json()["results"]]
     assert names == sorted(names)
+
+
+def test_unreadable_yes_no_filter_is_a_field_error(api, two_departments):
+    # given people who are all active; when ?active= has a value that is not yes or no
+    response = api.get(PEOPLE, {"active": "maybe"})
+    # then it is refused rather than ignored (which would list everyone)
+    assert response.status_code == 400
+    assert response.json() == {
+        "active": ["Select a valid choice. maybe is not one of the available choices."]
+    }
+    assert api.get(PEOPLE, {"active": "false"}).json()["count"] == 0
+    assert api.get(PEOPLE, {"active": "true"}).json()["count"] == 4
 
 
 def test_bad_filter_value_is_a_field_error(api, two_departments):

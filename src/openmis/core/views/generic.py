@@ -6,6 +6,7 @@ so a model gets all of them from its registry declaration alone.
 
 from __future__ import annotations
 
+import inspect
 import secrets
 from pathlib import Path
 
@@ -21,11 +22,11 @@ from django.template.loader import select_template
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views import View
-from django_tables2 import RequestConfig
 
 from openmis.core import imports, permissions, registry
 from openmis.core.forms import ImportForm
 from openmis.core.services import ConflictError, delete_object, save_object
+from openmis.core.tables import ObjectTable
 
 PER_PAGE = 50
 MAX_PER_PAGE = 500
@@ -75,12 +76,11 @@ class ObjectListView(ObjectView):
     def get(self, request):
         self.require("view")
         queryset, filterset = filtered_queryset(self.object_type, request)
-        table = self.object_type.table(queryset)
         try:
             per_page = min(int(request.GET.get("per_page", PER_PAGE)), MAX_PER_PAGE)
         except ValueError:
             per_page = PER_PAGE
-        RequestConfig(request, paginate={"per_page": max(per_page, 1)}).configure(table)
+        table = ObjectTable(self.object_type, queryset, request, max(per_page, 1))
         context = self.context(table=table, filterset=filterset, query=request.GET.urlencode())
         if request.htmx and request.htmx.target == "object-results":
             return TemplateResponse(request, "core/_object_results.html", context)
@@ -172,6 +172,12 @@ class ObjectEditView(ObjectView):
                 pk__in=permissions.user_department_ids(self.request.user)
             )
 
+    def make_form(self, *args, **kwargs):
+        form_class = self.object_type.form
+        if "user" in inspect.signature(form_class.__init__).parameters:
+            kwargs["user"] = self.request.user
+        return form_class(*args, **kwargs)
+
     def render(self, form, obj, status=200, conflict=None):
         context = self.context(form=form, object=obj, conflict=conflict)
         return TemplateResponse(self.request, "core/object_edit.html", context, status=status)
@@ -180,7 +186,7 @@ class ObjectEditView(ObjectView):
         obj = self.get_object(pk) if pk else None
         self.require("change" if obj else "add", obj)
         initial = {k: v for k, v in request.GET.items() if k in self.object_type.form_fields}
-        form = self.object_type.form(instance=obj, initial=initial)
+        form = self.make_form(instance=obj, initial=initial)
         self.limit_choices(form)
         return self.render(form, obj)
 
@@ -188,7 +194,7 @@ class ObjectEditView(ObjectView):
         obj = self.get_object(pk) if pk else None
         action = "change" if obj else "add"
         self.require(action, obj)
-        form = self.object_type.form(request.POST, request.FILES, instance=obj)
+        form = self.make_form(request.POST, request.FILES, instance=obj)
         self.limit_choices(form)
         if not form.is_valid():
             return self.render(form, obj, status=400)

@@ -6,18 +6,17 @@ import operator
 from functools import reduce
 
 import django_filters
-import django_tables2 as tables
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_tables2 import RequestConfig
 
 from openmis.core import permissions, registry
 from openmis.core.forms import style_widgets
@@ -53,7 +52,7 @@ def home(request):
             },
             people_url=people_type.url("list"),
         )
-    if user.has_perm("auditlog.view_logentry"):
+    if permissions.has_perm(user, "auditlog.view_logentry"):
         context["recent_changes"] = LogEntry.objects.select_related("actor", "content_type")[:10]
     return TemplateResponse(request, "core/home.html", context)
 
@@ -118,36 +117,22 @@ class ChangeLogFilterSet(django_filters.FilterSet):
         return self._form
 
 
-class ChangeLogTable(tables.Table):
-    timestamp = tables.DateTimeColumn(verbose_name=gettext_lazy("When"))
-    actor = tables.Column(verbose_name=gettext_lazy("User"), default="—")
-    action = tables.Column(verbose_name=gettext_lazy("Action"))
-    content_type = tables.Column(verbose_name=gettext_lazy("Object type"))
-    object_repr = tables.TemplateColumn(
-        template_name="core/_changelog_object.html", verbose_name=gettext_lazy("Object")
-    )
-    changes = tables.TemplateColumn(
-        template_name="core/_changes.html", verbose_name=gettext_lazy("Changes"), orderable=False
-    )
-
-    class Meta:
-        template_name = "core/_table.html"
-        attrs = {"class": "table table-sm align-middle"}
-
-
 def changelog(request):
     """Every audited create, update and delete, filterable by user, object type and date."""
     if not request.user.is_authenticated:
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm("auditlog.view_logentry"):
+    if not permissions.has_perm(request.user, "auditlog.view_logentry"):
         raise PermissionDenied(_("Your role does not allow you to read the change log."))
     queryset = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     filterset = ChangeLogFilterSet(request.GET or None, queryset=queryset)
     rows = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else queryset.none()
-    table = ChangeLogTable(rows)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
     return TemplateResponse(
-        request, "core/changelog.html", {"table": table, "filterset": filterset}
+        request,
+        "core/changelog.html",
+        {"page": page, "filterset": filterset, "query": params.urlencode()},
     )
