@@ -46,3 +46,11 @@ def api_client_for():
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a test database restarts the data generation."""
+    from django.core.cache import cache
+
+    cache.clear()

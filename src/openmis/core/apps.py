@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
     name = "openmis.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from openmis.core import cache  # noqa: F401  (connects the data generation signals)

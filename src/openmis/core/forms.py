@@ -8,6 +8,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from openmis.core import registry
+from openmis.core.widgets import AUTOCOMPLETE_THRESHOLD, AutocompleteSelect
+
 
 class FastSelect(forms.Select):
     """A select whose options are joined as strings rather than rendered by one template each.
@@ -35,6 +38,15 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308  (every part is escaped above)
 
 
+def _many_choices(field) -> bool:
+    queryset = getattr(field, "queryset", None)
+    return (
+        queryset is not None
+        and registry.is_registered(queryset.model)
+        and queryset.count() > AUTOCOMPLETE_THRESHOLD
+    )
+
+
 def style_widgets(form) -> None:
     """Give a form's widgets the CSS toolkit's classes."""
     for field in form.fields.values():
@@ -42,6 +54,11 @@ def style_widgets(form) -> None:
         if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
             continue
         if type(widget) is forms.Select:
+            if _many_choices(field):
+                related = registry.get(field.queryset.model)
+                field.widget = AutocompleteSelect(related, attrs=widget.attrs)
+                field.widget.attrs["class"] = "form-control form-control-sm"
+                continue
             field.widget = widget = FastSelect(attrs=widget.attrs, choices=field.choices)
         if isinstance(widget, forms.NullBooleanSelect):
             # In a filter an empty choice means "any", not "unknown".

@@ -43,6 +43,13 @@ class Installation(models.Model):
         help_text=_("Demo data is loaded; two-factor authentication is not enforced."),
     )
 
+    generation = models.PositiveBigIntegerField(
+        _("data generation"),
+        default=0,
+        editable=False,
+        help_text=_("Goes up with every change of data; keys the caches of rendered lists."),
+    )
+
     class Meta:
         verbose_name = _("installation")
 
@@ -51,6 +58,9 @@ class Installation(models.Model):
 
     def save(self, *args, **kwargs):
         self.pk = 1
+        if type(self).objects.filter(pk=1).exists():
+            # ``generation`` only ever moves by an atomic UPDATE (openmis.core.cache.bump).
+            kwargs["update_fields"] = ["demo_mode"]
         super().save(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
 

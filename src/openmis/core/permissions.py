@@ -23,19 +23,31 @@ def _scopes(user) -> dict[str, str]:
     if cached is not None:
         return cached
     from django.contrib.auth.models import Permission
+    from django.core.cache import cache
+
+    from openmis.core import cache as data_cache
+
+    # Any change of roles or permissions bumps the data generation, so this key goes stale
+    # at once, in every process.
+    cache_key = data_cache.key("scopes", user.pk, data_cache.generation())
+    cached = cache.get(cache_key)
+    if cached is not None:
+        user._openmis_scopes = cached
+        return cached
 
     scopes: dict[str, str] = {}
     rows = Permission.objects.filter(group__user=user).values_list(
         "content_type__app_label", "codename", "group__role__scope"
     )
     for app_label, codename, scope in rows:
-        key = f"{app_label}.{codename}"
-        if scopes.get(key) != ALL:
-            scopes[key] = scope or ALL
+        perm = f"{app_label}.{codename}"
+        if scopes.get(perm) != ALL:
+            scopes[perm] = scope or ALL
     direct = Permission.objects.filter(user=user).values_list("content_type__app_label", "codename")
     for app_label, codename in direct:
         scopes[f"{app_label}.{codename}"] = ALL
     user._openmis_scopes = scopes
+    cache.set(cache_key, scopes, 600)
     return scopes
 
 

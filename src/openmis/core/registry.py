@@ -98,8 +98,16 @@ class ObjectType:
         return f"{self.app_label}:{self.model_name}_{action}"
 
     def url(self, action: str, obj: models.Model | None = None) -> str:
-        kwargs = {"pk": obj.pk} if obj is not None else {}
-        return reverse(self.url_name(action), kwargs=kwargs)
+        """URL of ``action`` for this type, or for ``obj`` when given."""
+        if obj is None:
+            return self._type_urls(action)
+        return reverse(self.url_name(action), kwargs={"pk": obj.pk})
+
+    @cached_property
+    def _type_urls(self):
+        from functools import cache
+
+        return cache(lambda action: reverse(self.url_name(action)))
 
     @cached_property
     def _detail_prefix(self) -> tuple[str, str]:

@@ -188,3 +188,58 @@ def test_import_preview_then_confirm_writes_rows(director_client, department):
     # the same token cannot be replayed
     response = director_client.post(people.url("import"), {"token": "used-or-forged"})
     assert response.status_code == 302 and response["Location"] == people.url("import")
+
+
+def test_cached_list_shows_every_change_at_once(
+    director_client, department, api_client_for, director
+):
+    person = PersonFactory(department=department, job_title="Analyst", last_name="Zając")
+    url = "/org/people/?q=Zając"
+    assert "Analyst" in director_client.get(url).content.decode()
+    assert "Analyst" in director_client.get(url).content.decode()  # served from the cache
+    # a change through the UI
+    director_client.post(f"/org/people/{person.pk}/edit/", person_form(person, job_title="Lead"))
+    assert "Lead" in director_client.get(url).content.decode()
+    # a change through the API
+    person.refresh_from_db()
+    api_client_for(director).patch(
+        f"/api/org/people/{person.pk}/", {"job_title": "Head"}, format="json"
+    )
+    assert "Head" in director_client.get(url).content.decode()
+    # a change of a related object shown in the list
+    department.name = "Brand"
+    department.save()
+    assert "Brand" in director_client.get(url).content.decode()
+    # a deletion
+    person.delete()
+    assert "Nothing matches these filters." in director_client.get(url).content.decode()
+
+
+def test_cached_list_is_per_language(director_client, department):
+    PersonFactory(department=department, active=True)
+    english = director_client.get("/org/people/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    director_client.cookies["django_language"] = "pl"
+    polish = director_client.get("/org/people/").content.decode()
+    assert "results" in english
+    assert "wynik" in polish
+
+
+def test_long_choice_lists_become_autocomplete_fields(director_client, department):
+    for i in range(101):
+        DepartmentFactory(name=f"Team {i:03d}")
+    boss = PersonFactory(department=department, first_name="Ada", last_name="Boss")
+    for _ in range(100):
+        PersonFactory(department=department, manager=boss)
+    page = director_client.get("/org/people/").content.decode()
+    assert '<select name="department"' not in page
+    assert 'data-autocomplete="/api/org/departments/?page_size=20&amp;q="' in page
+    person = Person.objects.filter(manager=boss).first()
+    form_page = director_client.get(f"/org/people/{person.pk}/edit/").content.decode()
+    assert f'<input type="hidden" name="manager" value="{boss.pk}"' in form_page
+    assert 'value="Ada Boss"' in form_page
+    # the hidden value filters like the select did
+    response = director_client.get(f"/org/people/?department={department.pk}")
+    assert (
+        response.context["table"].paginator.count
+        == Person.objects.filter(department=department).count()
+    )

@@ -14,21 +14,26 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import ForeignKey
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import select_template
+from django.template.loader import render_to_string, select_template
 from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
+from openmis.core import cache as data_cache
 from openmis.core import imports, permissions, registry
 from openmis.core.forms import ImportForm
 from openmis.core.services import ConflictError, delete_object, save_object
 from openmis.core.tables import ObjectTable
 
 PER_PAGE = 50
+LIST_CACHE_SECONDS = 600
 MAX_PER_PAGE = 500
 
 
@@ -75,15 +80,31 @@ class ObjectListView(ObjectView):
 
     def get(self, request):
         self.require("view")
-        queryset, filterset = filtered_queryset(self.object_type, request)
-        try:
-            per_page = min(int(request.GET.get("per_page", PER_PAGE)), MAX_PER_PAGE)
-        except ValueError:
-            per_page = PER_PAGE
-        table = ObjectTable(self.object_type, queryset, request, max(per_page, 1))
-        context = self.context(table=table, filterset=filterset, query=request.GET.urlencode())
+        ot = self.object_type
+        fragment_key = data_cache.key(
+            "list", ot.label, get_language(), data_cache.generation(), request.GET.urlencode()
+        )
+        context = self.context(query=request.GET.urlencode())
+        fragments = cache.get(fragment_key)
+        if fragments is None:
+            # The filters and the results depend on the data and the query string only, not
+            # on the user (reading is never scoped), so they are cached for everyone.
+            queryset, filterset = filtered_queryset(ot, request)
+            try:
+                per_page = min(int(request.GET.get("per_page", PER_PAGE)), MAX_PER_PAGE)
+            except ValueError:
+                per_page = PER_PAGE
+            table = ObjectTable(ot, queryset, request, max(per_page, 1))
+            inner = {"object_type": ot, "table": table, "filterset": filterset}
+            fragments = (
+                render_to_string("core/_object_filters.html", inner),
+                render_to_string("core/_object_results.html", inner),
+            )
+            cache.set(fragment_key, fragments, LIST_CACHE_SECONDS)
+            context.update(inner)
+        context["filters_html"], context["results_html"] = map(mark_safe, fragments)
         if request.htmx and request.htmx.target == "object-results":
-            return TemplateResponse(request, "core/_object_results.html", context)
+            return HttpResponse(context["results_html"])
         return TemplateResponse(request, "core/object_list.html", context)
 
 

@@ -1,0 +1,82 @@
+"""A data generation number for caching rendered lists safely across processes.
+
+Every committed write to a model of an OpenMIS app (or to auth's users and groups) bumps one
+counter in the database, inside the writer's transaction. A list rendered while the counter
+was N is cached under N, so a cached page is never served after a change: readers of N+1 miss
+and render anew. One indexed read a request is the price; it works with the per-process cache
+of gunicorn workers as well as with a shared Redis cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from contextvars import ContextVar
+
+from django.apps import apps
+from django.core.signals import request_started
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+WATCHED_APPS = {"auth"}
+
+
+def _watched(sender) -> bool:
+    meta = getattr(sender, "_meta", None)
+    if meta is None:
+        return False
+    if meta.app_label == "core" and meta.model_name == "installation":
+        return False
+    return meta.app_label in WATCHED_APPS or meta.app_label in _openmis_apps()
+
+
+def _openmis_apps() -> set[str]:
+    return {config.label for config in apps.get_app_configs() if config.name.startswith("openmis.")}
+
+
+_current: ContextVar[int | None] = ContextVar("openmis_generation", default=None)
+
+
+def generation() -> int:
+    """The current data generation, read once per request (and again after a write)."""
+    value = _current.get()
+    if value is None:
+        from openmis.core.models import Installation
+
+        value = Installation.objects.filter(pk=1).values_list("generation", flat=True).first()
+        value = value or 0
+        _current.set(value)
+    return value
+
+
+def bump() -> None:
+    from openmis.core.models import Installation
+
+    Installation.objects.filter(pk=1).update(generation=F("generation") + 1)
+    _current.set(None)
+
+
+@receiver(request_started)
+def _forget(**kwargs):
+    _current.set(None)
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def _on_write(sender, **kwargs):
+    if kwargs.get("raw"):
+        return
+    if _watched(sender):
+        bump()
+
+
+@receiver(m2m_changed)
+def _on_m2m(sender, action, **kwargs):
+    if action.startswith("post_") and _watched(kwargs["model"]):
+        bump()
+
+
+def key(*parts) -> str:
+    """A cache key from any parts (hashed, so user input never reaches the backend raw)."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
+    return f"openmis:{digest}"
