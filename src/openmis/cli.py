@@ -40,7 +40,7 @@ def _print_logins(bind: str) -> None:
 
 def cmd_run(args) -> int:
     _setup()
-    from openmis.org import demo
+    from openmis import demo
 
     _manage("migrate", "--no-input", "-v", "0")
     _manage("collectstatic", "--no-input", "-v", "0")
@@ -82,7 +82,7 @@ def cmd_run(args) -> int:
 
 def cmd_demo(args) -> int:
     _setup()
-    from openmis.org import demo
+    from openmis import demo
 
     _manage("migrate", "--no-input", "-v", "0")
     if args.reset:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "import_export",
     "openmis.core",
     "openmis.org",
+    "openmis.appraisal",
 ]
 
 MIDDLEWARE = [

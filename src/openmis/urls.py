@@ -8,6 +8,7 @@ from django.urls import include, path
 from django.views.defaults import page_not_found, server_error
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from openmis.appraisal.api import AppraiseView
 from openmis.core.api import TokenView
 from openmis.core.urls import api_patterns, app_urls
 from openmis.core.views import pages
@@ -21,7 +22,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     app_urls("org"),
+    app_urls("appraisal"),
     path("api/auth/token/", TokenView.as_view(), name="api-token"),
+    path("api/appraisal/appraise/", AppraiseView.as_view(), name="api-appraise"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(api_patterns())),

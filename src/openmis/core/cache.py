@@ -23,8 +23,8 @@ WATCHED_APPS = {"auth"}
 
 def _watched(sender) -> bool:
     meta = getattr(sender, "_meta", None)
-    if meta is None:
-        return False
+    if meta is None or meta.apps is not apps:
+        return False  # not a model, or a historical model inside a migration
     if meta.app_label == "core" and meta.model_name == "installation":
         return False
     return meta.app_label in WATCHED_APPS or meta.app_label in _openmis_apps()

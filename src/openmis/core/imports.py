@@ -131,7 +131,9 @@ class ObjectResource(resources.ModelResource):
 
 def _natural_key_field(model) -> str:
     if registry.is_registered(model):
-        return registry.get(model).natural_key[0]
+        key = registry.get(model).natural_key
+        # A composite key cannot be written in one column: refer to such rows by id.
+        return key[0] if len(key) == 1 else "pk"
     names = {f.name for f in model._meta.get_fields()}
     return "name" if "name" in names else "pk"
 
@@ -278,7 +280,8 @@ def read_table(filename: str, content: bytes, object_type) -> tablib.Dataset:
     required = [
         name
         for name in object_type.columns_for_import
-        if name in object_type.natural_key or _is_required(object_type.model, name)
+        if name != "id"
+        and (name in object_type.natural_key or _is_required(object_type.model, name))
     ]
     for column in required:
         if column not in headers:
@@ -331,6 +334,8 @@ def _duplicate_key_errors(dataset: tablib.Dataset, object_type) -> list[ImportEr
     for index, row in enumerate(dataset.dict):
         value = tuple(str(row.get(k, "")).strip().lower() for k in key)
         line = dataset.line_numbers[index]
+        if not any(value):
+            continue  # no key: a new row
         if value in seen:
             errors.append(
                 ImportError_(

@@ -48,6 +48,12 @@ class ObjectType:
         Default order of lists.
     prefetch
         ``prefetch_related`` lookups that the API representation needs.
+    detail_context
+        ``callable(obj, request) -> dict`` adding to the detail page's context (results an
+        app computes for its own detail template).
+    select
+        Extra ``select_related`` paths that the rows' names need (``alternative__evaluation``
+        when an alternative's name shows its evaluation).
     """
 
     model: type[models.Model]
@@ -67,6 +73,8 @@ class ObjectType:
     filterset_class: Any = None
     ordering: list[str] | None = None
     prefetch: list[str] = field(default_factory=list)
+    select: list[str] = field(default_factory=list)
+    detail_context: Any = None
 
     @property
     def opts(self):
@@ -141,11 +149,14 @@ class ObjectType:
 
     @cached_property
     def list_select_related(self) -> list[str]:
-        return [n for n in self.list_columns if n in self.fk_fields]
+        return [*(n for n in self.list_columns if n in self.fk_fields), *self.select]
 
     @property
     def columns_for_import(self) -> list[str]:
-        return self.import_fields or self.form_fields
+        columns = self.import_fields or self.form_fields
+        if self.natural_key == ["id"] and "id" not in columns:
+            columns = ["id", *columns]
+        return columns
 
     @property
     def columns_for_export(self) -> list[str]:

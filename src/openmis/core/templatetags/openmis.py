@@ -28,3 +28,27 @@ def object_url(obj, action: str = "detail") -> str:
 def action_label(action: int) -> str:
     """The audit log action as a word."""
     return {0: _("created"), 1: _("changed"), 2: _("deleted"), 3: _("accessed")}.get(action, "")
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template, or None."""
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def money(value) -> str:
+    """A whole amount with thin-space thousands, or an em dash when it does not exist."""
+    if value is None:
+        return "—"
+    return f"{value:,.0f}".replace(",", "\u202f")
+
+
+@register.filter
+def percent(value) -> str:
+    """A fraction as a percentage with one decimal, or an em dash when it does not exist."""
+    if value is None:
+        return "—"
+    return f"{100 * value:.1f} %"

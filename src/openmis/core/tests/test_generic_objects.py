@@ -6,6 +6,7 @@ define them); a new model is covered as soon as its app declares a sample in tes
 """
 
 import io
+import json
 
 import pytest
 from django.test import Client
@@ -117,7 +118,8 @@ def test_ui_permissions(label, role):
     field, value = world.sample["change"]
     for where in ("home", "away"):
         obj = world.obj(where)
-        data = form_data(ot, obj) | {field: value, "version": str(obj.version)}
+        posted = json.dumps(value) if isinstance(value, list | dict) else value
+        data = form_data(ot, obj) | {field: posted, "version": str(obj.version)}
         response = client.post(ot.url("edit", obj), data)
         obj.refresh_from_db()
         if world.may("change", where):

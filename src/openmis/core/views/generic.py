@@ -173,6 +173,8 @@ class ObjectDetailView(ObjectView):
             can_change=permissions.can(user, ot, "change", obj),
             can_delete=permissions.can(user, ot, "delete", obj),
         )
+        if ot.detail_context is not None:
+            context.update(ot.detail_context(obj, request))
         return TemplateResponse(request, template.template.name, context)
 
 

@@ -1,0 +1,138 @@
+"""``POST /api/appraisal/appraise/``: every result of an evaluation sent as JSON, saving
+nothing. The stored objects have their generic endpoints (see registry.py)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, permissions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from openmis.appraisal.calc import MAX_DRAWS, MAX_HORIZON, CalcError
+from openmis.appraisal.services import appraise
+
+
+class RangeSerializer(serializers.Serializer):
+    min = serializers.FloatField()
+    mode = serializers.FloatField(required=False, help_text="Defaults to the amount.")
+    max = serializers.FloatField()
+
+
+class CashFlowSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=0, max_value=MAX_HORIZON)
+    amount = serializers.FloatField(help_text="Signed: money out is negative.")
+    category = serializers.CharField(required=False, allow_blank=True)
+    range = RangeSerializer(required=False, allow_null=True)
+
+
+class AlternativeInSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    cash_flows = CashFlowSerializer(many=True)
+
+
+class CriterionInSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    weight = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=1)
+    type = serializers.ChoiceField(choices=["benefit", "cost"], default="benefit")
+
+
+class AhpInSerializer(serializers.Serializer):
+    items = serializers.ListField(child=serializers.CharField(), min_length=1)
+    matrix = serializers.ListField(
+        child=serializers.ListField(child=serializers.FloatField()), min_length=1
+    )
+
+
+class SimulationInSerializer(serializers.Serializer):
+    draws = serializers.IntegerField(min_value=1, max_value=MAX_DRAWS, default=100_000)
+    seed = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    distribution = serializers.ChoiceField(choices=["pert", "triangular"], default="pert")
+
+
+class AppraiseRequestSerializer(serializers.Serializer):
+    discount_rate = serializers.FloatField(help_text="Fraction per year; above -1.")
+    horizon_years = serializers.IntegerField(min_value=1, max_value=MAX_HORIZON)
+    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, default="PLN")
+    alternatives = AlternativeInSerializer(many=True, allow_empty=False)
+    criteria = CriterionInSerializer(many=True, required=False)
+    scores = serializers.DictField(
+        child=serializers.DictField(child=serializers.FloatField()), required=False
+    )
+    ahp = AhpInSerializer(required=False)
+    simulation = SimulationInSerializer(required=False)
+    normalise_weights = serializers.BooleanField(
+        default=False, help_text="Scale the criteria weights to sum to 1 instead of refusing."
+    )
+
+
+class AlternativeResultSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    npv = serializers.FloatField(allow_null=True)
+    irr = serializers.FloatField(allow_null=True)
+    irr_warning = serializers.CharField(allow_null=True)
+    mirr = serializers.FloatField(allow_null=True)
+    roi = serializers.FloatField(allow_null=True)
+    payback_years = serializers.FloatField(allow_null=True)
+    discounted_payback_years = serializers.FloatField(allow_null=True)
+    tco = serializers.FloatField(allow_null=True)
+    discounted_tco = serializers.FloatField(allow_null=True)
+    benefit_cost_ratio = serializers.FloatField(allow_null=True)
+    eac = serializers.FloatField(allow_null=True)
+
+
+class AhpResultSerializer(serializers.Serializer):
+    weights = serializers.DictField(child=serializers.FloatField())
+    lambda_max = serializers.FloatField()
+    consistency_index = serializers.FloatField()
+    consistency_ratio = serializers.FloatField()
+    warning = serializers.CharField(allow_null=True)
+
+
+class RankingSerializer(serializers.Serializer):
+    scores = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    ranking = serializers.ListField(child=serializers.CharField())
+
+
+class SimulationResultSerializer(serializers.Serializer):
+    mean = serializers.FloatField()
+    p10 = serializers.FloatField()
+    p50 = serializers.FloatField()
+    p90 = serializers.FloatField()
+    prob_npv_positive = serializers.FloatField()
+
+
+class AppraiseResponseSerializer(serializers.Serializer):
+    currency = serializers.CharField(allow_null=True)
+    alternatives = AlternativeResultSerializer(many=True)
+    ahp = AhpResultSerializer(allow_null=True)
+    weighted_sum = RankingSerializer(allow_null=True)
+    topsis = RankingSerializer(allow_null=True)
+    simulation = serializers.DictField(child=SimulationResultSerializer(), allow_null=True)
+
+
+class AppraiseView(APIView):
+    """Appraise alternatives without saving anything (NPV year 0 undiscounted)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=AppraiseRequestSerializer,
+        responses={200: AppraiseResponseSerializer},
+        description=(
+            "Every result of an evaluation sent as JSON: NPV (year 0 undiscounted, year t "
+            "divided by (1+r)^t; Excel's NPV() also discounts the first value), IRR, MIRR, ROI, "
+            "payback, TCO, benefit-cost ratio, EAC, AHP weights, weighted-sum and TOPSIS "
+            "rankings and a Monte Carlo simulation. A value that does not exist is null. "
+            "Invalid input is a 400 naming the field."
+        ),
+    )
+    def post(self, request):
+        if not request.user.has_perm("appraisal.view_evaluation"):
+            raise exceptions.PermissionDenied(_("Your role does not include investment appraisal."))
+        form = AppraiseRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            return Response(appraise(form.validated_data))
+        except CalcError as error:
+            raise exceptions.ValidationError({error.field: [error.message]}) from None

@@ -1,0 +1,356 @@
+"""Investment appraisal: which solution is most cost-effective with the greatest return.
+
+An evaluation compares two or more alternatives over a horizon at a discount rate; each
+alternative has cash-flow lines (signed: outflows negative), optionally with a range for risk
+analysis. Criteria, stakeholder scores and pairwise judgements cover what money does not.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from openmis.core.models import OpenMISModel
+
+
+class Evaluation(OpenMISModel):
+    """A need and the alternatives that could meet it, compared over ``horizon_years``."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("Under review")
+        DECIDED = "decided", _("Decided")
+
+    class Distribution(models.TextChoices):
+        PERT = "pert", _("PERT")
+        TRIANGULAR = "triangular", _("Triangular")
+
+    title = models.CharField(_("title"), max_length=200, unique=True)
+    need = models.TextField(_("need"), help_text=_("What problem the investment should solve."))
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+    )
+    owner = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evaluations",
+    )
+    horizon_years = models.PositiveSmallIntegerField(
+        _("horizon (years)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    discount_rate = models.DecimalField(
+        _("discount rate"),
+        max_digits=6,
+        decimal_places=4,
+        default=Decimal("0.08"),
+        validators=[MinValueValidator(Decimal("-0.9999"))],
+        help_text=_("As a fraction: 0.08 is 8 % a year."),
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="PLN",
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code."))],
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default="draft")
+    distribution = models.CharField(
+        _("risk distribution"), max_length=20, choices=Distribution.choices, default="pert"
+    )
+    draws = models.PositiveIntegerField(
+        _("simulation draws"),
+        default=100_000,
+        validators=[MinValueValidator(1000), MaxValueValidator(1_000_000)],
+    )
+    seed = models.PositiveIntegerField(
+        _("random seed"), default=1, help_text=_("The same seed gives the same simulation.")
+    )
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["-updated"]
+
+    def __str__(self):
+        return self.title
+
+
+class Alternative(OpenMISModel):
+    """One way of meeting the need, possibly "keep the current system"."""
+
+    evaluation = models.ForeignKey(
+        Evaluation,
+        verbose_name=_("evaluation"),
+        on_delete=models.CASCADE,
+        related_name="alternatives",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    is_status_quo = models.BooleanField(
+        _("keep the current system"),
+        default=False,
+        help_text=_("This alternative is the do-nothing baseline."),
+    )
+
+    class Meta:
+        verbose_name = _("alternative")
+        verbose_name_plural = _("alternatives")
+        ordering = ["evaluation", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "name"], name="alternative_unique_name")
+        ]
+
+    def __str__(self):
+        return f"{self.evaluation} — {self.name}"
+
+
+class CashFlowLine(OpenMISModel):
+    """An amount in a year of an alternative; negative is money out. A range feeds the risk
+    analysis (min / most likely / max)."""
+
+    class Category(models.TextChoices):
+        LICENCES = "licences", _("Licences")
+        HARDWARE = "hardware", _("Hardware")
+        IMPLEMENTATION = "implementation", _("Implementation")
+        DATA_MIGRATION = "data_migration", _("Data migration")
+        TRAINING = "training", _("Training")
+        SUBSCRIPTION = "subscription", _("Subscription")
+        SUPPORT = "support", _("Support")
+        HOSTING = "hosting", _("Hosting")
+        STAFF = "staff", _("Staff")
+        SAVINGS = "savings", _("Savings")
+        REVENUE = "revenue", _("Extra revenue")
+        HOURS_SAVED = "hours_saved", _("Hours saved")
+        RESIDUAL = "residual", _("Residual value")
+        OTHER = "other", _("Other")
+
+    KIND = {
+        "licences": "one_time",
+        "hardware": "one_time",
+        "implementation": "one_time",
+        "data_migration": "one_time",
+        "training": "one_time",
+        "subscription": "recurring",
+        "support": "recurring",
+        "hosting": "recurring",
+        "staff": "recurring",
+        "savings": "benefit",
+        "revenue": "benefit",
+        "hours_saved": "benefit",
+        "residual": "residual",
+        "other": "other",
+    }
+
+    alternative = models.ForeignKey(
+        Alternative,
+        verbose_name=_("alternative"),
+        on_delete=models.CASCADE,
+        related_name="cash_flows",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MaxValueValidator(100)])
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    amount = models.DecimalField(
+        _("amount"),
+        max_digits=16,
+        decimal_places=2,
+        help_text=_("Most likely value; negative for money spent."),
+    )
+    minimum = models.DecimalField(
+        _("minimum"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    maximum = models.DecimalField(
+        _("maximum"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("cash-flow line")
+        verbose_name_plural = _("cash-flow lines")
+        ordering = ["alternative", "year", "pk"]
+
+    def __str__(self):
+        return f"{self.alternative.name}, {_('year')} {self.year}: {self.get_category_display()}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.alternative_id and self.year is not None:
+            horizon = self.alternative.evaluation.horizon_years
+            if self.year > horizon:
+                errors["year"] = _("Year %(year)d is outside the horizon of %(horizon)d years.") % {
+                    "year": self.year,
+                    "horizon": horizon,
+                }
+        if (self.minimum is None) != (self.maximum is None):
+            errors["maximum"] = _("Give both a minimum and a maximum, or neither.")
+        elif self.minimum is not None and self.amount is not None:
+            if self.minimum > self.amount:
+                errors["minimum"] = _("The minimum is above the most likely amount.")
+            if self.amount > self.maximum:
+                errors["maximum"] = _("The maximum is below the most likely amount.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Criterion(OpenMISModel):
+    """A non-financial criterion: a benefit (more is better) or a cost (less is better)."""
+
+    class Type(models.TextChoices):
+        BENEFIT = "benefit", _("Benefit")
+        COST = "cost", _("Cost")
+
+    evaluation = models.ForeignKey(
+        Evaluation,
+        verbose_name=_("evaluation"),
+        on_delete=models.CASCADE,
+        related_name="criteria",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    type = models.CharField(_("type"), max_length=10, choices=Type.choices, default="benefit")
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=6,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("Set directly, or leave empty and derive it from pairwise comparisons."),
+    )
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["evaluation", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "name"], name="criterion_unique_name")
+        ]
+
+    def __str__(self):
+        return f"{self.evaluation} — {self.name}"
+
+
+class Score(OpenMISModel):
+    """A stakeholder's score (0-10) of an alternative on a criterion."""
+
+    alternative = models.ForeignKey(
+        Alternative, verbose_name=_("alternative"), on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="scores"
+    )
+    person = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("stakeholder"),
+        on_delete=models.CASCADE,
+        related_name="appraisal_scores",
+    )
+    value = models.DecimalField(
+        _("score"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+    )
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["criterion", "alternative", "person"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alternative", "criterion", "person"], name="score_unique_per_stakeholder"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.alternative.name} / {self.criterion.name} = {self.value}"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.alternative_id
+            and self.criterion_id
+            and self.alternative.evaluation_id != self.criterion.evaluation_id
+        ):
+            raise ValidationError({"criterion": _("The criterion belongs to another evaluation.")})
+
+
+class Judgement(OpenMISModel):
+    """A stakeholder's pairwise comparison matrix of the criteria (AHP, Saaty's 1-9 scale)."""
+
+    evaluation = models.ForeignKey(
+        Evaluation,
+        verbose_name=_("evaluation"),
+        on_delete=models.CASCADE,
+        related_name="judgements",
+    )
+    person = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("stakeholder"),
+        on_delete=models.CASCADE,
+        related_name="appraisal_judgements",
+    )
+    matrix = models.JSONField(
+        _("comparison matrix"),
+        help_text=_(
+            "Rows and columns in the order of the criteria; a[i][j] = how much more "
+            "important criterion i is than j."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("pairwise judgement")
+        verbose_name_plural = _("pairwise judgements")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "person"], name="judgement_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.evaluation}: {self.person}"
+
+
+class Decision(OpenMISModel):
+    """The decision taken on an evaluation: which alternative, by whom, when, and why."""
+
+    evaluation = models.OneToOneField(
+        Evaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE, related_name="decision"
+    )
+    chosen = models.ForeignKey(
+        Alternative,
+        verbose_name=_("chosen alternative"),
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    decided_by = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="appraisal_decisions",
+    )
+    decided_on = models.DateField(_("decided on"), default=date.today)
+    rationale = models.TextField(_("rationale"))
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self):
+        return f"{self.evaluation}: {self.chosen.name}"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.chosen_id
+            and self.evaluation_id
+            and self.chosen.evaluation_id != self.evaluation_id
+        ):
+            raise ValidationError({"chosen": _("Choose an alternative of this evaluation.")})

@@ -1,0 +1,85 @@
+"""Test data factories of the appraisal app."""
+
+from decimal import Decimal
+
+import factory
+
+from openmis.appraisal.models import (
+    Alternative,
+    CashFlowLine,
+    Criterion,
+    Decision,
+    Evaluation,
+    Judgement,
+    Score,
+)
+from openmis.org.tests.factories import DepartmentFactory, PersonFactory
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evaluation
+
+    title = factory.Sequence(lambda n: f"Evaluation {n}")
+    need = "Replace the ageing CRM."
+    department = factory.SubFactory(DepartmentFactory)
+    horizon_years = 5
+    discount_rate = Decimal("0.08")
+
+
+class AlternativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Alternative
+
+    evaluation = factory.SubFactory(EvaluationFactory)
+    name = factory.Sequence(lambda n: f"Alternative {n}")
+
+
+class CashFlowLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CashFlowLine
+
+    alternative = factory.SubFactory(AlternativeFactory)
+    year = 0
+    category = "licences"
+    amount = Decimal("-1000.00")
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    evaluation = factory.SubFactory(EvaluationFactory)
+    name = factory.Sequence(lambda n: f"Criterion {n}")
+    type = "benefit"
+
+
+class ScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Score
+
+    alternative = factory.SubFactory(AlternativeFactory)
+    criterion = factory.LazyAttribute(
+        lambda o: CriterionFactory(evaluation=o.alternative.evaluation)
+    )
+    person = factory.SubFactory(PersonFactory)
+    value = Decimal("7.0")
+
+
+class JudgementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Judgement
+
+    evaluation = factory.SubFactory(EvaluationFactory)
+    person = factory.SubFactory(PersonFactory)
+    matrix = [[1, 3], [1 / 3, 1]]
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    evaluation = factory.SubFactory(EvaluationFactory)
+    chosen = factory.LazyAttribute(lambda o: AlternativeFactory(evaluation=o.evaluation))
+    decided_by = factory.SubFactory(PersonFactory)
+    rationale = "Highest NPV, acceptable risk."

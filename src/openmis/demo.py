@@ -1,0 +1,34 @@
+"""The demo data of every app, loaded and removed in dependency order."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+
+def _apps():
+    from openmis.appraisal import demo as appraisal
+    from openmis.org import demo as org
+
+    return [org, appraisal]
+
+
+def is_loaded() -> bool:
+    from openmis.org import demo as org
+
+    return org.is_loaded()
+
+
+@transaction.atomic
+def load() -> dict[str, int]:
+    """Load every app's demo data; returns what the organization part counted."""
+    modules = _apps()
+    counts = modules[0].load()
+    for module in modules[1:]:
+        module.load()
+    return counts
+
+
+@transaction.atomic
+def reset() -> None:
+    for module in reversed(_apps()):
+        module.reset()
