@@ -37,7 +37,14 @@ def check_schema() -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "openapi.yaml"
         result = run(
-            sys.executable, "-m", "django", "spectacular", "--file", str(out), "--validate"
+            sys.executable,
+            "-m",
+            "django",
+            "spectacular",
+            "--file",
+            str(out),
+            "--validate",
+            "--fail-on-warn",
         )
         if result.returncode:
             return ["The OpenAPI schema does not generate:\n" + result.stderr]

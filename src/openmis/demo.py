@@ -7,9 +7,12 @@ from django.db import transaction
 
 def _apps():
     from openmis.appraisal import demo as appraisal
+    from openmis.feedback import demo as feedback
+    from openmis.meetings import demo as meetings
     from openmis.org import demo as org
+    from openmis.portfolio import demo as portfolio
 
-    return [org, appraisal]
+    return [org, portfolio, meetings, feedback, appraisal]
 
 
 def is_loaded() -> bool:

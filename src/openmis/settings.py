@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "import_export",
     "openmis.core",
     "openmis.org",
+    "openmis.portfolio",
+    "openmis.meetings",
+    "openmis.feedback",
     "openmis.appraisal",
 ]
 
@@ -221,7 +224,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {"LifecycleStageEnum": "openmis.portfolio.models.System.Stage"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "openmis.core.api.add_error_responses",

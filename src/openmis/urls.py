@@ -8,10 +8,14 @@ from django.urls import include, path
 from django.views.defaults import page_not_found, server_error
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from openmis.appraisal import urls as appraisal_urls
 from openmis.appraisal.api import AppraiseView
 from openmis.core.api import TokenView
 from openmis.core.urls import api_patterns, app_urls
 from openmis.core.views import pages
+from openmis.feedback import views as feedback_views
+from openmis.meetings import views as meetings_views
+from openmis.portfolio import views as portfolio_views
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -22,7 +26,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     app_urls("org"),
-    app_urls("appraisal"),
+    app_urls("appraisal", appraisal_urls.urlpatterns),
+    app_urls("portfolio", portfolio_views.urlpatterns),
+    app_urls("meetings", meetings_views.urlpatterns),
+    app_urls("feedback", feedback_views.urlpatterns),
     path("api/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/appraisal/appraise/", AppraiseView.as_view(), name="api-appraise"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from openmis.appraisal.calc import CalcError
@@ -99,7 +100,7 @@ def _charts(results, data, horizon: int, rate: float) -> dict:
 
 def evaluation_context(evaluation, request) -> dict:
     """Results of the evaluation, cached until any data changes (the simulation is costly)."""
-    key = data_cache.key("evaluation", evaluation.pk, data_cache.generation())
+    key = data_cache.key("evaluation", evaluation.pk, get_language(), data_cache.generation())
     cached = cache.get(key)
     if cached is None:
         try:

@@ -245,7 +245,7 @@ def viewset_for(object_type):
         {
             "object_type": object_type,
             "queryset": object_type.queryset()
-            .prefetch_related(*object_type.prefetch)
+            .prefetch_related(*object_type.prefetch, *object_type.m2m_fields)
             .order_by(*(object_type.ordering or []), "pk"),
             "serializer_class": object_type.serializer,
             "filterset_class": object_type.filterset,
@@ -338,4 +338,8 @@ def add_error_responses(result, generator, request, public):
                 responses.setdefault("409", {"description": "Conflict", "content": error})
             if path == "/api/auth/token/":
                 responses.setdefault("429", {"description": "Locked out", "content": error})
+            if path.endswith("/import/"):
+                responses.setdefault(
+                    "415", {"description": "Not a multipart upload", "content": error}
+                )
     return result

@@ -148,6 +148,15 @@ def resource_for(object_type, export: bool = False):
             attrs[name] = ie_fields.Field(
                 attribute=name, column_name=name, widget=StrictBooleanWidget()
             )
+        if model_field is not None and model_field.many_to_many:
+            related = model_field.related_model
+            attrs[name] = ie_fields.Field(
+                attribute=name,
+                column_name=name,
+                widget=widgets.ManyToManyWidget(
+                    related, field=_natural_key_field(related), separator=";"
+                ),
+            )
         if name in object_type.fk_fields:
             related = object_type.fk_fields[name]
             attrs[name] = ie_fields.Field(
@@ -426,6 +435,9 @@ def export_rows(object_type, queryset):
     related = [f.attribute for f in fields if f.attribute in object_type.fk_fields]
     if related:
         queryset = queryset.select_related(*related)
+    many = [f.attribute for f in fields if f.attribute in object_type.m2m_fields]
+    if many:
+        queryset = queryset.prefetch_related(*many)
     for obj in queryset.iterator(chunk_size=2000):
         yield [resource.export_field(f, obj) for f in fields]
 

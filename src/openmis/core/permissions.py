@@ -97,6 +97,8 @@ def can(user, object_type: ObjectType, action: str, obj: Model | None = None) ->
 
     Without ``obj`` the answer is whether the user may do it on some row at all.
     """
+    if object_type.read_only and action != "view":
+        return False
     scope = write_scope(user, object_type, action)
     if scope is None:
         return False

@@ -48,6 +48,11 @@ class ObjectType:
         Default order of lists.
     prefetch
         ``prefetch_related`` lookups that the API representation needs.
+    read_only
+        Rows are created by the app's services only (a lifecycle transition): no one may
+        add, change, delete or import them through the generic pages or the API.
+    delete_warnings
+        ``callable(obj) -> list[str]``: consequences to show before a delete is confirmed.
     detail_context
         ``callable(obj, request) -> dict`` adding to the detail page's context (results an
         app computes for its own detail template).
@@ -75,6 +80,8 @@ class ObjectType:
     prefetch: list[str] = field(default_factory=list)
     select: list[str] = field(default_factory=list)
     detail_context: Any = None
+    read_only: bool = False
+    delete_warnings: Any = None
 
     @property
     def opts(self):
@@ -148,6 +155,20 @@ class ObjectType:
         return result
 
     @cached_property
+    def m2m_fields(self) -> list[str]:
+        """Many-to-many fields among the form and export fields (prefetched by API/export)."""
+        names = {*self.form_fields, *(self.export_fields or [])}
+        found = []
+        for name in sorted(names):
+            try:
+                f = self.opts.get_field(name)
+            except Exception:  # noqa: S112  (a computed column, not a field)
+                continue
+            if f.many_to_many:
+                found.append(name)
+        return found
+
+    @cached_property
     def list_select_related(self) -> list[str]:
         return [*(n for n in self.list_columns if n in self.fk_fields), *self.select]
 
@@ -192,6 +213,32 @@ class ObjectType:
         from openmis.core.imports import resource_for
 
         return resource_for(self)
+
+
+@dataclass
+class Page:
+    """A page of an app beyond its object lists, shown in the navigation."""
+
+    nav_group: str
+    label: str
+    url_name: str
+    permission: str  # "app_label.codename" needed to see it
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+_pages: list[Page] = []
+
+
+def register_page(nav_group, label, url_name: str, permission: str) -> None:
+    """Add an app's own page (a report, a graph) to the navigation under ``nav_group``."""
+    _pages.append(Page(nav_group, label, url_name, permission))
+
+
+def all_pages() -> list[Page]:
+    return list(_pages)
 
 
 def register(model: type[models.Model], **options) -> ObjectType:

@@ -10,9 +10,10 @@ from openmis.core.api import viewset_for
 from openmis.core.views import generic
 
 
-def ui_patterns(app_label: str):
-    """``(patterns, app_namespace)`` of every registered type of ``app_label``."""
-    patterns = []
+def ui_patterns(app_label: str, extra=()):
+    """``(patterns, app_namespace)`` of every registered type of ``app_label``, after the
+    app's own ``extra`` patterns."""
+    patterns = list(extra)
     for ot in registry.all_types():
         if ot.app_label != app_label:
             continue
@@ -49,5 +50,6 @@ def api_patterns():
     return router.urls
 
 
-def app_urls(app_label: str):
-    return path(f"{app_label}/", include(ui_patterns(app_label), namespace=app_label))
+def app_urls(app_label: str, extra=()):
+    """The URLs of an app's registered types (and its own ``extra`` ones) under ``<app>/``."""
+    return path(f"{app_label}/", include(ui_patterns(app_label, extra), namespace=app_label))

@@ -21,17 +21,36 @@ from openmis.appraisal.calc import CalcError
 
 
 def test_calc_imports_no_django():
-    # Given the calculation module's source
-    tree = ast.parse(Path(calc.__file__).read_text())
-    # When its imports are listed
+    # Given the calculation package's sources
+    sources = sorted(Path(calc.__file__).parent.glob("*.py"))
+    assert [p.name for p in sources] == [
+        "__init__.py",
+        "_base.py",
+        "cashflow.py",
+        "mcda.py",
+        "risk.py",
+    ]
+    # When their imports are listed
     modules = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            modules.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            modules.add(node.module or "")
+    for source in sources:
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.Import):
+                modules.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                modules.add(node.module or "")
     # Then none of them is Django
     assert not [m for m in modules if m.split(".")[0] == "django"]
+
+
+@pytest.mark.parametrize("module", ["_base", "cashflow", "risk", "mcda", "__init__"])
+def test_docstring_examples(module):
+    # The numpy-style Examples sections are executable documentation: they must hold.
+    import doctest
+    import importlib
+
+    name = "openmis.appraisal.calc" + ("" if module == "__init__" else f".{module}")
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
 
 
 # --------------------------------------------------------------------------- cash-flow metrics

@@ -251,7 +251,9 @@ class ObjectDeleteView(ObjectView):
     def get(self, request, pk):
         obj = self.get_object(pk)
         self.require("delete", obj)
-        return TemplateResponse(request, "core/object_delete.html", self.context(object=obj))
+        warnings = self.object_type.delete_warnings(obj) if self.object_type.delete_warnings else []
+        context = self.context(object=obj, warnings=warnings)
+        return TemplateResponse(request, "core/object_delete.html", context)
 
     def post(self, request, pk):
         obj = self.get_object(pk)

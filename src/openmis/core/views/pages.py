@@ -24,6 +24,23 @@ from openmis.core.forms import style_widgets
 SEARCH_LIMIT = 10
 
 
+def _portfolio_tiles(user) -> dict:
+    from openmis.portfolio import services as portfolio
+    from openmis.portfolio.models import System
+
+    tiles = {}
+    if permissions.has_perm(user, "portfolio.view_system"):
+        counts = portfolio.stage_counts()
+        tiles["stages"] = [
+            {"stage": stage, "label": label, "count": counts[stage]}
+            for stage, label in System.Stage.choices
+        ]
+        tiles["systems_url"] = registry.get(System).url("list")
+    if permissions.has_perm(user, "portfolio.view_contract"):
+        tiles["renewals"] = portfolio.upcoming_renewals(within_days=90)[:6]
+    return tiles
+
+
 def health(request):
     """Liveness probe for load balancers: answers without touching the database."""
     return JsonResponse({"status": "ok"})
@@ -52,6 +69,14 @@ def home(request):
             },
             people_url=people_type.url("list"),
         )
+    context.update(_portfolio_tiles(user))
+    from openmis.meetings.views import cockpit_tiles as meetings_tiles
+
+    context.update(meetings_tiles(user))
+    if permissions.has_perm(user, "feedback.view_feedback"):
+        from openmis.feedback.services import lowest_rated_systems
+
+        context["lowest_rated"] = lowest_rated_systems()
     if permissions.has_perm(user, "auditlog.view_logentry"):
         context["recent_changes"] = LogEntry.objects.select_related("actor", "content_type")[:10]
     return TemplateResponse(request, "core/home.html", context)

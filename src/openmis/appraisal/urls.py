@@ -1,0 +1,5 @@
+"""Pages of the appraisal app beyond the generic ones (added to the "appraisal" namespace)."""
+
+from openmis.appraisal import documents, grid
+
+urlpatterns = [*documents.urlpatterns, *grid.urlpatterns]

@@ -1,0 +1,1 @@
+"""Feedback on systems and the improvements backlog it feeds."""

@@ -1,0 +1,435 @@
+"""Demo feedback: ≈300 items over the last six months and ≈30 improvements built from them.
+
+The legacy CRM and the old Reporting Server collect most of the complaints; Salesforce, live
+for about seventy days, is praised since its go-live, so its post-implementation review shows
+the improvement. Feedback is tied to the demo meetings and priority clients when the meetings
+demo has created them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from auditlog.context import disable_auditlog
+from django.utils import timezone
+
+from openmis.feedback.models import Feedback, Improvement, StatusChange
+from openmis.feedback.services import feedback_givers
+from openmis.org.models import Department, Person
+from openmis.portfolio.models import DeploymentProject, System
+
+DAYS = 182
+LEGACY_CRM = "Legacy CRM 2012"
+REPORTING = "Reporting Server"
+SALESFORCE = "Salesforce Sales Cloud"
+CLOUD_CRM = "Cloud CRM"
+
+PROBLEMS = [
+    "It is slow in the morning when everyone logs in.",
+    "The export to Excel loses Polish characters.",
+    "We retype the same data from another system every day.",
+    "Search does not find customers by tax number.",
+    "The screen freezes when a list has more than a few hundred rows.",
+    "Permissions are too coarse: we cannot share one view without sharing everything.",
+    "Printing a document takes five clicks and often fails.",
+    "There is no way to undo a mistaken change.",
+    "It logs us out in the middle of work.",
+    "Error messages do not say what to do.",
+]
+IDEAS = [
+    "A saved filter per team would save us time every day.",
+    "Send a weekly summary by e-mail instead of us opening the report.",
+    "Let us attach scanned documents directly to the record.",
+    "A mobile view for the sales team on the road.",
+    "Import from the bank statement instead of typing payments.",
+    "Show the customer's open invoices next to the order.",
+    "Single sign-on with our Microsoft accounts.",
+]
+PRAISE = [
+    "Much faster than before, the team likes it.",
+    "The new dashboard answers the questions we used to ask IT for.",
+    "Training was short and people found their way quickly.",
+    "Works well on the laptop and on the phone.",
+    "Fewer errors since the data comes in automatically.",
+]
+QUESTIONS = [
+    "Who do we ask for access for a new colleague?",
+    "Can it keep the history of changes for audits?",
+    "Is there a way to bulk-update records?",
+    "When will the old data be migrated?",
+]
+SPECIFIC = {
+    LEGACY_CRM: {
+        "problem": [
+            "The CRM crashes when opening a customer with many contacts.",
+            "Duplicate customers again: the CRM does not check the tax number.",
+            "Complaints cannot be linked to the order in the CRM.",
+            "The CRM only runs in Internet Explorer mode.",
+            "Nightly synchronisation with the ERP failed again; data is a day old.",
+            "The call history from telephony arrives hours late in the CRM.",
+        ],
+        "idea": ["Move the complaint history to the new CRM first."],
+    },
+    REPORTING: {
+        "problem": [
+            "Monthly sales report times out at month end.",
+            "Reports show yesterday's figures; we need today's.",
+            "Report subscriptions stopped sending after the server restart.",
+            "The margin report disagrees with Finance's figures.",
+            "Each new report needs a request to IT and waits weeks.",
+        ],
+        "idea": ["Let analysts build reports themselves from the data warehouse."],
+    },
+    SALESFORCE: {
+        "problem": [
+            "Opportunities from the old CRM were not migrated with their notes.",
+            "Quotes do not pick up the new price list.",
+        ],
+        "praise": [
+            "The pipeline view finally shows every deal in one place.",
+            "Quotes go out in minutes instead of a day.",
+            "The mobile app is great for visits at customers.",
+            "Forecasts are now the same numbers for Sales and Finance.",
+            "Much easier than the old CRM.",
+        ],
+        "question": ["Can we see the customer's invoices from the ERP in Salesforce?"],
+    },
+}
+
+# title, system, reach, impact, confidence, effort, status, reason for declining
+IMPROVEMENTS = [
+    ("Deduplicate customers by tax number", LEGACY_CRM, 60, "2", 80, 3, "done", ""),
+    (
+        "Link complaints to orders",
+        LEGACY_CRM,
+        40,
+        "1",
+        80,
+        4,
+        "declined",
+        "The legacy CRM is being retired; the Cloud CRM links them from day one.",
+    ),
+    (
+        "Faster customer screen",
+        LEGACY_CRM,
+        60,
+        "1",
+        50,
+        6,
+        "declined",
+        "Not worth the effort a few months before the Cloud CRM goes live.",
+    ),
+    ("Real-time call history", LEGACY_CRM, 55, "2", 80, 5, "planned", ""),
+    ("Migrate complaint history to the Cloud CRM", CLOUD_CRM, 60, "2", 100, 4, "in_progress", ""),
+    ("Fix nightly ERP synchronisation", LEGACY_CRM, 60, "3", 80, 2, "in_progress", ""),
+    ("Month-end report performance", REPORTING, 40, "2", 80, 3, "in_progress", ""),
+    ("Intraday report refresh", REPORTING, 35, "2", 50, 6, "under_review", ""),
+    ("Restore report subscriptions", REPORTING, 25, "1", 100, 0.5, "done", ""),
+    ("Reconcile the margin report with Finance", REPORTING, 20, "2", 80, 2, "planned", ""),
+    ("Self-service reports on the data warehouse", REPORTING, 40, "3", 50, 12, "under_review", ""),
+    ("Migrate opportunity notes", SALESFORCE, 45, "1", 100, 2, "done", ""),
+    ("Price list sync for quotes", SALESFORCE, 45, "2", 80, 1.5, "done", ""),
+    ("ERP invoices in Salesforce", SALESFORCE, 45, "2", 80, 5, "planned", ""),
+    ("Sales forecast dashboard", SALESFORCE, 30, "1", 80, 2, "new", ""),
+    ("Bank statement import", "Comarch ERP XL", 20, "2", 80, 3, "planned", ""),
+    ("Open invoices next to the order", "Comarch ERP XL", 60, "1", 80, 2, "under_review", ""),
+    ("Undo for accidental changes", "Comarch ERP XL", 160, "0.5", 50, 8, "new", ""),
+    ("Polish characters in Excel exports", "Comarch ERP XL", 120, "1", 100, 1, "done", ""),
+    ("Single sign-on for the HR Portal", "HR Portal", 200, "1", 80, 3, "in_progress", ""),
+    ("Mobile view of payslips", "HR Portal", 200, "0.5", 80, 4, "new", ""),
+    (
+        "Attach scanned documents",
+        "HR Portal",
+        30,
+        "1",
+        50,
+        3,
+        "declined",
+        "The document management system will hold scans; the portal links to them.",
+    ),
+    ("Saved filters per team", "OpenMIS", 60, "0.5", 80, 1, "done", ""),
+    ("Weekly summary e-mail", "OpenMIS", 80, "0.5", 80, 1, "planned", ""),
+    ("Clearer error messages", "Complaints Tracker", 28, "0.5", 80, 1, "new", ""),
+    ("Bulk update of records", "Complaints Tracker", 28, "1", 50, 2, "under_review", ""),
+    ("Session timeout after 8 hours", "Contact Centre Telephony", 28, "0.25", 100, 0.5, "done", ""),
+    ("Faster morning log-in", "Data Warehouse", 30, "1", 50, 4, "new", ""),
+    ("Finer permissions for shared views", "OpenMIS", 40, "1", 80, 3, "under_review", ""),
+    (
+        "One-click printing",
+        "Enova365 Payroll",
+        12,
+        "0.5",
+        80,
+        1,
+        "declined",
+        "Printing is done once a month by two people; other work comes first.",
+    ),
+]
+# Words of the feedback each improvement answers (case-insensitive).
+KEYWORDS = {
+    "Deduplicate customers by tax number": ["duplicate", "tax number"],
+    "Link complaints to orders": ["complaints cannot"],
+    "Faster customer screen": ["crashes", "freezes", "slow"],
+    "Real-time call history": ["call history"],
+    "Fix nightly ERP synchronisation": ["synchronisation", "retype", "day old"],
+    "Month-end report performance": ["times out", "slow"],
+    "Intraday report refresh": ["yesterday"],
+    "Restore report subscriptions": ["subscriptions"],
+    "Reconcile the margin report with Finance": ["margin"],
+    "Self-service reports on the data warehouse": ["build reports", "new report"],
+    "Migrate opportunity notes": ["notes"],
+    "Price list sync for quotes": ["price list"],
+    "ERP invoices in Salesforce": ["invoices"],
+    "Sales forecast dashboard": ["forecast", "dashboard"],
+    "Bank statement import": ["bank statement"],
+    "Open invoices next to the order": ["open invoices"],
+    "Undo for accidental changes": ["undo"],
+    "Polish characters in Excel exports": ["polish characters"],
+    "Single sign-on for the HR Portal": ["sign-on", "logs us out"],
+    "Mobile view of payslips": ["mobile"],
+    "Attach scanned documents": ["scanned"],
+    "Saved filters per team": ["saved filter"],
+    "Weekly summary e-mail": ["weekly summary"],
+    "Clearer error messages": ["error messages"],
+    "Bulk update of records": ["bulk"],
+    "Session timeout after 8 hours": ["logs us out"],
+    "Faster morning log-in": ["morning"],
+    "Finer permissions for shared views": ["permissions"],
+    "One-click printing": ["printing"],
+}
+STATUS_PATH = ["new", "under_review", "planned", "in_progress", "done"]
+KIND_FOR_TEXT = {"problem": PROBLEMS, "idea": IDEAS, "praise": PRAISE, "question": QUESTIONS}
+
+
+def _kind(rng: random.Random, weights: dict[str, float]) -> str:
+    kinds = list(weights)
+    return rng.choices(kinds, weights=[weights[k] for k in kinds])[0]
+
+
+def _rating(rng: random.Random, kind: str, mean: float) -> int | None:
+    if kind == "question" and rng.random() < 0.6:
+        return None
+    shift = {"problem": -0.8, "idea": 0, "praise": 1.0, "question": 0}[kind]
+    return max(1, min(5, round(rng.gauss(mean + shift, 0.7))))
+
+
+def _text(rng: random.Random, system_name: str, kind: str) -> str:
+    specific = SPECIFIC.get(system_name, {}).get(kind, [])
+    if specific and rng.random() < 0.7:
+        return rng.choice(specific)
+    return rng.choice(KIND_FOR_TEXT[kind])
+
+
+def _plan(systems: dict[str, System], rng: random.Random, today: date, go_live: date | None):
+    """``[(system, date, kind weights, mean rating)]``: what each demo item will be."""
+    plan = []
+    for name, count, weights, mean in [
+        (LEGACY_CRM, 48, {"problem": 7, "idea": 2, "question": 1}, 2.3),
+        (REPORTING, 36, {"problem": 6, "idea": 3, "question": 1}, 2.6),
+    ]:
+        if name in systems:
+            plan += [
+                (systems[name], today - timedelta(days=rng.randrange(DAYS)), weights, mean)
+                for _i in range(count)
+            ]
+    if SALESFORCE in systems and go_live is not None:
+        after_days = max(1, (today - go_live).days + 1)
+        plan += [
+            (
+                systems[SALESFORCE],
+                go_live - timedelta(days=1 + rng.randrange(90)),
+                {"problem": 5, "question": 3, "idea": 2},
+                3.1,
+            )
+            for _i in range(12)
+        ]
+        plan += [
+            (
+                systems[SALESFORCE],
+                go_live + timedelta(days=rng.randrange(after_days)),
+                {"praise": 6, "idea": 2, "question": 1, "problem": 1},
+                3.9,
+            )
+            for _i in range(30)
+        ]
+    others = [
+        s
+        for n, s in systems.items()
+        if n not in (LEGACY_CRM, REPORTING, SALESFORCE) and s.lifecycle_stage == "deployed"
+    ]
+    weights = [max(s.users, 5) for s in others]
+    for system in rng.choices(others, weights=weights, k=160) if others else []:
+        mean = 2.4 + 0.45 * (system.technical_health or 3)
+        plan.append(
+            (
+                system,
+                today - timedelta(days=rng.randrange(DAYS)),
+                {"problem": 4, "idea": 3, "praise": 2, "question": 1},
+                mean,
+            )
+        )
+    return plan
+
+
+def _meetings(today: date):
+    """Past demo meetings by department and by client, if the meetings demo made any."""
+    try:
+        from openmis.meetings.models import Client, Occurrence
+    except ImportError:  # pragma: no cover - the meetings app is always installed
+        return {}, {}, []
+    by_department, by_client = defaultdict(list), defaultdict(list)
+    now = timezone.make_aware(datetime.combine(today, time(23, 59)))
+    since = now - timedelta(days=DAYS)
+    meetings = Occurrence.objects.filter(start__lte=now, start__gte=since).select_related("series")
+    for meeting in meetings.exclude(status="cancelled"):
+        series = meeting.series
+        if getattr(series, "client_id", None):
+            by_client[series.client_id].append(meeting)
+        elif getattr(series, "department_id", None):
+            by_department[series.department_id].append(meeting)
+    return by_department, by_client, list(Client.objects.all())
+
+
+def load(today: date | None = None) -> None:
+    """Create the demo feedback and improvements (after the portfolio and meetings demos)."""
+    today = today or date.today()
+    rng = random.Random(11)
+    systems = {s.name: s for s in System.objects.prefetch_related("departments_served")}
+    if not systems:
+        return
+    departments = list(Department.objects.all())
+    people = defaultdict(list)
+    for person in Person.objects.filter(active=True).order_by("pk"):
+        people[person.department_id].append(person)
+    salesforce_live = (
+        DeploymentProject.objects.filter(system__name=SALESFORCE, go_live__isnull=False)
+        .order_by("-go_live")
+        .values_list("go_live", flat=True)
+        .first()
+    )
+    by_department, by_client, clients = _meetings(today)
+    customer_relations = next((d for d in departments if d.name == "Customer Relations"), None)
+    items = []
+    for system, when, weights, mean in _plan(systems, rng, today, salesforce_live):
+        kind = _kind(rng, weights)
+        served = list(system.departments_served.all()) or [system.business_owner]
+        department = rng.choice([*served, rng.choice(departments)])
+        client = occurrence = None
+        if clients and customer_relations is not None and rng.random() < 0.1:
+            client = rng.choice(clients)
+            department = customer_relations
+            if by_client.get(client.pk) and rng.random() < 0.6:
+                occurrence = rng.choice(by_client[client.pk])
+        elif by_department.get(department.pk) and rng.random() < 0.35:
+            occurrence = rng.choice(by_department[department.pk])
+        if occurrence is not None:
+            when = timezone.localtime(occurrence.start).date()
+        author = None
+        if people.get(department.pk) and client is None and rng.random() < 0.85:
+            author = rng.choice(people[department.pk])
+        items.append(
+            Feedback(
+                system=system,
+                department=department,
+                client=client,
+                author=author,
+                occurrence=occurrence,
+                kind=kind,
+                rating=_rating(rng, kind, mean),
+                people_affected=rng.choice([1, 2, 5, 10, 20, 40]) if kind != "praise" else 0,
+                hours_per_month=Decimal(rng.choice([0, 1, 2, 4, 8, 16]))
+                if kind == "problem"
+                else Decimal(0),
+                text=_text(rng, system.name, kind),
+                date=min(when, today),
+                language=rng.choice(["pl", "pl", ""]) if author else "",
+            )
+        )
+    with disable_auditlog():
+        Feedback.objects.bulk_create(items)
+        _improvements(rng, systems, today)
+
+
+def _improvements(rng: random.Random, systems: dict[str, System], today: date) -> None:
+    by_system = defaultdict(list)
+    for feedback in Feedback.objects.exclude(kind="praise").order_by("pk"):
+        by_system[feedback.system_id].append(feedback)
+    projects = {p.system_id: p for p in DeploymentProject.objects.all()}
+    staff = Person.objects.filter(user__username="staff").select_related("user").first()
+    actor = staff.user if staff else None
+    for title, name, reach, impact, confidence, effort, status, reason in IMPROVEMENTS:
+        system = systems.get(name)
+        if system is None:
+            continue
+        improvement = Improvement.objects.create(
+            title=title,
+            system=system,
+            description=title + ".",
+            reach=reach,
+            impact=impact,
+            confidence=confidence,
+            effort=Decimal(str(effort)),
+            status=status,
+            decline_reason=reason,
+            project=projects.get(system.pk)
+            if status in ("planned", "in_progress", "done")
+            else None,
+        )
+        source = by_system.get(system.pk, [])
+        words = KEYWORDS.get(title, [])
+        matching = [f for f in source if any(w in f.text.lower() for w in words)]
+        if matching:
+            improvement.feedback.add(*matching[:12])
+        else:
+            improvement.feedback.add(*_asked_for(rng, improvement, today))
+        notified = len(feedback_givers(improvement))
+        # The history that led to the status, spread over the last weeks.
+        path = STATUS_PATH[: STATUS_PATH.index(status) + 1] if status != "declined" else ["new"]
+        steps = list(itertools.pairwise(path))
+        if status == "declined":
+            steps.append(("new", "declined"))
+        when = timezone.now() - timedelta(days=rng.randint(20, 120))
+        for old, new in steps:
+            change = StatusChange.objects.create(
+                improvement=improvement,
+                from_status=old,
+                to_status=new,
+                reason=reason if new == "declined" else "",
+                changed_by=actor,
+                notified=notified,
+            )
+            when += timedelta(days=rng.randint(3, 15))
+            StatusChange.objects.filter(pk=change.pk).update(created=min(when, timezone.now()))
+
+
+def _asked_for(rng: random.Random, improvement: Improvement, today: date) -> list[Feedback]:
+    """A few feedback items asking for ``improvement`` in its own words, for an improvement
+    that no generated item matches."""
+    system = improvement.system
+    people = list(Person.objects.filter(department=system.business_owner_id, active=True))
+    return Feedback.objects.bulk_create(
+        Feedback(
+            system=system,
+            department=system.business_owner,
+            author=rng.choice(people) if people else None,
+            kind="idea",
+            rating=rng.choice([2, 3, 3, 4]),
+            people_affected=rng.choice([5, 10, 20]),
+            text=f"{improvement.title}, please.",
+            date=today - timedelta(days=rng.randrange(120, DAYS)),
+            language=rng.choice(["pl", ""]),
+        )
+        for _i in range(rng.randint(1, 3))
+    )
+
+
+def reset() -> None:
+    """Remove the demo feedback and improvements."""
+    with disable_auditlog():
+        StatusChange.objects.all().delete()
+        Improvement.objects.all().delete()
+        Feedback.objects.all().delete()

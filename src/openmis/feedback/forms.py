@@ -1,0 +1,146 @@
+"""Forms of the feedback app: the improvement form (feedback limited to the system's), the
+status change and grouping feedback into an improvement."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from openmis.core.forms import ObjectForm, style_widgets
+from openmis.feedback.models import Feedback, Improvement
+
+FEEDBACK_FIELDS = [
+    "system",
+    "department",
+    "client",
+    "author",
+    "occurrence",
+    "kind",
+    "rating",
+    "people_affected",
+    "hours_per_month",
+    "text",
+    "date",
+    "language",
+]
+IMPROVEMENT_FIELDS = [
+    "title",
+    "system",
+    "description",
+    "feedback",
+    "reach",
+    "impact",
+    "confidence",
+    "effort",
+    "project",
+]
+
+
+def same_system_error(system, feedback) -> str | None:
+    """The error to show when some of ``feedback`` is about another system than ``system``."""
+    if system is None:
+        return None
+    others = [f for f in feedback if f.system_id != system.pk]
+    if others:
+        return _("Only feedback about %(system)s can be grouped here (not: %(others)s).") % {
+            "system": system,
+            "others": "; ".join(str(f) for f in others[:5]),
+        }
+    return None
+
+
+class FeedbackForm(ObjectForm):
+    """The generated form; a new item starts as the user's own, from their department, in the
+    language they are using."""
+
+    class Meta:
+        model = Feedback
+        fields = FEEDBACK_FIELDS
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "occurrence" in self.fields:
+            # A meeting's name shows its series: fetch them together.
+            self.fields["occurrence"].queryset = self.fields["occurrence"].queryset.select_related(
+                "series"
+            )
+        if self.instance.pk is None and not self.is_bound and user is not None:
+            person = getattr(user, "person", None)
+            if person is not None:
+                self.initial.setdefault("author", person.pk)
+                self.initial.setdefault("department", person.department_id)
+            self.initial.setdefault("language", translation.get_language() or "")
+
+
+class ImprovementForm(ObjectForm):
+    """The generated form, with the feedback to choose from limited to the system's own.
+
+    A system can have thousands of feedback items; listing every item of every system would
+    make the page unusable, so the choices follow the system posted, given or saved.
+    """
+
+    class Meta:
+        model = Improvement
+        fields = IMPROVEMENT_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["feedback"]
+        system_id = self._system_id()
+        queryset = Feedback.objects.select_related("system").order_by("-date", "-pk")
+        field.queryset = (
+            queryset.filter(system_id=system_id) if system_id is not None else queryset.none()
+        )
+        if system_id is None:
+            field.help_text = _("Choose the system and save; then pick its feedback here.")
+        field.widget.attrs["size"] = 8
+        if "project" in self.fields and system_id is not None:
+            self.fields["project"].queryset = self.fields["project"].queryset.filter(
+                system_id=system_id
+            )
+
+    def _system_id(self) -> int | None:
+        raw = None
+        if self.is_bound:
+            raw = self.data.get(self.add_prefix("system"))
+        if raw in (None, ""):
+            raw = self.initial.get("system")
+        if raw in (None, "") and self.instance.system_id:
+            raw = self.instance.system_id
+        try:
+            return int(getattr(raw, "pk", raw))
+        except (TypeError, ValueError):
+            return None
+
+
+class StatusForm(forms.Form):
+    """Move an improvement to another status (declining needs a reason)."""
+
+    status = forms.ChoiceField(label=_("New status"), choices=Improvement.Status.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("Required when declining; sent to those who gave the feedback."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class GroupForm(forms.Form):
+    """Add a feedback item to one of its system's open improvements."""
+
+    improvement = forms.ModelChoiceField(
+        label=_("Improvement"), queryset=Improvement.objects.none()
+    )
+
+    def __init__(self, *args, feedback: Feedback, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["improvement"].queryset = Improvement.objects.filter(
+            system_id=feedback.system_id, status__in=Improvement.OPEN
+        ).exclude(feedback=feedback)
+        style_widgets(self)

@@ -1,0 +1,70 @@
+"""Object declarations of the feedback app."""
+
+from django.utils.translation import gettext_lazy
+
+from openmis.core.registry import register
+from openmis.feedback.api import ImprovementSerializer, StatusChangeSerializer
+from openmis.feedback.filters import FILTERS, SEARCH, FeedbackFilterSet
+from openmis.feedback.forms import (
+    FEEDBACK_FIELDS,
+    IMPROVEMENT_FIELDS,
+    FeedbackForm,
+    ImprovementForm,
+)
+from openmis.feedback.models import Feedback, Improvement, StatusChange
+from openmis.feedback.views import feedback_context, improvement_context
+
+NAV = gettext_lazy("Feedback")
+
+register(
+    Feedback,
+    slug="feedback",
+    list_columns=["summary", "system", "kind", "rating", "department", "date"],
+    form_fields=FEEDBACK_FIELDS,
+    natural_key=["id"],
+    filters=FILTERS,
+    search=SEARCH,
+    department_field="department",
+    nav_group=NAV,
+    form_class=FeedbackForm,
+    filterset_class=FeedbackFilterSet,
+    detail_context=feedback_context,
+)
+register(
+    Improvement,
+    slug="improvements",
+    list_columns=["title", "system", "status", "priority", "reach", "impact", "effort", "project"],
+    form_fields=IMPROVEMENT_FIELDS,
+    export_fields=["id", *IMPROVEMENT_FIELDS, "priority", "status", "decline_reason"],
+    natural_key=["system", "title"],
+    filters=["system", "status", "impact", "project", "system__business_owner"],
+    search=["title", "description", "system__name"],
+    department_field="system__business_owner",
+    nav_group=NAV,
+    form_class=ImprovementForm,
+    serializer_class=ImprovementSerializer,
+    detail_context=improvement_context,
+)
+register(
+    StatusChange,
+    slug="status-changes",
+    list_columns=["improvement", "from_status", "to_status", "reason", "changed_by", "created"],
+    form_fields=["improvement", "from_status", "to_status", "reason"],
+    export_fields=[
+        "id",
+        "improvement",
+        "from_status",
+        "to_status",
+        "reason",
+        "changed_by",
+        "notified",
+        "created",
+    ],
+    natural_key=["id"],
+    filters=["improvement", "to_status"],
+    search=["improvement__title", "reason"],
+    department_field="improvement__system__business_owner",
+    nav_group=NAV,
+    serializer_class=StatusChangeSerializer,
+    read_only=True,
+)

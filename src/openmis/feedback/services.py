@@ -1,0 +1,300 @@
+"""Feedback state changes and figures: improvement status changes and the e-mails they send,
+grouping feedback into improvements, a system's rating trend and post-implementation review,
+and the lowest-rated systems in use."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, timedelta
+
+from auditlog.context import set_actor
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Avg, Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from openmis.core.services import save_object
+from openmis.feedback.models import Feedback, Improvement, StatusChange
+
+REVIEW_DAYS = 90  # the post-implementation review compares this many days before and after
+TREND_MONTHS = 12  # months shown in a system's rating trend
+LOWEST_RATED_DAYS = 90
+LOWEST_RATED_MIN_RATINGS = 3
+IN_USE_STAGES = ("deployed", "retiring")  # systems people use: deployed, or deployed and retiring
+
+
+# --- improvements ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def change_status(
+    improvement: Improvement,
+    status: str,
+    user=None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> StatusChange:
+    """Move ``improvement`` to ``status``, record the change and, once the change is committed,
+    e-mail each person whose feedback it groups (one e-mail per person per change).
+
+    Declining needs a ``reason``; it is kept on the improvement and on the change.
+    """
+    reason = (reason or "").strip()
+    if status not in Improvement.Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    if status == improvement.status:
+        raise ValidationError({"status": _("The improvement has this status already.")})
+    if status == Improvement.Status.DECLINED and not reason:
+        raise ValidationError({"reason": _("Say why the improvement is declined.")})
+    with set_actor(user) if user else contextlib.nullcontext():
+        previous = improvement.status
+        improvement.status = status
+        improvement.decline_reason = reason if status == Improvement.Status.DECLINED else ""
+        save_object(improvement, user, expected_version)
+        recipients = feedback_givers(improvement)
+        change = StatusChange.objects.create(
+            improvement=improvement,
+            from_status=previous,
+            to_status=status,
+            reason=reason,
+            changed_by=user if user is not None and user.is_authenticated else None,
+            notified=len(recipients),
+        )
+    transaction.on_commit(lambda: _send_notifications(change, recipients))
+    return change
+
+
+def feedback_givers(improvement: Improvement) -> list[tuple[str, str]]:
+    """``[(e-mail, language)]`` of the active people whose feedback ``improvement`` groups,
+    each once; the language is the latest one recorded on their feedback, else the default."""
+    rows = (
+        Feedback.objects.filter(improvements=improvement, author__active=True)
+        .exclude(author__email="")
+        .order_by("date", "pk")
+        .values_list("author__email", "language")
+    )
+    found: dict[str, str] = {}
+    for email, language in rows:
+        if language or email not in found:
+            found[email] = language or found.get(email, "")
+    return [(email, found[email] or settings.LANGUAGE_CODE) for email in sorted(found)]
+
+
+def _send_notifications(change: StatusChange, recipients: list[tuple[str, str]]) -> None:
+    if not recipients:
+        return
+    improvement = change.improvement
+    messages = []
+    for email, language in recipients:
+        with translation.override(language):
+            subject = _("Improvement “%(title)s” is now: %(status)s") % {
+                "title": improvement.title,
+                "status": Improvement.Status(change.to_status).label,
+            }
+            lines = [
+                _(
+                    "You gave feedback on %(system)s that is part of the improvement "
+                    "“%(title)s”. Its status changed from “%(old)s” to “%(new)s”."
+                )
+                % {
+                    "system": improvement.system,
+                    "title": improvement.title,
+                    "old": Improvement.Status(change.from_status).label,
+                    "new": Improvement.Status(change.to_status).label,
+                }
+            ]
+            if change.reason:
+                lines.append(_("Reason: %(reason)s") % {"reason": change.reason})
+            if improvement.project_id:
+                lines.append(
+                    _("It is delivered by the project “%(project)s”.")
+                    % {"project": improvement.project}
+                )
+            lines.append(_("Thank you for your feedback."))
+        messages.append(EmailMessage(subject, "\n\n".join(lines), None, [email]))
+    get_connection().send_messages(messages)
+
+
+@transaction.atomic
+def group_feedback(feedback: Feedback, improvement: Improvement, user=None) -> None:
+    """Add ``feedback`` to ``improvement``; both must be about the same system."""
+    if feedback.system_id != improvement.system_id:
+        raise ValidationError(
+            {"improvement": _("The improvement is about another system than the feedback.")}
+        )
+    with set_actor(user) if user else contextlib.nullcontext():
+        improvement.feedback.add(feedback)
+
+
+# --- the system page ------------------------------------------------------------------------
+
+
+def _month_starts(last: date, count: int) -> list[date]:
+    months = []
+    year, month = last.year, last.month
+    for _step in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def rating_trend(system, today: date | None = None, months: int = TREND_MONTHS) -> list[dict]:
+    """Average rating per month over the last ``months`` months, from the first month with a
+    rating: ``[{"month": date, "average": float | None, "ratings": int}]``."""
+    today = today or date.today()
+    starts = _month_starts(today, months)
+    rows = (
+        Feedback.objects.filter(system=system, rating__isnull=False, date__gte=starts[0])
+        .filter(date__lte=today)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(average=Avg("rating"), ratings=Count("pk"))
+        .order_by("month")
+    )
+    by_month = {_as_date(r["month"]): r for r in rows}
+    trend = [
+        {
+            "month": start,
+            "average": round(float(by_month[start]["average"]), 2) if start in by_month else None,
+            "ratings": by_month[start]["ratings"] if start in by_month else 0,
+        }
+        for start in starts
+    ]
+    while trend and trend[0]["ratings"] == 0:
+        trend.pop(0)
+    return trend
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def _period(system, start: date, end: date) -> dict:
+    """Feedback figures of ``system`` for ``start`` ≤ date ≤ ``end``."""
+    figures = Feedback.objects.filter(system=system, date__gte=start, date__lte=end).aggregate(
+        count=Count("pk"),
+        ratings=Count("pk", filter=Q(rating__isnull=False)),
+        average=Avg("rating"),
+    )
+    users = system.users or 0
+    return {
+        "start": start,
+        "end": end,
+        "days": (end - start).days + 1,
+        "count": figures["count"],
+        "ratings": figures["ratings"],
+        "satisfaction": round(float(figures["average"]), 2) if figures["average"] else None,
+        "adoption": round(figures["count"] / users, 3) if users else None,
+    }
+
+
+def post_implementation_review(system, today: date | None = None, days: int = REVIEW_DAYS):
+    """Adoption (feedback items per user) and satisfaction (average rating) in the ``days``
+    before the go-live of ``system``'s most recent live project and the ``days`` after it
+    (up to today); None if no project of the system has gone live."""
+    today = today or date.today()
+    project = (
+        system.projects.filter(go_live__isnull=False, go_live__lte=today)
+        .order_by("-go_live", "-pk")
+        .first()
+    )
+    if project is None:
+        return None
+    go_live = project.go_live
+    before = _period(system, go_live - timedelta(days=days), go_live - timedelta(days=1))
+    after = _period(system, go_live, min(go_live + timedelta(days=days - 1), today))
+
+    def change(key):
+        if before[key] is None or after[key] is None:
+            return None
+        return round(after[key] - before[key], 3)
+
+    return {
+        "project": project,
+        "go_live": go_live,
+        "days": days,
+        "before": before,
+        "after": after,
+        "adoption_change": change("adoption"),
+        "satisfaction_change": change("satisfaction"),
+        "complete": after["days"] == days,
+    }
+
+
+def open_improvements(system):
+    """The system's improvements that are neither done nor declined, highest priority first."""
+    return list(
+        Improvement.objects.filter(system=system, status__in=Improvement.OPEN)
+        .select_related("project")
+        .order_by("-priority", "title")
+    )
+
+
+def system_feedback(system, request=None, today: date | None = None) -> dict:
+    """The feedback section of a system's page: rating trend (for a line chart), open
+    improvements and the post-implementation review; empty if the user may not see feedback."""
+    from openmis.core import permissions, registry
+
+    user = getattr(request, "user", None)
+    feedback_type = registry.get(Feedback)
+    if user is not None and not permissions.can(user, feedback_type, "view"):
+        return {}
+    improvement_type = registry.get(Improvement)
+    trend = rating_trend(system, today)
+    section = {
+        "trend": trend,
+        "chart": {
+            "months": [row["month"].strftime("%Y-%m") for row in trend],
+            "averages": [row["average"] for row in trend],
+            "ratings": [row["ratings"] for row in trend],
+            "label": _("Average rating"),
+        },
+        "count": Feedback.objects.filter(system=system).count(),
+        "review": post_implementation_review(system, today),
+        "list_url": f"{feedback_type.url('list')}?system={system.pk}",
+        "add_url": f"{feedback_type.url('add')}?system={system.pk}",
+        "can_add": user is not None and permissions.can(user, feedback_type, "add"),
+        "improvements": None,
+    }
+    if user is None or permissions.can(user, improvement_type, "view"):
+        section["improvements"] = open_improvements(system)
+        section["improvements_url"] = f"{improvement_type.url('list')}?system={system.pk}"
+        section["can_add_improvement"] = user is not None and permissions.can(
+            user, improvement_type, "add"
+        )
+        section["add_improvement_url"] = f"{improvement_type.url('add')}?system={system.pk}"
+    return {"feedback_section": section}
+
+
+# --- the cockpit ------------------------------------------------------------------------------
+
+
+def lowest_rated_systems(
+    today: date | None = None,
+    days: int = LOWEST_RATED_DAYS,
+    min_ratings: int = LOWEST_RATED_MIN_RATINGS,
+    limit: int = 5,
+) -> list[dict]:
+    """The systems in use with the lowest average rating over the last ``days`` days, among
+    those rated at least ``min_ratings`` times: ``[{"system", "average", "ratings"}]``."""
+    from openmis.portfolio.models import System
+
+    today = today or date.today()
+    since = today - timedelta(days=days - 1)
+    rated = Q(feedback__rating__isnull=False, feedback__date__gte=since, feedback__date__lte=today)
+    systems = (
+        System.objects.filter(lifecycle_stage__in=IN_USE_STAGES)
+        .annotate(
+            average=Avg("feedback__rating", filter=rated), ratings=Count("feedback", filter=rated)
+        )
+        .filter(ratings__gte=min_ratings)
+        .order_by("average", "name")
+        .only("pk", "name", "lifecycle_stage")[:limit]
+    )
+    return [
+        {"system": s, "average": round(float(s.average), 2), "ratings": s.ratings} for s in systems
+    ]

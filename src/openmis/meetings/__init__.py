@@ -1,0 +1,1 @@
+"""Stakeholder meetings: priority clients, meeting series, agendas, minutes, action items."""

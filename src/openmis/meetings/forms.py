@@ -1,0 +1,172 @@
+"""Forms of the meetings app: the series form the generic pages use, and the small forms of
+the meeting page (agenda, minutes, outcomes, action items, moving a meeting)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from openmis.core import permissions, registry
+from openmis.core.forms import ObjectForm, style_widgets
+from openmis.meetings import recurrence
+from openmis.meetings.models import WEEKDAY_CHOICES, ActionItem, MeetingSeries, Outcome
+from openmis.org.models import Person
+
+SERIES_FIELDS = [
+    "title",
+    "kind",
+    "department",
+    "client",
+    "organiser",
+    "attendees",
+    "client_attendees",
+    "location",
+    "timezone",
+    "start_date",
+    "start_time",
+    "duration_minutes",
+    "frequency",
+    "interval",
+    "weekdays",
+    "week_of_month",
+    "month_day",
+    "until",
+    "count",
+    "skipped_dates",
+    "notes",
+]
+
+
+class MeetingSeriesForm(ObjectForm):
+    """The series with its recurrence: weekdays as check boxes, time zones as a list."""
+
+    weekdays = forms.MultipleChoiceField(
+        label=_("weekdays"),
+        choices=WEEKDAY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=MeetingSeries._meta.get_field("weekdays").help_text,
+    )
+    timezone = forms.ChoiceField(
+        label=_("time zone"),
+        choices=recurrence.time_zone_choices,
+        initial="Europe/Warsaw",
+        help_text=MeetingSeries._meta.get_field("timezone").help_text,
+    )
+
+    class Meta:
+        model = MeetingSeries
+        fields = SERIES_FIELDS
+        widgets = {
+            "attendees": forms.SelectMultiple(attrs={"size": 10}),
+            "client_attendees": forms.SelectMultiple(attrs={"size": 5}),
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "skipped_dates": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["weekdays"] = [d for d in self.instance.weekdays.split(",") if d]
+
+    def clean_weekdays(self):
+        chosen = set(self.cleaned_data["weekdays"])
+        return ",".join(code for code in recurrence.WEEKDAY_CODES if code in chosen)
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(
+        label=_("New point"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("New point")}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes (Markdown)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class OutcomeForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[c for c in Outcome.Kind.choices if c[0] != Outcome.Kind.ACTION],
+    )
+    text = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("What was decided or learnt")}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class ActionItemForm(forms.Form):
+    """An action item for a person; the people offered are those the user may assign."""
+
+    title = forms.CharField(label=_("What"), max_length=200)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    due_date = forms.DateField(
+        label=_("Due date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = Person.objects.filter(active=True).select_related("department")
+        if (
+            user is not None
+            and permissions.write_scope(user, registry.get(ActionItem), "add")
+            == permissions.DEPARTMENT
+        ):
+            people = people.filter(department__in=permissions.user_department_ids(user))
+        self.fields["owner"].queryset = people.order_by("last_name", "first_name")
+        self.fields["owner"].label_from_instance = lambda p: f"{p} ({p.department})"
+        self.fields["due_date"].initial = date.today() + timedelta(days=7)
+        style_widgets(self)
+
+
+class MoveForm(forms.Form):
+    """A new local date and time for one meeting, in the series' time zone."""
+
+    date = forms.DateField(
+        label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    time = forms.TimeField(
+        label=_("New time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class MeetingLinkedForm(ObjectForm):
+    """Generic form of the objects that point at a meeting: the meeting choices load their
+    series in the same query (a meeting's name is its series' title and date)."""
+
+    def __init__(self, *args, **kwargs):
+        forms.ModelForm.__init__(self, *args, **kwargs)
+        for name, related in (("occurrence", "series"), ("outcome", "occurrence__series")):
+            if name in self.fields:
+                field = self.fields[name]
+                field.queryset = field.queryset.select_related(related)
+        style_widgets(self)

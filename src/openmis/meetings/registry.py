@@ -1,0 +1,122 @@
+"""Object declarations of the meetings app."""
+
+from django.forms import modelform_factory
+from django.utils.translation import gettext_lazy
+
+from openmis.core.registry import register, register_page
+from openmis.meetings import services
+from openmis.meetings.api import MeetingSeriesSerializer
+from openmis.meetings.forms import SERIES_FIELDS, MeetingLinkedForm, MeetingSeriesForm
+from openmis.meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Client,
+    ClientContact,
+    MeetingSeries,
+    Occurrence,
+    Outcome,
+)
+from openmis.meetings.views import occurrence_context, series_context
+
+NAV = gettext_lazy("Meetings")
+
+AGENDA_FIELDS = ["occurrence", "title", "notes", "status", "system", "position"]
+OUTCOME_FIELDS = ["occurrence", "kind", "text"]
+ACTION_FIELDS = ["title", "occurrence", "outcome", "owner", "due_date", "status"]
+
+register(
+    Client,
+    slug="clients",
+    list_columns=["name", "tier", "notes"],
+    form_fields=["name", "tier", "notes"],
+    natural_key=["name"],
+    filters=["tier"],
+    search=["name", "notes"],
+    nav_group=NAV,
+)
+register(
+    ClientContact,
+    slug="client-contacts",
+    list_columns=["name", "client", "role", "email", "phone"],
+    form_fields=["client", "name", "email", "phone", "role"],
+    natural_key=["client", "name"],
+    filters=["client"],
+    search=["name", "email", "role", "client__name"],
+    nav_group=NAV,
+)
+register(
+    MeetingSeries,
+    slug="series",
+    list_columns=["title", "kind", "department", "client", "frequency", "start_time", "organiser"],
+    form_fields=SERIES_FIELDS,
+    natural_key=["title"],
+    filters=["kind", "department", "client", "frequency", "organiser"],
+    search=["title", "notes", "client__name"],
+    department_field="department",
+    nav_group=NAV,
+    form_class=MeetingSeriesForm,
+    serializer_class=MeetingSeriesSerializer,
+    detail_context=series_context,
+    delete_warnings=services.delete_warnings,
+)
+register(
+    Occurrence,
+    slug="occurrences",
+    list_columns=["start", "series", "status", "end"],
+    form_fields=["series", "start", "end", "status", "minutes"],
+    natural_key=["id"],
+    filters=["series", "status", "series__department"],
+    search=["series__title", "minutes"],
+    department_field="series__department",
+    nav_group=NAV,
+    detail_context=occurrence_context,
+)
+register(
+    AgendaItem,
+    slug="agenda-items",
+    list_columns=["title", "occurrence", "status", "system"],
+    form_fields=AGENDA_FIELDS,
+    natural_key=["id"],
+    filters=["status", "occurrence", "occurrence__series", "system"],
+    search=["title", "notes"],
+    department_field="occurrence__series__department",
+    nav_group=NAV,
+    select=["occurrence__series"],
+    form_class=modelform_factory(AgendaItem, form=MeetingLinkedForm, fields=AGENDA_FIELDS),
+)
+register(
+    Outcome,
+    slug="outcomes",
+    list_columns=["text", "kind", "occurrence"],
+    form_fields=OUTCOME_FIELDS,
+    natural_key=["id"],
+    filters=["kind", "occurrence", "occurrence__series"],
+    search=["text"],
+    department_field="occurrence__series__department",
+    nav_group=NAV,
+    select=["occurrence__series"],
+    form_class=modelform_factory(Outcome, form=MeetingLinkedForm, fields=OUTCOME_FIELDS),
+)
+register(
+    ActionItem,
+    slug="action-items",
+    list_columns=["title", "owner", "due_date", "status", "occurrence"],
+    form_fields=ACTION_FIELDS,
+    natural_key=["id"],
+    filters=["status", "owner", "owner__department", "occurrence__series", "due_date"],
+    search=["title", "owner__last_name", "owner__first_name"],
+    department_field="owner__department",
+    nav_group=NAV,
+    select=["occurrence__series"],
+    form_class=modelform_factory(ActionItem, form=MeetingLinkedForm, fields=ACTION_FIELDS),
+)
+
+register_page(
+    NAV, gettext_lazy("This week's meetings"), "meetings:week", "meetings.view_occurrence"
+)
+register_page(
+    NAV, gettext_lazy("Overdue action items"), "meetings:overdue", "meetings.view_actionitem"
+)
+register_page(
+    NAV, gettext_lazy("My calendar feed"), "meetings:calendar", "meetings.view_actionitem"
+)

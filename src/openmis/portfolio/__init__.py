@@ -1,0 +1,1 @@
+"""Systems portfolio: applications and infrastructure, their owners, costs and links."""

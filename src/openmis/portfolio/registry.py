@@ -1,0 +1,217 @@
+"""Object declarations of the systems portfolio."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from openmis.core.registry import register, register_page
+from openmis.portfolio.models import (
+    Capability,
+    Contract,
+    Dependency,
+    DeploymentProject,
+    LifecycleTransition,
+    Milestone,
+    System,
+    SystemCost,
+    Vendor,
+)
+from openmis.portfolio.views import project_context, system_context
+
+NAV = gettext_lazy("Portfolio")
+
+
+def _system_delete_warnings(system):
+    from openmis.portfolio.services import dependents
+
+    found = dependents(system)
+    if not found:
+        return []
+    names = ", ".join(s.name for s, _distance in found[:20])
+    return [
+        _(
+            "%(count)d systems depend on %(system)s, directly or through others: %(names)s. "
+            "Their dependencies on it will be deleted too."
+        )
+        % {"count": len(found), "system": system, "names": names}
+    ]
+
+
+register(
+    System,
+    slug="systems",
+    list_columns=[
+        "name",
+        "kind",
+        "lifecycle_stage",
+        "business_owner",
+        "criticality",
+        "vendor",
+        "users",
+    ],
+    form_fields=[
+        "name",
+        "kind",
+        "description",
+        "business_owner",
+        "technical_owner",
+        "vendor",
+        "hosting",
+        "criticality",
+        "users",
+        "departments_served",
+        "capability",
+        "business_value",
+        "technical_health",
+    ],
+    export_fields=[
+        "id",
+        "name",
+        "kind",
+        "lifecycle_stage",
+        "description",
+        "business_owner",
+        "technical_owner",
+        "vendor",
+        "hosting",
+        "criticality",
+        "users",
+        "departments_served",
+        "capability",
+        "business_value",
+        "technical_health",
+    ],
+    natural_key=["name"],
+    filters=[
+        "kind",
+        "lifecycle_stage",
+        "business_owner",
+        "criticality",
+        "hosting",
+        "vendor",
+        "capability",
+    ],
+    search=["name", "description", "vendor__name"],
+    department_field="business_owner",
+    nav_group=NAV,
+    detail_context=system_context,
+    delete_warnings=_system_delete_warnings,
+)
+register(
+    Vendor,
+    slug="vendors",
+    list_columns=["name", "contact_name", "contact_email", "website"],
+    form_fields=["name", "website", "contact_name", "contact_email", "phone", "notes"],
+    natural_key=["name"],
+    search=["name", "contact_name", "notes"],
+    nav_group=NAV,
+)
+register(
+    Capability,
+    slug="capabilities",
+    list_columns=["name", "description"],
+    form_fields=["name", "description"],
+    natural_key=["name"],
+    search=["name", "description"],
+    nav_group=NAV,
+)
+register(
+    SystemCost,
+    slug="costs",
+    list_columns=["system", "year", "category", "amount", "currency"],
+    form_fields=["system", "year", "category", "amount", "currency", "note"],
+    natural_key=["system", "year", "category"],
+    filters=["system", "year", "category", "system__business_owner"],
+    search=["system__name", "note"],
+    department_field="system__business_owner",
+    nav_group=NAV,
+)
+register(
+    Dependency,
+    slug="dependencies",
+    list_columns=["source", "target", "data_exchanged", "interface"],
+    form_fields=["source", "target", "data_exchanged", "interface"],
+    natural_key=["source", "target"],
+    filters=["source", "target"],
+    search=["source__name", "target__name", "data_exchanged"],
+    department_field="target__business_owner",
+    nav_group=NAV,
+)
+register(
+    Contract,
+    slug="contracts",
+    list_columns=["title", "vendor", "system", "end_date", "notice_days", "value", "auto_renewal"],
+    form_fields=[
+        "title",
+        "vendor",
+        "system",
+        "owner",
+        "value",
+        "currency",
+        "start_date",
+        "end_date",
+        "notice_days",
+        "auto_renewal",
+    ],
+    natural_key=["title"],
+    filters=["vendor", "system", "auto_renewal", "owner"],
+    search=["title", "vendor__name", "system__name"],
+    department_field="system__business_owner",
+    nav_group=NAV,
+)
+register(
+    DeploymentProject,
+    slug="projects",
+    list_columns=["name", "system", "manager", "planned_go_live", "go_live", "budget", "spent"],
+    form_fields=[
+        "name",
+        "system",
+        "manager",
+        "budget",
+        "spent",
+        "currency",
+        "start_date",
+        "planned_go_live",
+        "status_override",
+        "override_reason",
+    ],
+    natural_key=["name"],
+    filters=["system", "manager"],
+    search=["name", "system__name"],
+    department_field="system__business_owner",
+    nav_group=NAV,
+    detail_context=project_context,
+)
+register(
+    Milestone,
+    slug="milestones",
+    list_columns=["name", "project", "due_date", "done_date"],
+    form_fields=["project", "name", "due_date", "done_date"],
+    natural_key=["id"],
+    filters=["project"],
+    search=["name", "project__name"],
+    department_field="project__system__business_owner",
+    nav_group=NAV,
+)
+register(
+    LifecycleTransition,
+    slug="lifecycle",
+    list_columns=["system", "from_stage", "to_stage", "date", "note"],
+    form_fields=["system", "from_stage", "to_stage", "date", "note"],
+    natural_key=["id"],
+    filters=["system", "to_stage"],
+    search=["system__name", "note"],
+    department_field="system__business_owner",
+    nav_group=NAV,
+    read_only=True,
+)
+
+register_page(NAV, gettext_lazy("Dependency graph"), "portfolio:graph", "portfolio.view_system")
+register_page(
+    NAV, gettext_lazy("Rationalisation"), "portfolio:rationalisation", "portfolio.view_system"
+)
+register_page(
+    NAV, gettext_lazy("Contract renewals"), "portfolio:renewals", "portfolio.view_contract"
+)
+register_page(
+    NAV, gettext_lazy("Total cost of ownership"), "portfolio:tco", "portfolio.view_systemcost"
+)

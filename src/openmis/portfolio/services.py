@@ -1,0 +1,250 @@
+"""Portfolio state changes and roll-ups: lifecycle moves, go-live, TCO, impact, renewals."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict, deque
+from datetime import date, timedelta
+from decimal import Decimal
+
+from auditlog.context import set_actor
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from openmis.core.services import save_object
+from openmis.portfolio.models import (
+    Contract,
+    Dependency,
+    DeploymentProject,
+    LifecycleTransition,
+    System,
+    SystemCost,
+)
+
+REMINDER_DAYS = 30  # how long before the notice deadline the owner is reminded
+
+
+@transaction.atomic
+def move_to_stage(system: System, stage: str, when: date | None = None, user=None, note: str = ""):
+    """Move ``system`` to lifecycle ``stage`` on ``when``, recording the transition."""
+    when = when or date.today()
+    if stage not in System.Stage.values:
+        raise ValidationError({"stage": _("Unknown lifecycle stage.")})
+    if stage == system.lifecycle_stage:
+        raise ValidationError({"stage": _("The system is in this stage already.")})
+    last = system.transitions.order_by("-date", "-pk").first()
+    if last is not None and when < last.date:
+        raise ValidationError(
+            {
+                "date": _("The previous move was on %(date)s; a later move cannot be earlier.")
+                % {"date": last.date}
+            }
+        )
+    with set_actor(user) if user else contextlib.nullcontext():
+        transition = LifecycleTransition.objects.create(
+            system=system, from_stage=system.lifecycle_stage, to_stage=stage, date=when, note=note
+        )
+        system.lifecycle_stage = stage
+        save_object(system, user)
+    return transition
+
+
+def timeline(system: System) -> list[LifecycleTransition]:
+    return list(system.transitions.order_by("date", "pk"))
+
+
+# --- costs -----------------------------------------------------------------------------------
+
+
+def tco_by_year(system: System) -> list[dict]:
+    """``[{"year", "total", <category>: amount...}]`` of one system, oldest year first."""
+    rows: dict[int, dict] = {}
+    for cost in system.costs.all():
+        row = rows.setdefault(cost.year, {"year": cost.year, "total": Decimal(0)})
+        row[cost.category] = row.get(cost.category, Decimal(0)) + cost.amount
+        row["total"] += cost.amount
+    return [rows[y] for y in sorted(rows)]
+
+
+def tco_rollup(group: str, year: int | None = None) -> list[dict]:
+    """Total cost of ownership summed by ``group``: "system", "department" or "year"."""
+    field = {
+        "system": "system__name",
+        "department": "system__business_owner__name",
+        "year": "year",
+    }[group]
+    costs = SystemCost.objects.all()
+    if year is not None:
+        costs = costs.filter(year=year)
+    return list(costs.values(key=F(field)).annotate(total=Sum("amount")).order_by("-total", "key"))
+
+
+# --- dependencies ----------------------------------------------------------------------------
+
+
+def dependents(system: System) -> list[tuple[System, int]]:
+    """Every system that depends on ``system``, directly (distance 1) or through others."""
+    edges = defaultdict(list)
+    for source_id, target_id in Dependency.objects.values_list("source_id", "target_id"):
+        edges[source_id].append(target_id)
+    distance = {system.pk: 0}
+    queue = deque([system.pk])
+    while queue:
+        current = queue.popleft()
+        for nxt in edges[current]:
+            if nxt not in distance:
+                distance[nxt] = distance[current] + 1
+                queue.append(nxt)
+    distance.pop(system.pk)
+    systems = System.objects.in_bulk(list(distance))
+    return sorted(
+        ((systems[pk], d) for pk, d in distance.items()), key=lambda item: (item[1], item[0].name)
+    )
+
+
+def dependency_graph(system: System | None = None, depth: int = 2) -> dict:
+    """Nodes and links for the graph: everything, or ``system``'s neighbourhood."""
+    links = Dependency.objects.all()
+    if system is not None:
+        keep = {system.pk}
+        frontier = {system.pk}
+        pairs = list(links.values_list("source_id", "target_id"))
+        for _step in range(depth):
+            frontier = {t for s, t in pairs if s in frontier} | {
+                s for s, t in pairs if t in frontier
+            }
+            frontier -= keep
+            keep |= frontier
+        links = links.filter(source_id__in=keep, target_id__in=keep)
+        nodes = System.objects.filter(pk__in=keep)
+    else:
+        nodes = System.objects.all()
+    nodes = nodes.only("pk", "name", "kind", "lifecycle_stage", "criticality")
+    return {
+        "nodes": [
+            {
+                "id": str(n.pk),
+                "name": n.name,
+                "kind": n.kind,
+                "stage": n.lifecycle_stage,
+                "criticality": n.criticality,
+                "focus": system is not None and n.pk == system.pk,
+            }
+            for n in nodes
+        ],
+        "links": [
+            {"source": str(s), "target": str(t), "data": d}
+            for s, t, d in links.values_list("source_id", "target_id", "data_exchanged")
+        ],
+    }
+
+
+# --- projects --------------------------------------------------------------------------------
+
+
+def project_status(project: DeploymentProject, today: date | None = None) -> tuple[str, str]:
+    """``(status, reason)``: live, late, at risk or on track, unless overridden with a reason."""
+    today = today or date.today()
+    if project.go_live:
+        return DeploymentProject.Status.LIVE, _("Live since %(date)s.") % {"date": project.go_live}
+    if project.status_override:
+        return project.status_override, project.override_reason
+    milestones = list(project.milestones.all())
+    overdue = [m for m in milestones if m.done_date is None and m.due_date < today]
+    if overdue:
+        return DeploymentProject.Status.LATE, _("Milestone “%(name)s” was due on %(date)s.") % {
+            "name": overdue[0].name,
+            "date": overdue[0].due_date,
+        }
+    if project.planned_go_live < today:
+        return DeploymentProject.Status.LATE, _("The planned go-live has passed.")
+    if project.budget and project.spent > project.budget:
+        return DeploymentProject.Status.AT_RISK, _("Spending is over budget.")
+    if milestones and project.budget:
+        progress = sum(1 for m in milestones if m.done_date) / len(milestones)
+        burn = float(project.spent / project.budget)
+        if burn - progress > 0.2:
+            return DeploymentProject.Status.AT_RISK, _(
+                "%(burn)d %% of the budget is spent for %(progress)d %% of the milestones."
+            ) % {"burn": round(100 * burn), "progress": round(100 * progress)}
+    return DeploymentProject.Status.ON_TRACK, ""
+
+
+@transaction.atomic
+def go_live(project: DeploymentProject, when: date | None = None, user=None):
+    """Record the go-live: the project is live and its system moves to "deployed"."""
+    when = when or date.today()
+    if project.go_live:
+        raise ValidationError({"go_live": _("The project went live already.")})
+    project.go_live = when
+    save_object(project, user)
+    system = project.system
+    if system.lifecycle_stage != System.Stage.DEPLOYED:
+        move_to_stage(system, System.Stage.DEPLOYED, when, user, note=str(project))
+    return project
+
+
+# --- contracts -------------------------------------------------------------------------------
+
+
+def upcoming_renewals(today: date | None = None, within_days: int = 120):
+    """Contracts whose notice deadline falls within ``within_days`` (or has just passed)."""
+    today = today or date.today()
+    contracts = Contract.objects.select_related("vendor", "system", "owner").filter(
+        end_date__gte=today
+    )
+    rows = [c for c in contracts if c.notice_deadline <= today + timedelta(days=within_days)]
+    return sorted(rows, key=lambda c: c.notice_deadline)
+
+
+def send_renewal_reminders(today: date | None = None) -> int:
+    """E-mail each contract owner once per deadline, ``REMINDER_DAYS`` before it; returns how
+    many were sent. Run daily (``openmis manage send_reminders``)."""
+    today = today or date.today()
+    sent = 0
+    for contract in upcoming_renewals(today, within_days=REMINDER_DAYS):
+        deadline = contract.notice_deadline
+        if contract.owner is None or not contract.owner.email or contract.reminded_for == deadline:
+            continue
+        if deadline < today:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Contract “%(title)s”: notice deadline %(date)s") % {
+                "title": contract.title,
+                "date": deadline,
+            }
+            body = _(
+                "The contract “%(title)s” with %(vendor)s ends on %(end)s. Notice must be given "
+                "by %(deadline)s (%(days)d days' notice). %(renewal)s"
+            ) % {
+                "title": contract.title,
+                "vendor": contract.vendor,
+                "end": contract.end_date,
+                "deadline": deadline,
+                "days": contract.notice_days,
+                "renewal": _("It renews automatically unless notice is given.")
+                if contract.auto_renewal
+                else _("It does not renew automatically."),
+            }
+        send_mail(subject, body, None, [contract.owner.email])
+        Contract.objects.filter(pk=contract.pk).update(reminded_for=deadline)
+        sent += 1
+    return sent
+
+
+def stage_counts() -> dict[str, int]:
+    counts = dict(System.objects.values_list("lifecycle_stage").annotate(n=Count("pk")))
+    return {stage: counts.get(stage, 0) for stage in System.Stage.values}
+
+
+def rationalisation():
+    """Deployed systems placed by business value and technical health (TIME quadrants)."""
+    systems = System.objects.filter(lifecycle_stage=System.Stage.DEPLOYED).exclude(
+        Q(business_value=None) | Q(technical_health=None)
+    )
+    return list(systems.select_related("business_owner"))
