@@ -253,6 +253,8 @@ def _memo_decision(pdf: MemoPDF, decision: Decision | None) -> None:
         _("Decided by %(person)s on %(date)s.")
         % {"person": decision.decided_by, "date": date_format(decision.decided_on)}
     )
+    if decision.meeting_id:
+        pdf.paragraph(_("Taken in: %(meeting)s") % {"meeting": decision.meeting})
     pdf.ln(1)
     pdf.paragraph(decision.rationale)
 

@@ -75,6 +75,20 @@ class Evaluation(OpenMISModel):
     seed = models.PositiveIntegerField(
         _("random seed"), default=1, help_text=_("The same seed gives the same simulation.")
     )
+    systems = models.ManyToManyField(
+        "portfolio.System",
+        verbose_name=_("systems"),
+        blank=True,
+        related_name="evaluations",
+        help_text=_("Systems it would replace or affect."),
+    )
+    improvements = models.ManyToManyField(
+        "feedback.Improvement",
+        verbose_name=_("improvements"),
+        blank=True,
+        related_name="evaluations",
+        help_text=_("Improvements that motivate it."),
+    )
 
     class Meta:
         verbose_name = _("evaluation")
@@ -338,6 +352,25 @@ class Decision(OpenMISModel):
     )
     decided_on = models.DateField(_("decided on"), default=date.today)
     rationale = models.TextField(_("rationale"))
+    meeting = models.ForeignKey(
+        "meetings.Occurrence",
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appraisal_decisions",
+        help_text=_("The meeting it was taken in."),
+    )
+    project = models.ForeignKey(
+        "portfolio.DeploymentProject",
+        verbose_name=_("deployment project"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="appraisal_decisions",
+        help_text=_("The deployment project created when the alternative was approved."),
+    )
 
     class Meta:
         verbose_name = _("decision")

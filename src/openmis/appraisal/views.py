@@ -6,7 +6,9 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from openmis.appraisal import calc
 from openmis.appraisal.calc import CalcError
+from openmis.appraisal.formatting import number_text, percent_text
 from openmis.appraisal.models import CashFlowLine, Decision
 from openmis.appraisal.services import appraise, evaluation_input
 from openmis.core import cache as data_cache
@@ -98,6 +100,84 @@ def _charts(results, data, horizon: int, rate: float) -> dict:
     return {"years": years, "cumulative": cumulative, "histograms": histograms, "tornado": tornado}
 
 
+def _radar(data) -> dict | None:
+    """Average stakeholder score (0-10) of each alternative on each criterion."""
+    criteria = [c["name"] for c in data.get("criteria") or []]
+    if not criteria:
+        return None
+    scores = data.get("scores") or {}
+    return {
+        "indicators": [{"name": name, "max": 10} for name in criteria],
+        "series": [
+            {
+                "name": a["name"],
+                "value": [scores.get(a["name"], {}).get(name) for name in criteria],
+            }
+            for a in data["alternatives"]
+        ],
+    }
+
+
+def _sensitivity(results, data) -> list[dict]:
+    """Per criterion, how far its weight must move before the top alternative (TOPSIS) changes."""
+    weights = results.get("criteria_weights")
+    if not (results.get("topsis") and weights):
+        return []
+    criteria = data["criteria"]
+    names = [a["name"] for a in data["alternatives"]]
+    matrix = [[data["scores"][name][c["name"]] for c in criteria] for name in names]
+    types = [c.get("type", "benefit") for c in criteria]
+    rows = []
+    for criterion, item in zip(
+        criteria,
+        calc.weight_sensitivity(matrix, list(weights.values()), types, method="topsis"),
+        strict=True,
+    ):
+        if item.threshold_weight is None:
+            text = _("no change within 0\u2013100 %")
+        else:
+            text = _(
+                "the top alternative changes when this weight moves from %(weight)s to "
+                "%(threshold)s (becoming %(alternative)s)"
+            ) % {
+                "weight": percent_text(item.weight),
+                "threshold": percent_text(item.threshold_weight),
+                "alternative": names[item.new_top],
+            }
+        rows.append({"criterion": criterion["name"], "weight": item.weight, "text": text})
+    return rows
+
+
+def _break_even(results, data, name: str | None, rate: float) -> list[dict]:
+    """Break-even values of the five uncertain inputs of ``name`` with the largest swing."""
+    tornado = (results.get("tornado") or {}).get(name)
+    if not tornado:
+        return []
+    lines = next(a["cash_flows"] for a in data["alternatives"] if a["name"] == name)
+    spec = [(line["year"], line["amount"]) for line in lines]
+    rows = []
+    for bar in tornado["bars"][:5]:
+        label = _line_label(lines[bar["index"]])
+        value = calc.break_even(spec, rate, bar["index"])
+        if value is None:
+            text = _("no amount of %(line)s makes the NPV zero") % {"line": label}
+        else:
+            text = _("NPV is zero when %(line)s is %(value)s") % {
+                "line": label,
+                "value": f"{number_text(value, 2)} {results.get('currency') or ''}".strip(),
+            }
+        rows.append({"label": label, "value": value, "text": text})
+    return rows
+
+
+def _linked(evaluation) -> dict:
+    """The systems it would replace or affect and the improvements that motivate it."""
+    return {
+        "systems": list(evaluation.systems.order_by("name")),
+        "improvements": list(evaluation.improvements.order_by("title")),
+    }
+
+
 def evaluation_context(evaluation, request) -> dict:
     """Results of the evaluation, cached until any data changes (the simulation is costly)."""
     key = data_cache.key("evaluation", evaluation.pk, get_language(), data_cache.generation())
@@ -106,11 +186,17 @@ def evaluation_context(evaluation, request) -> dict:
         try:
             data = evaluation_input(evaluation)
             results = appraise(data, detail=True)
+            recommendation = _recommendation(results)
+            rate = float(evaluation.discount_rate)
+            charts = _charts(results, data, evaluation.horizon_years, rate)
+            charts["radar"] = _radar(data)
             cached = {
                 "results": results,
-                "recommendation": _recommendation(results),
-                "charts": _charts(
-                    results, data, evaluation.horizon_years, float(evaluation.discount_rate)
+                "recommendation": recommendation,
+                "charts": charts,
+                "sensitivity": _sensitivity(results, data),
+                "break_even": _break_even(
+                    results, data, recommendation and recommendation["name"], rate
                 ),
                 "error": None,
             }
@@ -119,6 +205,8 @@ def evaluation_context(evaluation, request) -> dict:
                 "results": None,
                 "recommendation": None,
                 "charts": None,
+                "sensitivity": [],
+                "break_even": [],
                 "error": f"{error.field}: {error.message}",
             }
         cache.set(key, cached, 3600)
@@ -134,7 +222,7 @@ def evaluation_context(evaluation, request) -> dict:
     }
     decision = (
         Decision.objects.filter(evaluation=evaluation)
-        .select_related("chosen", "decided_by")
+        .select_related("chosen", "decided_by", "meeting__series", "project")
         .first()
     )
-    return {**cached, "links": links, "decision": decision}
+    return {**cached, "links": links, "decision": decision, "linked": _linked(evaluation)}

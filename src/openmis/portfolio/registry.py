@@ -21,18 +21,18 @@ NAV = gettext_lazy("Portfolio")
 
 
 def _system_delete_warnings(system):
-    from openmis.portfolio.services import dependents
+    from openmis.portfolio.services import dependent_ids, dependents
 
-    found = dependents(system)
-    if not found:
+    count = len(dependent_ids(system))
+    if not count:
         return []
-    names = ", ".join(s.name for s, _distance in found[:20])
+    names = ", ".join(s.name for s, _distance in dependents(system, limit=20))
     return [
         _(
             "%(count)d systems depend on %(system)s, directly or through others: %(names)s. "
             "Their dependencies on it will be deleted too."
         )
-        % {"count": len(found), "system": system, "names": names}
+        % {"count": count, "system": system, "names": names}
     ]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from collections import defaultdict, deque
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -11,7 +10,7 @@ from auditlog.context import set_actor
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -87,39 +86,65 @@ def tco_rollup(group: str, year: int | None = None) -> list[dict]:
 # --- dependencies ----------------------------------------------------------------------------
 
 
-def dependents(system: System) -> list[tuple[System, int]]:
-    """Every system that depends on ``system``, directly (distance 1) or through others."""
-    edges = defaultdict(list)
-    for source_id, target_id in Dependency.objects.values_list("source_id", "target_id"):
-        edges[source_id].append(target_id)
-    distance = {system.pk: 0}
-    queue = deque([system.pk])
-    while queue:
-        current = queue.popleft()
-        for nxt in edges[current]:
-            if nxt not in distance:
-                distance[nxt] = distance[current] + 1
-                queue.append(nxt)
-    distance.pop(system.pk)
-    systems = System.objects.in_bulk(list(distance))
-    return sorted(
-        ((systems[pk], d) for pk, d in distance.items()), key=lambda item: (item[1], item[0].name)
-    )
+IMPACT_DEPTH = 12  # links followed at most; longer chains are not real-world impact paths
+IMPACT_SHOWN = 50
+
+
+def dependent_ids(system: System, depth: int = IMPACT_DEPTH) -> list[tuple[int, int]]:
+    """``[(system id, distance)]`` of everything that depends on ``system``, nearest first.
+
+    One recursive query in the database (SQLite and PostgreSQL alike): the cost follows the
+    size of the answer, not of the whole dependency table.
+    """
+    table = Dependency._meta.db_table
+    sql = f"""
+        WITH RECURSIVE reach(id, distance) AS (
+            SELECT target_id, 1 FROM {table} WHERE source_id = %s
+            UNION
+            SELECT d.target_id, reach.distance + 1
+            FROM {table} d JOIN reach ON d.source_id = reach.id
+            WHERE reach.distance < %s
+        )
+        SELECT id, MIN(distance) FROM reach WHERE id <> %s GROUP BY id ORDER BY 2, 1
+    """  # noqa: S608  (the table name is ours; values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [system.pk, depth, system.pk])
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def dependents(system: System, limit: int | None = None) -> list[tuple[System, int]]:
+    """Systems that depend on ``system``, directly (distance 1) or through others, nearest
+    first; at most ``limit`` of them (see :func:`dependent_ids` for the count)."""
+    found = dependent_ids(system)
+    if limit is not None:
+        found = found[:limit]
+    systems = System.objects.only("pk", "name").in_bulk([pk for pk, _d in found])
+    return [(systems[pk], d) for pk, d in found if pk in systems]
+
+
+GRAPH_MAX_NODES = 300
 
 
 def dependency_graph(system: System | None = None, depth: int = 2) -> dict:
-    """Nodes and links for the graph: everything, or ``system``'s neighbourhood."""
+    """Nodes and links for the graph: everything, or ``system``'s neighbourhood (up to
+    ``depth`` links away and at most ``GRAPH_MAX_NODES`` systems)."""
     links = Dependency.objects.all()
+    truncated = False
     if system is not None:
         keep = {system.pk}
         frontier = {system.pk}
-        pairs = list(links.values_list("source_id", "target_id"))
         for _step in range(depth):
-            frontier = {t for s, t in pairs if s in frontier} | {
-                s for s, t in pairs if t in frontier
-            }
-            frontier -= keep
-            keep |= frontier
+            pairs = Dependency.objects.filter(
+                Q(source_id__in=frontier) | Q(target_id__in=frontier)
+            ).values_list("source_id", "target_id")
+            nxt = {pk for pair in pairs for pk in pair} - keep
+            if len(keep) + len(nxt) > GRAPH_MAX_NODES:
+                nxt = set(sorted(nxt)[: max(GRAPH_MAX_NODES - len(keep), 0)])
+                truncated = True
+            keep |= nxt
+            frontier = nxt
+            if not frontier:
+                break
         links = links.filter(source_id__in=keep, target_id__in=keep)
         nodes = System.objects.filter(pk__in=keep)
     else:
@@ -141,6 +166,7 @@ def dependency_graph(system: System | None = None, depth: int = 2) -> dict:
             {"source": str(s), "target": str(t), "data": d}
             for s, t, d in links.values_list("source_id", "target_id", "data_exchanged")
         ],
+        "truncated": truncated,
     }
 
 

@@ -58,7 +58,8 @@ def system_context(system, request) -> dict:
         "contracts": system.contracts.select_related("vendor", "owner"),
         "feeds": system.feeds.select_related("target"),
         "fed_by": system.fed_by.select_related("source"),
-        "impact": services.dependents(system),
+        "impact": services.dependents(system, limit=services.IMPACT_SHOWN),
+        "impact_total": len(services.dependent_ids(system)),
         "projects": [
             (p, *services.project_status(p)) for p in system.projects.prefetch_related("milestones")
         ],

@@ -56,6 +56,16 @@ document.addEventListener("DOMContentLoaded", () => {
       ],
     }, true);
   };
+  const radar = data.radar && make("chart-radar");
+  if (radar) radar.setOption({
+    tooltip: {},
+    legend: { top: 0 },
+    radar: { indicator: data.radar.indicators, center: ["50%", "58%"], radius: "62%" },
+    series: [{
+      type: "radar",
+      data: data.radar.series.map((s) => ({ name: s.name, value: s.value.map((v) => (v === null ? "-" : v)) })),
+    }],
+  });
   const hs = document.getElementById("histogram-alternative");
   const ts = document.getElementById("tornado-alternative");
   if (hs) { drawHistogram(hs.value); hs.addEventListener("change", () => drawHistogram(hs.value)); }
