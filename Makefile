@@ -69,6 +69,8 @@ messages: install ## refresh and compile the translation catalogs
 
 bench: install
 	$(PY) bench/people_list.py
+	$(PY) bench/portfolio.py
+	$(PY) bench/monte_carlo.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)
