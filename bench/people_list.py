@@ -437,24 +437,29 @@ def report(targets: list[Target], args, rounds_done: int, cut: bool, loads: list
 # --- main --------------------------------------------------------------------------------------
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description="Benchmark GET /org/people/ and /api/org/people/ against GET /health/."
-    )
+def parse_args(
+    argv=None,
+    description="Benchmark GET /org/people/ and /api/org/people/ against GET /health/.",
+    requests=240,
+    rounds=6,
+    warmup=3,
+):
+    """The options shared by the load benchmarks, with each one's defaults."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument(
         "--requests",
         type=int,
-        default=240,
+        default=requests,
         help="measured requests per target, spread over clients and rounds (default %(default)s)",
     )
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument(
-        "--rounds", type=int, default=6, help="interleaved rounds (default %(default)s)"
+        "--rounds", type=int, default=rounds, help="interleaved rounds (default %(default)s)"
     )
     parser.add_argument(
         "--warmup",
         type=int,
-        default=3,
+        default=warmup,
         help="unmeasured requests per client and target first (default %(default)s)",
     )
     parser.add_argument(

@@ -21,7 +21,6 @@ PASS/FAIL. It is a benchmark, not a test: it never fails on the target, only on 
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import math
 import os
@@ -53,6 +52,7 @@ from people_list import (
     stop_server,
     wait_until_up,
 )
+from people_list import parse_args as people_list_args
 
 SYSTEMS = 5_000
 DEPENDENCIES = 20_000
@@ -375,40 +375,14 @@ def report(
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
+    return people_list_args(
+        argv,
         description="Benchmark the system list, system page and dependency graph against "
-        "GET /health/."
+        "GET /health/.",
+        requests=128,
+        rounds=4,
+        warmup=2,
     )
-    parser.add_argument(
-        "--requests",
-        type=int,
-        default=128,
-        help="measured requests per target, spread over clients and rounds (default %(default)s)",
-    )
-    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
-    parser.add_argument(
-        "--rounds", type=int, default=4, help="interleaved rounds (default %(default)s)"
-    )
-    parser.add_argument(
-        "--warmup",
-        type=int,
-        default=2,
-        help="unmeasured requests per client and target first (default %(default)s)",
-    )
-    parser.add_argument(
-        "--workers", type=int, default=2, help="gunicorn workers (default %(default)s)"
-    )
-    parser.add_argument(
-        "--max-seconds",
-        type=float,
-        default=60.0,
-        help="time budget of the measured rounds; later rounds are skipped (default %(default)s)",
-    )
-    parser.add_argument("--seed", type=int, default=2026, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if min(args.requests, args.clients, args.rounds, args.workers) < 1 or args.warmup < 0:
-        parser.error("--requests, --clients, --rounds and --workers must be positive")
-    return args
 
 
 def main(argv=None) -> int:
