@@ -29,6 +29,7 @@ import random
 import re
 import secrets
 import shutil
+import statistics
 import sys
 import tempfile
 import threading
@@ -256,9 +257,14 @@ def load(
     return sorted(degree, key=lambda pk: -degree[pk])
 
 
-def count_queries(paths: dict[str, str], creds: dict[str, str]) -> dict[str, int]:
+def count_queries(
+    paths: dict[str, str], creds: dict[str, str], cold: bool = False
+) -> dict[str, int]:
     """SQL queries of one GET of each path, in-process; the second of two requests counts
-    (the first may fill caches, as the server's first request does)."""
+    (the first may fill caches, as the server's first request does). ``cold``: the cache is
+    emptied before the counted request, as after any write (the pages cache their sections
+    under the data generation)."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -268,12 +274,37 @@ def count_queries(paths: dict[str, str], creds: dict[str, str]) -> dict[str, int
     counts = {}
     for key, path in paths.items():
         client.get(path)
+        if cold:
+            cache.clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
         if response.status_code != 200:
             raise BenchError(f"in-process GET {path} answered {response.status_code}")
         counts[key] = len(queries)
     return counts
+
+
+def cold_latencies(paths: dict[str, list[str]], creds: dict[str, str]) -> dict[str, float]:
+    """Median in-process latency (ms, one client, no server) of each target with the cache
+    emptied before every request: what the first view after a write costs."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies[creds["session_cookie"]] = creds["session_key"]
+    medians = {}
+    for key, rotation in paths.items():
+        client.get(rotation[0])
+        times = []
+        for path in rotation:
+            cache.clear()
+            started = time.perf_counter()
+            response = client.get(path)
+            times.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise BenchError(f"in-process GET {path} answered {response.status_code}")
+        medians[key] = 1000 * statistics.median(times)
+    return medians
 
 
 def target_paths(system_pk: int) -> dict[str, str]:
@@ -316,6 +347,7 @@ def report(
     loads: list[float],
     queries: dict[str, dict[str, int]],
     graph_sizes: tuple[float, float],
+    cold: dict[str, float],
 ) -> None:
     base = targets[0]
     base_p50 = percentile(base.latencies, 50)
@@ -364,11 +396,20 @@ def report(
             f"({p95 / base_p95:.1f}x) -> {verdict}"
         )
     print()
-    print(f"SQL queries per request (in-process, warm): {SMALL} systems vs {SYSTEMS} systems")
+    print(f"SQL queries per request (in-process): {SMALL} systems vs {SYSTEMS} systems")
+    for kind, label in [("", "warm"), (" cold", "cold: cache emptied first, as after a write")]:
+        print(f"  {label}")
+        for t in targets[1:]:
+            small, large = queries["small" + kind][t.key], queries["large" + kind][t.key]
+            verdict = "constant" if small == large else "NOT constant"
+            print(f"    {t.label:<20}{small:>5} vs {large:>5}  -> {verdict}")
+    print()
+    print(
+        "Cold cost (in-process, one client, no server; median ms with the cache emptied before "
+        "each request, what the first view after a write costs):"
+    )
     for t in targets[1:]:
-        small, large = queries["small"][t.key], queries["large"][t.key]
-        verdict = "constant" if small == large else "NOT constant"
-        print(f"  {t.label:<20}{small:>5} vs {large:>5}  -> {verdict}")
+        print(f"  {t.label:<20}{cold[t.key]:>8.1f} ms")
 
 
 # --- main --------------------------------------------------------------------------------------
@@ -418,7 +459,10 @@ def main(argv=None) -> int:
         creds = create_user()
         log(f"load {SMALL} systems and count queries")
         small = load(rng, SMALL, SMALL_DEPENDENCIES, SMALL_FEEDBACK)
-        queries = {"small": count_queries(target_paths(small[0]), creds)}
+        queries = {
+            "small": count_queries(target_paths(small[0]), creds),
+            "small cold": count_queries(target_paths(small[0]), creds, cold=True),
+        }
         log(
             f"load up to {SYSTEMS} systems, {DEPENDENCIES} dependencies, {FEEDBACK} feedback "
             "items, and count queries again"
@@ -436,6 +480,16 @@ def main(argv=None) -> int:
         if counts != (SYSTEMS, DEPENDENCIES, FEEDBACK):
             raise BenchError(f"loaded {counts} instead of {(SYSTEMS, DEPENDENCIES, FEEDBACK)}")
         queries["large"] = count_queries(target_paths(hubs[0]), creds)
+        queries["large cold"] = count_queries(target_paths(hubs[0]), creds, cold=True)
+        log("time the targets in-process with an empty cache")
+        cold = cold_latencies(
+            {
+                "list": ["/portfolio/systems/"] * HUBS,
+                "detail": [target_paths(pk)["detail"] for pk in hubs],
+                "graph": [target_paths(pk)["graph"] for pk in hubs],
+            },
+            creds,
+        )
         if System(pk=hubs[0]).get_absolute_url() != target_paths(hubs[0])["detail"]:
             raise BenchError("the system page is not where this benchmark looks for it")
         connections.close_all()
@@ -498,6 +552,7 @@ def main(argv=None) -> int:
             [load_before, os.getloadavg()[0]],
             queries,
             graph_sizes,
+            cold,
         )
         return 0
     except BenchError as exc:

@@ -76,7 +76,96 @@ def cmd_run(args) -> int:
         "20",
     ]
     sys.stdout.flush()
-    os.execv(sys.executable, argv)  # noqa: S606  (replace this process with gunicorn)
+    return _serve(argv)
+
+
+def _worker_argv() -> list[str]:
+    return [sys.executable, "-m", "openmis.cli", "worker"]
+
+
+def _serve(web_argv: list[str]) -> int:
+    """Run gunicorn and the background-job worker side by side until either stops."""
+    import signal
+    import subprocess
+
+    from django.conf import settings
+
+    children = []
+    if "ImmediateBackend" not in settings.TASKS["default"]["BACKEND"]:
+        children.append(subprocess.Popen(_worker_argv()))  # noqa: S603  (our own command)
+    web = subprocess.Popen(web_argv)  # noqa: S603  (our own command)
+    children.append(web)
+
+    def stop(signum, _frame):
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        code = web.wait()
+    except KeyboardInterrupt:
+        code = web.wait()
+    stop(signal.SIGTERM, None)
+    for child in children:
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return code
+
+
+def cmd_worker(args) -> int:
+    """Run background jobs (file imports into the warehouse) until stopped."""
+    _setup()
+    _manage("db_worker", "--queue-name", "*", "--interval", "0.5")
+    return 0
+
+
+def cmd_warehouse_import(args) -> int:
+    """Load a file into a dataset now, in this process; the server may keep running."""
+    _setup()
+    import json
+    from pathlib import Path
+
+    from openmis.bi import loading
+    from openmis.bi.models import Dataset, ImportJob
+
+    if not Path(args.file).is_file():
+        print(f"No such file: {args.file}", file=sys.stderr)
+        return 2
+    _manage("migrate", "--no-input", "-v", "0")
+    try:
+        types = json.loads(args.types) if args.types else {}
+    except json.JSONDecodeError:
+        print('--types must be JSON, e.g. \'{"zip": "string"}\'.', file=sys.stderr)
+        return 2
+    from django.core.exceptions import ValidationError
+
+    dataset = Dataset.objects.filter(name=args.dataset).first()
+    if dataset is None:
+        dataset = Dataset(name=args.dataset, title=args.dataset.replace("_", " ").capitalize())
+        try:
+            dataset.full_clean()
+        except ValidationError as exc:
+            reasons = " ".join(exc.message_dict.get("name", exc.messages))
+            print(f"Invalid dataset name {args.dataset!r}: {reasons}", file=sys.stderr)
+            return 2
+        dataset.save()
+    mode = ImportJob.Mode.APPEND if args.append else ImportJob.Mode.REPLACE
+    try:
+        job = loading.import_now(dataset, args.file, mode=mode, column_types=types)
+    except loading.ImportFailed as exc:
+        print(f"Import failed: {exc.detail}", file=sys.stderr)
+        return 1
+    if job.status != ImportJob.Status.DONE:
+        where = f" (line {job.error_line}" if job.error_line else ""
+        if where and job.error_column:
+            where += f", column {job.error_column}"
+        print(f"Import failed: {job.error}{where + ')' if where else ''}", file=sys.stderr)
+        print(f"The dataset {dataset.name!r} keeps its previous data.", file=sys.stderr)
+        return 1
+    print(f"Loaded {args.file}: {dataset.name!r} now has {job.rows} rows (data version {job.pk}).")
     return 0
 
 
@@ -150,6 +239,18 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--username")
     admin.add_argument("--email")
     admin.set_defaults(func=cmd_createadmin)
+    worker = sub.add_parser("worker", help="run background jobs (started by 'run' too)")
+    worker.set_defaults(func=cmd_worker)
+    wh = sub.add_parser("warehouse", help="BI warehouse commands")
+    wh_sub = wh.add_subparsers(dest="warehouse_command", required=True)
+    imp = wh_sub.add_parser("import", help="load a CSV, XLSX, Parquet or JSON file into a dataset")
+    imp.add_argument("file", help="the file to load")
+    imp.add_argument("--dataset", required=True, help="dataset name (created if new)")
+    how = imp.add_mutually_exclusive_group()
+    how.add_argument("--replace", action="store_true", help="replace the data (default)")
+    how.add_argument("--append", action="store_true", help="append to the data")
+    imp.add_argument("--types", help='column type overrides as JSON, e.g. \'{"zip": "string"}\'')
+    imp.set_defaults(func=cmd_warehouse_import)
     manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)

@@ -48,6 +48,22 @@ def api_client_for():
     return make
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _empty_warehouse():
+    """Each run starts with an empty PostgreSQL warehouse schema: dataset numbers restart
+    with the test database, so tables of an earlier run would collide with this run's."""
+    from django.conf import settings
+
+    url = settings.WAREHOUSE_URL or ""
+    if url.startswith("postgres"):
+        import psycopg
+
+        schema = url.rsplit("schema=", 1)[1]
+        with psycopg.connect(url.split("?", 1)[0], autocommit=True) as con:
+            con.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')  # our own fixed name
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: a test database restarts the data generation."""

@@ -7,12 +7,13 @@ from django.db import transaction
 
 def _apps():
     from openmis.appraisal import demo as appraisal
+    from openmis.bi import demo as bi
     from openmis.feedback import demo as feedback
     from openmis.meetings import demo as meetings
     from openmis.org import demo as org
     from openmis.portfolio import demo as portfolio
 
-    return [org, portfolio, meetings, feedback, appraisal]
+    return [org, portfolio, meetings, feedback, appraisal, bi]
 
 
 def is_loaded() -> bool:

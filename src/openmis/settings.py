@@ -40,12 +40,15 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "import_export",
+    "django_tasks",
+    "django_tasks_db",
     "openmis.core",
     "openmis.org",
     "openmis.portfolio",
     "openmis.meetings",
     "openmis.feedback",
     "openmis.appraisal",
+    "openmis.bi",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +184,8 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The address users reach OpenMIS at, for links in e-mails (scheduled deliveries, alerts).
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="openmis@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
@@ -234,6 +239,32 @@ SPECTACULAR_SETTINGS = {
 IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = True
 OPENMIS_IMPORT_MAX_BYTES = env.int("OPENMIS_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 OPENMIS_IMPORT_MAX_ROWS = env.int("OPENMIS_IMPORT_MAX_ROWS", default=50_000)
+# Business intelligence: the warehouse (default: DuckDB files under the data dir), the limits
+# on every query, and the background jobs that load files into it.
+WAREHOUSE_URL = env.str("WAREHOUSE_URL", default="") or None
+BI_QUERY_TIMEOUT = env.float("OPENMIS_BI_QUERY_TIMEOUT", default=30.0)
+BI_ROW_CAP = env.int("OPENMIS_BI_ROW_CAP", default=100_000)
+BI_MEMORY_LIMIT = env.str("OPENMIS_BI_MEMORY_LIMIT", default="2GB")
+BI_THREADS = env.int("OPENMIS_BI_THREADS", default=2)
+BI_UPLOAD_MAX_BYTES = env.int("OPENMIS_BI_UPLOAD_MAX_BYTES", default=2 * 1024**3)
+BI_RESULT_CACHE_SECONDS = env.int("OPENMIS_BI_RESULT_CACHE_SECONDS", default=3600)
+# External tables are read in place and may change at any time: their results live shorter.
+BI_EXTERNAL_CACHE_SECONDS = env.int("OPENMIS_BI_EXTERNAL_CACHE_SECONDS", default=300)
+# Embedded warehouse only: DuckDB files of other systems whose tables can be registered as
+# datasets, e.g. "crm=/srv/crm/crm.duckdb,erp=/srv/erp/erp.duckdb".
+BI_EXTERNAL_DUCKDB = env.dict("OPENMIS_BI_EXTERNAL_DUCKDB", default={})
+# Jobs are rows in the main database, run by `openmis worker` (started by `openmis run`);
+# tests and `OPENMIS_TASKS=immediate` run them in the request instead.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING or env.str("OPENMIS_TASKS", default="") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

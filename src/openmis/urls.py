@@ -10,6 +10,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from openmis.appraisal import urls as appraisal_urls
 from openmis.appraisal.api import AppraiseView
+from openmis.bi import api as bi_api
+from openmis.bi import views as bi_views
 from openmis.core.api import TokenView
 from openmis.core.urls import api_patterns, app_urls
 from openmis.core.views import pages
@@ -30,8 +32,12 @@ urlpatterns = [
     app_urls("portfolio", portfolio_views.urlpatterns),
     app_urls("meetings", meetings_views.urlpatterns),
     app_urls("feedback", feedback_views.urlpatterns),
+    app_urls("bi", bi_views.urlpatterns),
     path("api/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/appraisal/appraise/", AppraiseView.as_view(), name="api-appraise"),
+    path("api/bi/query/", bi_api.QueryView.as_view(), name="api-bi-query"),
+    path("api/bi/sql/", bi_api.SqlView.as_view(), name="api-bi-sql"),
+    path("api/bi/datasets/<int:pk>/upload/", bi_api.UploadView.as_view(), name="api-bi-upload"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(api_patterns())),

@@ -43,13 +43,23 @@ class ObjectSerializer(serializers.ModelSerializer):
         return str(obj)
 
     def apply_to(self, instance):
-        """Set the validated values on ``instance`` without saving it."""
+        """Set the validated values on ``instance`` without saving it.
+
+        Many-to-many values can only be set once the row exists: :meth:`after_save` does.
+        """
+        many = {f.name for f in instance._meta.many_to_many}
+        self._m2m = {}
         for key, value in self.validated_data.items():
-            setattr(instance, key, value)
+            if key in many:
+                self._m2m[key] = value
+            else:
+                setattr(instance, key, value)
         return instance
 
     def after_save(self, instance):
-        """Hook for what must be saved after the object itself (related rows)."""
+        """Save what must follow the object itself: its many-to-many values."""
+        for name, value in getattr(self, "_m2m", {}).items():
+            getattr(instance, name).set(value)
 
 
 def serializer_for(object_type):
@@ -124,6 +134,9 @@ class ObjectViewSet(viewsets.ModelViewSet):
     """CRUD, import and export of one registered type; every write is audited."""
 
     object_type: registry.ObjectType
+
+    def get_queryset(self):
+        return self.object_type.for_user(self.request.user, super().get_queryset())
 
     def _apply(self, serializer, action_name):
         """The object as it would be after the change, validated and checked against scope."""

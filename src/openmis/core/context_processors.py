@@ -1,27 +1,112 @@
-"""Template context shared by every page."""
+"""Template context shared by every page.
+
+The navigation menu lists every registered type and page the user may see. Building and
+rendering it on every request cost more than the rest of a cached list page, so the rendered
+menu is cached: its key holds which entries the user may see (so two users with the same
+permissions share it, and a permission change gives a new key at once), the language, the
+script prefix, the registry's contents and the data generation (any committed write to the
+roles, groups or permissions bumps it; see :mod:`openmis.core.cache`). Only pages that render
+the menu pay for it: the context holds a lazy value, computed when the template prints it.
+"""
 
 from __future__ import annotations
 
+from functools import cache
+
+from django.core.cache import cache as shared_cache
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from openmis.core import cache as data_cache
 from openmis.core import permissions, registry
 
+NAV_TEMPLATE = "core/_navigation.html"
+NAV_CACHE_SECONDS = 3600
+CHANGELOG_PERMISSION = "auditlog.view_logentry"
 
-def navigation(request):
-    """The navigation menu: registered types the user may see, grouped by area."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_groups": []}
+
+@cache
+def _registry_fingerprint() -> str:
+    """What the registry holds, in order: part of the key, since the visibility bits index it.
+
+    The registry is filled at import time and never changes in a running process; the
+    fingerprint keeps processes running different code apart when they share a cache.
+    """
+    types = ",".join(ot.label for ot in registry.all_types())
+    pages = ",".join(f"{page.url_name}:{page.permission}" for page in registry.all_pages())
+    return data_cache.key("nav-registry", types, pages)
+
+
+def _visibility(user) -> tuple[list[bool], list[bool], bool]:
+    """Which registered types and pages ``user`` may see, and the change log."""
+    types = [permissions.can(user, ot, "view") for ot in registry.all_types()]
+    pages = [permissions.has_perm(user, page.permission) for page in registry.all_pages()]
+    return types, pages, permissions.has_perm(user, CHANGELOG_PERMISSION)
+
+
+def _groups(types: list[bool], pages: list[bool]) -> list[tuple[str, list[dict]]]:
+    """The visible entries grouped under their heading, in registration order."""
     groups: dict[str, list] = {}
-    for ot in registry.all_types():
-        if permissions.can(user, ot, "view"):
+    for ot, visible in zip(registry.all_types(), types, strict=True):
+        if visible:
             groups.setdefault(str(ot.nav_group), []).append(
                 {"label": ot.verbose_name_plural, "url": ot.url("list")}
             )
-    for page in registry.all_pages():
-        if permissions.has_perm(user, page.permission):
+    for page, visible in zip(registry.all_pages(), pages, strict=True):
+        if visible:
             groups.setdefault(str(page.nav_group), []).append(
                 {"label": page.label, "url": page.url, "page": True}
             )
-    return {
-        "nav_groups": list(groups.items()),
-        "can_view_changelog": permissions.has_perm(user, "auditlog.view_logentry"),
-    }
+    return list(groups.items())
+
+
+def navigation_html(user) -> SafeString:
+    """The rendered menu entries of an authenticated ``user``, from the cache when possible."""
+    types, pages, changelog = _visibility(user)
+    bits = "".join("1" if v else "0" for v in [*types, *pages, changelog])
+    key = data_cache.key(
+        "nav",
+        _registry_fingerprint(),
+        bits,
+        get_language(),
+        get_script_prefix(),
+        data_cache.generation(),
+    )
+    html = shared_cache.get(key)
+    if html is None:
+        context = {"nav_groups": _groups(types, pages), "can_view_changelog": changelog}
+        html = render_to_string(NAV_TEMPLATE, context)
+        shared_cache.set(key, html, NAV_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308  (our own template's output)
+
+
+class LazyHTML:
+    """HTML computed the first time a template prints it (never, if it is not printed)."""
+
+    def __init__(self, build):
+        self._build = build
+        self._html: SafeString | None = None
+
+    def __html__(self) -> SafeString:
+        if self._html is None:
+            self._html = self._build()
+        return self._html
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+
+def navigation(request):
+    """``nav_html``: the navigation menu's entries for the request's user (lazy, cached)."""
+
+    def build() -> SafeString:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return SafeString()
+        # The permission checks read a few attributes of the user for every entry: read them
+        # from the user itself, not through the request's lazy wrapper.
+        return navigation_html(getattr(user, "_wrapped", user))
+
+    return {"nav_html": LazyHTML(build)}

@@ -102,6 +102,9 @@ def can(user, object_type: ObjectType, action: str, obj: Model | None = None) ->
     scope = write_scope(user, object_type, action)
     if scope is None:
         return False
+    access = object_type.object_access
+    if obj is not None and access is not None and not access(user, action, obj):
+        return False
     if scope == ALL or action == "view" or obj is None:
         return True
     return department_of(object_type, obj) in user_department_ids(user)

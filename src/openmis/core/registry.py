@@ -59,6 +59,13 @@ class ObjectType:
     select
         Extra ``select_related`` paths that the rows' names need (``alternative__evaluation``
         when an alternative's name shows its evaluation).
+    visible_to
+        ``callable(queryset, user) -> queryset``: the rows a user may see at all, for types
+        whose rows are private to their owner unless shared (BI questions and dashboards).
+        Lists, pages, search, exports and the API all go through it.
+    object_access
+        ``callable(user, action, obj) -> bool``: a per-row check added to the role's
+        permission (only the owner, or those a row was shared with for editing, may change it).
     """
 
     model: type[models.Model]
@@ -82,6 +89,8 @@ class ObjectType:
     detail_context: Any = None
     read_only: bool = False
     delete_warnings: Any = None
+    visible_to: Any = None
+    object_access: Any = None
 
     @property
     def opts(self):
@@ -188,6 +197,11 @@ class ObjectType:
         if self.list_select_related:
             qs = qs.select_related(*self.list_select_related)
         return qs
+
+    def for_user(self, user, queryset=None):
+        """The rows of ``queryset`` (default: all) that ``user`` may see at all."""
+        qs = self.queryset() if queryset is None else queryset
+        return qs if self.visible_to is None else self.visible_to(qs, user)
 
     # The generated classes live in their own modules; built once, on first use.
     @cached_property

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 from auditlog.context import set_actor
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
@@ -46,6 +47,15 @@ def save_object(instance, user=None, expected_version: int | None = None):
                     % {"mine": expected_version, "theirs": current}
                 )
             instance.version = current
+        if instance._state.adding and user is not None and user.is_authenticated:
+            # Objects owned by a login (BI questions, dashboards) belong to their creator.
+            owner = next((f for f in instance._meta.concrete_fields if f.name == "owner"), None)
+            if (
+                owner is not None
+                and owner.related_model is get_user_model()
+                and instance.owner_id is None
+            ):
+                instance.owner = user
         instance.save()
     return instance
 

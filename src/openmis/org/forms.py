@@ -106,6 +106,7 @@ class PersonForm(ObjectForm):
             "manager",
             "phone",
             "active",
+            "time_zone",
         ]
 
     def __init__(self, *args, user=None, **kwargs):

@@ -71,6 +71,14 @@ class Department(OpenMISModel):
         return found
 
 
+def validate_time_zone(value: str) -> None:
+    """Refuse a name that is not an IANA time zone (``Europe/Warsaw``)."""
+    import zoneinfo
+
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone; use a name such as Europe/Warsaw."))
+
+
 class Person(OpenMISModel):
     """Someone who works in the organization, with an optional OpenMIS login."""
 
@@ -102,6 +110,13 @@ class Person(OpenMISModel):
         related_name="person",
     )
     active = models.BooleanField(_("active"), default=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("e.g. Europe/Warsaw; empty: the installation's. Scheduled e-mails follow it."),
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -111,6 +126,12 @@ class Person(OpenMISModel):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
+
+    def zone(self):
+        """The person's time zone, or the installation's."""
+        import zoneinfo
+
+        return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
 
     def clean(self):
         super().clean()

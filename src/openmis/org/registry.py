@@ -34,6 +34,7 @@ register(
         "manager",
         "phone",
         "active",
+        "time_zone",
     ],
     natural_key=["email"],
     filters=["department", "active", "job_title"],

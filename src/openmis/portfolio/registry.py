@@ -21,12 +21,12 @@ NAV = gettext_lazy("Portfolio")
 
 
 def _system_delete_warnings(system):
-    from openmis.portfolio.services import dependent_ids, dependents
+    from openmis.portfolio.services import impact
 
-    count = len(dependent_ids(system))
+    nearest, count = impact(system, limit=20)
     if not count:
         return []
-    names = ", ".join(s.name for s, _distance in dependents(system, limit=20))
+    names = ", ".join(s.name for s, _distance in nearest)
     return [
         _(
             "%(count)d systems depend on %(system)s, directly or through others: %(names)s. "

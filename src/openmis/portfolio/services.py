@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from auditlog.context import set_actor
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
@@ -15,6 +16,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from openmis.core import cache as data_cache
 from openmis.core.services import save_object
 from openmis.portfolio.models import (
     Contract,
@@ -88,28 +90,60 @@ def tco_rollup(group: str, year: int | None = None) -> list[dict]:
 
 IMPACT_DEPTH = 12  # links followed at most; longer chains are not real-world impact paths
 IMPACT_SHOWN = 50
+CACHE_SECONDS = 600
+_IN_BATCH = 10_000  # ids per IN (...) list at most (SQLite may allow fewer: see _batch_size)
+
+
+def _batch_size() -> int:
+    """How many ids one ``IN (...)`` list may hold on this connection."""
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        return max(1, min(_IN_BATCH, limit))
+    return _IN_BATCH
+
+
+def _targets_of(ids: list[int]) -> set[int]:
+    """The systems fed directly by any of ``ids``: one indexed query (per batch of ids, on a
+    frontier too large for one query)."""
+    table = Dependency._meta.db_table
+    size = _batch_size()
+    found: set[int] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), size):
+            batch = ids[start : start + size]
+            marks = ", ".join(["%s"] * len(batch))
+            cursor.execute(
+                f"SELECT DISTINCT target_id FROM {table} WHERE source_id IN ({marks})",  # noqa: S608
+                batch,
+            )
+            found.update(row[0] for row in cursor.fetchall())
+    return found
 
 
 def dependent_ids(system: System, depth: int = IMPACT_DEPTH) -> list[tuple[int, int]]:
-    """``[(system id, distance)]`` of everything that depends on ``system``, nearest first.
+    """``[(system id, distance)]`` of everything that depends on ``system``, nearest first
+    (by distance, then id), up to ``depth`` links away.
 
-    One recursive query in the database (SQLite and PostgreSQL alike): the cost follows the
-    size of the answer, not of the whole dependency table.
+    A breadth-first search, one level at a time: each level is one indexed query for the
+    systems fed by the previous level, and a system is expanded once, at its shortest
+    distance. The cost follows the part of the graph that is reached (at most ``depth``
+    levels), not the whole dependency table; a recursive query that carries distances has to
+    revisit a system at every distance it can be reached at, which is many times slower on a
+    connected graph.
     """
-    table = Dependency._meta.db_table
-    sql = f"""
-        WITH RECURSIVE reach(id, distance) AS (
-            SELECT target_id, 1 FROM {table} WHERE source_id = %s
-            UNION
-            SELECT d.target_id, reach.distance + 1
-            FROM {table} d JOIN reach ON d.source_id = reach.id
-            WHERE reach.distance < %s
-        )
-        SELECT id, MIN(distance) FROM reach WHERE id <> %s GROUP BY id ORDER BY 2, 1
-    """  # noqa: S608  (the table name is ours; values are parameters)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [system.pk, depth, system.pk])
-        return [(row[0], row[1]) for row in cursor.fetchall()]
+    seen = {system.pk}
+    frontier = [system.pk]
+    found: list[tuple[int, int]] = []
+    for distance in range(1, depth + 1):
+        if not frontier:
+            break
+        frontier = sorted(_targets_of(frontier) - seen)
+        seen.update(frontier)
+        found.extend((pk, distance) for pk in frontier)
+    return found
 
 
 def dependents(system: System, limit: int | None = None) -> list[tuple[System, int]]:
@@ -118,8 +152,28 @@ def dependents(system: System, limit: int | None = None) -> list[tuple[System, i
     found = dependent_ids(system)
     if limit is not None:
         found = found[:limit]
+    return _with_systems(found)
+
+
+def _with_systems(found: list[tuple[int, int]]) -> list[tuple[System, int]]:
     systems = System.objects.only("pk", "name").in_bulk([pk for pk, _d in found])
     return [(systems[pk], d) for pk, d in found if pk in systems]
+
+
+def impact(system: System, limit: int = IMPACT_SHOWN) -> tuple[list[tuple[System, int]], int]:
+    """``(the limit nearest dependents with their distance, how many there are in all)``.
+
+    The search is cached under the data generation (see :mod:`openmis.core.cache`): any
+    committed change of a dependency makes the next page view search again.
+    """
+    key = data_cache.key("impact", system.pk, limit, IMPACT_DEPTH, data_cache.generation())
+    cached = cache.get(key)
+    if cached is None:
+        found = dependent_ids(system)
+        cached = (found[:limit], len(found))
+        cache.set(key, cached, CACHE_SECONDS)
+    nearest, total = cached
+    return _with_systems(nearest), total
 
 
 GRAPH_MAX_NODES = 300
@@ -128,15 +182,18 @@ GRAPH_MAX_NODES = 300
 def dependency_graph(system: System | None = None, depth: int = 2) -> dict:
     """Nodes and links for the graph: everything, or ``system``'s neighbourhood (up to
     ``depth`` links away and at most ``GRAPH_MAX_NODES`` systems)."""
-    links = Dependency.objects.all()
+    # No ordering by the systems' names: it would join the systems twice and sort.
+    links = Dependency.objects.order_by("source_id", "target_id")
     truncated = False
     if system is not None:
         keep = {system.pk}
         frontier = {system.pk}
         for _step in range(depth):
-            pairs = Dependency.objects.filter(
-                Q(source_id__in=frontier) | Q(target_id__in=frontier)
-            ).values_list("source_id", "target_id")
+            pairs = (
+                Dependency.objects.filter(Q(source_id__in=frontier) | Q(target_id__in=frontier))
+                .order_by()
+                .values_list("source_id", "target_id")
+            )
             nxt = {pk for pair in pairs for pk in pair} - keep
             if len(keep) + len(nxt) > GRAPH_MAX_NODES:
                 nxt = set(sorted(nxt)[: max(GRAPH_MAX_NODES - len(keep), 0)])
@@ -145,9 +202,18 @@ def dependency_graph(system: System | None = None, depth: int = 2) -> dict:
             frontier = nxt
             if not frontier:
                 break
-        links = links.filter(source_id__in=keep, target_id__in=keep)
+        # Filtered on the source only, the target in Python: with both lists in SQL, SQLite
+        # probes the (source, target) index once per pair of kept systems.
+        links = [
+            row
+            for row in links.filter(source_id__in=keep).values_list(
+                "source_id", "target_id", "data_exchanged"
+            )
+            if row[1] in keep
+        ]
         nodes = System.objects.filter(pk__in=keep)
     else:
+        links = links.values_list("source_id", "target_id", "data_exchanged")
         nodes = System.objects.all()
     nodes = nodes.only("pk", "name", "kind", "lifecycle_stage", "criticality")
     return {
@@ -162,10 +228,7 @@ def dependency_graph(system: System | None = None, depth: int = 2) -> dict:
             }
             for n in nodes
         ],
-        "links": [
-            {"source": str(s), "target": str(t), "data": d}
-            for s, t, d in links.values_list("source_id", "target_id", "data_exchanged")
-        ],
+        "links": [{"source": str(s), "target": str(t), "data": d} for s, t, d in links],
         "truncated": truncated,
     }
 

@@ -3,23 +3,29 @@ go-live, the dependency graph, rationalisation, renewals and TCO."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import get_script_prefix, path
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from openmis.core import cache as data_cache
 from openmis.core import permissions, registry
 from openmis.core.services import ConflictError
 from openmis.portfolio import services
-from openmis.portfolio.models import DeploymentProject, System
+from openmis.portfolio.models import Dependency, DeploymentProject, System
 
 
 def _require(user, model, action, obj=None):
@@ -33,13 +39,100 @@ class StageForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
 
 
+SECTION_TEMPLATES = {
+    "lifecycle": "portfolio/_system_lifecycle.html",
+    "stage_fields": "portfolio/_system_stage_fields.html",
+    "details": "portfolio/_system_details.html",
+    "dependencies": "portfolio/_system_dependencies.html",
+}
+SECTIONS_CACHE_SECONDS = 600
+DEPENDENCIES_SHOWN = 50  # of each direction; the rest are a link to the filtered list away
+
+
 def system_context(system, request) -> dict:
-    """Everything about a system in one place."""
+    """Everything about a system in one place.
+
+    The sections that show the portfolio's data are rendered once and cached (see
+    :func:`system_sections`); the form that moves the system to another stage carries the
+    request's CSRF token, so only its fields are.
+    """
+    user = request.user
+    can_move = permissions.can(user, registry.get(System), "change", system)
+    visibility = _feedback_visibility(user)
+    return {
+        "can_move": can_move,
+        "show_feedback": visibility[0],
+        "graph_url": f"/portfolio/graph/?system={system.pk}",
+        "sections": system_sections(system, request, can_move, visibility),
+    }
+
+
+def _feedback_visibility(user) -> tuple[bool, ...]:
+    """What of the feedback section ``user`` may see (see feedback.services.system_feedback)."""
+    from openmis.feedback.models import Feedback, Improvement
+
+    feedback_type, improvement_type = registry.get(Feedback), registry.get(Improvement)
+    return (
+        permissions.can(user, feedback_type, "view"),
+        permissions.can(user, feedback_type, "add"),
+        permissions.can(user, improvement_type, "view"),
+        permissions.can(user, improvement_type, "add"),
+    )
+
+
+def system_sections(system, request, can_move: bool, visibility: tuple[bool, ...]) -> dict:
+    """The rendered sections of a system's page, from the cache when possible.
+
+    They depend on the data (the data generation is in the key: any committed write makes
+    the next view render them anew), the language, today's date (the rating trend, project
+    status and review windows move with it) and what the user may see of the feedback.
+    """
+    key = data_cache.key(
+        "system-page",
+        system.pk,
+        get_language(),
+        get_script_prefix(),
+        date.today().isoformat(),
+        can_move,
+        *visibility,
+        data_cache.generation(),
+    )
+    sections = cache.get(key)
+    if sections is None:
+        context = _section_context(system, request, can_move)
+        sections = {
+            name: render_to_string(template, context, request=None)
+            for name, template in SECTION_TEMPLATES.items()
+        }
+        cache.set(key, sections, SECTIONS_CACHE_SECONDS)
+    return {name: mark_safe(html) for name, html in sections.items()}  # noqa: S308
+
+
+def _dependency_rows(system, direction: str) -> tuple[list[dict], int]:
+    """The first ``DEPENDENCIES_SHOWN`` systems that feed ``system`` (``fed_by``) or that it
+    feeds (``feeds``), by name, and how many there are in all."""
+    mine, other = ("target", "source") if direction == "fed_by" else ("source", "target")
+    dependencies = Dependency.objects.filter(**{f"{mine}_id": system.pk})
+    rows = dependencies.order_by(f"{other}__name", f"{other}_id").values_list(
+        f"{other}_id", f"{other}__name", "data_exchanged"
+    )[:DEPENDENCIES_SHOWN]
+    system_type = registry.get(System)
+    return [
+        {"name": name, "url": system_type.detail_url(pk), "data": data} for pk, name, data in rows
+    ], dependencies.count()
+
+
+def _section_context(system, request, can_move: bool) -> dict:
     from openmis.feedback import services as feedback_services
 
     costs = services.tco_by_year(system)
-    categories = [c for c, _label in system.costs.model.Category.choices]
+    impact, impact_total = services.impact(system, limit=services.IMPACT_SHOWN)
+    system_type = registry.get(System)
+    dependency_type = registry.get(Dependency)
+    fed_by, fed_by_total = _dependency_rows(system, "fed_by")
+    feeds, feeds_total = _dependency_rows(system, "feeds")
     return {
+        "object": system,
         "timeline": services.timeline(system),
         "tco": costs,
         "tco_total": sum(row["total"] for row in costs),
@@ -54,18 +147,24 @@ def system_context(system, request) -> dict:
                 if any(row.get(category) for row in costs)
             ],
         },
-        "categories": categories,
         "contracts": system.contracts.select_related("vendor", "owner"),
-        "feeds": system.feeds.select_related("target"),
-        "fed_by": system.fed_by.select_related("source"),
-        "impact": services.dependents(system, limit=services.IMPACT_SHOWN),
-        "impact_total": len(services.dependent_ids(system)),
+        "fed_by": fed_by,
+        "fed_by_total": fed_by_total,
+        "fed_by_url": f"{dependency_type.url('list')}?target={system.pk}",
+        "feeds": feeds,
+        "feeds_total": feeds_total,
+        "feeds_url": f"{dependency_type.url('list')}?source={system.pk}",
+        "impact": impact,
+        "impact_urls": {s.pk: system_type.detail_url(s.pk) for s, _distance in impact},
+        "impact_total": impact_total,
+        "graph_url": f"/portfolio/graph/?system={system.pk}",
         "projects": [
             (p, *services.project_status(p)) for p in system.projects.prefetch_related("milestones")
         ],
-        "stage_form": StageForm(initial={"stage": _next_stage(system.lifecycle_stage)}),
-        "can_move": permissions.can(request.user, registry.get(System), "change", system),
-        "graph_url": f"/portfolio/graph/?system={system.pk}",
+        "can_move": can_move,
+        "stage_form": StageForm(initial={"stage": _next_stage(system.lifecycle_stage)})
+        if can_move
+        else None,
         **feedback_services.system_feedback(system, request),
     }
 
@@ -147,17 +246,30 @@ def graph(request):
     return TemplateResponse(request, "portfolio/graph.html", {"focus": system})
 
 
+GRAPH_CACHE_SECONDS = 600
+
+
 @login_required
 def graph_data(request):
-    """Nodes and links of the dependency graph (whole, or around ``?system=``) as JSON."""
+    """Nodes and links of the dependency graph (whole, or around ``?system=``) as JSON.
+
+    The JSON is cached under the data generation: any committed write rebuilds it.
+    """
     _require(request.user, System, "view")
     system = None
     raw = request.GET.get("system", "")
     if raw:
         if not raw.isdigit():
             return JsonResponse({"system": [_("Enter a whole number.")]}, status=400)
-        system = get_object_or_404(System, pk=raw)
-    return JsonResponse(services.dependency_graph(system))
+        system = get_object_or_404(System.objects.only("pk"), pk=raw)
+    key = data_cache.key(
+        "graph", system.pk if system else "all", services.GRAPH_MAX_NODES, data_cache.generation()
+    )
+    body = cache.get(key)
+    if body is None:
+        body = json.dumps(services.dependency_graph(system), cls=DjangoJSONEncoder)
+        cache.set(key, body, GRAPH_CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json")
 
 
 @login_required

@@ -391,6 +391,7 @@ def test_director_creates_reads_updates_and_deletes_a_person(api, department, di
         "manager": director.person.pk,
         "phone": "",
         "active": True,
+        "time_zone": "",
         "version": 1,
         "created": response.json()["created"],
         "updated": response.json()["updated"],
@@ -748,6 +749,7 @@ def test_export_csv_of_a_department(api, two_departments):
         "manager",
         "phone",
         "active",
+        "time_zone",
     ]
     expected = Person.objects.filter(department=marketing).order_by("last_name", "first_name")
     assert [row[3] for row in rows[1:]] == [p.email for p in expected]

@@ -51,7 +51,14 @@ class ObjectView(LoginRequiredMixin, View):
             )
 
     def get_object(self, pk):
-        return get_object_or_404(self.object_type.queryset(), pk=pk)
+        ot = self.object_type
+        obj = get_object_or_404(ot.queryset(), pk=pk)
+        if ot.visible_to is not None and not ot.for_user(self.request.user).filter(pk=pk).exists():
+            raise PermissionDenied(
+                _("This %(object)s has not been shared with you. Ask its owner to share it.")
+                % {"object": ot.opts.verbose_name}
+            )
+        return obj
 
     def context(self, **extra) -> dict:
         ot = self.object_type
@@ -66,7 +73,7 @@ class ObjectView(LoginRequiredMixin, View):
 
 def filtered_queryset(object_type, request):
     """The type's rows filtered by the request's query string, and the bound FilterSet."""
-    queryset = object_type.queryset()
+    queryset = object_type.for_user(request.user)
     ordering = object_type.ordering or list(object_type.opts.ordering) or ["pk"]
     queryset = queryset.order_by(*ordering, "pk")
     filterset = object_type.filterset(request.GET or None, queryset=queryset, request=request)
@@ -81,8 +88,15 @@ class ObjectListView(ObjectView):
     def get(self, request):
         self.require("view")
         ot = self.object_type
+        # Types with per-user visibility cache their fragments per user.
+        viewer = request.user.pk if ot.visible_to is not None else "all"
         fragment_key = data_cache.key(
-            "list", ot.label, get_language(), data_cache.generation(), request.GET.urlencode()
+            "list",
+            ot.label,
+            viewer,
+            get_language(),
+            data_cache.generation(),
+            request.GET.urlencode(),
         )
         context = self.context(query=request.GET.urlencode())
         fragments = cache.get(fragment_key)

@@ -92,7 +92,7 @@ def search(request):
             if not ot.search or not permissions.can(request.user, ot, "view"):
                 continue
             condition = reduce(operator.or_, [Q(**{f"{f}__icontains": query}) for f in ot.search])
-            matches = ot.queryset().filter(condition)
+            matches = ot.for_user(request.user).filter(condition)
             found = list(matches[: SEARCH_LIMIT + 1])
             if found:
                 groups.append(

@@ -1,0 +1,226 @@
+"""BI endpoints beyond the generic objects: queries, SQL, and loading files into datasets."""
+
+from __future__ import annotations
+
+import json
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, parsers, permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from openmis.analytics.errors import AnalyticsError, ImportFailed, SpecError
+from openmis.bi import loading, services
+from openmis.bi.models import Dataset, ImportJob
+from openmis.core import permissions as perms
+from openmis.core import registry
+from openmis.core.api import ObjectSerializer
+
+
+class ImportJobSerializer(ObjectSerializer):
+    """Import jobs are written by the loader only: every field is read-only."""
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "display",
+            "dataset",
+            "file_name",
+            "format",
+            "mode",
+            "column_types",
+            "status",
+            "progress",
+            "rows",
+            "error",
+            "error_line",
+            "error_column",
+            "created_by",
+            "finished",
+            "version",
+            "created",
+            "updated",
+        ]
+        read_only_fields = fields
+
+
+class MeasureSerializer(serializers.Serializer):
+    agg = serializers.ChoiceField(["sum", "avg", "min", "max", "count", "count_distinct", "median"])
+    column = serializers.CharField(required=False)
+    # "as" is a Python keyword: declared below under its JSON name.
+
+
+MeasureSerializer._declared_fields["as"] = serializers.CharField(required=False)
+
+
+class QueryRequestSerializer(serializers.Serializer):
+    """The query spec (documentation only: the spec is validated by the analytics layer)."""
+
+    dataset = serializers.CharField()
+    measures = MeasureSerializer(many=True, required=False)
+    dimensions = serializers.ListField(
+        child=serializers.JSONField(), required=False, help_text="COL, or {column, bucket, as}."
+    )
+    filters = serializers.ListField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text="{column, op, value[, unit]}; ops: = != in not_in between < <= > >= contains "
+        "starts_with is_null not_null last this previous.",
+    )
+    order_by = serializers.ListField(child=serializers.JSONField(), required=False)
+    limit = serializers.IntegerField(required=False, min_value=1)
+    fields = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class ResultSerializer(serializers.Serializer):
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = serializers.ListField(child=serializers.ListField(child=serializers.JSONField()))
+    truncated = serializers.BooleanField()
+    cached = serializers.BooleanField()
+
+
+class SqlRequestSerializer(serializers.Serializer):
+    sql = serializers.CharField(trim_whitespace=False)
+
+
+def _bad_request(exc: AnalyticsError):
+    if isinstance(exc, SpecError):
+        return exceptions.ValidationError({exc.field: [exc.detail]})
+    return exceptions.ValidationError({"detail": exc.detail})
+
+
+class QueryView(APIView):
+    """Answer a query spec with the caller's rights (row-level rules applied)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=QueryRequestSerializer,
+        responses={200: ResultSerializer},
+        description=(
+            "Columns are the dimensions in the order asked, then the measures (named by their "
+            "`as`, default `<agg>_<column>`). Fields of related datasets are `relation.column`. "
+            "Dates are ISO strings, decimals JSON numbers. A bad spec is a 400 naming the field."
+        ),
+    )
+    def post(self, request):
+        if not perms.has_perm(request.user, "bi.view_dataset"):
+            raise exceptions.PermissionDenied(_("Your role does not include the BI warehouse."))
+        if not isinstance(request.data, dict):
+            raise exceptions.ValidationError({"detail": _("Send the query spec as a JSON object.")})
+        try:
+            return Response(services.run_query(request.user, dict(request.data)))
+        except AnalyticsError as exc:
+            raise _bad_request(exc) from None
+
+
+class SqlView(APIView):
+    """Run one read-only SELECT over the datasets the caller may read."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=SqlRequestSerializer,
+        responses={200: ResultSerializer},
+        description=(
+            "Only a single SELECT (WITH allowed) over datasets, each a table named by the "
+            "dataset's name; the caller's row-level rules apply. A refusal is a 400 "
+            '`{"detail": reason}`.'
+        ),
+    )
+    def post(self, request):
+        if not services.can_use_sql(request.user):
+            raise exceptions.PermissionDenied(_("Your role does not allow SQL queries."))
+        form = SqlRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            return Response(services.run_sql(request.user, form.validated_data["sql"]))
+        except AnalyticsError as exc:
+            raise _bad_request(exc) from None
+
+
+class UploadRequestSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    mode = serializers.ChoiceField(ImportJob.Mode.values, default=ImportJob.Mode.REPLACE)
+    format = serializers.ChoiceField(
+        ["", "csv", "xlsx", "parquet", "json"], default="", required=False
+    )
+    column_types = serializers.JSONField(
+        required=False,
+        help_text='Type overrides as a JSON object, e.g. {"amount": "float64"}.',
+    )
+
+    def validate_column_types(self, value):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value) if value.strip() else {}
+            except json.JSONDecodeError:
+                raise serializers.ValidationError(_("Send the column types as JSON.")) from None
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise serializers.ValidationError(
+                _('Map column names to type names, e.g. {"amount": "float64"}.')
+            )
+        return value
+
+
+class UploadView(APIView):
+    """Queue a file to be loaded into a dataset; poll the import job for its progress."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [parsers.MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": UploadRequestSerializer},
+        responses={
+            202: inline_serializer(
+                "ImportJobCreated",
+                {"id": serializers.IntegerField(), "status": serializers.CharField()},
+            )
+        },
+        description="Returns the import job; `GET /api/bi/imports/{id}/` tells its progress.",
+    )
+    def post(self, request, pk):
+        dataset = get_object_or_404(Dataset, pk=pk)
+        if not (
+            perms.can(request.user, registry.get(Dataset), "change", dataset)
+            and perms.has_perm(request.user, "bi.add_importjob")
+        ):
+            raise exceptions.PermissionDenied(_("Your role does not allow loading data."))
+        form = UploadRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        types = dict(data.get("column_types") or {})
+        # Form clients may also send one field per column: column_types.<name>=<type>.
+        types.update(
+            {
+                key.split(".", 1)[1]: str(value)
+                for key, value in request.data.items()
+                if key.startswith("column_types.")
+            }
+        )
+        bad = {k: v for k, v in types.items() if not loading.COLUMN_TYPE.match(v)}
+        if bad:
+            raise exceptions.ValidationError(
+                {
+                    "column_types": [
+                        _("Unknown type “%(type)s”.") % {"type": v} for v in bad.values()
+                    ]
+                }
+            )
+        try:
+            job = loading.start_import(
+                request.user,
+                dataset,
+                data["file"],
+                file_name=data["file"].name,
+                mode=data["mode"],
+                fmt=data.get("format", ""),
+                column_types=types,
+            )
+        except ImportFailed as exc:
+            raise exceptions.ValidationError({"file": [exc.detail]}) from None
+        job.refresh_from_db()
+        return Response({"id": job.pk, "status": job.status}, status=status.HTTP_202_ACCEPTED)

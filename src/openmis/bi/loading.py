@@ -1,0 +1,317 @@
+"""Loading files into datasets: import jobs, their background task body, and the CLI path.
+
+A new version of a dataset is written next to the live one and switched in by one row update
+only once it is complete, so a failed or running import never disturbs readers.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from openmis.analytics.errors import ImportFailed
+from openmis.bi.engine import get_warehouse
+from openmis.bi.models import Column, Dataset, ImportJob
+
+COLUMN_TYPE = re.compile(
+    r"^(string|boolean|date|timestamp|time|int(8|16|32|64)|uint(8|16|32|64)|float(32|64)"
+    r"|decimal\(\d{1,2},\s*\d{1,2}\))$"
+)
+FORMATS = {"csv", "tsv", "txt", "xlsx", "parquet", "json", "jsonl", "ndjson"}
+
+
+def upload_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def format_of(file_name: str, given: str = "") -> str:
+    """The file format from ``given`` or the file name's suffix; ImportFailed if unknown."""
+    fmt = (given or Path(file_name).suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        raise ImportFailed(
+            _("Unsupported file type “%(suffix)s”: use CSV, XLSX, Parquet or JSON.")
+            % {"suffix": fmt or file_name}
+        )
+    return {"tsv": "csv", "txt": "csv", "jsonl": "json", "ndjson": "json"}.get(fmt, fmt)
+
+
+STAGED_MAX_AGE = 24 * 3600
+
+
+def stage_upload(source, file_name: str) -> Path:
+    """Store an uploaded file (a file object, read in chunks) for a later import or preview."""
+    format_of(file_name)  # refuse unknown types before storing anything
+    _sweep_staged()
+    target = upload_dir() / f"{uuid.uuid4().hex}{Path(file_name).suffix.lower()}"
+    with target.open("wb") as out:
+        if hasattr(source, "chunks"):
+            chunks = source.chunks()
+        else:
+            chunks = iter(lambda: source.read(1 << 20), b"")
+        for chunk in chunks:
+            out.write(chunk)
+    return target
+
+
+def staged_path(token: str) -> Path | None:
+    """The staged upload named ``token`` (its file name), if it is still there."""
+    if not re.fullmatch(r"[0-9a-f]{32}\.[a-z0-9]{1,8}", token or ""):
+        return None
+    path = upload_dir() / token
+    return path if path.is_file() else None
+
+
+def _sweep_staged() -> None:
+    """Delete staged uploads nobody imported within a day."""
+    cutoff = timezone.now().timestamp() - STAGED_MAX_AGE
+    for path in upload_dir().iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
+def start_import(
+    user,
+    dataset: Dataset,
+    source,
+    *,
+    file_name: str,
+    mode: str = ImportJob.Mode.REPLACE,
+    fmt: str = "",
+    column_types: dict | None = None,
+) -> ImportJob:
+    """Queue the job that loads a file into ``dataset``.
+
+    ``source`` is a staged upload (:func:`stage_upload`), another local path (copied), or a
+    file object (stored in chunks, never read whole into memory).
+    """
+    fmt = format_of(file_name, fmt)
+    if mode == ImportJob.Mode.APPEND and dataset.data_version == 0:
+        mode = ImportJob.Mode.REPLACE
+    if isinstance(source, str | Path):
+        source = Path(source)
+        if source.parent == upload_dir():
+            target = source
+        else:
+            target = upload_dir() / f"{uuid.uuid4().hex}{source.suffix.lower()}"
+            shutil.copyfile(source, target)
+    else:
+        target = stage_upload(source, file_name)
+    job = ImportJob.objects.create(
+        dataset=dataset,
+        file_name=Path(file_name).name[:255],
+        path=str(target),
+        format=fmt,
+        mode=mode,
+        column_types=column_types or {},
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        language=translation.get_language() or "",
+    )
+    from openmis.bi.tasks import import_file
+
+    # The database backend stores the task in this transaction, so the worker sees it only
+    # once the job row is committed too.
+    import_file.enqueue(job.pk)
+    return job
+
+
+def preview(path: Path, file_name: str) -> tuple[dict[str, str], list[list]]:
+    """The columns the warehouse infers for a staged file, and its first rows."""
+    return get_warehouse().sniff(path, fmt=format_of(file_name), sample_rows=20)
+
+
+def import_now(
+    dataset: Dataset, path, *, mode=ImportJob.Mode.REPLACE, column_types=None
+) -> ImportJob:
+    """Load a local file into ``dataset`` in this process (the CLI), as a recorded job."""
+    fmt = format_of(str(path))
+    if mode == ImportJob.Mode.APPEND and dataset.data_version == 0:
+        mode = ImportJob.Mode.REPLACE
+    job = ImportJob.objects.create(
+        dataset=dataset,
+        file_name=Path(path).name[:255],
+        path=str(Path(path).resolve()),
+        format=fmt,
+        mode=mode,
+        column_types=column_types or {},
+    )
+    return run_import(job.pk, keep_file=True)
+
+
+def _progress(job_id: int):
+    def report(fraction: float) -> None:
+        ImportJob.objects.filter(pk=job_id).update(progress=max(0.0, min(1.0, fraction)))
+
+    return report
+
+
+def run_import(job_id: int, *, keep_file: bool = False) -> ImportJob:
+    """Load an import job's file, with its errors in the language of whoever started it."""
+    language = ImportJob.objects.filter(pk=job_id).values_list("language", flat=True).first()
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _run_import(job_id, keep_file=keep_file)
+
+
+def _run_import(job_id: int, *, keep_file: bool = False) -> ImportJob:
+    """Load an import job's file into a new version of its dataset (the job's body).
+
+    The live version is switched by one row update only after the new version is complete;
+    a failure leaves the dataset as it was and records the error with its line and column.
+    """
+    job = ImportJob.objects.select_related("dataset").get(pk=job_id)
+    if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED):
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, progress=0.0)
+    dataset = job.dataset
+    wh = get_warehouse()
+    previous = dataset.data_version
+    # The job's number is the new version: unique and increasing, even with two imports
+    # of one dataset running at once (the later job's version wins).
+    new_version = job.pk
+    append_to = (
+        wh.location(dataset.key, previous)
+        if job.mode == ImportJob.Mode.APPEND and previous
+        else None
+    )
+    try:
+        result = wh.load(
+            Path(job.path),
+            key=dataset.key,
+            version=new_version,
+            fmt=job.format or None,
+            column_types=job.column_types or None,
+            append_to=append_to,
+            progress=_progress(job.pk),
+        )
+    except ImportFailed as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            error=exc.detail,
+            error_line=exc.line,
+            error_column=exc.column or "",
+            finished=timezone.now(),
+        )
+        if not keep_file:
+            _discard(job)
+        job.refresh_from_db()
+        return job
+    with transaction.atomic():
+        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        if locked.data_version > new_version:
+            # A later import finished first; this one's data is older, so it is not switched in.
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.DONE,
+                progress=1.0,
+                rows=result.row_count,
+                finished=timezone.now(),
+            )
+            job.refresh_from_db()
+            return job
+        _sync_columns(locked, result.columns)
+        locked.data_version = new_version
+        locked.row_count = result.row_count
+        locked.profile = {}
+        locked.loaded_at = timezone.now()
+        locked.save()
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.DONE,
+            progress=1.0,
+            rows=result.row_count,
+            finished=timezone.now(),
+        )
+    if not keep_file:
+        _discard(job)
+    cleanup = getattr(wh, "cleanup", None)
+    if cleanup is not None:
+        # Keep the version before as well: a query that started on it may still be reading.
+        cleanup(dataset.key, {new_version, previous})
+    from openmis.bi.tasks import profile_version
+
+    profile_version.enqueue(dataset.pk, new_version)
+    job.refresh_from_db()
+    return job
+
+
+def profile_dataset(dataset_id: int, version: int) -> None:
+    """Compute a loaded version's profile in the engine and store it, unless a newer version
+    was switched in meanwhile (the body of a background job that follows each import: the
+    data is queryable before its profile is known)."""
+    dataset = Dataset.objects.filter(pk=dataset_id, data_version=version).first()
+    if dataset is None:
+        return
+    columns = {c.name: c.type for c in dataset.columns.all()}
+    profile = get_warehouse().profile(get_warehouse().location(dataset.key, version), columns)
+    Dataset.objects.filter(pk=dataset_id, data_version=version).update(profile=profile)
+
+
+def refresh_external(dataset: Dataset) -> Dataset:
+    """Read an external table's columns and profile again, and start a new data version (so
+    cached results over it are not used any more)."""
+    from openmis.bi.services import location_of
+
+    wh = get_warehouse()
+    location = location_of(dataset)
+    columns = wh.describe(location)
+    profile = wh.profile(location, columns)
+    with transaction.atomic():
+        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        _sync_columns(locked, columns)
+        locked.data_version += 1
+        locked.row_count = profile["row_count"]
+        locked.profile = profile
+        locked.loaded_at = timezone.now()
+        locked.save()
+    return locked
+
+
+def drop_data(key: str, version: int) -> None:
+    """Remove a deleted dataset's data from the warehouse."""
+    wh = get_warehouse()
+    cleanup = getattr(wh, "cleanup", None)
+    if cleanup is not None:
+        cleanup(key, set())
+    else:
+        wh.drop(wh.location(key, version))
+
+
+def _discard(job: ImportJob) -> None:
+    Path(job.path).unlink(missing_ok=True)
+
+
+def _sync_columns(dataset: Dataset, columns: dict[str, str]) -> None:
+    """Make the dataset's column rows match the loaded table, keeping descriptions."""
+    existing = {c.name: c for c in dataset.columns.all()}
+    for position, (name, type_name) in enumerate(columns.items()):
+        column = existing.pop(name, None)
+        if column is None:
+            Column.objects.create(
+                dataset=dataset,
+                name=name,
+                type=type_name,
+                position=position,
+                role=_default_role(name, type_name),
+            )
+        elif column.type != type_name or column.position != position:
+            column.type = type_name
+            column.position = position
+            column.save()
+    for gone in existing.values():
+        gone.delete()
+
+
+def _default_role(name: str, type_name: str) -> str:
+    if type_name in ("date", "timestamp") or type_name.startswith("timestamp"):
+        return Column.Role.TIME
+    if name == "id" or name.endswith("_id"):
+        return Column.Role.KEY
+    if type_name.startswith(("int", "float", "decimal", "uint")):
+        return Column.Role.MEASURE
+    return Column.Role.DIMENSION

@@ -1,0 +1,219 @@
+"""Object declarations of the BI app."""
+
+from django.utils.translation import gettext_lazy
+
+from openmis.bi import access, deliveries, views
+from openmis.bi.api import ImportJobSerializer
+from openmis.bi.models import (
+    Alert,
+    Card,
+    Column,
+    Dashboard,
+    Dataset,
+    ImportJob,
+    Question,
+    Relationship,
+    RowRule,
+    Share,
+    Subscription,
+)
+from openmis.core.registry import register, register_page
+
+NAV = gettext_lazy("Business intelligence")
+
+register(
+    Dataset,
+    slug="datasets",
+    list_columns=["title", "name", "department", "row_count", "restricted", "loaded_at"],
+    form_fields=["name", "title", "description", "department", "external_table", "restricted"],
+    natural_key=["name"],
+    filters=["department", "restricted"],
+    search=["name", "title", "description"],
+    department_field="department",
+    nav_group=NAV,
+    detail_context=views.dataset_context,
+    delete_warnings=views.dataset_delete_warnings,
+)
+register(
+    Column,
+    slug="columns",
+    list_columns=["name", "dataset", "type", "role", "label", "description"],
+    form_fields=["dataset", "name", "type", "label", "description", "role"],
+    natural_key=["dataset", "name"],
+    filters=["dataset", "role"],
+    search=["name", "label", "description"],
+    department_field="dataset__department",
+    nav_group=NAV,
+)
+register(
+    Relationship,
+    slug="relationships",
+    list_columns=["dataset", "name", "column", "target", "target_column"],
+    form_fields=["dataset", "name", "column", "target", "target_column"],
+    natural_key=["dataset", "name"],
+    filters=["dataset", "target"],
+    search=["name", "dataset__name", "target__name"],
+    department_field="dataset__department",
+    nav_group=NAV,
+    select=["dataset", "target"],
+)
+register(
+    RowRule,
+    slug="row-rules",
+    list_columns=["dataset", "match", "column", "values", "role", "department"],
+    form_fields=["dataset", "role", "department", "match", "column", "values"],
+    natural_key=["id"],
+    filters=["dataset", "role", "department", "match"],
+    search=["dataset__name", "column", "values"],
+    department_field="dataset__department",
+    nav_group=NAV,
+)
+register(
+    ImportJob,
+    slug="imports",
+    list_columns=["file_name", "dataset", "mode", "status", "rows", "error", "created"],
+    form_fields=["dataset", "file_name", "format", "mode"],
+    export_fields=[
+        "id",
+        "dataset",
+        "file_name",
+        "format",
+        "mode",
+        "status",
+        "rows",
+        "error",
+        "error_line",
+        "error_column",
+        "created",
+        "finished",
+    ],
+    natural_key=["id"],
+    filters=["dataset", "status"],
+    search=["file_name", "dataset__name", "error"],
+    department_field="dataset__department",
+    nav_group=NAV,
+    read_only=True,
+    serializer_class=ImportJobSerializer,
+)
+register(
+    Question,
+    slug="questions",
+    list_columns=["title", "dataset", "chart", "owner", "visibility", "updated"],
+    form_fields=[
+        "title",
+        "description",
+        "dataset",
+        "chart",
+        "visibility",
+        "department",
+        "spec",
+        "sql",
+    ],
+    natural_key=["id"],
+    filters=["dataset", "chart", "visibility", "owner", "department"],
+    search=["title", "description"],
+    department_field="department",
+    nav_group=NAV,
+    detail_context=views.question_context,
+    visible_to=access.visible_questions,
+    object_access=access.content_access,
+    select=["owner"],
+)
+register(
+    Dashboard,
+    slug="dashboards",
+    list_columns=["title", "owner", "visibility", "refresh_seconds", "updated"],
+    form_fields=["title", "description", "department", "visibility", "refresh_seconds", "filters"],
+    natural_key=["id"],
+    filters=["visibility", "owner", "department"],
+    search=["title", "description"],
+    department_field="department",
+    nav_group=NAV,
+    detail_context=views.dashboard_context,
+    visible_to=access.visible_dashboards,
+    object_access=access.content_access,
+)
+register(
+    Card,
+    slug="cards",
+    list_columns=["dashboard", "question", "position", "width"],
+    form_fields=["dashboard", "question", "text", "position", "width"],
+    natural_key=["id"],
+    filters=["dashboard", "question"],
+    search=["text", "question__title", "dashboard__title"],
+    department_field="dashboard__department",
+    nav_group=NAV,
+    visible_to=access.visible_cards,
+    object_access=access.card_access,
+)
+register(
+    Share,
+    slug="shares",
+    list_columns=["question", "dashboard", "user", "role", "department", "level", "shared_by"],
+    form_fields=["question", "dashboard", "user", "role", "department", "level"],
+    natural_key=["id"],
+    filters=["question", "dashboard", "user", "role", "department", "level"],
+    search=["question__title", "dashboard__title"],
+    nav_group=NAV,
+    visible_to=access.visible_shares,
+    object_access=access.share_access,
+    select=["question", "dashboard", "user", "role__group", "department", "shared_by"],
+)
+register(
+    Subscription,
+    slug="subscriptions",
+    list_columns=["question", "dashboard", "format", "frequency", "time", "owner", "active"],
+    form_fields=[
+        "question",
+        "dashboard",
+        "format",
+        "frequency",
+        "weekday",
+        "day_of_month",
+        "time",
+        "recipients",
+        "departments",
+        "department",
+        "active",
+    ],
+    natural_key=["id"],
+    filters=["frequency", "format", "owner", "active"],
+    search=["question__title", "dashboard__title"],
+    department_field="department",
+    nav_group=NAV,
+    visible_to=access.visible_subscriptions,
+    object_access=access.delivery_access,
+    select=["question", "dashboard", "owner"],
+    detail_context=deliveries.subscription_context,
+)
+register(
+    Alert,
+    slug="alerts",
+    list_columns=["question", "column", "condition", "threshold", "owner", "active"],
+    form_fields=[
+        "question",
+        "column",
+        "condition",
+        "threshold",
+        "recipients",
+        "department",
+        "active",
+    ],
+    natural_key=["id"],
+    filters=["condition", "owner", "active"],
+    search=["question__title", "column"],
+    department_field="department",
+    nav_group=NAV,
+    visible_to=access.visible_alerts,
+    object_access=access.delivery_access,
+    select=["question", "owner"],
+)
+register_page(NAV, gettext_lazy("Ask a question"), "bi:builder", "bi.add_question")
+register_page(NAV, gettext_lazy("SQL editor"), "bi:sql", "bi.use_sql_dataset")
+register_page(NAV, gettext_lazy("Shared with me"), "bi:shared", "bi.view_question")
+register_page(
+    NAV,
+    gettext_lazy("Scheduled deliveries"),
+    "bi:subscriptions_overview",
+    "bi.view_subscription",
+)

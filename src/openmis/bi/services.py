@@ -1,0 +1,505 @@
+"""Every state change and every warehouse read of the BI app.
+
+One path serves the UI, the API, exports, alerts and deliveries: :func:`run_query` and
+:func:`run_sql` build the reader's catalog and row policies, compile through
+:mod:`openmis.analytics`, and cache results under a key made of the SQL that actually runs
+(which names the dataset versions and embeds the reader's row rules), so an import or a
+rule change can never serve a stale or someone else's result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import threading
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openmis.analytics import compile as qcompile
+from openmis.analytics import guard
+from openmis.analytics.catalog import Condition, Relation, RowPolicy, TableInfo
+from openmis.analytics.spec import parse_spec
+from openmis.bi import access
+from openmis.bi.engine import get_warehouse
+from openmis.bi.models import Dataset, Question, Share
+from openmis.core import permissions
+
+__all__ = [
+    "ReaderContext",
+    "can_use_sql",
+    "check_spec",
+    "check_sql",
+    "compile_spec",
+    "drill_spec",
+    "full_catalog",
+    "get_warehouse",
+    "pivot",
+    "readable_datasets",
+    "reader_context",
+    "result_xlsx",
+    "run_query",
+    "run_question",
+    "run_sql",
+    "share",
+]
+
+
+def location_of(dataset: Dataset):
+    """Where the live data of ``dataset`` is: its current version, or its external table."""
+    wh = get_warehouse()
+    if dataset.external_table:
+        return wh.external_location(dataset.external_table)
+    return wh.location(dataset.key, dataset.data_version)
+
+
+# --- catalog and policies ----------------------------------------------------------------------
+
+
+def readable_datasets(user):
+    """Datasets with data that ``user`` may query (their rows may still be restricted)."""
+    if not permissions.has_perm(user, "bi.view_dataset"):
+        return Dataset.objects.none()
+    return Dataset.objects.filter(data_version__gt=0)
+
+
+def _coerce(value: str, type_name: str):
+    """A rule's text value as the column's type; None when it cannot be one."""
+    try:
+        if type_name.startswith(("int", "uint")):
+            return int(value)
+        if type_name.startswith("float"):
+            return float(value)
+        if type_name.startswith("decimal"):
+            return Decimal(value)
+        if type_name == "boolean":
+            return value.strip().lower() in {"1", "true", "yes", "t"}
+    except (ValueError, InvalidOperation):
+        return None
+    return value
+
+
+def _typed_policy(policy: RowPolicy | None, columns: dict[str, str]) -> RowPolicy | None:
+    if policy is None:
+        return None
+    alternatives = []
+    for alternative in policy.alternatives:
+        conditions = []
+        usable = True
+        for c in alternative:
+            if c.column not in columns:
+                usable = False  # a rule on a column the data no longer has admits nothing
+                break
+            if isinstance(c.value, list):
+                values = [
+                    v for v in (_coerce(x, columns[c.column]) for x in c.value) if v is not None
+                ]
+                if not values:
+                    usable = False
+                    break
+                conditions.append(Condition(c.column, c.op, values))
+            else:
+                value = _coerce(c.value, columns[c.column])
+                if value is None:
+                    usable = False
+                    break
+                conditions.append(Condition(c.column, c.op, value))
+        if usable:
+            alternatives.append(tuple(conditions))
+    return RowPolicy(tuple(alternatives))
+
+
+class ReaderContext:
+    """What one reader may query: the catalog of datasets and their row policies."""
+
+    def __init__(self, user):
+        self.user = user
+        datasets = list(
+            readable_datasets(user).prefetch_related("columns", "rules", "relationships__target")
+        )
+        by_name = {d.name: d for d in datasets}
+        self.datasets = by_name
+        self.columns = {d.name: {c.name: c.type for c in d.columns.all()} for d in datasets}
+        catalog = {}
+        for d in datasets:
+            relations = tuple(
+                Relation(r.name, r.target.name, r.column, r.target_column)
+                for r in d.relationships.all()
+                if r.target.name in by_name
+            )
+            catalog[d.name] = TableInfo(
+                name=d.name,
+                columns=self.columns[d.name],
+                location=location_of(d),
+                relations=relations,
+                version=d.data_version,
+            )
+        self.catalog = catalog
+        self.relations = {
+            d.name: {
+                r.name: r.target.name for r in d.relationships.all() if r.target.name in by_name
+            }
+            for d in datasets
+        }
+        self.policies = {
+            d.name: _typed_policy(access.policy_for(user, d), self.columns[d.name])
+            for d in datasets
+        }
+        # What an answer depends on besides the query: the versions and places of the data,
+        # and the rows this reader may see. Equal fingerprints give equal answers.
+        self.fingerprint = hashlib.sha256(
+            repr(
+                (
+                    get_warehouse().dialect,
+                    sorted((n, t.location, t.version, t.relations) for n, t in catalog.items()),
+                    sorted(self.policies.items(), key=lambda item: item[0]),
+                )
+            ).encode()
+        ).hexdigest()
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["user"] = None  # cached per user already; the user object is not needed
+        return state
+
+    def cache_seconds(self, names) -> int:
+        """How long results over the datasets ``names`` may be cached."""
+        if any(self.datasets[n].external_table for n in names if n in self.datasets):
+            return settings.BI_EXTERNAL_CACHE_SECONDS
+        return settings.BI_RESULT_CACHE_SECONDS
+
+    def field_choices(self, dataset: str) -> list[tuple[str, str]]:
+        """``(field, type)`` of a dataset's columns, then its related datasets' columns."""
+        fields = list(self.columns[dataset].items())
+        for relation, target in self.relations.get(dataset, {}).items():
+            fields += [(f"{relation}.{c}", t) for c, t in self.columns[target].items()]
+        return fields
+
+
+def reader_context(user) -> ReaderContext:
+    """The reader's catalog and row policies, kept per user and data generation.
+
+    Any change of datasets, rules, roles or departments moves the generation, so a kept
+    context is never stale.
+    """
+    from openmis.core import cache as data_cache
+
+    generation = data_cache.generation()
+    kept = getattr(user, "_openmis_bi_context", None)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    key = data_cache.key("bi-reader", user.pk, generation)
+    ctx = cache.get(key)
+    if ctx is None:
+        ctx = ReaderContext(user)
+        cache.set(key, ctx, 600)
+    ctx.user = user
+    user._openmis_bi_context = (generation, ctx)
+    return ctx
+
+
+def _cached_execute(sql: str, locations, *, use_cache: bool = True, ttl: int | None = None) -> dict:
+    wh = get_warehouse()
+    key = "bi:result:" + hashlib.sha256(f"{wh.dialect}\n{sql}".encode()).hexdigest()
+    if use_cache:
+        hit = cache.get(key)
+        if hit is not None:
+            return {**hit, "cached": True}
+    # Identical concurrent queries in this process run once; the others wait for its result.
+    with _flight(key):
+        if use_cache:
+            hit = cache.get(key)
+            if hit is not None:
+                return {**hit, "cached": True}
+        result = wh.execute(
+            sql,
+            locations=locations,
+            timeout=settings.BI_QUERY_TIMEOUT,
+            row_cap=settings.BI_ROW_CAP,
+        ).to_json()
+        cache.set(key, result, settings.BI_RESULT_CACHE_SECONDS if ttl is None else ttl)
+    return {**result, "cached": False}
+
+
+_flights: dict[str, threading.Lock] = {}
+_flights_lock = threading.Lock()
+
+
+class _flight:
+    def __init__(self, key: str):
+        with _flights_lock:
+            self.lock = _flights.setdefault(key, threading.Lock())
+        self.key = key
+
+    def __enter__(self):
+        self.lock.acquire()
+
+    def __exit__(self, *exc):
+        self.lock.release()
+        with _flights_lock:
+            if not self.lock.locked():
+                _flights.pop(self.key, None)
+
+
+def compile_spec(user, data, *, today: dt.date | None = None, context: ReaderContext | None = None):
+    """The SQL that answers query spec ``data`` for ``user``, and the locations it reads."""
+    ctx = context or reader_context(user)
+    spec = parse_spec(data, ctx.catalog)
+    today = today or timezone.localdate()
+    expr = qcompile.compile_query(spec, ctx.catalog, ctx.policies, today=today)
+    sql = qcompile.to_sql(expr, get_warehouse().dialect)
+    names = {spec.dataset, *(r.target for r in ctx.catalog[spec.dataset].relations)}
+    return spec, sql, [ctx.catalog[n].location for n in names]
+
+
+def run_query(user, data, *, today: dt.date | None = None, use_cache: bool = True) -> dict:
+    """Answer a query spec as ``user`` sees the data: ``{"columns", "rows", "truncated"}``.
+
+    Raises :class:`~openmis.analytics.errors.AnalyticsError` (a 400 for callers).
+    """
+    ctx = reader_context(user)
+    today = today or timezone.localdate()
+    # Answers are kept under the query as sent plus the reader's fingerprint, so a repeated
+    # question is answered without compiling it again.
+    answer_key = (
+        "bi:answer:"
+        + hashlib.sha256(
+            f"{json.dumps(data, sort_keys=True, default=str)}\n{ctx.fingerprint}\n{today}".encode()
+        ).hexdigest()
+    )
+    if use_cache:
+        hit = cache.get(answer_key)
+        if hit is not None:
+            return {**hit, "cached": True}
+    spec, sql, locations = compile_spec(user, data, today=today, context=ctx)
+    names = {spec.dataset, *(r.target for r in ctx.catalog[spec.dataset].relations)}
+    ttl = ctx.cache_seconds(names)
+    result = _cached_execute(sql, locations, use_cache=use_cache, ttl=ttl)
+    if use_cache:
+        cache.set(answer_key, {k: v for k, v in result.items() if k != "cached"}, ttl)
+    return result
+
+
+def full_catalog():
+    """Every loaded dataset, unrestricted: to validate saved questions, not to run them."""
+    datasets = list(
+        Dataset.objects.filter(data_version__gt=0).prefetch_related(
+            "columns", "relationships__target"
+        )
+    )
+    return {
+        d.name: TableInfo(
+            name=d.name,
+            columns={c.name: c.type for c in d.columns.all()},
+            location=location_of(d),
+            relations=tuple(
+                Relation(r.name, r.target.name, r.column, r.target_column)
+                for r in d.relationships.all()
+            ),
+            version=d.data_version,
+        )
+        for d in datasets
+    }
+
+
+def check_spec(data) -> Dataset | None:
+    """Validate a saved question's spec; the dataset it names. Raises AnalyticsError."""
+    spec = parse_spec(data, full_catalog())
+    return Dataset.objects.filter(name=spec.dataset).first()
+
+
+def check_sql(sql: str) -> None:
+    """Validate a saved question's SQL against the guard. Raises SqlRefused."""
+    dialect = get_warehouse().dialect
+    tables = {
+        name: qcompile.to_sql(qcompile.secured_table(catalog, name, {}), dialect)
+        for catalog in [full_catalog()]
+        for name in catalog
+    }
+    guard.secure_sql(sql, dialect=dialect, tables=tables)
+
+
+def can_use_sql(user) -> bool:
+    return permissions.has_perm(user, "bi.use_sql_dataset")
+
+
+def run_sql(user, sql: str, *, use_cache: bool = True) -> dict:
+    """Run read-only SQL as ``user``: only the datasets and rows they may read are visible."""
+    ctx = reader_context(user)
+    dialect = get_warehouse().dialect
+    tables = {
+        name: qcompile.to_sql(qcompile.secured_table(ctx.catalog, name, ctx.policies), dialect)
+        for name in ctx.catalog
+    }
+    safe = guard.secure_sql(sql, dialect=dialect, tables=tables)
+    locations = [info.location for info in ctx.catalog.values()]
+    return _cached_execute(
+        safe, locations, use_cache=use_cache, ttl=ctx.cache_seconds(list(ctx.catalog))
+    )
+
+
+# --- questions, results, sharing ----------------------------------------------------------------
+
+EXPORT_ROW_CAP = 5_000_000
+
+
+def _with_filters(spec: dict, extra_filters: dict | None, columns: dict[str, str]) -> dict:
+    """The spec with a dashboard's filter values added for the columns its dataset has."""
+    if not extra_filters:
+        return spec
+    added = []
+    for column, raw in extra_filters.items():
+        if column not in columns:
+            continue
+        if ".." in raw:
+            low, high = (v.strip() for v in raw.split("..", 1))
+            added.append({"column": column, "op": "between", "value": [low, high]})
+        elif "," in raw:
+            added.append(
+                {"column": column, "op": "in", "value": [v.strip() for v in raw.split(",")]}
+            )
+        else:
+            added.append({"column": column, "op": "=", "value": raw.strip()})
+    if not added:
+        return spec
+    return {**spec, "filters": [*spec.get("filters", []), *added]}
+
+
+def run_question(user, question, *, extra_filters=None, export: bool = False) -> dict:
+    """A saved question's result as ``user`` may see it (dashboard filters optional)."""
+    if question.sql and not question.spec:
+        return run_sql(user, question.sql)
+    ctx = reader_context(user)
+    dataset = question.spec.get("dataset", "")
+    fields = dict(ctx.field_choices(dataset)) if dataset in ctx.catalog else {}
+    spec = _with_filters(question.spec, extra_filters, fields)
+    if not export:
+        return run_query(user, spec)
+    _parsed, sql, locations = compile_spec(user, spec, context=ctx)
+    return (
+        get_warehouse()
+        .execute(
+            sql,
+            locations=locations,
+            timeout=settings.BI_QUERY_TIMEOUT * 4,
+            row_cap=EXPORT_ROW_CAP,
+        )
+        .to_json()
+    )
+
+
+DRILL_ROWS = 500
+_BUCKET_STEP = {
+    "day": {"days": 1},
+    "week": {"weeks": 1},
+    "month": {"months": 1},
+    "quarter": {"months": 3},
+    "year": {"years": 1},
+}
+
+
+def drill_spec(user, question, value: str) -> dict:
+    """The spec of the rows behind ``value`` of a one-dimension question's only dimension."""
+    from dateutil.relativedelta import relativedelta
+
+    from openmis.analytics.errors import SpecError
+
+    spec = question.spec
+    dimensions = spec.get("dimensions", [])
+    if question.sql or len(dimensions) != 1:
+        raise SpecError("dimensions", _("Only a question grouped by one field can be drilled."))
+    dim = dimensions[0]
+    column, bucket = (dim, None) if isinstance(dim, str) else (dim.get("column"), dim.get("bucket"))
+    ctx = reader_context(user)
+    dataset = spec.get("dataset", "")
+    if dataset not in ctx.catalog:
+        raise SpecError("dataset", _("Unknown dataset."))
+    if value in ("", "None"):
+        condition = {"column": column, "op": "is_null"}
+    elif bucket:
+        try:
+            start = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            raise SpecError("value", _("Not a date: %(value)s") % {"value": value}) from None
+        end = start + relativedelta(**_BUCKET_STEP[bucket]) - dt.timedelta(days=1)
+        condition = {"column": column, "op": "between", "value": [str(start), str(end)]}
+    else:
+        condition = {"column": column, "op": "=", "value": value}
+    return {
+        "dataset": dataset,
+        "fields": list(ctx.columns[dataset]),
+        "filters": [*spec.get("filters", []), condition],
+        "limit": DRILL_ROWS,
+    }
+
+
+def pivot(result: dict) -> dict | None:
+    """A two-dimension result turned into a cross table: rows by the first column, columns
+    by the second, values from the third."""
+    columns, rows = result["columns"], result["rows"]
+    if len(columns) < 3:
+        return None
+    across = list(dict.fromkeys(row[1] for row in rows))
+    table: dict = {}
+    for row in rows:
+        table.setdefault(row[0], {})[row[1]] = row[2]
+    return {
+        "corner": f"{columns[0]} / {columns[1]}",
+        "across": across,
+        "rows": [(key, [values.get(a) for a in across]) for key, values in table.items()],
+    }
+
+
+def result_xlsx(result: dict) -> bytes:
+    """A result as an XLSX workbook, written in openpyxl's streaming mode."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("result")
+    sheet.append(result["columns"])
+    for row in result["rows"]:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def render_markdown(text: str):
+    from openmis.meetings.services import render_markdown as render
+
+    return render(text)
+
+
+def save_question(question, user):
+    from openmis.core.services import save_object
+
+    return save_object(question, user)
+
+
+def share(obj, target: str, level: str, user) -> Share:
+    """Share ``obj`` (a question or dashboard) with ``target`` = ``user:<id>``, ``role:<id>``
+    or ``department:<id>``; sharing again changes the access level."""
+    from django.contrib.auth import get_user_model
+
+    from openmis.core.services import save_object
+    from openmis.org.models import Department, Role
+
+    kind, _sep, raw = target.partition(":")
+    models_by_kind = {"user": get_user_model(), "role": Role, "department": Department}
+    if kind not in models_by_kind or not raw.isdigit():
+        raise ValueError(_("Choose whom to share with."))
+    if level not in Share.Level.values:
+        raise ValueError(_("Choose view or edit access."))
+    whom = models_by_kind[kind].objects.filter(pk=int(raw)).first()
+    if whom is None:
+        raise ValueError(_("Choose whom to share with."))
+    field = "question" if isinstance(obj, Question) else "dashboard"
+    existing = Share.objects.filter(**{field: obj, kind: whom}).first()
+    item = existing or Share(**{field: obj, kind: whom}, shared_by=user)
+    item.level = level
+    return save_object(item, user)

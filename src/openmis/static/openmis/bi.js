@@ -1,0 +1,31 @@
+// BI charts: each .bi-chart holds its ECharts option as JSON; cards arrive later via htmx.
+(function () {
+  "use strict";
+  function draw(root) {
+    if (!window.echarts) return;
+    root.querySelectorAll(".bi-chart:not([data-drawn])").forEach(function (el) {
+      var script = el.querySelector("script[type='application/json']");
+      if (!script) return;
+      el.setAttribute("data-drawn", "1");
+      var chart = echarts.init(el);
+      chart.setOption(JSON.parse(script.textContent));
+      var drill = el.getAttribute("data-drill");
+      if (drill) {
+        chart.on("click", function (params) {
+          window.location.href = drill + encodeURIComponent(params.name);
+        });
+      }
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    draw(document);
+    document.querySelectorAll("[data-fullscreen]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var target = document.querySelector(button.getAttribute("data-fullscreen"));
+        if (target && target.requestFullscreen) target.requestFullscreen();
+      });
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function (event) { draw(event.target); });
+})();
