@@ -25,7 +25,8 @@ from openmis.bi.models import (
 )
 
 
-def _person(user):
+def person_of(user):
+    """The user's Person record (with its department), read once per request."""
     cached = getattr(user, "_openmis_bi_person", False)
     if cached is not False:
         return cached
@@ -48,7 +49,7 @@ def department_chain(user) -> list[int]:
         return cached
     from openmis.org.models import Department
 
-    person = _person(user)
+    person = person_of(user)
     chain: list[int] = []
     if person is not None and person.department_id:
         parents = dict(Department.objects.values_list("pk", "parent_id"))
@@ -211,7 +212,7 @@ def policy_for(user, dataset) -> RowPolicy | None:
     """
     if not dataset.restricted or (user.is_active and user.is_superuser):
         return None
-    person = _person(user)
+    person = person_of(user)
     department = person.department if person is not None else None
     chain = department_chain(user)
     roles = _role_ids(user)

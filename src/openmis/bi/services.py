@@ -316,9 +316,9 @@ def check_spec(data) -> Dataset | None:
 def check_sql(sql: str) -> None:
     """Validate a saved question's SQL against the guard. Raises SqlRefused."""
     dialect = get_warehouse().dialect
+    catalog = full_catalog()
     tables = {
         name: qcompile.to_sql(qcompile.secured_table(catalog, name, {}), dialect)
-        for catalog in [full_catalog()]
         for name in catalog
     }
     guard.secure_sql(sql, dialect=dialect, tables=tables)

@@ -417,7 +417,7 @@ def builder(request):
             title=params["title"].strip()[:200],
             chart=chart if chart in Question.Chart.values else Question.Chart.TABLE,
             spec=spec,
-            department=getattr(access._person(request.user), "department", None),
+            department=getattr(access.person_of(request.user), "department", None),
         )
         try:
             question.full_clean(exclude=["owner"])
