@@ -307,6 +307,13 @@ def cold_latencies(paths: dict[str, list[str]], creds: dict[str, str]) -> dict[s
     return medians
 
 
+def warmup_requests(target: Target, args) -> int:
+    """Warm-up requests per client for ``target`` (see the schedule in ``main``)."""
+    if isinstance(target, RotatingTarget):
+        return max(args.warmup, math.ceil(3 * len(target.paths) * args.workers / args.clients))
+    return args.warmup
+
+
 def target_paths(system_pk: int) -> dict[str, str]:
     return {
         "list": "/portfolio/systems/",
@@ -512,7 +519,15 @@ def main(argv=None) -> int:
                 "session",
             ),
         ]
-        schedule = [(i, args.warmup, False) for i in range(len(targets)) if args.warmup]
+        # The warm-up fills each worker's cache (local memory: one per gunicorn worker) for
+        # the pages measured next: a rotating target needs every path on every worker, so it
+        # gets at least three rotations per worker (requests are spread over the workers at
+        # random); the first view after a write is measured separately, in-process (cold).
+        schedule = [
+            (i, warmup_requests(target, args), False)
+            for i, target in enumerate(targets)
+            if args.warmup
+        ]
         round_starts = set()
         for r in range(args.rounds):
             round_starts.add(len(schedule))
@@ -532,7 +547,8 @@ def main(argv=None) -> int:
         graph_sizes = graph_size(base_url, auth, targets[3])
         log(
             f"measure: {args.clients} clients x {per_client_round} requests x "
-            f"{args.rounds} rounds per target, after {args.warmup} warm-up requests per client"
+            f"{args.rounds} rounds per target, after {args.warmup} warm-up requests per client "
+            f"({warmup_requests(targets[2], args)} for the rotating targets)"
         )
         t1 = time.monotonic()
         load_before = os.getloadavg()[0]

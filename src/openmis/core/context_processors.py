@@ -11,7 +11,7 @@ the menu pay for it: the context holds a lazy value, computed when the template 
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from django.core.cache import cache as shared_cache
 from django.template.loader import render_to_string
@@ -40,10 +40,26 @@ def _registry_fingerprint() -> str:
 
 
 def _visibility(user) -> tuple[list[bool], list[bool], bool]:
-    """Which registered types and pages ``user`` may see, and the change log."""
-    types = [permissions.can(user, ot, "view") for ot in registry.all_types()]
-    pages = [permissions.has_perm(user, page.permission) for page in registry.all_pages()]
-    return types, pages, permissions.has_perm(user, CHANGELOG_PERMISSION)
+    """Which registered types and pages ``user`` may see, and the change log.
+
+    Seeing a type's list needs its view permission, whatever the scope (reading is never
+    scoped, see :func:`openmis.core.permissions.can`), so the answer depends only on the set of
+    permissions the user holds: it is computed once per set and process, not for every entry
+    on every request.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return _visibility_of(frozenset(), superuser=False)
+    return _visibility_of(permissions.held(user), superuser=user.is_superuser)
+
+
+@lru_cache(maxsize=512)
+def _visibility_of(perms: frozenset[str], superuser: bool) -> tuple[list[bool], list[bool], bool]:
+    def has(perm: str) -> bool:
+        return superuser or perm in perms
+
+    types = [has(ot.perm("view")) for ot in registry.all_types()]
+    pages = [has(page.permission) for page in registry.all_pages()]
+    return types, pages, has(CHANGELOG_PERMISSION)
 
 
 def _groups(types: list[bool], pages: list[bool]) -> list[tuple[str, list[dict]]]:

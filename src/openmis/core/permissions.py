@@ -58,6 +58,12 @@ def has_perm(user, perm: str) -> bool:
     return user.is_superuser or perm in _scopes(user)
 
 
+def held(user) -> frozenset[str]:
+    """The ``"app.codename"`` permissions ``user`` holds through roles or directly (a
+    superuser holds every permission without it being listed)."""
+    return frozenset(_scopes(user))
+
+
 def user_department_ids(user) -> set[int]:
     """The departments a department-scoped user may write in: theirs and those below it."""
     cached = getattr(user, "_openmis_department_ids", None)

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from openmis.core import cache as data_cache
 from openmis.core.services import save_object
 from openmis.meetings import recurrence
 from openmis.meetings.models import (
@@ -108,6 +109,8 @@ def materialise(series: MeetingSeries, now: datetime | None = None) -> dict[str,
     MeetingSeries.objects.filter(pk=series.pk).update(
         materialised_version=series.materialised_version, materialised_on=series.materialised_on
     )
+    # Plain UPDATEs and bulk writes send no signals: tell the caches (core.cache) at once.
+    data_cache.bump()
     return {
         "created": len(created),
         "resized": len(resized),
@@ -296,6 +299,7 @@ def carry_over(occurrence: Occurrence, now: datetime | None = None) -> int:
         ],
         ignore_conflicts=True,
     )
+    data_cache.bump()  # a bulk write sends no signals
     return len(sources)
 
 
@@ -484,6 +488,7 @@ def send_action_reminders(today: date | None = None) -> int:
             lines += ["", _("Mark them done on your OpenMIS home page.")]
         send_mail(subject, "\n".join(lines), None, [owner.email])
         ActionItem.objects.filter(pk__in=[i.pk for i in owned]).update(reminded_on=today)
+        data_cache.bump()
         sent += 1
     return sent
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from openmis.core import permissions, registry
 from openmis.core.services import ConflictError
-from openmis.core.views.generic import history
+from openmis.core.views.generic import detail_fragments
 from openmis.meetings import ical, recurrence, services
 from openmis.meetings.forms import (
     ActionItemForm,
@@ -162,7 +162,7 @@ def _render_occurrence(request, occurrence, status=200, **forms):
         "object": occurrence,
         "can_change": _can(request.user, Occurrence, "change", occurrence),
         "can_delete": _can(request.user, Occurrence, "delete", occurrence),
-        "history": history(occurrence),
+        "detail": detail_fragments(object_type, occurrence),
         **occurrence_context(occurrence, request, **forms),
     }
     return TemplateResponse(request, "meetings/occurrence.html", context, status=status)

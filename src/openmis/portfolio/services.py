@@ -322,6 +322,7 @@ def send_renewal_reminders(today: date | None = None) -> int:
             }
         send_mail(subject, body, None, [contract.owner.email])
         Contract.objects.filter(pk=contract.pk).update(reminded_for=deadline)
+        data_cache.bump()  # a plain UPDATE sends no signals
         sent += 1
     return sent
 

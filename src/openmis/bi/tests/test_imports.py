@@ -620,6 +620,19 @@ def test_the_profile_of_a_loaded_dataset(client):
     assert "North (3), South (2), West (1)" in html
 
 
+def test_a_page_seen_before_the_profile_shows_it_once_computed(client):
+    # Given a dataset page seen while its profile was still being computed
+    dataset = f.orders()
+    Dataset.objects.filter(pk=dataset.pk).update(profile={})
+    assert 'id="profile-pending"' in client.get(f"/bi/datasets/{dataset.pk}/").content.decode()
+    # When the profile job stores it
+    loading.profile_dataset(dataset.pk, dataset.data_version)
+    # Then the next view shows the profile, not the kept page
+    html = client.get(f"/bi/datasets/{dataset.pk}/").content.decode()
+    assert 'id="profile-pending"' not in html
+    assert "North (3), South (2), West (1)" in html
+
+
 def test_the_profile_counts_empty_values(client):
     dataset = Dataset.objects.create(name="scores", title="Scores")
     upload(client, dataset, "id,score,grade\n1,10,A\n2,,B\n3,10,\n4,30,A\n", name="s.csv")

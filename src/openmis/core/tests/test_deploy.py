@@ -88,3 +88,17 @@ def test_createadmin_refuses_a_weak_password(tmp_path):
     )
     assert result.returncode == 1
     assert "Password refused" in result.stderr
+
+
+def test_the_server_runs_one_threaded_process_per_core_unless_told(monkeypatch):
+    from openmis import cli
+
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.delenv("OPENMIS_WEB_THREADS", raising=False)
+    monkeypatch.setattr(cli.os, "sched_getaffinity", lambda pid: set(range(6)))
+    assert cli.web_concurrency() == (6, 4)
+    monkeypatch.setattr(cli.os, "sched_getaffinity", lambda pid: {0})
+    assert cli.web_concurrency() == (2, 4)  # never a single process: one slow request
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("OPENMIS_WEB_THREADS", "8")
+    assert cli.web_concurrency() == (3, 8)

@@ -7,7 +7,9 @@ so a model gets all of them from its registry declaration alone.
 from __future__ import annotations
 
 import inspect
+import re
 import secrets
+from datetime import date
 from pathlib import Path
 
 from auditlog.models import LogEntry
@@ -18,9 +20,12 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import ForeignKey
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string, select_template
 from django.template.response import TemplateResponse
+from django.urls import get_script_prefix
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -34,6 +39,12 @@ from openmis.core.tables import ObjectTable
 
 PER_PAGE = 50
 LIST_CACHE_SECONDS = 600
+DETAIL_CACHE_SECONDS = 600
+DETAIL_FRAGMENTS = {
+    "fields": "core/_object_fields.html",
+    "related": "core/_object_related.html",
+    "history": "core/_history.html",
+}
 MAX_PER_PAGE = 500
 
 
@@ -168,28 +179,133 @@ def history(obj, limit: int = 50):
     return LogEntry.objects.get_for_object(obj).select_related("actor")[:limit]
 
 
+def detail_fragments(object_type, obj) -> dict[str, str]:
+    """The rendered fields table, related-object counts and change history of ``obj``.
+
+    They show the data only, the same to everyone who may view the object, so they are
+    cached under the data generation (any committed write renders them anew), the language,
+    the time zone (the timestamps) and the script prefix (the links). A warm detail page then
+    makes no query for them: the counts alone are one query per related type.
+    """
+    key = data_cache.key(
+        "detail",
+        object_type.label,
+        obj.pk,
+        get_language(),
+        timezone.get_current_timezone_name(),
+        get_script_prefix(),
+        data_cache.generation(),
+    )
+    fragments = cache.get(key)
+    if fragments is None:
+        inner = {
+            "object": obj,
+            "object_type": object_type,
+            "fields": _field_rows(object_type, obj),
+            "related": _related(object_type, obj),
+            "history": list(history(obj)),
+        }
+        fragments = {
+            name: render_to_string(template, inner) for name, template in DETAIL_FRAGMENTS.items()
+        }
+        cache.set(key, fragments, DETAIL_CACHE_SECONDS)
+    return {name: mark_safe(html) for name, html in fragments.items()}  # noqa: S308
+
+
+# The regions of a rendered page (marked in base.html) that a cached detail page keeps; the
+# rest (menu, user, messages, CSRF tokens of the header) is rendered for every request.
+PAGE_REGIONS = {
+    "title": re.compile(r"<title>(.*?) · OpenMIS</title>", re.S),
+    "head": re.compile(r"<!--om:head-->(.*?)<!--/om:head-->", re.S),
+    "content": re.compile(r"<!--om:content-->(.*?)<!--/om:content-->", re.S),
+    "body": re.compile(r"<!--om:body-->(.*?)<!--/om:body-->", re.S),
+}
+CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_MARK = "\x00csrf\x00"
+
+
+def page_regions(html: str) -> dict[str, str] | None:
+    """The cacheable regions of a rendered page, its forms' CSRF tokens replaced by a mark
+    (each session has its own); None when a region is missing."""
+    regions = {}
+    for name, pattern in PAGE_REGIONS.items():
+        found = pattern.search(html)
+        if found is None:
+            return None
+        regions[name] = CSRF_INPUT.sub(rf"\g<1>{CSRF_MARK}\g<2>", found.group(1))
+    return regions
+
+
 class ObjectDetailView(ObjectView):
-    """Fields, related objects and change history; template ``<app>/<model>.html`` if present."""
+    """Fields, related objects and change history; template ``<app>/<model>.html`` if present.
+
+    ``detail`` holds them rendered (:func:`detail_fragments`): ``detail.fields``,
+    ``detail.related`` and ``detail.history``.
+    """
+
+    def get_object(self, pk):
+        """The object, from the cache under the data generation when the type has no
+        per-user visibility (one query and its compiling saved on every warm view)."""
+        ot = self.object_type
+        if ot.visible_to is not None:
+            return super().get_object(pk)
+        key = data_cache.key("object", ot.label, pk, data_cache.generation())
+        obj = cache.get(key)
+        if obj is None:
+            # Through the type's queryset: the related rows its name needs come along.
+            obj = get_object_or_404(ot.queryset(), pk=pk)
+            cache.set(key, obj, DETAIL_CACHE_SECONDS)
+        return obj
 
     def get(self, request, pk):
         self.require("view")
         obj = self.get_object(pk)
         ot = self.object_type
         user = request.user
+        can_change = permissions.can(user, ot, "change", obj)
+        can_delete = permissions.can(user, ot, "delete", obj)
+        page_key = None
+        if ot.page_cache is not None:
+            # The page of a type that says what it depends on is rendered once per data
+            # generation and what the user may see or do; the header, menu and messages
+            # around it are rendered as for any page, and its forms get this session's token.
+            page_key = data_cache.key(
+                "page",
+                ot.label,
+                obj.pk,
+                get_language(),
+                timezone.get_current_timezone_name(),
+                get_script_prefix(),
+                date.today().isoformat(),
+                can_change,
+                can_delete,
+                *ot.page_cache(obj, user),
+                data_cache.generation(),
+            )
+            regions = cache.get(page_key)
+            if regions is not None:
+                token = get_token(request)
+                page = {k: mark_safe(v.replace(CSRF_MARK, token)) for k, v in regions.items()}  # noqa: S308
+                context = {"object": obj, "object_type": ot, "page": page}
+                return TemplateResponse(request, "core/cached_page.html", context)
         template = select_template(
             [f"{ot.app_label}/{ot.model_name}.html", "core/object_detail.html"]
         )
-        context = self.context(
-            object=obj,
-            fields=_field_rows(ot, obj),
-            related=_related(ot, obj),
-            history=history(obj),
-            can_change=permissions.can(user, ot, "change", obj),
-            can_delete=permissions.can(user, ot, "delete", obj),
-        )
+        context = self.context(object=obj, can_change=can_change, can_delete=can_delete)
         if ot.detail_context is not None:
             context.update(ot.detail_context(obj, request))
-        return TemplateResponse(request, template.template.name, context)
+        # After the type's context: it may write (a series materialising its meetings).
+        context["detail"] = detail_fragments(ot, obj)
+        response = TemplateResponse(request, template.template.name, context)
+        if page_key is not None:
+
+            def keep(rendered):
+                regions = page_regions(rendered.content.decode())
+                if regions is not None:
+                    cache.set(page_key, regions, DETAIL_CACHE_SECONDS)
+
+            response.add_post_render_callback(keep)
+        return response
 
 
 class ObjectEditView(ObjectView):
