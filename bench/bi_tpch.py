@@ -410,16 +410,36 @@ class Http:
         for client in [*self.api, *self.pages, self.plain]:
             client.close()
 
-    def query(self, spec: dict, i: int = 0) -> dict:
-        response = self.api[i].post("/api/bi/query/", json=spec)
+    resent: list[str] = []  # what was sent again, and why (one list for the run)
+
+    @classmethod
+    def send(cls, client: httpx.Client, method: str, path: str, **kwargs) -> httpx.Response:
+        """One request; sent again once if the kept-alive connection it went out on was
+        closed by the server meanwhile (gthread workers close idle ones after 2 s), as browsers
+        do. The report counts these."""
+        try:
+            return client.request(method, path, **kwargs)
+        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            cls.resent.append(f"{method} {path}: {exc!r}")
+            return client.request(method, path, **kwargs)
+
+    def query(self, spec: dict, i: int = 0, server: list[float] | None = None) -> dict:
+        """POST the spec; append the server's own time (its Server-Timing header, in seconds)
+        to ``server`` when given."""
+        response = self.send(self.api[i], "POST", "/api/bi/query/", json=spec)
         if response.status_code != 200:
             raise BenchError(
                 f"POST /api/bi/query/ answered {response.status_code}: {response.text[:300]!r}"
             )
+        if server is not None:
+            timing = response.headers.get("server-timing", "")
+            if not timing.startswith("query;dur="):
+                raise BenchError(f"POST /api/bi/query/ sent no Server-Timing: {timing!r}")
+            server.append(float(timing.removeprefix("query;dur=")) / 1000)
         return response.json()
 
     def card(self, q: Question, i: int = 0) -> str:
-        response = self.pages[i].get(card_path(q))
+        response = self.send(self.pages[i], "GET", card_path(q))
         if response.status_code != 200 or "alert-warning" in response.text:
             raise BenchError(
                 f"GET {card_path(q)} answered {response.status_code}: {response.text[:300]!r}"
@@ -427,7 +447,7 @@ class Http:
         return response.text
 
     def health(self) -> None:
-        response = self.plain.get("/health/")
+        response = self.send(self.plain, "GET", "/health/")
         if response.status_code != 200:
             raise BenchError(f"GET /health/ answered {response.status_code}")
 
@@ -479,9 +499,10 @@ def check_answers(user, con, names: dict) -> None:
             )
 
 
-def measure_queries(user, con, names: dict, http: Http, runs: int, workers: int) -> None:
+def measure_queries(user, con, names: dict, http: Http, runs: int, slots: int) -> None:
     """Target 1: uncached question in-process and over HTTP, against the raw SQL; and the
-    in-process parts of the question (compiling the spec, running the compiled SQL)."""
+    in-process parts of the question (compiling the spec, running the compiled SQL).
+    ``slots``: requests the server takes at once (the warm-up fills them all)."""
     from openmis.bi import services
 
     wh = services.get_warehouse()
@@ -492,7 +513,7 @@ def measure_queries(user, con, names: dict, http: Http, runs: int, workers: int)
     variants = {
         "raw": lambda q: con.execute(q.sql.format(**names)).fetchall(),
         "inproc": lambda q: services.run_query(user, q.spec, use_cache=False),
-        "http": lambda q: http.query(q.spec),
+        "http": lambda q: http.query(q.spec, server=q.times.setdefault("server", [])),
         "compile": lambda q: services.compile_spec(user, q.spec),
         "execute": lambda q: wh.execute(
             compiled[q.key][0], locations=compiled[q.key][1], timeout=300
@@ -504,9 +525,10 @@ def measure_queries(user, con, names: dict, http: Http, runs: int, workers: int)
             for fn in variants.values():
                 fn(q)
         for _ in range(2):
-            concurrently([lambda q=q, i=i: http.query(q.spec, i) for i in range(workers)])
+            concurrently([lambda q=q, i=i: http.query(q.spec, i) for i in range(slots)])
         if http.query(q.spec).get("cached"):
             raise BenchError("the server with the result cache off answered from its cache")
+        q.times.pop("server", None)  # the warm-up's
     log(f"target 1: {runs} runs x {len(QUESTIONS)} questions x {', '.join(variants)}")
     for r in range(runs):
         for q in QUESTIONS:
@@ -685,10 +707,13 @@ def report(args, info: dict, results: dict) -> None:
     )
     print(
         f"Python {platform.python_version()}, {os.cpu_count()} CPUs, gunicorn {args.workers} "
-        f"sync workers; load generator, server and baselines share the machine."
+        + (f"workers x {args.threads} threads" if args.threads else "sync workers")
+        + "; load generator, server and baselines share the machine."
     )
     print(f"uptime at start: {info['uptime_start']}")
     print(f"uptime at end:   {uptime()}")
+    if Http.resent:
+        print(f"sent again on a fresh connection: {len(Http.resent)}, e.g. {Http.resent[0]}")
 
     if "queries" in results:
         print()
@@ -699,13 +724,15 @@ def report(args, info: dict, results: dict) -> None:
         )
         header = (
             f"{'question':<40}{'raw':>7}{'compile':>9}{'execute':>9}{'run_query':>11}{'x raw':>7}"
-            f"{'HTTP':>8}{'x raw':>7}{'+ms':>7}  verdict (HTTP)"
+            f"{'server':>8}{'HTTP':>8}{'x raw':>7}{'+ms':>7}  verdict (HTTP)"
         )
         print(header)
         print("-" * len(header))
+        ratios: list[float] = []  # HTTP / raw of every run of the questions of 50 ms or more
         for q in QUESTIONS:
-            raw, compile_, execute, inproc, http = (
-                median_ms(q.times[k]) for k in ("raw", "compile", "execute", "inproc", "http")
+            raw, compile_, execute, inproc, server, http = (
+                median_ms(q.times[k])
+                for k in ("raw", "compile", "execute", "inproc", "server", "http")
             )
             pairs = list(zip(q.times["raw"], q.times["inproc"], q.times["http"], strict=True))
             inproc_x = statistics.median(i / r for r, i, _h in pairs)
@@ -714,23 +741,39 @@ def report(args, info: dict, results: dict) -> None:
             ok = query_ok(http_x, http_plus, raw)
             print(
                 f"{q.title:<40}{raw:>7.1f}{compile_:>9.1f}{execute:>9.1f}{inproc:>11.1f}"
-                f"{inproc_x:>6.2f}x{http:>8.1f}{http_x:>6.2f}x{http_plus:>7.1f}  {verdict(ok)}"
+                f"{inproc_x:>6.2f}x{server:>8.1f}{http:>8.1f}{http_x:>6.2f}x{http_plus:>7.1f}"
+                f"  {verdict(ok)}"
             )
-            summary.append(
-                (
-                    f"1 {q.key} API query vs raw SQL",
-                    f"{http:.1f} vs {raw:.1f} ms ({http_x:.2f}x, +{http_plus:.1f} ms; "
-                    f"in-process {inproc_x:.2f}x)",
-                    f"<= {QUERY_RATIO}x"
-                    + (f" or +{QUERY_SLACK_MS:g} ms" if raw < QUERY_SMALL_MS else ""),
-                    verdict(ok),
+            if raw < QUERY_SMALL_MS:
+                summary.append(
+                    (
+                        f"1 {q.key} API query vs raw SQL (under {QUERY_SMALL_MS:g} ms)",
+                        f"{http:.1f} vs {raw:.1f} ms (+{http_plus:.1f} ms, {http_x:.2f}x)",
+                        f"<= +{QUERY_SLACK_MS:g} ms or {QUERY_RATIO}x",
+                        verdict(ok),
+                    )
                 )
+            else:
+                ratios += [h / r for r, _i, h in pairs]
+        if ratios:
+            median_x = statistics.median(ratios)
+            summary.insert(
+                0,
+                (
+                    "1 API query vs raw SQL",
+                    f"median ratio {median_x:.2f}x over {len(ratios)} runs of the "
+                    f"{len(ratios) // args.runs} questions of {QUERY_SMALL_MS:g} ms or more",
+                    f"<= {QUERY_RATIO}x",
+                    verdict(median_x <= QUERY_RATIO),
+                ),
             )
         print(
             "   ms; raw: the hand-written SQL; compile: services.compile_spec (reader context, "
             "spec, Ibis -> SQL);\n   execute: the compiled SQL through the engine's "
-            "execute; run_query: the whole in-process call, use_cache=False;\n   HTTP: POST "
-            "/api/bi/query/ (token) to gunicorn with the result cache off."
+            "execute; run_query: the whole in-process call, use_cache=False;\n   server: "
+            "the API view's own time (its Server-Timing header); HTTP: POST "
+            "/api/bi/query/ (token) to gunicorn\n   with the result cache off, as the client "
+            "sees it."
         )
 
     if "cached" in results:
@@ -863,11 +906,21 @@ def parse_args(argv=None):
         default=40,
         help="cached API requests per question for p50/p95 (default %(default)s)",
     )
+    from openmis.cli import web_concurrency
+
+    default_workers, default_threads = web_concurrency()
     parser.add_argument(
         "--workers",
         type=int,
-        default=min(2 * len(os.sched_getaffinity(0)) + 1, 8),
-        help="gunicorn workers (default: as `openmis run`, 2 x cores + 1, max 8)",
+        default=default_workers,
+        help="gunicorn worker processes (default: as `openmis run`, one per core, at least 2)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=default_threads,
+        help="threads per worker process, gthread (default: as `openmis run`, %(default)s); "
+        "0 runs sync workers",
     )
     parser.add_argument(
         "--only",
@@ -895,12 +948,12 @@ def parse_args(argv=None):
     return args
 
 
-def serve(env: dict, tmp: Path, workers: int, name: str, **settings: str):
+def serve(env: dict, tmp: Path, args, name: str, **settings: str):
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     logfile = tmp / f"gunicorn-{name}.log"
     log(f"start gunicorn ({name}) on {base_url}")
-    server = start_server({**env, **settings}, tmp, port, workers, logfile)
+    server = start_server({**env, **settings}, tmp, port, args.workers, logfile, args.threads)
     try:
         wait_until_up(base_url, server)
     except BaseException:
@@ -959,12 +1012,13 @@ def main(argv=None) -> int:
         if args.only & {1, 4}:
             # Result cache off (entries expire at once): every request runs its query.
             server, base_url, logfile = serve(
-                env, tmp, args.workers, "result cache off", OPENMIS_BI_RESULT_CACHE_SECONDS="0"
+                env, tmp, args, "result cache off", OPENMIS_BI_RESULT_CACHE_SECONDS="0"
             )
-            http = Http(base_url, creds, clients=max(args.workers, len(QUESTIONS)))
+            slots = args.workers * max(args.threads, 1)  # requests the server takes at once
+            http = Http(base_url, creds, clients=max(slots, len(QUESTIONS)))
             try:
                 if 1 in args.only:
-                    measure_queries(user, con, names, http, args.runs, args.workers)
+                    measure_queries(user, con, names, http, args.runs, slots)
                     results["queries"] = True
                 if 4 in args.only:
                     results["dashboard"] = measure_dashboard(http, args.runs)
@@ -973,7 +1027,7 @@ def main(argv=None) -> int:
                 stop_server(server)
                 server = None
         if 2 in args.only:
-            server, base_url, logfile = serve(env, tmp, args.workers, "result cache on")
+            server, base_url, logfile = serve(env, tmp, args, "result cache on")
             http = Http(base_url, creds, clients=args.workers)
             try:
                 results["cached"] = measure_cached(user, http, args.requests, args.workers)

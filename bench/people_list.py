@@ -212,7 +212,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env: dict[str, str], cwd: Path, port: int, workers: int, logfile: Path):
+def start_server(
+    env: dict[str, str], cwd: Path, port: int, workers: int, logfile: Path, threads: int = 0
+):
+    """gunicorn with ``workers`` sync workers, or with ``threads`` threads each (gthread)."""
     cmd = [
         sys.executable,
         "-m",
@@ -222,6 +225,7 @@ def start_server(env: dict[str, str], cwd: Path, port: int, workers: int, logfil
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
+        *(["--worker-class", "gthread", "--threads", str(threads)] if threads else []),
         "--timeout",
         "60",
         "--graceful-timeout",

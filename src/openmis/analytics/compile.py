@@ -11,10 +11,10 @@ Engine-specific choices:
   ``DECIMAL(p, s)`` returns a decimal of the same scale, truncating 89.995 to 89.99, while
   PostgreSQL's ``percentile_cont`` works in double precision. Both then give the continuous
   (interpolated) median.
-- Time buckets cast the column to a timestamp, truncate, then cast to a date: both engines'
-  ``date_trunc`` return a timestamp (PostgreSQL's, for a date, a timestamp *with* time zone in
-  the session's zone), and Ibis drops a cast of a date to a date. Weeks start on Monday in
-  both (ISO weeks).
+- Time buckets truncate, then cast to a timestamp and to a date: both engines' ``date_trunc``
+  return a timestamp (PostgreSQL's, for a date, a timestamp *with* time zone in the session's
+  zone, which the cast to a plain timestamp takes back to local midnight), and Ibis drops a
+  cast of a date to a date. Weeks start on Monday in both (ISO weeks).
 """
 
 from __future__ import annotations
@@ -239,7 +239,10 @@ def _dimension(column: ir.Value, dimension: Dimension) -> ir.Value:
         return column.name(dimension.name)
     unit = _TRUNCATE_UNITS[dimension.bucket]
     if column.type().is_date():
-        column = column.cast("timestamp")
+        # Truncating the date itself, not a timestamp cast of it, spares a cast of every
+        # row (about 10% of a bucketed aggregate on DuckDB); the result is cast back through
+        # a timestamp because Ibis drops a cast of a date to a date.
+        return column.truncate(unit).cast("timestamp").cast("date").name(dimension.name)
     return column.truncate(unit).cast("date").name(dimension.name)
 
 

@@ -71,6 +71,36 @@ def test_a_result_cached_for_one_reader_is_never_served_to_another(world):
     assert north["rows"] == [["North", 375.75]]
 
 
+def test_compiled_sql_is_kept_per_reader_and_follows_rule_changes(world, monkeypatch):
+    # Given North's question compiled once, with results never cached
+    compiled = []
+    original = services.qcompile.compile_query
+    monkeypatch.setattr(
+        services.qcompile,
+        "compile_query",
+        lambda *a, **kw: compiled.append(1) or original(*a, **kw),
+    )
+    first = services.run_query(world["north"], REVENUE_BY_REGION, use_cache=False)
+    # When North asks again, then finance asks the same question
+    again = services.run_query(world["north"], REVENUE_BY_REGION, use_cache=False)
+    finance = services.run_query(world["finance"], REVENUE_BY_REGION, use_cache=False)
+    # Then North's SQL was compiled once and reused, while finance got its own
+    assert first["rows"] == again["rows"] == [["North", 375.75]]
+    assert finance["rows"] == [["North", 375.75], ["South", 350.25], ["West", 25.0]]
+    assert len(compiled) == 2
+    # And when a rule admits North to South's rows too, the next answer follows it at once
+    RowRule.objects.create(
+        dataset=world["dataset"],
+        department=world["departments"]["north"],
+        match=RowRule.Match.VALUES,
+        column="region",
+        values="South",
+    )
+    widened = services.run_query(world["north"], REVENUE_BY_REGION, use_cache=False)
+    assert widened["rows"] == [["North", 375.75], ["South", 350.25]]
+    assert len(compiled) == 3
+
+
 def test_sql_cannot_see_past_the_rules(world):
     # Given a reader admitted to North only
     sql = "SELECT region, count(*) AS n FROM orders WHERE region <> 'North' OR 1 = 1 GROUP BY 1"

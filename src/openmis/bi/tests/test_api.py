@@ -106,6 +106,19 @@ def test_the_same_query_again_is_served_from_the_cache(api):
     assert second == {"columns": ["count"], "rows": [[6]], "truncated": False, "cached": True}
 
 
+def test_answers_say_how_long_the_server_took(api):
+    # Given a query and an SQL statement
+    spec = {"dataset": "orders", "measures": [{"agg": "count"}]}
+    # When each is answered
+    answers = [query(api, spec), api.post(SQL, {"sql": "SELECT count(*) FROM orders"})]
+    # Then each carries the server's own time in a Server-Timing header, as browsers read it
+    for response in answers:
+        assert response.status_code == 200
+        name, duration = response["Server-Timing"].split(";dur=")
+        assert name == "query"
+        assert float(duration) >= 0
+
+
 def test_fields_of_a_related_dataset_are_relation_dot_column(api, with_customers):
     # Given orders related to customers as "customer"
     spec = {

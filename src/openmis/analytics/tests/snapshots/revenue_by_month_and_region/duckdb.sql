@@ -3,7 +3,7 @@ SELECT
 FROM (
   SELECT
     "t7"."status",
-    CAST(DATE_TRUNC('MONTH', CAST("t7"."order_date" AS TIMESTAMP)) AS DATE) AS "month",
+    CAST(CAST(DATE_TRUNC('MONTH', "t7"."order_date") AS TIMESTAMP) AS DATE) AS "month",
     "t7"."customer.region",
     SUM("t7"."amount") AS "revenue",
     COUNT(*) AS "count"
