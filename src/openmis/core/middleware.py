@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+from django.contrib import auth
+from django.contrib.auth.middleware import AuthenticationMiddleware, auser
+from django.core.cache import cache
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
+from openmis.core import cache as data_cache
 from openmis.core.auth import has_totp, two_factor_required
+
+USER_CACHE_SECONDS = 600
 
 ALWAYS_ALLOWED = ("/accounts/", "/static/", "/i18n/", "/api/", "/health/")
 SESSION_KEY = "openmis_2fa_ok"
@@ -30,3 +39,45 @@ class RequireTwoFactorMiddleware:
             # Settled for this session: a login always starts a new one.
             request.session[SESSION_KEY] = True
         return self.get_response(request)
+
+
+def session_user(request):
+    """The request's user, as ``django.contrib.auth.get_user`` finds it, kept in the cache.
+
+    The key holds the session's user id, backend and password hash, and the data generation:
+    any change to a user, their groups or permissions (a password, a deactivation) bumps the
+    generation, so the next request of every session checks the user again. A session whose
+    hash no longer matches has a key of its own, which only a successful check fills. Saves
+    the user query on every page.
+    """
+    if hasattr(request, "_cached_user"):
+        return request._cached_user
+    session = request.session
+    user_id = session.get(auth.SESSION_KEY)
+    key = None
+    if user_id is not None:
+        key = data_cache.key(
+            "session-user",
+            user_id,
+            session.get(auth.BACKEND_SESSION_KEY),
+            session.get(auth.HASH_SESSION_KEY),
+            data_cache.generation(),
+        )
+        user = cache.get(key)
+        if user is not None:
+            request._cached_user = user
+            return user
+    user = auth.get_user(request)
+    if key is not None and user.is_authenticated:
+        cache.set(key, user, USER_CACHE_SECONDS)
+    request._cached_user = user
+    return user
+
+
+class CachedAuthenticationMiddleware(AuthenticationMiddleware):
+    """Django's authentication middleware, with the user from :func:`session_user`."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: session_user(request))
+        request.auser = partial(auser, request)

@@ -1,0 +1,57 @@
+"""The user of a session is kept in the cache between requests, and never past a change."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from openmis.org.roles import EMPLOYEE
+from openmis.org.tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+PAGE = "/portfolio/systems/"
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_warm_page_does_not_read_the_user_again(department):
+    client = logged_in(user_with_role(EMPLOYEE, department))
+    assert client.get(PAGE).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(PAGE).status_code == 200
+    assert not [q for q in queries.captured_queries if '"auth_user"' in q["sql"]]
+
+
+def test_a_deactivated_user_is_out_at_the_next_request(department):
+    user = user_with_role(EMPLOYEE, department)
+    client = logged_in(user)
+    assert client.get(PAGE).status_code == 200
+    assert client.get(PAGE).status_code == 200  # served with the kept user
+    user.is_active = False
+    user.save()
+    response = client.get(PAGE)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_a_new_password_ends_the_other_sessions(department):
+    user = user_with_role(EMPLOYEE, department)
+    laptop, phone = logged_in(user), logged_in(user)
+    assert laptop.get(PAGE).status_code == 200
+    assert phone.get(PAGE).status_code == 200
+    user.set_password("a-new-long-passphrase-42")
+    user.save()
+    assert laptop.get(PAGE).status_code == 302
+    assert phone.get(PAGE).status_code == 302
+
+
+def test_two_users_never_get_each_others_user(department):
+    alice = logged_in(user_with_role(EMPLOYEE, department, username="alice"))
+    bob = logged_in(user_with_role(EMPLOYEE, department, username="bob"))
+    for _ in range(2):
+        assert ">alice<" in alice.get(PAGE).content.decode()
+        assert ">bob<" in bob.get(PAGE).content.decode()
