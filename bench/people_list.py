@@ -338,10 +338,11 @@ def run_load(
                 client = sessions[target.auth]
                 mine = []
                 for _ in range(count):
+                    path = target.path  # once: a rotating target moves on at each read
                     started = time.perf_counter()
-                    response = client.get(target.path)
+                    response = client.get(path)
                     elapsed = time.perf_counter() - started
-                    check(response, target.path)
+                    check(response, path)
                     mine.append(elapsed)
                 if record:
                     with lock:

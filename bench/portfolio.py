@@ -72,11 +72,8 @@ TARGET_RATIO = 3.0  # the issue: p95 <= 3x baseline p95
 
 
 class RotatingTarget(Target):
-    """A target whose ``path`` goes round a list of paths: each request takes the next one.
-
-    (``run_load`` of people_list reads ``target.path`` once per request; on an error it reads it
-    again for the message, which then names the next path of the rotation.)
-    """
+    """A target whose ``path`` goes round a list of paths: each request takes the next one
+    (``run_load`` of people_list reads ``target.path`` once per request)."""
 
     def __init__(self, key: str, label: str, shown: str, paths: list[str], auth: str):
         self.paths = paths
