@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.contrib import auth
-from django.contrib.auth.middleware import AuthenticationMiddleware, auser
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.core.cache import cache
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -78,6 +76,5 @@ class CachedAuthenticationMiddleware(AuthenticationMiddleware):
     """Django's authentication middleware, with the user from :func:`session_user`."""
 
     def process_request(self, request):
-        super().process_request(request)
+        super().process_request(request)  # also sets request.auser, unchanged
         request.user = SimpleLazyObject(lambda: session_user(request))
-        request.auser = partial(auser, request)
