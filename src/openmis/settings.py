@@ -110,6 +110,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://openmis"),
 }
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # Pages, their sections and signed-in users are kept under the data generation: Django's
+    # 300 entries would be culled (a third at a time, whatever their use) on any busy server.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault(
+        "MAX_ENTRIES", env.int("OPENMIS_CACHE_MAX_ENTRIES", default=5000)
+    )
 if env.str("CACHE_URL", default=""):
     # A cache shared by every worker can front the sessions; a per-process one cannot (a
     # logout in one worker would not reach the others).

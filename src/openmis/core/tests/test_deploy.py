@@ -102,3 +102,50 @@ def test_the_server_runs_one_threaded_process_per_core_unless_told(monkeypatch):
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     monkeypatch.setenv("OPENMIS_WEB_THREADS", "8")
     assert cli.web_concurrency() == (3, 8)
+
+
+def test_the_cache_keeps_more_than_djangos_300_entries():
+    """Pages and their sections are kept under the data generation: on a busy server a page
+    must not be culled because a thousand other things were cached after it."""
+    from django.core.cache import cache
+
+    cache.set("first-page", "kept")
+    for n in range(1_000):
+        cache.set(f"other-{n}", n)
+    assert cache.get("first-page") == "kept"
+
+
+def test_the_documented_redis_cache_is_shared_by_processes_and_fronts_sessions(tmp_path):
+    """README: ``CACHE_URL=rediscache://…`` when running several servers. What one process
+    caches, another reads; sessions then go through the shared cache."""
+    key = f"openmis-test-{os.getpid()}-{tmp_path.name}"
+    url = "rediscache://127.0.0.1:6379/15"
+    script = (
+        "import sys, django; django.setup();"
+        "from django.conf import settings; from django.core.cache import caches;"
+        "cache = caches['default'];"
+        "print(type(cache).__name__, settings.SESSION_ENGINE);"
+        "cache.set(sys.argv[1], 'written', 60) if sys.argv[2] == 'set' else "
+        "print(cache.get(sys.argv[1]), cache.delete(sys.argv[1]))"
+    )
+    environ = {
+        k: v for k, v in os.environ.items() if not k.startswith(("OPENMIS_", "DJANGO_", "DEBUG"))
+    }
+    environ.update(
+        OPENMIS_DATA_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="openmis.settings",
+        CACHE_URL=url,
+    )
+
+    def python(*args):
+        return subprocess.run(
+            [sys.executable, "-c", script, *args],
+            capture_output=True,
+            text=True,
+            env=environ,
+            timeout=120,
+            check=True,
+        ).stdout.split()
+
+    assert python(key, "set") == ["RedisCache", "django.contrib.sessions.backends.cached_db"]
+    assert python(key, "get")[2:] == ["written", "True"]
