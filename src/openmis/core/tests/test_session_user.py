@@ -55,3 +55,30 @@ def test_two_users_never_get_each_others_user(department):
     for _ in range(2):
         assert ">alice<" in alice.get(PAGE).content.decode()
         assert ">bob<" in bob.get(PAGE).content.decode()
+
+
+def test_signing_in_keeps_everyone_elses_cached_pages(department):
+    """A login writes the user's last_login, which no page shows: it must not start a new
+    data generation (that would make every page of every user render anew at each login),
+    while a change a page does show still does."""
+    from openmis.core import cache as data_cache
+
+    user = user_with_role(EMPLOYEE, department)
+    user.set_password("a-long-passphrase-for-login-42")
+    user.save()
+    data_cache._current.set(None)
+    before = data_cache.generation()
+    response = Client().post(
+        "/accounts/login/",
+        {"login": user.username, "password": "a-long-passphrase-for-login-42"},
+    )
+    assert response.status_code == 302  # signed in
+    logged_in(user)
+    data_cache._current.set(None)
+    assert data_cache.generation() == before
+    user.refresh_from_db()
+    assert user.last_login is not None  # the login was recorded
+    user.first_name = "Renamed"
+    user.save(update_fields=["first_name"])
+    data_cache._current.set(None)
+    assert data_cache.generation() == before + 1
