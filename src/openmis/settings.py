@@ -120,6 +120,8 @@ if env.str("CACHE_URL", default=""):
     # A cache shared by every worker can front the sessions; a per-process one cannot (a
     # logout in one worker would not reach the others).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    SESSION_ENGINE = "openmis.core.sessions"  # Django's db sessions, read without the ORM
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

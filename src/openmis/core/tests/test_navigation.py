@@ -110,8 +110,6 @@ def test_anonymous_visitors_get_no_menu(db):
 
 
 def test_users_with_the_same_permissions_share_one_rendering(department, monkeypatch):
-    # Logging in writes the user (last_login), which starts a new data generation: log
-    # everyone in first.
     clients = [
         logged_in(user_with_role(EMPLOYEE, department, username=f"employee{n}")) for n in range(3)
     ]

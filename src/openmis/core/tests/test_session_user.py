@@ -82,3 +82,30 @@ def test_signing_in_keeps_everyone_elses_cached_pages(department):
     user.save(update_fields=["first_name"])
     data_cache._current.set(None)
     assert data_cache.generation() == before + 1
+
+
+def test_sessions_are_read_as_django_reads_them(department):
+    """The session store reads without the ORM: a live session signs the user in, an
+    expired or deleted one does not, and its key is not reused."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    assert settings.SESSION_ENGINE == "openmis.core.sessions"
+    user = user_with_role(EMPLOYEE, department)
+    client = logged_in(user)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.get(PAGE).status_code == 200
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    assert client.get(PAGE).status_code == 302  # expired: signed out
+    other = logged_in(user)
+    assert other.get(PAGE).status_code == 200
+    other.post("/accounts/logout/")
+    assert other.get(PAGE).status_code == 302
+    assert (
+        not Session.objects.filter(session_key=key).exclude(expire_date__lt=timezone.now()).exists()
+    )
