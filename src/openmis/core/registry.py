@@ -70,6 +70,9 @@ class ObjectType:
         ``callable(queryset, user) -> queryset``: the rows a user may see at all, for types
         whose rows are private to their owner unless shared (BI questions and dashboards).
         Lists, pages, search, exports and the API all go through it.
+    hidden_reason
+        What the friendly 403 says when a row exists but ``visible_to`` hides it from the user
+        (default: it has not been shared with them; ask its owner).
     object_access
         ``callable(user, action, obj) -> bool``: a per-row check added to the role's
         permission (only the owner, or those a row was shared with for editing, may change it).
@@ -98,6 +101,7 @@ class ObjectType:
     read_only: bool = False
     delete_warnings: Any = None
     visible_to: Any = None
+    hidden_reason: Any = None
     object_access: Any = None
 
     @property

@@ -109,6 +109,11 @@ register(
     nav_group=NAV,
     select=["occurrence__series"],
     form_class=modelform_factory(ActionItem, form=MeetingLinkedForm, fields=ACTION_FIELDS),
+    # Employees see their own; those who see the meetings see them all.
+    visible_to=services.visible_action_items,
+    hidden_reason=gettext_lazy(
+        "This action item is someone else's: your role shows you only your own action items."
+    ),
 )
 
 register_page(

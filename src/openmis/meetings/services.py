@@ -429,10 +429,26 @@ def my_action_items(user, limit: int = 10):
     )
 
 
-def overdue_action_items(today: date | None = None, department=None):
-    """Open action items past their due date, by owner's department then due date."""
+def visible_action_items(queryset, user):
+    """The action items ``user`` may see: everyone's for those who may see the meetings (MIS
+    staff, directors, department leaders, analysts), only their own for the others
+    (employees, who hold no more than the view permission of action items)."""
+    from openmis.core import permissions
+
+    if permissions.has_perm(user, "meetings.view_occurrence"):
+        return queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(owner__user=user)
+
+
+def overdue_action_items(today: date | None = None, department=None, user=None):
+    """Open action items past their due date, by owner's department then due date (of those
+    ``user`` may see, when given)."""
     today = today or timezone.localdate()
     items = ActionItem.objects.filter(status=ActionItem.Status.OPEN, due_date__lt=today)
+    if user is not None:
+        items = visible_action_items(items, user)
     if department is not None:
         items = items.filter(owner__department=department)
     return items.select_related("owner__department", "occurrence__series").order_by(
@@ -440,12 +456,15 @@ def overdue_action_items(today: date | None = None, department=None):
     )
 
 
-def overdue_by_department(today: date | None = None) -> list[dict]:
-    """``[{"department", "department__name", "n"}]``, most overdue items first."""
+def overdue_by_department(today: date | None = None, user=None) -> list[dict]:
+    """``[{"department", "department__name", "n"}]``, most overdue items first (of those
+    ``user`` may see, when given)."""
     today = today or timezone.localdate()
+    items = ActionItem.objects.filter(status=ActionItem.Status.OPEN, due_date__lt=today)
+    if user is not None:
+        items = visible_action_items(items, user)
     return list(
-        ActionItem.objects.filter(status=ActionItem.Status.OPEN, due_date__lt=today)
-        .values("owner__department", "owner__department__name")
+        items.values("owner__department", "owner__department__name")
         .annotate(n=Count("pk"))
         .order_by("-n", "owner__department__name")
     )

@@ -130,7 +130,16 @@ def occurrence_context(occurrence: Occurrence, request, **forms) -> dict:
     agenda_probe = AgendaItem(occurrence=occurrence)
     outcome_probe = Outcome(occurrence=occurrence)
     local = occurrence.local_start
+    # Feedback is its own app, built on meetings: reached through the registry.
+    feedback_type = registry.get("feedback.feedback")
+    can_see_feedback = permissions.can(user, feedback_type, "view")
     return {
+        "feedback": occurrence.feedback.select_related("system").order_by("pk")
+        if can_see_feedback
+        else None,
+        "feedback_add_url": f"{feedback_type.url('add')}?occurrence={occurrence.pk}"
+        if permissions.can(user, feedback_type, "add")
+        else None,
         "series": occurrence.series,
         "previous": previous,
         "following": following,
@@ -398,7 +407,7 @@ def overdue(request):
         department = get_object_or_404(Department, pk=raw)
     today = timezone.localdate()
     groups: dict = {}
-    for item in services.overdue_action_items(today, department):
+    for item in services.overdue_action_items(today, department, user=request.user):
         groups.setdefault(item.owner.department, []).append((item, (today - item.due_date).days))
     return TemplateResponse(
         request,
@@ -406,7 +415,7 @@ def overdue(request):
         {
             "groups": list(groups.items()),
             "department": department,
-            "departments": services.overdue_by_department(today),
+            "departments": services.overdue_by_department(today, user=request.user),
             "today": today,
         },
     )

@@ -66,7 +66,8 @@ class ObjectView(LoginRequiredMixin, View):
         obj = get_object_or_404(ot.queryset(), pk=pk)
         if ot.visible_to is not None and not ot.for_user(self.request.user).filter(pk=pk).exists():
             raise PermissionDenied(
-                _("This %(object)s has not been shared with you. Ask its owner to share it.")
+                ot.hidden_reason
+                or _("This %(object)s has not been shared with you. Ask its owner to share it.")
                 % {"object": ot.opts.verbose_name}
             )
         return obj

@@ -177,8 +177,10 @@ def test_director_runs_the_marketing_meeting_and_the_leader_gets_the_action(
     occurrence.refresh_from_db()
     assert occurrence.minutes == "**CRM** rollout discussed."
 
-    # When they record Marketing's feedback on the CRM, captured in this meeting
-    page.goto(f"/feedback/feedback/add/?occurrence={occurrence.pk}")
+    # When they record Marketing's feedback on the CRM from the meeting's page
+    expect(page.locator("#feedback-list")).to_have_text("None yet.")
+    page.click("#record-feedback")
+    page.wait_for_url(re.compile(rf"/feedback/feedback/add/\?occurrence={occurrence.pk}$"))
     expect(page.locator("#id_occurrence")).to_have_value(str(occurrence.pk))
     page.select_option("#id_system", label="CRM")
     page.select_option("#id_department", label="Marketing")
@@ -219,6 +221,10 @@ def test_director_runs_the_marketing_meeting_and_the_leader_gets_the_action(
     # When they add an action item for the Marketing leader on the meeting page
     due = datetime.now(ZONE).date() + timedelta(days=7)
     page.goto(meeting_url)
+    # (the meeting's page lists the feedback captured in it)
+    expect(page.locator("#feedback-list li")).to_contain_text(
+        "CRM · rated 2/5 — Exporting a campaign's contacts takes an hour."
+    )
     form = page.locator("#action-form")
     form.locator("input[name=title]").fill("Send the export requirements")
     form.locator("select[name=owner]").select_option(str(leader.pk))

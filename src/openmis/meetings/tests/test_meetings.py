@@ -748,6 +748,38 @@ def test_who_sees_what_of_meetings(role, department):
     ) == expected
 
 
+def test_employees_see_only_their_own_action_items(department):
+    """The issue: employees see their own action items. In the list, on the item's page,
+    in search, in the API, in exports and on the overdue page; a department leader sees
+    every department's items (and manages their own department's)."""
+    employee = user_with_role(EMPLOYEE, department, username="emp")
+    colleague = PersonFactory(department=department, last_name="Colleague")
+    mine = ActionItemFactory(owner=employee.person, title="Mine to do", due_date=date(2026, 1, 5))
+    theirs = ActionItemFactory(owner=colleague, title="Theirs to do", due_date=date(2026, 1, 5))
+    client = login(employee)
+
+    listed = client.get("/meetings/action-items/").content.decode()
+    assert "Mine to do" in listed and "Theirs to do" not in listed
+    assert client.get(f"/meetings/action-items/{mine.pk}/").status_code == 200
+    refused = client.get(f"/meetings/action-items/{theirs.pk}/")
+    assert refused.status_code == 403
+    assert "only your own action items" in refused.content.decode()
+    api = client.get("/api/meetings/action-items/").json()
+    assert [row["title"] for row in api["results"]] == ["Mine to do"]
+    assert client.get(f"/api/meetings/action-items/{theirs.pk}/").status_code == 404
+    found = client.get("/search/", {"q": "to do"}).content.decode()
+    assert "Mine to do" in found and "Theirs to do" not in found
+    exported = client.get("/meetings/action-items/export/?format=csv")
+    body = b"".join(exported.streaming_content if exported.streaming else [exported.content])
+    assert b"Mine to do" in body and b"Theirs to do" not in body
+    overdue = client.get("/meetings/overdue/").content.decode()
+    assert "Mine to do" in overdue and "Theirs to do" not in overdue
+
+    leader = login(user_with_role(LEADER, DepartmentFactory(), username="lead"))
+    listed = leader.get("/meetings/action-items/").content.decode()
+    assert "Mine to do" in listed and "Theirs to do" in listed
+
+
 def test_the_demo_loads_series_with_history():
     from openmis.meetings import demo
     from openmis.org import demo as org_demo
