@@ -656,12 +656,17 @@ def load(today: date | None = None) -> int:
             )
             system.departments_served.add(departments[dept])
             systems[name] = system
-            # lifecycle history up to the current stage
+            # lifecycle history up to the current stage (the systems of the two projects
+            # below follow their project: chosen before it started, deployed at go-live)
             when = today - timedelta(days=rng.randint(700, 2500))
             previous = ""
             for step in stages[: stages.index(stage) + 1]:
+                note = ""
+                if name in PROJECT_HISTORY:
+                    days_ago, note = PROJECT_HISTORY[name][step]
+                    when = today - timedelta(days=days_ago)
                 LifecycleTransition.objects.create(
-                    system=system, from_stage=previous, to_stage=step, date=when
+                    system=system, from_stage=previous, to_stage=step, date=when, note=note
                 )
                 previous = step
                 when += timedelta(days=rng.randint(30, 240))
@@ -743,6 +748,23 @@ def load(today: date | None = None) -> int:
                 done_date=today + timedelta(days=offset) if done else None,
             )
     return len(systems)
+
+
+# Days before the demo's day of each move of the systems whose deployment projects the demo
+# holds, and the note kept with it (go-live 70 days ago; a pilot started 100 days ago).
+PROJECT_HISTORY = {
+    "Salesforce Sales Cloud": {
+        "proposed": (460, ""),
+        "evaluating": (420, ""),
+        "piloting": (180, "Pilot with two sales teams"),
+        "deployed": (70, "Salesforce roll-out for Sales"),
+    },
+    "Cloud CRM": {
+        "proposed": (240, ""),
+        "evaluating": (200, ""),
+        "piloting": (100, "Cloud CRM for Customer Relations"),
+    },
+}
 
 
 def reset() -> None:

@@ -62,18 +62,35 @@ def timeline(system: System) -> list[LifecycleTransition]:
 # --- costs -----------------------------------------------------------------------------------
 
 
+# Amounts in different currencies are never added together: every total is per currency (no
+# exchange rate is assumed; an organization paying in one currency sees one total).
+
+
 def tco_by_year(system: System) -> list[dict]:
-    """``[{"year", "total", <category>: amount...}]`` of one system, oldest year first."""
-    rows: dict[int, dict] = {}
+    """``[{"year", "currency", "total", <category>: amount...}]`` of one system, oldest year
+    first (then by currency)."""
+    rows: dict[tuple[int, str], dict] = {}
     for cost in system.costs.all():
-        row = rows.setdefault(cost.year, {"year": cost.year, "total": Decimal(0)})
+        row = rows.setdefault(
+            (cost.year, cost.currency),
+            {"year": cost.year, "currency": cost.currency, "total": Decimal(0)},
+        )
         row[cost.category] = row.get(cost.category, Decimal(0)) + cost.amount
         row["total"] += cost.amount
-    return [rows[y] for y in sorted(rows)]
+    return [rows[k] for k in sorted(rows)]
+
+
+def totals_by_currency(rows: list[dict]) -> list[tuple[str, Decimal]]:
+    """``[(currency, sum of the rows' totals)]`` by currency."""
+    totals: dict[str, Decimal] = {}
+    for row in rows:
+        totals[row["currency"]] = totals.get(row["currency"], Decimal(0)) + row["total"]
+    return sorted(totals.items())
 
 
 def tco_rollup(group: str, year: int | None = None) -> list[dict]:
-    """Total cost of ownership summed by ``group``: "system", "department" or "year"."""
+    """Total cost of ownership summed by ``group`` ("system", "department" or "year") and
+    currency: ``[{"key", "currency", "total"}]``, largest first."""
     field = {
         "system": "system__name",
         "department": "system__business_owner__name",
@@ -82,7 +99,11 @@ def tco_rollup(group: str, year: int | None = None) -> list[dict]:
     costs = SystemCost.objects.all()
     if year is not None:
         costs = costs.filter(year=year)
-    return list(costs.values(key=F(field)).annotate(total=Sum("amount")).order_by("-total", "key"))
+    return list(
+        costs.values("currency", key=F(field))
+        .annotate(total=Sum("amount"))
+        .order_by("-total", "key", "currency")
+    )
 
 
 # --- dependencies ----------------------------------------------------------------------------
@@ -223,6 +244,7 @@ def dependency_graph(system: System | None = None, depth: int = 2) -> dict:
                 "name": n.name,
                 "kind": n.kind,
                 "stage": n.lifecycle_stage,
+                "stage_label": str(n.get_lifecycle_stage_display()),
                 "criticality": n.criticality,
                 "focus": system is not None and n.pk == system.pk,
             }

@@ -142,18 +142,8 @@ def _section_context(system, request, can_move: bool) -> dict:
         "object": system,
         "timeline": services.timeline(system),
         "tco": costs,
-        "tco_total": sum(row["total"] for row in costs),
-        "tco_chart": {
-            "years": [row["year"] for row in costs],
-            "series": [
-                {
-                    "name": str(label),
-                    "data": [float(row.get(category, 0)) for row in costs],
-                }
-                for category, label in system.costs.model.Category.choices
-                if any(row.get(category) for row in costs)
-            ],
-        },
+        "tco_totals": services.totals_by_currency(costs),
+        "tco_chart": _tco_chart(system, costs),
         "contracts": system.contracts.select_related("vendor", "owner"),
         "fed_by": fed_by,
         "fed_by_total": fed_by_total,
@@ -166,7 +156,9 @@ def _section_context(system, request, can_move: bool) -> dict:
         "impact_total": impact_total,
         "graph_url": f"/portfolio/graph/?system={system.pk}",
         "projects": [
-            (p, *services.project_status(p)) for p in system.projects.prefetch_related("milestones")
+            (p, status, DeploymentProject.Status(status).label, reason)
+            for p in system.projects.prefetch_related("milestones")
+            for status, reason in [services.project_status(p)]
         ],
         "can_move": can_move,
         "stage_form": StageForm(initial={"stage": _next_stage(system.lifecycle_stage)})
@@ -174,6 +166,22 @@ def _section_context(system, request, can_move: bool) -> dict:
         else None,
         **feedback_services.system_feedback(system, request),
     }
+
+
+def _tco_chart(system, costs: list[dict]) -> dict:
+    """Yearly costs stacked by category; one stack per currency, side by side, when the
+    system is paid in several (amounts of different currencies are never stacked)."""
+    years = sorted({row["year"] for row in costs})
+    currencies = sorted({row["currency"] for row in costs})
+    by_key = {(row["year"], row["currency"]): row for row in costs}
+    series = []
+    for currency in currencies:
+        for category, label in system.costs.model.Category.choices:
+            data = [float(by_key.get((y, currency), {}).get(category, 0)) for y in years]
+            if any(data):
+                name = str(label) if len(currencies) == 1 else f"{label} ({currency})"
+                series.append({"name": name, "stack": currency, "data": data})
+    return {"years": years, "series": series}
 
 
 def _next_stage(stage: str) -> str:
@@ -270,7 +278,11 @@ def graph_data(request):
             return JsonResponse({"system": [_("Enter a whole number.")]}, status=400)
         system = get_object_or_404(System.objects.only("pk"), pk=raw)
     key = data_cache.key(
-        "graph", system.pk if system else "all", services.GRAPH_MAX_NODES, data_cache.generation()
+        "graph",
+        system.pk if system else "all",
+        services.GRAPH_MAX_NODES,
+        get_language(),  # the stage labels
+        data_cache.generation(),
     )
     body = cache.get(key)
     if body is None:
@@ -286,8 +298,19 @@ def rationalisation(request):
     quadrants = {"invest": [], "migrate": [], "tolerate": [], "eliminate": []}
     for system in systems:
         quadrants[system.quadrant].append(system)
+    labels = {
+        "invest": _("Invest"),
+        "migrate": _("Migrate"),
+        "tolerate": _("Tolerate"),
+        "eliminate": _("Eliminate"),
+    }
     chart = [
-        {"name": s.name, "value": [s.technical_health, s.business_value], "quadrant": s.quadrant}
+        {
+            "name": s.name,
+            "value": [s.technical_health, s.business_value],
+            "quadrant": s.quadrant,
+            "quadrant_label": labels[s.quadrant],
+        }
         for s in systems
     ]
     return TemplateResponse(
@@ -321,7 +344,7 @@ def tco(request):
             "years": years,
             "by_department": services.tco_rollup("department", year),
             "by_system": services.tco_rollup("system", year)[:25],
-            "by_year": sorted(services.tco_rollup("year"), key=lambda r: r["key"]),
+            "by_year": sorted(services.tco_rollup("year"), key=lambda r: (r["key"], r["currency"])),
         },
     )
 

@@ -1,5 +1,7 @@
 """Systems portfolio: lifecycle, TCO roll-ups, impact analysis, projects, renewals, pages."""
 
+import io
+import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -58,22 +60,57 @@ def test_tco_rollups_match_hand_computed_sums():
         (crm, 2026, "subscription", 55),
     ]:
         SystemCostFactory(system=system, year=year, category=category, amount=Decimal(amount))
+    pln = "PLN"
     assert services.tco_by_year(erp) == [
-        {"year": 2025, "total": Decimal(120), "licence": Decimal(100), "support": Decimal(20)},
-        {"year": 2026, "total": Decimal(25), "support": Decimal(25)},
+        {
+            "year": 2025,
+            "currency": pln,
+            "total": Decimal(120),
+            "licence": Decimal(100),
+            "support": Decimal(20),
+        },
+        {"year": 2026, "currency": pln, "total": Decimal(25), "support": Decimal(25)},
     ]
     assert services.tco_rollup("department") == [
-        {"key": "IT", "total": Decimal(145)},
-        {"key": "Sales", "total": Decimal(105)},
+        {"key": "IT", "currency": pln, "total": Decimal(145)},
+        {"key": "Sales", "currency": pln, "total": Decimal(105)},
     ]
     assert services.tco_rollup("year") == [
-        {"key": 2025, "total": Decimal(170)},
-        {"key": 2026, "total": Decimal(80)},
+        {"key": 2025, "currency": pln, "total": Decimal(170)},
+        {"key": 2026, "currency": pln, "total": Decimal(80)},
     ]
     assert services.tco_rollup("system", 2026) == [
-        {"key": "CRM", "total": Decimal(55)},
-        {"key": "ERP", "total": Decimal(25)},
+        {"key": "CRM", "currency": pln, "total": Decimal(55)},
+        {"key": "ERP", "currency": pln, "total": Decimal(25)},
     ]
+
+
+def test_amounts_in_different_currencies_are_never_added_together(director_client):
+    it = DepartmentFactory(name="IT")
+    erp = SystemFactory(name="ERP", business_owner=it)
+    SystemCostFactory(system=erp, year=2025, category="licence", amount=Decimal(100))
+    SystemCostFactory(system=erp, year=2025, category="support", amount=Decimal(30), currency="EUR")
+    SystemCostFactory(system=erp, year=2026, category="licence", amount=Decimal(110))
+    assert services.totals_by_currency(services.tco_by_year(erp)) == [
+        ("EUR", Decimal(30)),
+        ("PLN", Decimal(210)),
+    ]
+    assert services.tco_rollup("department") == [
+        {"key": "IT", "currency": "PLN", "total": Decimal(210)},
+        {"key": "IT", "currency": "EUR", "total": Decimal(30)},
+    ]
+    page = director_client.get(f"/portfolio/systems/{erp.pk}/")
+    chart = page.context["tco_chart"]
+    assert chart["years"] == [2025, 2026]
+    assert chart["series"] == [
+        {"name": "Support (EUR)", "stack": "EUR", "data": [30.0, 0.0]},
+        {"name": "Licence (PLN)", "stack": "PLN", "data": [100.0, 110.0]},
+    ]
+    text = page.content.decode()
+    total = text[text.index('id="tco-total"') : text.index("</h2>", text.index('id="tco-total"'))]
+    assert "30 EUR + 210 PLN" in total.replace("\u2009", " ")
+    tco = director_client.get("/portfolio/tco/").content.decode()
+    assert "210 PLN" in tco.replace("\u2009", " ") and "30 EUR" in tco
 
 
 def test_impact_analysis_is_transitive_and_survives_cycles():
@@ -189,12 +226,45 @@ def test_system_page_and_graph(director_client):
     response = director_client.get(f"/portfolio/systems/{erp.pk}/")
     assert response.status_code == 200
     assert [(s.name, d) for s, d in response.context["impact"]] == [("Bank", 1)]
-    assert response.context["tco_total"] == Decimal(1000)
+    assert response.context["tco_totals"] == [("PLN", Decimal(1000))]
     graph = director_client.get(f"/portfolio/graph/data/?system={erp.pk}").json()
     assert sorted(n["name"] for n in graph["nodes"]) == ["Bank", "ERP"]
     assert graph["links"] == [{"source": str(erp.pk), "target": str(bank.pk), "data": "Payments"}]
     assert director_client.get("/portfolio/graph/data/?system=x").status_code == 400
     assert director_client.get("/portfolio/graph/data/?system=999999").status_code == 404
+
+
+def test_the_system_page_shows_its_timeline_contracts_and_projects_in_both_languages(
+    director_client,
+):
+    crm = SystemFactory(name="CRM")
+    services.move_to_stage(crm, "evaluating", when=date(2025, 3, 4))
+    services.move_to_stage(crm, "deployed", when=date(2025, 9, 1))
+    ContractFactory(system=crm, title="CRM subscription", end_date=date(2027, 6, 30))
+    ProjectFactory(system=crm, name="CRM roll-out")  # no milestones, within budget: on track
+    page = director_client.get(f"/portfolio/systems/{crm.pk}/").content.decode()
+    timeline = page[page.index('id="timeline"') : page.index("</ol>", page.index('id="timeline"'))]
+    assert "Proposed → <strong>Evaluating</strong>" in timeline
+    assert "Evaluating → <strong>Deployed</strong>" in timeline
+    assert timeline.index("Evaluating</strong>") < timeline.index("Deployed</strong>")
+    assert "CRM subscription" in page and "CRM roll-out" in page
+    assert ">On track</span>" in page
+
+    polish = director_client.get(f"/portfolio/systems/{crm.pk}/", HTTP_ACCEPT_LANGUAGE="pl")
+    text = polish.content.decode()
+    assert ">Zgodnie z planem</span>" in text and ">on_track<" not in text
+    graph = director_client.get(
+        f"/portfolio/graph/data/?system={crm.pk}", HTTP_ACCEPT_LANGUAGE="pl"
+    ).json()
+    assert [(n["stage"], n["stage_label"]) for n in graph["nodes"]] == [("deployed", "Wdrożony")]
+    english = director_client.get(f"/portfolio/graph/data/?system={crm.pk}").json()
+    assert english["nodes"][0]["stage_label"] == "Deployed"  # kept apart per language
+    crm.business_value, crm.technical_health = 5, 5
+    crm.save()
+    chart = director_client.get("/portfolio/rationalisation/", HTTP_ACCEPT_LANGUAGE="pl").context[
+        "chart"
+    ]
+    assert [(c["quadrant"], c["quadrant_label"]) for c in chart] == [("invest", "Inwestuj")]
 
 
 def test_employees_see_systems_but_not_costs(department):
@@ -215,3 +285,72 @@ def test_leaders_read_but_cannot_move_stages(department):
     assert response.status_code == 403
     system.refresh_from_db()
     assert system.lifecycle_stage == System.Stage.PROPOSED
+
+
+def test_the_portfolio_demo_tells_one_consistent_story():
+    from openmis.org import demo as org_demo
+    from openmis.portfolio import demo
+    from openmis.portfolio.models import Contract, DeploymentProject, SystemCost
+
+    today = date(2026, 11, 25)
+    org_demo.load()
+    assert demo.load(today) == System.objects.count() == 40
+    assert Dependency.objects.count() >= 35
+    assert sorted(set(SystemCost.objects.values_list("year", flat=True))) == [2024, 2025, 2026]
+    assert Contract.objects.count() >= 20
+    # two projects, one recently live: its system was deployed on its go-live day
+    assert DeploymentProject.objects.count() == 2
+    live = DeploymentProject.objects.get(go_live__isnull=False)
+    assert live.go_live == today - timedelta(days=70)
+    assert services.project_status(live, today)[0] == "live"
+    deployed = live.system.transitions.get(to_stage="deployed")
+    assert (deployed.date, deployed.note) == (live.go_live, live.name)
+    assert live.system.lifecycle_stage == "deployed"
+    # and every system's history runs forward, ending at its current stage
+    for system in System.objects.prefetch_related("transitions"):
+        moves = list(system.transitions.order_by("date", "pk"))
+        assert moves[-1].to_stage == system.lifecycle_stage
+        assert all(a.date <= b.date for a, b in itertools.pairwise(moves))
+        assert moves[0].date <= today
+
+
+def test_the_cockpit_and_the_renewals_page_show_what_is_coming(director_client, department):
+    """Home page tiles (systems by stage, renewals, overdue action items by department), the
+    renewals list, and the daily reminder command."""
+    from django.core.management import call_command
+
+    from openmis.meetings.tests.factories import ActionItemFactory
+
+    today = date.today()
+    for stage in ["deployed", "deployed", "piloting"]:
+        SystemFactory(lifecycle_stage=stage)
+    owner = PersonFactory(email="contracts@example.com")
+    soon = ContractFactory(
+        title="Soon", owner=owner, end_date=today + timedelta(days=40), notice_days=30
+    )  # notice by today + 10 days
+    ContractFactory(title="Later", end_date=today + timedelta(days=900))
+    late = PersonFactory(department=department)
+    ActionItemFactory(owner=late, due_date=today - timedelta(days=3))
+    ActionItemFactory(owner=late, due_date=today - timedelta(days=1))
+    ActionItemFactory(owner=late, due_date=today + timedelta(days=5))  # not overdue
+
+    home = director_client.get("/").content.decode()
+
+    def tile(element_id: str) -> str:
+        start = home.index(f'id="{element_id}"')
+        return home[start : home.index("</ul>", start)]
+
+    assert '<span class="fs-4">2</span> Deployed' in tile("stage-tiles")
+    assert '<span class="fs-4">1</span> Piloting' in tile("stage-tiles")
+    assert "Soon" in tile("renewal-tiles") and "Later" not in tile("renewal-tiles")
+    overdue = f'<span class="fs-4 text-danger">2</span> {department.name}'
+    assert overdue in tile("overdue-tiles")
+
+    page = director_client.get("/portfolio/renewals/")
+    assert [(c.title, days) for c, days in page.context["rows"]] == [("Soon", 10)]
+
+    out = io.StringIO()
+    call_command("send_reminders", stdout=out)
+    assert out.getvalue().strip() == "1 renewal reminder(s) sent."
+    assert [m.to for m in mail.outbox] == [["contracts@example.com"]]
+    assert soon.title in mail.outbox[0].subject

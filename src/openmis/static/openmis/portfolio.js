@@ -11,7 +11,7 @@ document.addEventListener("DOMContentLoaded", () => {
     tooltip: { trigger: "axis", valueFormatter: money }, legend: { top: 0 },
     grid: { left: 70, right: 10, top: 40, bottom: 30 },
     xAxis: { type: "category", data: tco.years }, yAxis: { type: "value", axisLabel: { formatter: money } },
-    series: tco.series.map((s) => ({ ...s, type: "bar", stack: "tco" })),
+    series: tco.series.map((s) => ({ ...s, type: "bar" })),  // stacked per currency
   });
 
   const graphEl = document.getElementById("dependency-graph");
@@ -19,7 +19,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const colours = { application: "#1d4f91", infrastructure: "#6c757d", service: "#198754", integration: "#b35c00" };
     const chart = init(graphEl);
     chart.setOption({
-      tooltip: { formatter: (p) => p.dataType === "edge" ? (p.data.data || "") : `${p.data.name} (${p.data.stage})` },
+      tooltip: { formatter: (p) => p.dataType === "edge" ? (p.data.data || "") : `${p.data.name} (${p.data.stage_label})` },
       series: [{
         type: "graph", layout: "force", roam: true, draggable: true,
         force: { repulsion: 220, edgeLength: 90 },
@@ -36,7 +36,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const ratEl = document.getElementById("rationalisation-chart");
   const rat = json("rationalisation-data");
   if (ratEl && rat) init(ratEl).setOption({
-    tooltip: { formatter: (p) => `${p.data.name}: ${p.data.quadrant}` },
+    tooltip: { formatter: (p) => `${p.data.name}: ${p.data.quadrant_label}` },
     grid: { left: 50, right: 20, top: 20, bottom: 50 },
     xAxis: { name: ratEl.dataset.x || "technical health", nameLocation: "middle", nameGap: 30, min: 0.5, max: 5.5, interval: 1 },
     yAxis: { name: ratEl.dataset.y || "business value", nameLocation: "middle", nameGap: 30, min: 0.5, max: 5.5, interval: 1 },
