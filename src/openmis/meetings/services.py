@@ -109,6 +109,16 @@ def materialise(series: MeetingSeries, now: datetime | None = None) -> dict[str,
     MeetingSeries.objects.filter(pk=series.pk).update(
         materialised_version=series.materialised_version, materialised_on=series.materialised_on
     )
+    # The next meeting's agenda gets the open points of the last one held as soon as a day's
+    # materialising sees it ended, not only when somebody opens its page.
+    upcoming = (
+        series.occurrences.filter(start__gte=now)
+        .exclude(status=Occurrence.Status.CANCELLED)
+        .order_by("start")
+        .first()
+    )
+    if upcoming is not None:
+        carry_over(upcoming, now)
     # Plain UPDATEs and bulk writes send no signals: tell the caches (core.cache) at once.
     data_cache.bump()
     return {

@@ -230,6 +230,17 @@ def test_open_points_are_carried_to_the_next_meeting_once_it_has_ended():
     assert [i.title for i in services.parked_items(series)] == ["New intranet"]
 
 
+def test_the_days_materialising_carries_points_without_anyone_opening_the_meeting():
+    series, (first, second, _third) = three_meetings()
+    AgendaItemFactory(occurrence=first, title="CRM export", status="open")
+    # the cockpit (or the week's page) brings the series up to date on the next day
+    MeetingSeries.objects.filter(pk=series.pk).update(materialised_on=date(2026, 3, 2))
+    assert services.ensure_materialised(utc(2026, 3, 3, 7, 0)) == 1
+    # then the next meeting's agenda already has the open point
+    assert [i.title for i in second.agenda_items.all()] == ["CRM export"]
+    assert services.ensure_materialised(utc(2026, 3, 3, 8, 0)) == 0  # once a day
+
+
 def test_points_of_a_cancelled_meeting_go_to_the_next_one_held():
     _series, (first, second, third) = three_meetings()
     AgendaItemFactory(occurrence=first, title="From the first")
