@@ -35,6 +35,9 @@ def improvement_context(improvement, request) -> dict:
         "impact_value": Decimal(improvement.impact),
         "grouped_feedback": feedback,
         "grouped_rating": round(sum(ratings) / len(ratings), 2) if ratings else None,
+        # What the feedback reports, beside the reach and impact the score was given.
+        "grouped_people": sum(f.people_affected for f in feedback),
+        "grouped_hours": sum((f.hours_per_month for f in feedback), Decimal(0)),
         "status_changes": improvement.status_changes.select_related("changed_by"),
         "can_change_status": can_change,
         "status_form": StatusForm(
@@ -59,8 +62,11 @@ def feedback_context(feedback, request) -> dict:
     if permissions.can(request.user, improvement_type, "change"):
         context["group_form"] = GroupForm(feedback=feedback)
     if permissions.can(request.user, improvement_type, "add"):
+        # The people the feedback says it affects are the reach to start from.
+        reach = f"&reach={feedback.people_affected}" if feedback.people_affected else ""
         context["new_improvement_url"] = (
             f"{improvement_type.url('add')}?system={feedback.system_id}&feedback={feedback.pk}"
+            f"{reach}"
         )
     return context
 

@@ -205,12 +205,15 @@ def test_director_runs_the_marketing_meeting_and_the_leader_gets_the_action(
     expect(page.locator("#id_system")).to_have_value(str(system.pk))
     expect(page.locator("#id_feedback")).to_have_values([str(feedback.pk)])
     page.fill("#id_title", "Faster contact export")
-    page.fill("#id_reach", "12")
+    expect(page.locator("#id_reach")).to_have_value("12")  # the people it affects
     page.fill("#id_effort", "2")
     core._submit(page)
     page.wait_for_url(re.compile(r"/feedback/improvements/\d+/$"))
     improvement = Improvement.objects.get()
     expect(page.locator("[role=alert]").first).to_have_text("Created Faster contact export.")
+    expect(page.locator("#grouped-impact")).to_have_text(
+        "The feedback reports 12 people affected and 0 hours a month lost."
+    )
     expect(page.locator("#grouped-feedback a")).to_have_text(
         "Exporting a campaign's contacts takes an hour."
     )
