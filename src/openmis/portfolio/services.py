@@ -237,6 +237,7 @@ def dependency_graph(system: System | None = None, depth: int = 2) -> dict:
         links = links.values_list("source_id", "target_id", "data_exchanged")
         nodes = System.objects.all()
     nodes = nodes.only("pk", "name", "kind", "lifecycle_stage", "criticality")
+    stage_labels = {value: str(label) for value, label in System.Stage.choices}
     return {
         "nodes": [
             {
@@ -244,7 +245,7 @@ def dependency_graph(system: System | None = None, depth: int = 2) -> dict:
                 "name": n.name,
                 "kind": n.kind,
                 "stage": n.lifecycle_stage,
-                "stage_label": str(n.get_lifecycle_stage_display()),
+                "stage_label": stage_labels.get(n.lifecycle_stage, n.lifecycle_stage),
                 "criticality": n.criticality,
                 "focus": system is not None and n.pk == system.pk,
             }
