@@ -68,7 +68,14 @@ def materialise(series: MeetingSeries, now: datetime | None = None) -> dict[str,
     existing = list(
         series.occurrences.filter(original_start__gte=after, original_start__lt=before)
         .annotate(
-            n_agenda=Count("agenda_items", distinct=True),
+            # Open points carried over by this very function are not something written in
+            # the meeting: deleting it frees them for the next meeting the rule makes.
+            n_agenda=Count(
+                "agenda_items",
+                filter=Q(agenda_items__carried_from__isnull=True)
+                | ~Q(agenda_items__status=AgendaItem.Status.OPEN),
+                distinct=True,
+            ),
             n_outcomes=Count("outcomes", distinct=True),
             n_actions=Count("action_items", distinct=True),
         )

@@ -526,7 +526,7 @@ def cockpit_tiles(user) -> dict:
     if permissions.has_perm(user, "meetings.view_actionitem") and permissions.has_perm(
         user, "meetings.view_meetingseries"
     ):
-        tiles["overdue_departments"] = services.overdue_by_department()[:6]
+        tiles["overdue_departments"] = services.overdue_by_department(user=user)[:6]
     tiles["meetings_today"] = timezone.localdate()
     return tiles
 

@@ -163,7 +163,13 @@ def _related(object_type, obj):
         name = rel.field.name
         if name not in other.filters:
             continue
-        count = other.model._default_manager.filter(**{name: obj}).count()
+        # Kept for everyone who may view ``obj``: rows only some viewers may see (see
+        # ``visible_to``) are linked without a count, which would tell others how many.
+        count = (
+            None
+            if other.visible_to is not None
+            else other.model._default_manager.filter(**{name: obj}).count()
+        )
         related.append(
             {
                 "label": other.verbose_name_plural,

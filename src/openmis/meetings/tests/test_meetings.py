@@ -241,6 +241,31 @@ def test_the_days_materialising_carries_points_without_anyone_opening_the_meetin
     assert services.ensure_materialised(utc(2026, 3, 3, 8, 0)) == 0  # once a day
 
 
+def test_a_rule_change_moves_carried_points_to_the_new_next_meeting():
+    """A meeting that holds only points carried over to it is still empty: when the rule
+    moves the series to another day, it is removed (not kept as a cancelled meeting) and the
+    points go to the new next meeting."""
+    series = SeriesFactory(start_date=date(2026, 3, 2), start_time=time(10, 0))  # Mondays
+    services.materialise(series, utc(2026, 3, 1))
+    first = series.occurrences.order_by("start").first()
+    AgendaItemFactory(occurrence=first, title="CRM export", status="open")
+    services.materialise(series, utc(2026, 3, 3))  # the next day: carried to 9 March
+    assert AgendaItem.objects.get(carried_from__isnull=False).occurrence.start == utc(
+        2026, 3, 9, 9, 0
+    )
+    series.refresh_from_db()
+    series.weekdays = "TH"
+    series.save()
+    series.refresh_from_db()
+    services.materialise(series, utc(2026, 3, 4))
+    upcoming = series.occurrences.filter(start__gte=utc(2026, 3, 4)).order_by("start")[:2]
+    assert [(o.start.date(), o.status) for o in upcoming] == [
+        (date(2026, 3, 5), "scheduled"),
+        (date(2026, 3, 12), "scheduled"),
+    ]
+    assert [i.title for i in upcoming[0].agenda_items.all()] == ["CRM export"]
+
+
 def test_points_of_a_cancelled_meeting_go_to_the_next_one_held():
     _series, (first, second, third) = three_meetings()
     AgendaItemFactory(occurrence=first, title="From the first")
@@ -789,6 +814,14 @@ def test_employees_see_only_their_own_action_items(department):
     leader = login(user_with_role(LEADER, DepartmentFactory(), username="lead"))
     listed = leader.get("/meetings/action-items/").content.decode()
     assert "Mine to do" in listed and "Theirs to do" in listed
+
+    # A colleague's page (shared by everyone who may see people) links their action items
+    # without counting them: the count would tell the employee what the list hides.
+    page = client.get(f"/org/people/{colleague.pk}/").content.decode()
+    link = f'href="/meetings/action-items/?owner={colleague.pk}"'
+    assert link in page
+    item = page[page.index(link) : page.index("</li>", page.index(link))]
+    assert "badge" not in item
 
 
 def test_the_demo_loads_series_with_history():
