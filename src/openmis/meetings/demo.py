@@ -291,6 +291,15 @@ def load(now: datetime | None = None) -> int:
                     owner=leader,
                     due_date=today + timedelta(days=days),
                 )
+        # and the demo employee one of their own (employees see only theirs)
+        employee = Person.objects.filter(user__username="employee").first()
+        if next_meeting is not None and employee is not None:
+            ActionItem.objects.create(
+                title="Send the delivery dates the campaign calendar needs",
+                occurrence=next_meeting,
+                owner=employee,
+                due_date=today + timedelta(days=5),
+            )
         # a monthly series with the first priority client, second Wednesday at 14:00
         client = clients[0]
         crm = departments["Customer Relations"]

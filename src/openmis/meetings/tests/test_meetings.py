@@ -859,3 +859,6 @@ def test_the_demo_loads_series_with_history():
             title__in=demo.OVERDUE_ACTIONS,
         ).values_list("title", flat=True)
     ) == sorted(demo.OVERDUE_ACTIONS)
+    # and the demo employee has an action item of their own to find on their home page
+    mine = ActionItem.objects.filter(owner__user__username="employee", status="open")
+    assert mine.count() == 1 and mine.get().due_date > now.date()
