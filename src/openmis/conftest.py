@@ -25,11 +25,16 @@ def director(db, department):
     return user_with_role(DIRECTOR, department, username="dir")
 
 
+def logged_in(user) -> Client:
+    """A test client with ``user``'s session."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def director_client(director):
-    client = Client()
-    client.force_login(director)
-    return client
+    return logged_in(director)
 
 
 @pytest.fixture

@@ -79,7 +79,7 @@ def _forget(**kwargs):
 
 # What a login writes (Django's update_last_login): no page shows it, and a bump on every login
 # would empty every cache for everyone each time anybody signs in.
-_UNSHOWN_WRITES = {("auth", "user"): frozenset({"last_login"})}
+_UNSHOWN_WRITES = {"auth.user": frozenset({"last_login"})}
 
 
 @receiver(post_save)
@@ -88,15 +88,11 @@ def _on_write(sender, **kwargs):
     if kwargs.get("raw"):
         return
     fields = kwargs.get("update_fields")
-    if fields and frozenset(fields) <= _UNSHOWN_WRITES.get(_label(sender), frozenset()):
+    label = getattr(getattr(sender, "_meta", None), "label_lower", None)
+    if fields and frozenset(fields) <= _UNSHOWN_WRITES.get(label, frozenset()):
         return
     if _watched(sender):
         bump()
-
-
-def _label(sender) -> tuple[str, str] | None:
-    meta = getattr(sender, "_meta", None)
-    return (meta.app_label, meta.model_name) if meta is not None else None
 
 
 @receiver(m2m_changed)

@@ -459,13 +459,17 @@ def visible_action_items(queryset, user):
     return queryset.filter(owner__user=user)
 
 
+def _overdue(today: date | None, user):
+    """Open action items past their due date (of those ``user`` may see, when given)."""
+    today = today or timezone.localdate()
+    items = ActionItem.objects.filter(status=ActionItem.Status.OPEN, due_date__lt=today)
+    return items if user is None else visible_action_items(items, user)
+
+
 def overdue_action_items(today: date | None = None, department=None, user=None):
     """Open action items past their due date, by owner's department then due date (of those
     ``user`` may see, when given)."""
-    today = today or timezone.localdate()
-    items = ActionItem.objects.filter(status=ActionItem.Status.OPEN, due_date__lt=today)
-    if user is not None:
-        items = visible_action_items(items, user)
+    items = _overdue(today, user)
     if department is not None:
         items = items.filter(owner__department=department)
     return items.select_related("owner__department", "occurrence__series").order_by(
@@ -476,12 +480,9 @@ def overdue_action_items(today: date | None = None, department=None, user=None):
 def overdue_by_department(today: date | None = None, user=None) -> list[dict]:
     """``[{"department", "department__name", "n"}]``, most overdue items first (of those
     ``user`` may see, when given)."""
-    today = today or timezone.localdate()
-    items = ActionItem.objects.filter(status=ActionItem.Status.OPEN, due_date__lt=today)
-    if user is not None:
-        items = visible_action_items(items, user)
     return list(
-        items.values("owner__department", "owner__department__name")
+        _overdue(today, user)
+        .values("owner__department", "owner__department__name")
         .annotate(n=Count("pk"))
         .order_by("-n", "owner__department__name")
     )

@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.safestring import SafeString
 
+from openmis.conftest import logged_in
 from openmis.core import context_processors, registry
 from openmis.org.models import Role
 from openmis.org.roles import DIRECTOR, EMPLOYEE, STAFF
@@ -30,12 +31,6 @@ def menu(client, path="/search/") -> str:
     found = MENU.search(response.content.decode())
     assert found, "no navigation menu on the page"
     return found.group(1)
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_links_follow_the_roles_permissions(department):

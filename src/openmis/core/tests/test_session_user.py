@@ -5,17 +5,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from openmis.conftest import logged_in
 from openmis.org.roles import EMPLOYEE
 from openmis.org.tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 PAGE = "/portfolio/systems/"
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_warm_page_does_not_read_the_user_again(department):
