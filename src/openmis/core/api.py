@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from auditlog.context import set_actor
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, user_logged_in
 from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -320,6 +320,8 @@ class TokenView(APIView):
             raise exceptions.PermissionDenied(
                 _("Set up two-factor authentication in OpenMIS before using the API.")
             )
+        # a successful login: axes clears the account's failures, last_login is kept
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

@@ -34,14 +34,52 @@ def has_totp(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def account_login_key(login) -> str:
+    """The one key of an account, however its login was typed: the case-folded username.
+
+    Login accepts the username in any capitalisation and the e-mail address, so failures
+    must be counted per account, not per spelling: an e-mail address (of the account or one
+    of its allauth addresses) maps to its account's username. A login matching no account is
+    counted under its case-folded form.
+    """
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    text = str(login or "").strip()
+    if not text:
+        return ""
+    if "@" in text:
+        user_model = get_user_model()
+        username = (
+            user_model.objects.filter(email__iexact=text)
+            .order_by("pk")
+            .values_list(user_model.USERNAME_FIELD, flat=True)
+            .first()
+        )
+        if username is None:
+            username = (
+                EmailAddress.objects.filter(email__iexact=text)
+                .order_by("pk")
+                .values_list(f"user__{user_model.USERNAME_FIELD}", flat=True)
+                .first()
+            )
+        if username is not None:
+            text = username
+    return text.casefold()
+
+
 def axes_username(request, credentials):
-    """The username axes counts failures against, whichever login form sent it."""
+    """The account axes counts failures against, whichever login form or spelling sent it."""
     credentials = credentials or {}
+    login = None
     for key in ("username", "login", "email"):
         if credentials.get(key):
-            return credentials[key]
-    data = getattr(request, "POST", {}) or {}
-    return data.get("login") or data.get("username")
+            login = credentials[key]
+            break
+    if login is None:
+        data = getattr(request, "POST", {}) or {}
+        login = data.get("login") or data.get("username")
+    return account_login_key(login) or None
 
 
 def lockout_response(request, response=None, credentials=None, *args, **kwargs):

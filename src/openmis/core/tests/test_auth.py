@@ -93,3 +93,98 @@ def test_signup_is_closed():
     )
     assert b"Sign Up Closed" in response.content
     assert not get_user_model().objects.filter(username="x").exists()
+
+
+# --- lock-out counts failures per account, however the login is typed --------------------------
+
+TOKEN_URL = "/api/auth/token/"
+RIGHT = "pw-for-tests-1"
+
+
+def api_login(login: str, password: str):
+    from rest_framework.test import APIClient
+
+    return APIClient().post(TOKEN_URL, {"username": login, "password": password}, format="json")
+
+
+def form_login(login: str, password: str):
+    return Client().post("/accounts/login/", {"login": login, "password": password})
+
+
+def lock_by_api(login: str, limit: int):
+    return [api_login(login, f"guess-{n}").status_code for n in range(limit)]
+
+
+@pytest.mark.parametrize("login", ["VICTIM", "Victim", "victim@example.org", "VICTIM@Example.org"])
+def test_api_lock_out_holds_for_other_capitalisations_and_the_email(department, settings, login):
+    from rest_framework.authtoken.models import Token
+
+    # given `victim`, locked out by wrong passwords sent to the API as `victim`
+    user = user_with_role(EMPLOYEE, department, username="victim", email="victim@example.org")
+    assert lock_by_api("victim", settings.AXES_FAILURE_LIMIT)[-1] == 429
+    # when the right password is sent under another spelling of the same account
+    response = api_login(login, RIGHT)
+    # then it is refused as locked out, and no token exists
+    assert response.status_code == 429
+    assert response.json() == {
+        "detail": "Too many failed login attempts. Try again later or ask the MIS office."
+    }
+    assert not Token.objects.filter(user=user).exists()
+
+
+@pytest.mark.parametrize("login", ["VICTIM", "victim@example.org", "Victim@EXAMPLE.org"])
+def test_form_lock_out_holds_for_other_capitalisations_and_the_email(department, settings, login):
+    # given `victim`, locked out by wrong passwords in the login form as `victim`
+    user_with_role(EMPLOYEE, department, username="victim", email="victim@example.org")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        response = form_login("victim", f"guess-{n}")
+    assert response.status_code == 429
+    # when the right password is typed under another spelling of the same account
+    client = Client()
+    response = client.post("/accounts/login/", {"login": login, "password": RIGHT})
+    # then the form refuses it as locked out, and no session is opened
+    assert response.status_code == 429
+    assert b"Too many failed login attempts" in response.content
+    assert client.get("/").status_code == 302
+
+
+def test_failures_spread_over_spellings_lock_the_account(department, settings):
+    # given an account, and wrong guesses each under a different spelling of it
+    user_with_role(EMPLOYEE, department, username="victim", email="victim@example.org")
+    spellings = ["victim", "VICTIM", "Victim", "vIcTiM", "victim@example.org", "VICTIM@EXAMPLE.ORG"]
+    limit = settings.AXES_FAILURE_LIMIT
+    statuses = [
+        api_login(spellings[n % len(spellings)], f"guess-{n}").status_code for n in range(limit)
+    ]
+    # then the limit-th guess locks the account, whatever spelling comes next
+    assert statuses == [400] * (limit - 1) + [429]
+    assert api_login("victim", RIGHT).status_code == 429
+    assert form_login("vicTIM", RIGHT).status_code == 429
+
+
+def test_form_failures_lock_the_api_and_the_other_way_round(department, settings):
+    # given wrong passwords typed in the form under the e-mail address
+    user_with_role(EMPLOYEE, department, username="victim", email="victim@example.org")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        form_login("Victim@example.org", f"guess-{n}")
+    # then the API refuses the right password for the username
+    assert api_login("victim", RIGHT).status_code == 429
+
+
+def test_a_success_under_another_spelling_resets_the_count(department, settings):
+    # given limit-1 failures as `victim`, then a success as `VICTIM`
+    user_with_role(EMPLOYEE, department, username="victim", email="victim@example.org")
+    limit = settings.AXES_FAILURE_LIMIT
+    assert lock_by_api("victim", limit - 1) == [400] * (limit - 1)
+    assert api_login("VICTIM", RIGHT).status_code == 200
+    # when one more failure follows
+    # then the account is not locked: the count started again
+    assert api_login("victim", "guess-x").status_code == 400
+    assert api_login("victim", RIGHT).status_code == 200
+
+
+def test_unknown_logins_are_still_counted(department, settings):
+    # a login that matches no account is counted under its case-folded form
+    limit = settings.AXES_FAILURE_LIMIT
+    statuses = [api_login(["nobody", "NOBODY"][n % 2], "x").status_code for n in range(limit)]
+    assert statuses[-1] == 429
