@@ -40,14 +40,15 @@ def director_client(director):
 @pytest.fixture
 def api_client_for():
     """``api_client_for(user)``: a DRF client authenticated by token (None: anonymous)."""
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
+
+    from openmis.core import tokens
 
     def make(user):
         client = APIClient()
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            _token, secret = tokens.issue(user, "tests")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
         return client
 
     return make

@@ -3,6 +3,7 @@ environment (see README.md, "Configuration")."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -34,7 +35,7 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -212,9 +213,18 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# API tokens (django-rest-knox, hashed at rest): several per user, each expiring after this many
+# days (0: never); a password change or deactivation revokes them (openmis.core.tokens).
+OPENMIS_API_TOKEN_DAYS = env.int("OPENMIS_API_TOKEN_DAYS", default=90)
+KNOX_TOKEN_MODEL = "core.ApiToken"  # noqa: S105  (a model name, not a secret)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=OPENMIS_API_TOKEN_DAYS) if OPENMIS_API_TOKEN_DAYS else None,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "openmis.core.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["openmis.core.drf.ObjectPermission"],

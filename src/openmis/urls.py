@@ -12,9 +12,10 @@ from openmis.appraisal import urls as appraisal_urls
 from openmis.appraisal.api import AppraiseView
 from openmis.bi import api as bi_api
 from openmis.bi import views as bi_views
-from openmis.core.api import TokenView
+from openmis.core.api import ApiTokenViewSet, TokenView
 from openmis.core.urls import api_patterns, app_urls
 from openmis.core.views import pages
+from openmis.core.views import tokens as token_views
 from openmis.feedback import views as feedback_views
 from openmis.meetings import views as meetings_views
 from openmis.portfolio import views as portfolio_views
@@ -24,6 +25,12 @@ urlpatterns = [
     path("health/", pages.health, name="health"),
     path("search/", pages.search, name="search"),
     path("changelog/", pages.changelog, name="changelog"),
+    path("accounts/api-tokens/", token_views.api_tokens, name="api_tokens"),
+    path(
+        "accounts/api-tokens/<int:pk>/revoke/",
+        token_views.revoke_api_token,
+        name="api_token_revoke",
+    ),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -34,6 +41,16 @@ urlpatterns = [
     app_urls("feedback", feedback_views.urlpatterns),
     app_urls("bi", bi_views.urlpatterns),
     path("api/auth/token/", TokenView.as_view(), name="api-token"),
+    path(
+        "api/auth/tokens/",
+        ApiTokenViewSet.as_view({"get": "list"}),
+        name="api-token-list",
+    ),
+    path(
+        "api/auth/tokens/<int:pk>/",
+        ApiTokenViewSet.as_view({"delete": "destroy"}),
+        name="api-token-detail",
+    ),
     path("api/appraisal/appraise/", AppraiseView.as_view(), name="api-appraise"),
     path("api/bi/query/", bi_api.QueryView.as_view(), name="api-bi-query"),
     path("api/bi/sql/", bi_api.SqlView.as_view(), name="api-bi-sql"),

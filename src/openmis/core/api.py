@@ -20,7 +20,6 @@ from rest_framework import (
     status,
     viewsets,
 )
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -29,6 +28,7 @@ from rest_framework.views import APIView
 from openmis.core import imports, registry
 from openmis.core import permissions as perms
 from openmis.core.drf import ACTION_FOR_METHOD  # noqa: F401
+from openmis.core.models import ApiToken
 from openmis.core.services import delete_object, save_object
 
 # --- serializers -------------------------------------------------------------------------------
@@ -276,10 +276,66 @@ class TokenRequestSerializer(serializers.Serializer):
     otp = serializers.CharField(
         required=False, help_text=gettext_lazy("Current code of the two-factor app, if enabled.")
     )
+    name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=gettext_lazy(
+            "What the token is for (e.g. the script or machine), shown in the list of tokens."
+        ),
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(
+        help_text=gettext_lazy("Send as `Authorization: Token <token>`; shown only this once.")
+    )
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """One of the caller's tokens, without its secret."""
+
+    expires = serializers.DateTimeField(
+        source="expiry", read_only=True, help_text=gettext_lazy("Null: does not expire.")
+    )
+    current = serializers.SerializerMethodField(
+        help_text=gettext_lazy("True for the token this request is authenticated with.")
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "created", "last_used", "expires", "current"]
+        read_only_fields = fields
+
+    def get_current(self, token) -> bool:
+        auth = getattr(self.context.get("request"), "auth", None)
+        return getattr(auth, "pk", None) == token.pk
+
+
+class ApiTokenViewSet(viewsets.GenericViewSet):
+    """The caller's own API tokens: list them, revoke one (revoking another user's is a 404)."""
+
+    serializer_class = ApiTokenSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends = []
+    queryset = ApiToken.objects.none()  # the schema's model; requests read the caller's own
+
+    def get_queryset(self):
+        from openmis.core import tokens
+
+        return tokens.live_tokens(self.request.user)
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        from openmis.core import tokens
+
+        if not tokens.revoke(request.user, pk):
+            raise exceptions.NotFound()
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class TokenView(APIView):
@@ -322,8 +378,11 @@ class TokenView(APIView):
             )
         # a successful login: axes clears the account's failures, last_login is kept
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        from openmis.core import tokens
+
+        name = data.validated_data.get("name") or request.headers.get("User-Agent", "")
+        _instance, secret = tokens.issue(user, name)
+        return Response({"token": secret})
 
 
 def add_error_responses(result, generator, request, public):

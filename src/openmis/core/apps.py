@@ -11,3 +11,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from openmis.core import cache  # noqa: F401  (connects the data generation signals)
+        from openmis.core.tokens import connect_signals
+
+        connect_signals()

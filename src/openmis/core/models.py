@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 
 
 class OpenMISModel(models.Model):
@@ -72,3 +74,24 @@ class Installation(models.Model):
             obj, _created = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, obj, 30)
         return obj
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token of one user (django-rest-knox): only a hash is stored, the secret is shown
+    once when issued. A user may hold several (one per script or machine); each expires after
+    ``OPENMIS_API_TOKEN_DAYS`` and goes when the password changes or the account is
+    deactivated (:mod:`openmis.core.tokens`)."""
+
+    # knox keys tokens by their digest; a plain number is what the user's list and the API
+    # name a token by, so the digest becomes an ordinary unique column
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} · {self.name or self.token_key[:4]}"

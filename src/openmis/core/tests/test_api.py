@@ -22,10 +22,11 @@ from auditlog.models import LogEntry
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from knox.crypto import hash_token
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from openmis.core.models import ApiToken
 from openmis.org.models import Department, Person, Role
 from openmis.org.roles import DIRECTOR, LEADER, STAFF
 from openmis.org.tests.factories import DepartmentFactory, PersonFactory
@@ -94,7 +95,8 @@ def test_token_is_issued_for_the_right_password(make_user):
     )
     # then they get their token, and it authenticates them
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=user).key}
+    assert list(response.json()) == ["token"]
+    assert ApiToken.objects.get(user=user).digest == hash_token(response.json()["token"])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     assert client.get(PEOPLE).status_code == 200
@@ -112,7 +114,7 @@ def test_token_is_refused_for_a_wrong_password(make_user):
     assert response.json() == {
         "non_field_errors": ["Unable to log in with the given username and password."]
     }
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
 
 
 def test_token_needs_the_two_factor_code_of_a_totp_account(make_user):
@@ -127,7 +129,7 @@ def test_token_needs_the_two_factor_code_of_a_totp_account(make_user):
     # then the code is asked for and no token is issued
     assert response.status_code == 400
     assert response.json() == {"otp": ["A two-factor code is required."]}
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
     # when a wrong code is sent
     valid = {format_hotp_value(hotp_value(secret, c)) for c in yield_hotp_counters_from_time()}
     wrong = next(code for code in ("000000", "111111", "222222", "333333") if code not in valid)
@@ -137,7 +139,7 @@ def test_token_needs_the_two_factor_code_of_a_totp_account(make_user):
     # then it is refused
     assert response.status_code == 400
     assert response.json() == {"otp": ["The two-factor code is not valid."]}
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
     # when the current code is sent
     response = client.post(
         TOKEN_URL,
@@ -146,7 +148,8 @@ def test_token_needs_the_two_factor_code_of_a_totp_account(make_user):
     )
     # then the token is issued
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=user).key}
+    assert list(response.json()) == ["token"]
+    assert ApiToken.objects.get(user=user).digest == hash_token(response.json()["token"])
 
 
 def test_token_is_refused_to_a_director_without_two_factor(make_user):
@@ -162,7 +165,7 @@ def test_token_is_refused_to_a_director_without_two_factor(make_user):
     assert response.json() == {
         "detail": "Set up two-factor authentication in OpenMIS before using the API."
     }
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
 
 
 def test_token_endpoint_locks_out_after_five_failed_logins(make_user):
@@ -185,7 +188,7 @@ def test_token_endpoint_locks_out_after_five_failed_logins(make_user):
     assert response.json() == {
         "detail": "Too many failed login attempts. Try again later or ask the MIS office."
     }
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
 
 
 def test_token_request_without_fields_is_a_field_error():

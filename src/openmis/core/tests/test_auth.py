@@ -117,7 +117,7 @@ def lock_by_api(login: str, limit: int):
 
 @pytest.mark.parametrize("login", ["VICTIM", "Victim", "victim@example.org", "VICTIM@Example.org"])
 def test_api_lock_out_holds_for_other_capitalisations_and_the_email(department, settings, login):
-    from rest_framework.authtoken.models import Token
+    from openmis.core.models import ApiToken as Token
 
     # given `victim`, locked out by wrong passwords sent to the API as `victim`
     user = user_with_role(EMPLOYEE, department, username="victim", email="victim@example.org")

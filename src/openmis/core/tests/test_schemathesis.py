@@ -68,10 +68,10 @@ def in_test_transaction():
 
 @pytest.fixture
 def director_headers(director, in_test_transaction):
-    from rest_framework.authtoken.models import Token
+    from openmis.core import tokens
 
-    token, _created = Token.objects.get_or_create(user=director)
-    return {"Authorization": f"Token {token.key}"}
+    _token, secret = tokens.issue(director)
+    return {"Authorization": f"Token {secret}"}
 
 
 @pytest.mark.django_db

@@ -1,0 +1,124 @@
+"""API tokens: issuing, listing, revoking, expiry, and revocation when an account changes.
+
+One mechanism for the token endpoint, the user's token page and its API: tokens are
+django-rest-knox tokens (hashed at rest, several per user, each with an expiry) kept in
+:class:`openmis.core.models.ApiToken`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import F, Q
+from django.db.models.signals import post_save, pre_save
+from django.utils import timezone
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
+from knox.auth import TokenAuthentication
+
+from openmis.core.models import ApiToken
+
+# A script that logs in on every run would otherwise pile up tokens: beyond this many live
+# tokens, the least recently used go.
+MAX_TOKENS_PER_USER = 100
+# ``last_used`` is written at most this often per token, not on every request.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def token_lifetime() -> timedelta | None:
+    """How long a new token lives (``OPENMIS_API_TOKEN_DAYS``; 0: until revoked)."""
+    days = settings.OPENMIS_API_TOKEN_DAYS
+    return timedelta(days=days) if days else None
+
+
+def live_tokens(user):
+    """The user's tokens that still work, newest first."""
+    now = timezone.now()
+    return ApiToken.objects.filter(user=user).filter(Q(expiry__isnull=True) | Q(expiry__gt=now))
+
+
+def issue(user, name: str = "") -> tuple[ApiToken, str]:
+    """A new token for ``user``: the stored row and the secret, which is never shown again."""
+    ApiToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()
+    instance, secret = ApiToken.objects.create(
+        user=user, expiry=token_lifetime(), name=(name or "").strip()[:100]
+    )
+    surplus = live_tokens(user).order_by(F("last_used").desc(nulls_last=True), "-created", "-pk")[
+        MAX_TOKENS_PER_USER:
+    ]
+    ApiToken.objects.filter(pk__in=list(surplus.values_list("pk", flat=True))).delete()
+    return instance, secret
+
+
+def revoke(user, token_id) -> bool:
+    """Revoke one of ``user``'s own tokens; False when they hold no token of that number."""
+    deleted, _detail = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    return bool(deleted)
+
+
+def revoke_all(user) -> int:
+    """Revoke every token of ``user``; the number revoked."""
+    deleted, _detail = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
+class ApiTokenAuthentication(TokenAuthentication):
+    """``Authorization: Token <token>``: knox's check (hash, expiry, active account), and
+    the time of last use kept for the user's token list."""
+
+    def validate_user(self, auth_token):
+        user, token = super().validate_user(auth_token)
+        now = timezone.now()
+        if token.last_used is None or now - token.last_used >= LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+            token.last_used = now
+        return user, token
+
+
+class ApiTokenScheme(KnoxTokenScheme):
+    """drf-spectacular: the token scheme under the name the schema has always used."""
+
+    target_class = "openmis.core.tokens.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+
+# --- revocation when the account changes --------------------------------------------------------
+
+_WATCHED = {"password", "is_active"}
+
+
+def _note_account_change(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Before a user is saved: remember whether the password changed or the account was
+    deactivated, whichever path saved it (password change or reset, admin, org service)."""
+    instance._openmis_revoke_tokens = False
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and not (_WATCHED & set(update_fields)):
+        return
+    before = sender.objects.filter(pk=instance.pk).values("password", "is_active").first()
+    if before is None:
+        return
+    # Django re-hashes a password on login when the hasher changes: the same password,
+    # saved with update_fields=["password"] and no new raw password; not a change
+    rehash = getattr(instance, "_password", None) is None and set(update_fields or ()) == {
+        "password"
+    }
+    password_changed = before["password"] != instance.password and not rehash
+    deactivated = before["is_active"] and not instance.is_active
+    instance._openmis_revoke_tokens = password_changed or deactivated
+
+
+def _revoke_after_account_change(sender, instance, created=False, raw=False, **kwargs):
+    if getattr(instance, "_openmis_revoke_tokens", False):
+        instance._openmis_revoke_tokens = False
+        revoke_all(instance)
+
+
+def connect_signals():
+    """Called once from the app config."""
+    user_model = get_user_model()
+    pre_save.connect(_note_account_change, sender=user_model, dispatch_uid="openmis-token-note")
+    post_save.connect(
+        _revoke_after_account_change, sender=user_model, dispatch_uid="openmis-token-revoke"
+    )
