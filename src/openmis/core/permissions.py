@@ -36,13 +36,15 @@ def _scopes(user) -> dict[str, str]:
         return cached
 
     scopes: dict[str, str] = {}
-    rows = Permission.objects.filter(group__user=user).values_list(
+    # Only groups that are roles grant anything: a group without a role (its role deleted)
+    # has no write scope, and must not count as organisation-wide.
+    rows = Permission.objects.filter(group__user=user, group__role__isnull=False).values_list(
         "content_type__app_label", "codename", "group__role__scope"
     )
     for app_label, codename, scope in rows:
         perm = f"{app_label}.{codename}"
-        if scopes.get(perm) != ALL:
-            scopes[perm] = scope or ALL
+        if scope in (ALL, DEPARTMENT) and scopes.get(perm) != ALL:
+            scopes[perm] = scope
     direct = Permission.objects.filter(user=user).values_list("content_type__app_label", "codename")
     for app_label, codename in direct:
         scopes[f"{app_label}.{codename}"] = ALL

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core.models import OpenMISModel
@@ -169,6 +171,25 @@ class Role(OpenMISModel):
     def __str__(self):
         return self.name
 
+    def delete_refusal(self) -> str | None:
+        """Why this role cannot be deleted, or None: the built-in roles stay (their
+        permissions may be changed)."""
+        if self.slug:
+            return _(
+                "%(role)s is a built-in role and cannot be deleted; change its permissions instead."
+            ) % {"role": self.name}
+        return None
+
+    def delete(self, *args, **kwargs):
+        """Delete a role that is not built in; its group goes with it (post_delete below),
+        so its former members keep none of its permissions."""
+        from openmis.core.services import ConflictError
+
+        refusal = self.delete_refusal()
+        if refusal:
+            raise ConflictError(refusal)
+        return super().delete(*args, **kwargs)
+
     @property
     def name(self) -> str:
         """The role's name, translated for the built-in roles."""
@@ -177,3 +198,9 @@ class Role(OpenMISModel):
         if self.slug in BUILTIN_LABELS:
             return str(BUILTIN_LABELS[self.slug])
         return self.group.name
+
+
+@receiver(post_delete, sender=Role, dispatch_uid="openmis-role-group")
+def _delete_role_group(sender, instance, **kwargs):
+    """A role's group goes with the role, whichever way the role was deleted."""
+    Group.objects.filter(pk=instance.group_id).delete()

@@ -389,7 +389,9 @@ class ObjectDeleteView(ObjectView):
         obj = self.get_object(pk)
         self.require("delete", obj)
         warnings = self.object_type.delete_warnings(obj) if self.object_type.delete_warnings else []
-        context = self.context(object=obj, warnings=warnings)
+        # an object that refuses deletion itself (a built-in role) says why before any button
+        refusal = getattr(obj, "delete_refusal", None)
+        context = self.context(object=obj, warnings=warnings, conflict=refusal and refusal())
         return TemplateResponse(request, "core/object_delete.html", context)
 
     def post(self, request, pk):

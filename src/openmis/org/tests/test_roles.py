@@ -86,3 +86,125 @@ def test_role_names_are_translated_for_builtin_roles():
     with translation.override("pl"):
         assert role.name == "Kierownik działu"
     assert role.group.name == "Department leader"
+
+
+# --- deleting a role ---------------------------------------------------------------------------
+
+
+def _custom_role(name: str, scope: str, perms: list[str]) -> Role:
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.create(name=name)
+    for label in perms:
+        app_label, codename = label.split(".")
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return Role.objects.create(group=group, scope=scope)
+
+
+def test_former_members_of_a_deleted_role_write_nowhere(
+    director_client, department, api_client_for
+):
+    from django.contrib.auth.models import Group
+
+    # given a custom role that lets its members edit people of their own department,
+    # and a member of it in Marketing
+    marketing = department
+    finance = DepartmentFactory(name="Finance")
+    role = _custom_role(
+        "People editors", "department", ["org.view_person", "org.add_person", "org.change_person"]
+    )
+    member = user_with_role(None, marketing)
+    member.groups.add(role.group)
+    stranger = PersonFactory(department=finance, job_title="Accountant")
+    colleague = PersonFactory(department=marketing, job_title="Writer")
+    api = api_client_for(member)
+    assert api.patch(f"/api/org/people/{colleague.pk}/", {"job_title": "Editor"}).status_code == 200
+    assert api.patch(f"/api/org/people/{stranger.pk}/", {"job_title": "X"}).status_code == 403
+    # when the MIS director deletes the role
+    response = director_client.post(f"/org/roles/{role.pk}/delete/")
+    assert response.status_code == 302
+    # then its group is gone, and the former member creates and edits nothing anywhere
+    assert not Group.objects.filter(name="People editors").exists()
+    people = registry.get(Person)
+    member = type(member).objects.get(pk=member.pk)
+    for action in ("add", "change", "delete"):
+        assert permissions.write_scope(member, people, action) is None
+    api = api_client_for(member)
+    for person in (stranger, colleague):
+        response = api.patch(f"/api/org/people/{person.pk}/", {"job_title": "Hacked"})
+        assert response.status_code == 403
+    response = api.post(
+        "/api/org/people/",
+        {"first_name": "A", "last_name": "B", "email": "ab@example.com", "department": finance.pk},
+    )
+    assert response.status_code == 403
+    client = Client()
+    client.force_login(member)
+    assert client.post(f"/org/people/{stranger.pk}/edit/", {"job_title": "Hacked"}).status_code in (
+        403,
+        404,
+    )
+    titles = Person.objects.filter(pk__in=[stranger.pk, colleague.pk]).values_list(
+        "job_title", flat=True
+    )
+    assert sorted(titles) == ["Accountant", "Editor"]
+    assert not Person.objects.filter(email="ab@example.com").exists()
+
+
+def test_a_group_left_without_its_role_grants_nothing(department):
+    from django.contrib.auth.models import Group, Permission
+
+    # given a group holding permissions but no role (left behind by an older version)
+    group = Group.objects.create(name="Leftover")
+    group.permissions.add(Permission.objects.get(codename="change_person"))
+    user = user_with_role(None, department)
+    user.groups.add(group)
+    # then its members get no write scope from it
+    assert permissions.write_scope(user, registry.get(Person), "change") is None
+    assert not permissions.has_perm(user, "org.change_person")
+
+
+@pytest.mark.parametrize("slug", [DIRECTOR, STAFF, LEADER, ANALYST, EMPLOYEE])
+def test_a_builtin_role_cannot_be_deleted_through_the_api(slug, director, api_client_for):
+    # given a built-in role with a member
+    role = Role.objects.get(slug=slug)
+    before = (Role.objects.count(), role.group.user_set.count(), role.group.permissions.count())
+    # when the MIS director deletes it through the API
+    response = api_client_for(director).delete(f"/api/org/roles/{role.pk}/")
+    # then it is refused with 409 naming why, and nothing changed
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": f"{role.name} is a built-in role and cannot be deleted; "
+        "change its permissions instead."
+    }
+    role.refresh_from_db()
+    assert (Role.objects.count(), role.group.user_set.count(), role.group.permissions.count()) == (
+        before
+    )
+
+
+def test_a_builtin_role_cannot_be_deleted_on_its_page(director_client):
+    role = Role.objects.get(slug=EMPLOYEE)
+    # when the MIS director opens the delete page, it says why and offers no delete button
+    page = director_client.get(f"/org/roles/{role.pk}/delete/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Employee is a built-in role and cannot be deleted" in html
+    assert 'id="confirm-delete"' not in html
+    # and a delete posted anyway is refused with the same message
+    response = director_client.post(f"/org/roles/{role.pk}/delete/")
+    assert response.status_code == 409
+    assert "Employee is a built-in role and cannot be deleted" in response.content.decode()
+    assert Role.objects.filter(slug=EMPLOYEE).exists()
+
+
+def test_deleting_a_custom_role_through_the_api_removes_its_group(director, api_client_for):
+    from django.contrib.auth.models import Group
+
+    role = _custom_role("Auditors", "all", ["org.view_person"])
+    response = api_client_for(director).delete(f"/api/org/roles/{role.pk}/")
+    assert response.status_code == 204
+    assert not Role.objects.filter(pk=role.pk).exists()
+    assert not Group.objects.filter(name="Auditors").exists()
