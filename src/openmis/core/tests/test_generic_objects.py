@@ -325,6 +325,9 @@ def _answers(world, field: str, target_pk, api) -> dict:
         response = ui_client(world).post(ot.url("add"), ui_form(ot, data))
         errors = response.context["form"].errors if response.context else None
         answers["form"] = (response.status_code, errors and list(errors.get(field, [])))
+    if field in ot.filters:
+        response = api.get(f"/api/{ot.app_label}/{ot.slug}/", {field: target_pk})
+        answers["filter"] = (response.status_code, response.json())
     if field in ot.columns_for_import and world.may("add") and world.may("change"):
         target_model = ot.opts.get_field(field).related_model
         key = _natural_key_field(target_model)
@@ -358,8 +361,8 @@ def _without_id(value, pk):
 @pytest.mark.parametrize(("label", "field"), REFERENCES)
 def test_hidden_objects_cannot_be_referenced(label, field, api_client_for):
     """Every role that may add the type, and cannot see a sample of the field's target, is
-    refused that target's id on the API, the form and an import, with the very answer an id
-    that does not exist gets; nothing is written."""
+    refused that target's id on the API, the form, an import and the list's filter, with the
+    very answer an id that does not exist gets; nothing is written, and no page names it."""
     home, away = DepartmentFactory(name="Home"), DepartmentFactory(name="Away")
     target_type = registry.get(registry.get(label).opts.get_field(field).related_model)
     checked = []
@@ -378,6 +381,10 @@ def test_hidden_objects_cannot_be_referenced(label, field, api_client_for):
             assert status == 400, (role, refused)
             assert body, (role, refused)
         assert not world.ot.model._default_manager.filter(**{field: hidden}).exists()
+        # and neither the form nor the list's filters offer it by name
+        for url in (world.ot.url("add"), world.ot.url("list")):
+            page = ui_client(world).get(url)
+            assert page.status_code == 200 and str(hidden) not in page.content.decode(), url
         checked.append(role)
     assert checked, "no role could be checked"
 
