@@ -6,7 +6,7 @@ import json
 
 from auditlog.context import set_actor
 from django.contrib.auth import authenticate, user_logged_in
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,6 +41,25 @@ class ObjectSerializer(serializers.ModelSerializer):
 
     def get_display(self, obj) -> str:
         return str(obj)
+
+    def get_fields(self):
+        """The fields, each reference accepting only the objects the requesting user may see
+        (:func:`openmis.core.registry.visible_only`, as the forms): a hidden id is answered as
+        one that does not exist. The values the changed row holds now stay valid."""
+        fields = super().get_fields()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None:
+            return fields
+        instance = self.instance if isinstance(self.instance, models.Model) else None
+        for name, field in fields.items():
+            relation = getattr(field, "child_relation", field)
+            queryset = getattr(relation, "queryset", None)
+            if field.read_only or queryset is None:
+                continue
+            keep = registry.current_references(instance, field.source or name)
+            relation.queryset = registry.visible_only(queryset, user, keep)
+        return fields
 
     def apply_to(self, instance):
         """Set the validated values on ``instance`` without saving it.

@@ -9,7 +9,9 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.filters import QuerySetRequestMixin
 
+from openmis.core import registry
 from openmis.core.forms import style_widgets
 
 # The values the yes/no select of a boolean filter understands (Django's NullBooleanSelect).
@@ -21,6 +23,23 @@ class ObjectFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="quick_search", label=_("Search"))
     search_fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        # A filter by reference offers, and accepts, only the objects the user may see
+        # (registry.visible_only, as the forms): a private question's title is not listed,
+        # and its id is "not a valid choice", as one that does not exist.
+        user = getattr(request, "user", None)
+        for f in self.filters.values():
+            if not isinstance(f, QuerySetRequestMixin):
+                continue
+            choices = f.get_queryset(request)
+            if choices is None:
+                continue
+            limited = registry.visible_only(choices, user)
+            if limited is not choices:
+                f.queryset = limited
+                f.__dict__.pop("_field", None)
 
     @property
     def form(self):

@@ -56,7 +56,9 @@ def style_widgets(form) -> None:
         if type(widget) is forms.Select:
             if _many_choices(field):
                 related = registry.get(field.queryset.model)
-                field.widget = AutocompleteSelect(related, attrs=widget.attrs)
+                field.widget = AutocompleteSelect(
+                    related, attrs=widget.attrs, queryset=field.queryset
+                )
                 field.widget.attrs["class"] = "form-control form-control-sm"
                 continue
             field.widget = widget = FastSelect(attrs=widget.attrs, choices=field.choices)
@@ -70,6 +72,23 @@ def style_widgets(form) -> None:
         else:
             css = "form-control form-control-sm"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def limit_references(form, user) -> None:
+    """Offer and accept in every reference field only the objects ``user`` may see
+    (:func:`openmis.core.registry.visible_only`); a hidden id is "not a valid choice", as one
+    that does not exist. The values the edited row holds now stay valid."""
+    instance = getattr(form, "instance", None)
+    for name, field in form.fields.items():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None:
+            continue
+        limited = registry.visible_only(queryset, user, registry.current_references(instance, name))
+        if limited is queryset:
+            continue
+        field.queryset = limited
+        if isinstance(field.widget, AutocompleteSelect):
+            field.widget.queryset = limited
 
 
 class ObjectForm(forms.ModelForm):

@@ -66,8 +66,25 @@ class ImportFileError(Exception):
         self.errors = errors
 
 
+def _not_found(model, field: str, value) -> str:
+    return _("No %(model)s with %(field)s “%(value)s”.") % {
+        "model": model._meta.verbose_name,
+        "field": field,
+        "value": value,
+    }
+
+
 class NaturalKeyWidget(widgets.ForeignKeyWidget):
-    """Refers to a related object by its natural key; an unknown value is a column error."""
+    """Refers to a related object by its natural key; an unknown value is a column error.
+
+    Only the objects the importing user may see are found (``user`` is set by the resource,
+    :func:`openmis.core.registry.visible_only`): a hidden one is unknown, as in the forms.
+    """
+
+    user = None
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return registry.visible_only(self.model._default_manager.all(), self.user)
 
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
@@ -75,15 +92,32 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
         try:
             return super().clean(value, row, **kwargs)
         except self.model.DoesNotExist:
-            raise ValueError(
-                _("No %(model)s with %(field)s “%(value)s”.")
-                % {"model": self.model._meta.verbose_name, "field": self.field, "value": value}
-            ) from None
+            raise ValueError(_not_found(self.model, self.field, value)) from None
         except self.model.MultipleObjectsReturned:
             raise ValueError(
                 _("More than one %(model)s with %(field)s “%(value)s”.")
                 % {"model": self.model._meta.verbose_name, "field": self.field, "value": value}
             ) from None
+
+
+class NaturalKeysWidget(widgets.ManyToManyWidget):
+    """Refers to many related objects by their natural keys, separated by ``;``; an unknown
+    value (or one the importing user may not see) is a column error, never silently left out."""
+
+    user = None
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return self.model._default_manager.none()
+        wanted = [v.strip() for v in str(value).split(self.separator) if v.strip()]
+        queryset = registry.visible_only(
+            self.model._default_manager.filter(**{f"{self.field}__in": wanted}), self.user
+        )
+        found = {str(v) for v in queryset.values_list(self.field, flat=True)}
+        missing = [v for v in wanted if v not in found]
+        if missing:
+            raise ValueError(_not_found(self.model, self.field, missing[0]))
+        return queryset
 
 
 class StrictBooleanWidget(widgets.BooleanWidget):
@@ -106,26 +140,79 @@ class StrictBooleanWidget(widgets.BooleanWidget):
 
 
 class ObjectResource(resources.ModelResource):
-    """Base of the generated resources: adds the write-scope check of the importing user."""
+    """Base of the generated resources: the importing user's rights, as the API checks them.
+
+    A row that updates a record must be allowed on the record as it is now (the user may see
+    it, and change it where it is: a department leader may not take over another
+    department's person) and as the file leaves it (:func:`openmis.core.permissions.can`,
+    which the API and the pages use); a reference may name only objects the user may see.
+    """
 
     object_type = None
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        self._refused_now = None
+        for resource_field in self.fields.values():
+            if isinstance(resource_field.widget, NaturalKeyWidget | NaturalKeysWidget):
+                resource_field.widget.user = user
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        # The record as it is before the file changes it.
+        self._refused_now = None if new else self._refusal(instance, "change", current=True)
+
+    def _refusal(self, instance, action: str, current: bool = False):
+        """Why the importing user may not ``action`` ``instance``; None when they may."""
+        ot = self.object_type
+        if self.user is None:
+            return None
+        if current and ot.visible_to is not None:
+            visible = ot.for_user(self.user, ot.model._default_manager.filter(pk=instance.pk))
+            if not visible.exists():
+                return _("You may not change this record.")
+        if permissions.can(self.user, ot, action, instance):
+            return None
+        if (
+            permissions.write_scope(self.user, ot, action) == permissions.DEPARTMENT
+            and ot.department_field is not None
+            and permissions.department_of(ot, instance)
+            not in permissions.user_department_ids(self.user)
+        ):
+            return _("You may only import records of your own department.")
+        return _("You may not change this record.")
+
+    def import_instance(self, instance, row, **kwargs):
+        # Many-to-many values are set after the save; check them now, with the other columns.
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for resource_field in self.get_import_fields():
+            if isinstance(resource_field.widget, NaturalKeysWidget):
+                try:
+                    resource_field.clean(row, **kwargs)
+                except KeyError:
+                    continue  # the file has no such column
+                except ValueError as exc:
+                    errors[resource_field.attribute] = ValidationError(str(exc), code="invalid")
+        if errors:
+            raise ValidationError(errors)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
         ot = self.object_type
-        if self.user is not None and not permissions.can(
-            self.user, ot, "add" if instance._state.adding else "change", instance
-        ):
-            key = (
-                ot.department_field
-                if ot.department_field not in (None, "self")
-                else NON_FIELD_ERRORS
-            )
-            errors[key] = ValidationError(_("You may only import records of your own department."))
+        refusal = self._refused_now or self._refusal(
+            instance, "add" if instance._state.adding else "change"
+        )
+        if refusal is not None:
+            # The column that places the row in its department (``dataset`` for a column
+            # whose department is its dataset's), else the row as a whole.
+            column = (ot.department_field or "").split("__")[0]
+            key = column if column in ot.columns_for_import else NON_FIELD_ERRORS
+            errors[key] = ValidationError(refusal)
         super().validate_instance(instance, errors, validate_unique)
 
 
@@ -153,9 +240,7 @@ def resource_for(object_type, export: bool = False):
             attrs[name] = ie_fields.Field(
                 attribute=name,
                 column_name=name,
-                widget=widgets.ManyToManyWidget(
-                    related, field=_natural_key_field(related), separator=";"
-                ),
+                widget=NaturalKeysWidget(related, field=_natural_key_field(related), separator=";"),
             )
         if name in object_type.fk_fields:
             related = object_type.fk_fields[name]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -291,3 +292,41 @@ def is_registered(model) -> bool:
 def all_types() -> list[ObjectType]:
     """Every registered type, in registration order."""
     return list(_registry.values())
+
+
+def current_references(instance, name: str) -> list:
+    """Primary keys that the field ``name`` of a saved ``instance`` refers to now."""
+    if instance is None or instance.pk is None:
+        return []
+    try:
+        model_field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return []
+    if model_field.many_to_many:
+        return list(getattr(instance, name).values_list("pk", flat=True))
+    if model_field.many_to_one or model_field.one_to_one:
+        return [getattr(instance, model_field.attname)]
+    return []
+
+
+def visible_only(queryset, user, keep=()):
+    """The rows of ``queryset`` that ``user`` may see, plus the primary keys in ``keep``.
+
+    What every reference field (a foreign key or many-to-many of a form, a serializer or an
+    import) offers and accepts: a user may not point at an object hidden from them (a BI
+    question not shared with them), and an id they may not see is refused like one that does
+    not exist, so its existence is not revealed. ``keep`` holds the values the edited row
+    already refers to, so that saving it unchanged is not refused.
+    """
+    model = queryset.model
+    if user is None or not is_registered(model) or get(model).visible_to is None:
+        return queryset  # no acting user (the command line) or rows everyone may see
+    if not user.is_authenticated:
+        return queryset.none()
+    object_type = get(model)
+    visible = object_type.for_user(user, model._default_manager.all())
+    condition = models.Q(pk__in=visible.values("pk"))
+    keep = [pk for pk in keep if pk is not None]
+    if keep:
+        condition |= models.Q(pk__in=keep)
+    return queryset.filter(condition)

@@ -16,16 +16,21 @@ class AutocompleteSelect(forms.Widget):
     (a manager among 10,000 people). Without JavaScript the hidden value stays as it was.
     """
 
-    def __init__(self, object_type, attrs=None):
+    def __init__(self, object_type, attrs=None, queryset=None):
         super().__init__(attrs)
         self.object_type = object_type
+        # The objects the field accepts: the chosen one's name is shown only if among them.
+        self.queryset = queryset
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         widget_id = attrs.get("id") or f"id_{name}"
         label = ""
         if value not in (None, ""):
-            obj = self.object_type.model._default_manager.filter(pk=value).first()
+            choices = self.queryset
+            if choices is None:
+                choices = self.object_type.model._default_manager.all()
+            obj = choices.filter(pk=value).first()
             label = str(obj) if obj is not None else ""
         url = f"/api/{self.object_type.app_label}/{self.object_type.slug}/?page_size=20&q="
         css = attrs.get("class", "form-control form-control-sm")

@@ -54,6 +54,13 @@ def _alert(dept):
     )
 
 
+def _stranger():
+    """A user without a role, owner of the samples others may not see."""
+    from openmis.org.tests.factories import UserFactory
+
+    return UserFactory()
+
+
 def _customers():
     from openmis.bi.models import Dataset
 
@@ -152,6 +159,9 @@ SAMPLES = {
         },
         "change": ("title", "Renamed question"),
         "owned_by": lambda obj: obj.department,
+        # Private to another user, shared with no one (in no department, so that the other
+        # samples, which take their department's question, do not pick it).
+        "hidden": lambda dept: f.question(owner=_stranger()),
     },
     "bi.dashboard": {
         "make": lambda dept: f.shared_with_every_role(f.dashboard(dept)),
@@ -163,6 +173,7 @@ SAMPLES = {
         },
         "change": ("title", "Renamed dashboard"),
         "owned_by": lambda obj: obj.department,
+        "hidden": lambda dept: f.dashboard(owner=_stranger()),
     },
     "bi.card": {
         "make": lambda dept: f.card(dept),

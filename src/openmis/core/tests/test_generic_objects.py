@@ -7,6 +7,7 @@ define them); a new model is covered as soon as its app declares a sample in tes
 
 import io
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -44,12 +45,12 @@ def scoped(role: str) -> bool:
 class World:
     """A user of the role in their department, another department, and sample objects."""
 
-    def __init__(self, label: str, role: str):
+    def __init__(self, label: str, role: str, home=None, away=None):
         self.ot = registry.get(label)
         self.sample = all_samples()[label]
         self.role = role
-        self.home = DepartmentFactory(name="Home")
-        self.away = DepartmentFactory(name="Away")
+        self.home = home or DepartmentFactory(name="Home")
+        self.away = away or DepartmentFactory(name="Away")
         self.user = None
         if role != ANONYMOUS:
             self.user = user_with_role(None if role == NO_ROLE else role, self.home)
@@ -234,3 +235,201 @@ def test_api_permissions(label, role, api_client_for):
     else:
         assert response.status_code == denied
         assert ot.model.objects.get(pk=obj.pk).version == obj.version
+
+
+# --- references and import scope ----------------------------------------------------------------
+
+
+def reference_fields() -> list[tuple[str, str]]:
+    """``(type, field)`` of every reference field that a registered type's form, API or import
+    accepts and whose target's rows are not visible to everyone (the target has
+    ``visible_to``): the fields through which a hidden object could be reached."""
+    found = []
+    for ot in registry.all_types():
+        if ot.read_only:
+            continue
+        for name in dict.fromkeys([*ot.form_fields, *ot.columns_for_import]):
+            try:
+                field = ot.opts.get_field(name)
+            except Exception:  # noqa: S112  (a computed column)
+                continue
+            target = field.related_model if field.is_relation else None
+            private = target is not None and registry.is_registered(target)
+            if private and registry.get(target).visible_to is not None:
+                found.append((ot.label, name))
+    return found
+
+
+REFERENCES = reference_fields()
+# Types whose rows a department-scoped role may write, by the path to their department.
+DEPARTMENT_TYPES = [
+    ot.label for ot in registry.all_types() if ot.department_field and not ot.read_only
+]
+
+
+def test_reference_fields_to_private_objects_are_found():
+    # The generated tests below cover at least the references of BI content.
+    assert {
+        ("bi.card", "question"),
+        ("bi.card", "dashboard"),
+        ("bi.subscription", "question"),
+        ("bi.subscription", "dashboard"),
+        ("bi.alert", "question"),
+        ("bi.share", "question"),
+    } <= set(REFERENCES)
+
+
+def test_every_referenced_private_type_declares_a_hidden_sample():
+    # A type some reference points to, whose rows are private, says how to make one that a
+    # given user may not see (its "hidden" sample).
+    samples = all_samples()
+    targets = {
+        registry.get(registry.get(label).opts.get_field(name).related_model).label
+        for label, name in REFERENCES
+    }
+    assert targets and all("hidden" in samples[t] for t in targets), targets
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    import csv
+
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def _csv_bytes(rows: list[list[str]]) -> bytes:
+    import csv
+
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def _with_cell(content: bytes, column: str, value) -> bytes:
+    rows = _csv_rows(content)
+    rows[1][rows[0].index(column)] = str(value)
+    return _csv_bytes(rows)
+
+
+def _answers(world, field: str, target_pk, api) -> dict:
+    """What the API, the form and an import answer when ``field`` names ``target_pk``;
+    the id itself is replaced by ``<id>`` so that answers for two ids can be compared."""
+    from openmis.core.imports import _natural_key_field
+
+    ot = world.ot
+    many = ot.opts.get_field(field).many_to_many
+    data = world.sample["form"](world.home) | {field: [target_pk] if many else target_pk}
+    answers = {}
+    if field in ot.form_fields:
+        response = api.post(f"/api/{ot.app_label}/{ot.slug}/", data, format="json")
+        answers["api"] = (response.status_code, response.json().get(field))
+        response = ui_client(world).post(ot.url("add"), ui_form(ot, data))
+        errors = response.context["form"].errors if response.context else None
+        answers["form"] = (response.status_code, errors and list(errors.get(field, [])))
+    if field in ot.filters:
+        response = api.get(f"/api/{ot.app_label}/{ot.slug}/", {field: target_pk})
+        answers["filter"] = (response.status_code, response.json())
+    if field in ot.columns_for_import and world.may("add") and world.may("change"):
+        target_model = ot.opts.get_field(field).related_model
+        key = _natural_key_field(target_model)
+        value = target_pk
+        if key not in ("pk", "id"):
+            found = target_model._default_manager.filter(pk=target_pk).first()
+            value = getattr(found, key) if found is not None else f"missing-{target_pk}"
+        upload = io.BytesIO(_with_cell(world.csv_of(world.obj("home")), field, value))
+        upload.name = "rows.csv"
+        response = api.post(
+            f"/api/{ot.app_label}/{ot.slug}/import/",
+            {"file": upload, "dry_run": True},
+            format="multipart",
+        )
+        answers["import"] = (response.status_code, response.json())
+    return _without_id(answers, target_pk)
+
+
+def _without_id(value, pk):
+    """``value`` with the number ``pk`` in its texts replaced by ``<id>``."""
+    if isinstance(value, str):
+        return re.sub(rf"(?<!\d){pk}(?!\d)", "<id>", value)
+    if isinstance(value, dict):
+        return {k: _without_id(v, pk) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_id(v, pk) for v in value]
+    return value
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("label", "field"), REFERENCES)
+def test_hidden_objects_cannot_be_referenced(label, field, api_client_for):
+    """Every role that may add the type, and cannot see a sample of the field's target, is
+    refused that target's id on the API, the form, an import and the list's filter, with the
+    very answer an id that does not exist gets; nothing is written, and no page names it."""
+    home, away = DepartmentFactory(name="Home"), DepartmentFactory(name="Away")
+    target_type = registry.get(registry.get(label).opts.get_field(field).related_model)
+    checked = []
+    for role in ROLES:
+        world = World(label, role, home, away)
+        if not world.may("add"):
+            continue
+        hidden = all_samples()[target_type.label]["hidden"](world.home)
+        if target_type.for_user(world.user).filter(pk=hidden.pk).exists():
+            continue  # this role sees every such object (the MIS office)
+        api = api_client_for(world.user)
+        refused = _answers(world, field, hidden.pk, api)
+        missing = target_type.model._default_manager.order_by("-pk").first().pk + 1000
+        assert refused == _answers(world, field, missing, api), role
+        for status, body in refused.values():
+            assert status == 400, (role, refused)
+            assert body, (role, refused)
+        assert not world.ot.model._default_manager.filter(**{field: hidden}).exists()
+        # and neither the form nor the list's filters offer it by name
+        for url in (world.ot.url("add"), world.ot.url("list")):
+            page = ui_client(world).get(url)
+            assert page.status_code == 200 and str(hidden) not in page.content.decode(), url
+        checked.append(role)
+    assert checked, "no role could be checked"
+
+
+def _first_hop(object_type) -> str:
+    return object_type.department_field.split("__")[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", DEPARTMENT_TYPES)
+def test_import_keeps_to_the_write_scope_of_the_record_as_it_is(label, api_client_for):
+    """A role whose write scope is its department may not update, through an import, a record
+    of another department: neither as it is, nor moved into its own department (the API
+    refuses both, 403); a dry run says the same. A role that may not import is refused."""
+    from openmis.core.imports import _natural_key_field
+
+    home, away = DepartmentFactory(name="Home"), DepartmentFactory(name="Away")
+    refusal = {"row": 2, "message": "You may only import records of your own department."}
+    for role in [r for r in ROLES if scoped(r)]:
+        world = World(label, role, home, away)
+        ot = world.ot
+        api = api_client_for(world.user)
+        url = f"/api/{ot.app_label}/{ot.slug}/import/"
+        theirs = world.obj("away")
+        files = {"as it is": world.csv_of(theirs)}
+        hop = _first_hop(ot)
+        if hop in ot.columns_for_import and hop not in ot.natural_key:
+            # moved into the role's department: the first step of its path names a home object
+            # (where that step identifies the row, naming another is another row: not a move)
+            mine = getattr(world.obj("home"), hop)
+            key = _natural_key_field(type(mine))
+            moved = mine.pk if key in ("pk", "id") else getattr(mine, key)
+            files["moved"] = _with_cell(world.csv_of(theirs), hop, moved)
+        for how, content in files.items():
+            for dry_run in (True, False):
+                upload = io.BytesIO(content)
+                upload.name = "rows.csv"
+                response = api.post(url, {"file": upload, "dry_run": dry_run}, format="multipart")
+                theirs_now = ot.model._default_manager.get(pk=theirs.pk)
+                assert theirs_now.version == theirs.version, (role, how)
+                if not (world.may("add") and world.may("change")):
+                    assert response.status_code == 403, (role, how)
+                    continue
+                assert response.status_code == 400, (role, how, response.content)
+                body = response.json()
+                assert (body["created"], body["updated"]) == (0, 0)
+                found = [{"row": e["row"], "message": e["message"]} for e in body["errors"]]
+                assert refusal in found, (role, how, body)

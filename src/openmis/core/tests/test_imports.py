@@ -189,3 +189,42 @@ def test_import_is_audited_with_the_importing_user(people, director, department)
     entry = LogEntry.objects.get_for_object(person).get()
     assert (entry.actor, entry.action) == (director, LogEntry.Action.CREATE)
     assert entry.changes_dict["email"] == ["None", "ola@example.com"]
+
+
+def snapshot_of(person) -> dict:
+    return dict(Person.objects.filter(pk=person.pk).values().get())
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_leader_cannot_take_over_a_person_of_another_department_by_import(
+    people, api_client_for, dry_run
+):
+    # Given the Marketing leader, and a person of Finance whom the API refuses them to change
+    marketing = DepartmentFactory(name="Marketing")
+    finance = PersonFactory(
+        department=DepartmentFactory(name="Finance"), email="f@example.com", job_title="Clerk"
+    )
+    leader = user_with_role(LEADER, marketing)
+    client = api_client_for(leader)
+    before = snapshot_of(finance)
+    assert client.patch(f"/api/org/people/{finance.pk}/", {"job_title": "X"}).status_code == 403
+    # When they import a file naming that person, moving them to Marketing and editing them
+    upload = io.BytesIO((HEADER + "F,G,f@example.com,Marketing,Marketer\n").encode())
+    upload.name = "people.csv"
+    response = client.post(
+        "/api/org/people/import/", {"file": upload, "dry_run": dry_run}, format="multipart"
+    )
+    # Then the row is refused as the API refuses the change, and the person is unchanged
+    assert response.status_code == 400
+    assert response.json() == {
+        "created": 0,
+        "updated": 0,
+        "errors": [
+            {
+                "row": 2,
+                "column": "department",
+                "message": "You may only import records of your own department.",
+            }
+        ],
+    }
+    assert snapshot_of(finance) == before

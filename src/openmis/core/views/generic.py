@@ -33,7 +33,7 @@ from django.views import View
 
 from openmis.core import cache as data_cache
 from openmis.core import imports, permissions, registry
-from openmis.core.forms import ImportForm
+from openmis.core.forms import ImportForm, limit_references
 from openmis.core.services import ConflictError, delete_object, save_object
 from openmis.core.tables import ObjectTable
 
@@ -320,6 +320,7 @@ class ObjectEditView(ObjectView):
 
     def limit_choices(self, form):
         ot = self.object_type
+        limit_references(form, self.request.user)
         field_name = ot.department_field
         if (
             field_name in form.fields
