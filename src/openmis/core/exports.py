@@ -14,16 +14,11 @@ Two dangers of text that users stored:
 
 import re
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openmis.core.text import clean_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Text that is only a number ("-12", "+3.5", "-1,5", "2e-3") is data, not a formula.
 _NUMBER_RE = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
-
-
-def clean_text(value: str) -> str:
-    """``value`` without the control characters XML cannot hold (tab, LF and CR stay)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
 def safe_cell(value):

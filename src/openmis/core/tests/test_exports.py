@@ -15,6 +15,7 @@ from openmis.appraisal.tests.factories import (
     EvaluationFactory,
 )
 from openmis.core.exports import safe_cell
+from openmis.org.models import Person
 from openmis.org.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +106,35 @@ def test_appraisal_workbook_keeps_numbers_and_neutralises_text(director_client, 
     assert [row[0].value, row[0].data_type] == ["'@Buy", "s"]
     assert [row[3].value, row[3].data_type] == [-1000, "n"]  # a negative number stays a number
     assert [row[6].value, row[6].data_type] == ["'=[31mERROR[0m", "s"]
+
+
+def test_new_text_is_stored_without_control_characters(
+    director_client, api_client_for, director, department
+):
+    api = api_client_for(director)
+    # through the API
+    created = api.post(
+        PEOPLE,
+        {
+            "first_name": "Log",
+            "last_name": "Paste",
+            "email": "log@example.com",
+            "department": department.pk,
+            "job_title": f"{ESCAPES}\tdone",
+        },
+        format="json",
+    )
+    assert created.status_code == 201
+    assert created.json()["job_title"] == "[31mERROR[0m\tdone"  # the tab stays
+    # through an import
+    upload = io.BytesIO(
+        "first_name,last_name,email,department,job_title\n"
+        f"Ola,Nowak,ola@example.com,Marketing,{ESCAPES}\n".encode()
+    )
+    upload.name = "people.csv"
+    report = api.post(f"{PEOPLE}import/", {"file": upload}, format="multipart")
+    assert report.status_code == 200, report.content
+    assert Person.objects.get(email="ola@example.com").job_title == "[31mERROR[0m"
+    # and every export of them answers 200
+    response = director_client.get("/org/people/export/", {"format": "xlsx"})
+    assert response.status_code == 200
