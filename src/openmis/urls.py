@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
 from django.views.defaults import page_not_found, server_error
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from openmis.appraisal import urls as appraisal_urls
 from openmis.appraisal.api import AppraiseView
@@ -56,7 +57,15 @@ urlpatterns = [
     path("api/bi/sql/", bi_api.SqlView.as_view(), name="api-bi-sql"),
     path("api/bi/datasets/<int:pk>/upload/", bi_api.UploadView.as_view(), name="api-bi-upload"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI's script comes from this same URL (?script), not inline; its page holds one
+    # inline <style>, which only this page's policy allows.
+    path(
+        "api/docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
     path("api/", include(api_patterns())),
 ]
 

@@ -16,15 +16,21 @@ from openmis.appraisal.formatting import (
     npv_convention,
 )
 from openmis.appraisal.models import CashFlowLine, Evaluation, Score
+from openmis.core.exports import safe_row
 
 MONEY = "#,##0.00"
 PERCENT = "0.00%"
 
 
+def _append(sheet, values) -> None:
+    """Add a row; stored text is written as text (never a formula) without control characters."""
+    sheet.append(safe_row(values))
+
+
 def _sheet(workbook: Workbook, title: str, header: list[str] | None = None):
     sheet = workbook.create_sheet(title[:31])
     if header:
-        sheet.append(header)
+        _append(sheet, header)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
@@ -59,7 +65,7 @@ def _parameters_sheet(workbook, evaluation: Evaluation) -> None:
         (_("NPV convention"), npv_convention()),
     ]
     for row in rows:
-        sheet.append(row)
+        _append(sheet, row)
     sheet.cell(7, 2).number_format = PERCENT
     for cell in sheet["A"]:
         cell.font = Font(bold=True)
@@ -78,7 +84,8 @@ def _cash_flows_sheet(workbook, evaluation: Evaluation) -> None:
         "alternative"
     )
     for line in lines.order_by("alternative_id", "year", "pk"):
-        sheet.append(
+        _append(
+            sheet,
             [
                 line.alternative.name,
                 line.year,
@@ -87,7 +94,7 @@ def _cash_flows_sheet(workbook, evaluation: Evaluation) -> None:
                 line.minimum,
                 line.maximum,
                 line.note or None,
-            ]
+            ],
         )
     _formats(sheet, {4: MONEY, 5: MONEY, 6: MONEY})
 
@@ -113,21 +120,21 @@ def _results_sheet(workbook, figures: dict) -> None:
     sheet = _sheet(workbook, _("Results"), [_("Alternative"), *(c[1] for c in columns)])
     results = figures["results"]
     if results is None:
-        sheet.append([_("The evaluation cannot be calculated yet:"), figures.get("error")])
+        _append(sheet, [_("The evaluation cannot be calculated yet:"), figures.get("error")])
         return
     for row in results["alternatives"]:
-        sheet.append([row["name"], *(row[key] for key, _heading, _format in columns)])
+        _append(sheet, [row["name"], *(row[key] for key, _heading, _format in columns)])
     _formats(sheet, {i: c[2] for i, c in enumerate(columns, start=2)})
     recommendation = figures["recommendation"]
     if recommendation:
-        sheet.append([])
-        sheet.append([_("Recommended: %(name)s") % {"name": recommendation["name"]}])
+        _append(sheet, [])
+        _append(sheet, [_("Recommended: %(name)s") % {"name": recommendation["name"]}])
         for reason in [*recommendation["reasons"], *recommendation["caveats"]]:
-            sheet.append([reason])
+            _append(sheet, [reason])
 
 
 def _append_bold(sheet, values: list) -> None:
-    sheet.append(values)
+    _append(sheet, values)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
 
@@ -140,9 +147,9 @@ def _criteria_sheet(workbook, evaluation: Evaluation, results: dict | None) -> N
     _append_bold(sheet, [_("Criteria")])
     _append_bold(sheet, [capfirst(_(n)) for n in ("name", "type", "weight")] + [_("Weight used")])
     for c in criteria:
-        sheet.append([c.name, c.get_type_display(), c.weight, used.get(c.name)])
+        _append(sheet, [c.name, c.get_type_display(), c.weight, used.get(c.name)])
     if results.get("ahp"):
-        sheet.append([_("Consistency ratio (AHP)"), results["ahp"]["consistency_ratio"]])
+        _append(sheet, [_("Consistency ratio (AHP)"), results["ahp"]["consistency_ratio"]])
 
     scores = list(
         Score.objects.filter(alternative__evaluation=evaluation).select_related(
@@ -154,7 +161,7 @@ def _criteria_sheet(workbook, evaluation: Evaluation, results: dict | None) -> N
         by_pair.setdefault((score.alternative.name, score.criterion.name), []).append(score.value)
     weighted = results.get("weighted_sum") or {"scores": {}}
     topsis = results.get("topsis") or {"scores": {}}
-    sheet.append([])
+    _append(sheet, [])
     _append_bold(sheet, [_("Ranking")])
     names = [c.name for c in criteria]
     _append_bold(sheet, [_("Alternative"), *names, _("Weighted sum"), "TOPSIS"])
@@ -163,22 +170,25 @@ def _criteria_sheet(workbook, evaluation: Evaluation, results: dict | None) -> N
             float(sum(v) / len(v)) if (v := by_pair.get((alternative.name, name))) else None
             for name in names
         ]
-        sheet.append(
+        _append(
+            sheet,
             [
                 alternative.name,
                 *averages,
                 weighted["scores"].get(alternative.name),
                 topsis["scores"].get(alternative.name),
-            ]
+            ],
         )
 
-    sheet.append([])
+    _append(sheet, [])
     _append_bold(sheet, [_("Scores by stakeholder")])
     _append_bold(
         sheet, [capfirst(_(n)) for n in ("stakeholder", "alternative", "criterion", "score")]
     )
     for score in scores:
-        sheet.append([str(score.person), score.alternative.name, score.criterion.name, score.value])
+        _append(
+            sheet, [str(score.person), score.alternative.name, score.criterion.name, score.value]
+        )
     _formats(sheet, {}, first_row=1)
 
 
@@ -187,10 +197,13 @@ def _simulation_sheet(workbook, evaluation: Evaluation, results: dict | None) ->
     sheet = _sheet(workbook, _("Simulation"), header)
     simulation = (results or {}).get("simulation") or {}
     for name, sim in simulation.items():
-        sheet.append([name, *(sim[k] for k in ("mean", "p10", "p50", "p90", "prob_npv_positive"))])
+        _append(
+            sheet, [name, *(sim[k] for k in ("mean", "p10", "p50", "p90", "prob_npv_positive"))]
+        )
     _formats(sheet, {2: MONEY, 3: MONEY, 4: MONEY, 5: MONEY, 6: PERCENT})
-    sheet.append([])
-    sheet.append(
+    _append(sheet, [])
+    _append(
+        sheet,
         [
             _("%(draws)s draws (%(distribution)s), seed %(seed)s")
             % {
@@ -198,7 +211,7 @@ def _simulation_sheet(workbook, evaluation: Evaluation, results: dict | None) ->
                 "distribution": evaluation.get_distribution_display(),
                 "seed": evaluation.seed,
             }
-        ]
+        ],
     )
 
 

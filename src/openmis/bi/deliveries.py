@@ -36,6 +36,7 @@ from openmis.bi import access, services
 from openmis.bi.models import Alert, AlertState, Dashboard, Delivery, Question, Subscription
 from openmis.core import cache as data_cache
 from openmis.core import permissions
+from openmis.core.exports import safe_row, safe_rows
 
 __all__ = [
     "check_alerts",
@@ -336,8 +337,8 @@ def _may_open(user, obj) -> bool:
 def _csv_bytes(result: dict) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(result["columns"])
-    writer.writerows(result["rows"])
+    writer.writerow(safe_row(result["columns"]))
+    writer.writerows(safe_rows(result["rows"]))
     return buffer.getvalue().encode("utf-8")
 
 

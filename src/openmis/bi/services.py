@@ -32,6 +32,7 @@ from openmis.bi import access
 from openmis.bi.engine import get_warehouse
 from openmis.bi.models import Dataset, Question, Share
 from openmis.core import permissions
+from openmis.core.exports import safe_row
 
 __all__ = [
     "ReaderContext",
@@ -498,9 +499,9 @@ def result_xlsx(result: dict) -> bytes:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("result")
-    sheet.append(result["columns"])
+    sheet.append(safe_row(result["columns"]))
     for row in result["rows"]:
-        sheet.append(row)
+        sheet.append(safe_row(row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -25,6 +25,7 @@ from openmis.analytics.errors import AnalyticsError, ImportFailed
 from openmis.bi import access, charts, loading, services
 from openmis.bi.models import Card, Dashboard, Dataset, ImportJob, Question, Share
 from openmis.core import permissions, registry
+from openmis.core.exports import safe_row
 
 XLSX_MAX_ROWS = 1_048_575
 MAX_CARDS = 25
@@ -305,9 +306,9 @@ def question_export(request, pk, fmt):
     def lines():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(result["columns"])
+        writer.writerow(safe_row(result["columns"]))
         for i, row in enumerate(result["rows"]):
-            writer.writerow(row)
+            writer.writerow(safe_row(row))
             if i % 1000 == 999:
                 yield buffer.getvalue()
                 buffer.seek(0)

@@ -10,7 +10,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.db.models.signals import pre_save
+
         from openmis.core import cache  # noqa: F401  (connects the data generation signals)
         from openmis.core.tokens import connect_signals
 
         connect_signals()
+        from openmis.core.text import clean_instance_text
+
+        pre_save.connect(clean_instance_text, dispatch_uid="openmis-clean-text")

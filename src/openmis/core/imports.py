@@ -22,6 +22,7 @@ from import_export import fields as ie_fields
 from import_export import resources, widgets
 
 from openmis.core import permissions, registry
+from openmis.core.exports import safe_row
 
 
 @dataclass
@@ -537,7 +538,7 @@ def export_csv(object_type, queryset):
     writer = csv.writer(_Echo())
     yield "\ufeff"  # lets Excel recognise UTF-8
     for row in export_rows(object_type, queryset):
-        yield writer.writerow(row)
+        yield writer.writerow(safe_row(row))
 
 
 def export_xlsx(object_type, queryset) -> bytes:
@@ -552,7 +553,7 @@ def export_xlsx(object_type, queryset) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(object_type.verbose_name_plural)[:31])
     for row in export_rows(object_type, queryset):
-        sheet.append(row)
+        sheet.append(safe_row(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

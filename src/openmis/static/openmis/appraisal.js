@@ -44,7 +44,8 @@ document.addEventListener("DOMContentLoaded", () => {
         trigger: "axis", axisPointer: { type: "shadow" },
         formatter: (items) => {
           const bar = bars[items[0].dataIndex];
-          return `${bar.label}<br>${money(bar.low)} … ${money(bar.high)}`;
+          const esc = window.openmis.escapeHtml;  // line names are stored text, never HTML
+          return `${esc(bar.label)}<br>${esc(money(bar.low))} … ${esc(money(bar.high))}`;
         },
       },
       grid: { left: 170, right: 20, top: 10, bottom: 30 },

@@ -8,7 +8,10 @@ document.addEventListener("DOMContentLoaded", () => {
   chart.setOption({
     tooltip: {
       trigger: "axis",
-      formatter: (items) => items.map((p) => `${p.axisValue}: ${p.value ?? "—"} (${trend.ratings[p.dataIndex]})`).join("<br>"),
+      formatter: (items) => items.map((p) => {
+        const esc = window.openmis.escapeHtml;  // what goes into the tooltip's HTML is text
+        return `${esc(p.axisValue)}: ${esc(p.value ?? "—")} (${esc(trend.ratings[p.dataIndex])})`;
+      }).join("<br>"),
     },
     grid: { left: 40, right: 20, top: 20, bottom: 30 },
     xAxis: { type: "category", data: trend.months },

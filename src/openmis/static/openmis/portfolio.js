@@ -1,6 +1,7 @@
 // Charts of the portfolio pages: TCO by year, the dependency graph, rationalisation quadrants.
 document.addEventListener("DOMContentLoaded", () => {
   if (!window.echarts) return;
+  const esc = window.openmis.escapeHtml;  // stored names are text, never HTML
   const money = (v) => Math.round(v).toLocaleString();
   const json = (id) => { const el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; };
   const init = (el) => { const c = echarts.init(el); window.addEventListener("resize", () => c.resize()); return c; };
@@ -19,7 +20,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const colours = { application: "#1d4f91", infrastructure: "#6c757d", service: "#198754", integration: "#b35c00" };
     const chart = init(graphEl);
     chart.setOption({
-      tooltip: { formatter: (p) => p.dataType === "edge" ? (p.data.data || "") : `${p.data.name} (${p.data.stage_label})` },
+      tooltip: { formatter: (p) => p.dataType === "edge" ? esc(p.data.data) : `${esc(p.data.name)} (${esc(p.data.stage_label)})` },
       series: [{
         type: "graph", layout: "force", roam: true, draggable: true,
         force: { repulsion: 220, edgeLength: 90 },
@@ -36,7 +37,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const ratEl = document.getElementById("rationalisation-chart");
   const rat = json("rationalisation-data");
   if (ratEl && rat) init(ratEl).setOption({
-    tooltip: { formatter: (p) => `${p.data.name}: ${p.data.quadrant_label}` },
+    tooltip: { formatter: (p) => `${esc(p.data.name)}: ${esc(p.data.quadrant_label)}` },
     grid: { left: 50, right: 20, top: 20, bottom: 50 },
     xAxis: { name: ratEl.dataset.x || "technical health", nameLocation: "middle", nameGap: 30, min: 0.5, max: 5.5, interval: 1 },
     yAxis: { name: ratEl.dataset.y || "business value", nameLocation: "middle", nameGap: 30, min: 0.5, max: 5.5, interval: 1 },

@@ -1,0 +1,220 @@
+"""In a real headless Chromium: the Content-Security-Policy holds on every main page (no
+violation, charts still drawn), and stored text reaches chart tooltips as text, never as HTML
+(a system named like an ``<img onerror>`` runs nothing when its node is hovered).
+
+Chromium's settings come from the core browser test, :mod:`openmis.core.tests.test_browser`.
+"""
+
+import os
+import time
+from decimal import Decimal
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+# from a thread with a running loop unless told it is safe (it is: no loop code touches it).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import sync_playwright
+
+from openmis.appraisal.tests.factories import (
+    AlternativeFactory,
+    CashFlowLineFactory,
+    EvaluationFactory,
+)
+from openmis.bi.models import Card
+from openmis.bi.tests import factories as bi
+from openmis.core.tests.test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    TIMEOUT_MS,
+    _ensure_builtin_roles,
+)
+from openmis.org.roles import DIRECTOR
+from openmis.org.tests.factories import DepartmentFactory, PersonFactory, user_with_role
+from openmis.portfolio.tests.factories import DependencyFactory, SystemFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("browser"),
+]
+
+PAYLOAD = '<img src=x onerror="window.__xss=1">'
+# Every violation of the policy, as the page reports it (init scripts run before the page's
+# own and are not subject to its policy).
+WATCH_CSP = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+# Inline scripts and on…= handlers on the page (a handler only breaks the policy when its
+# event fires, so they are looked for, not waited for).
+INLINE_CODE = """() => [...document.querySelectorAll("*")].flatMap((el) => [
+  ...(el.matches("script:not([src]):not([type='application/json'])") ? [el.outerHTML] : []),
+  ...[...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName} ${a.name}`),
+])"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def director(db):
+    """An MIS director (a superuser, so no grants flushed by an earlier test are missing)."""
+    _ensure_builtin_roles()  # an earlier transactional test may have flushed them
+    department = DepartmentFactory(name="Marketing")
+    PersonFactory.create_batch(3, department=department)
+    return user_with_role(DIRECTOR, department, username="dir", is_superuser=True)
+
+
+@pytest.fixture
+def page(browser, live_server, director):
+    """A page logged in as the director (the session cookie of a forced login)."""
+    client = Client()
+    client.force_login(director)
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-US", viewport={"width": 1400, "height": 900}
+    )
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    context.add_init_script(WATCH_CSP)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    yield page
+    context.close()
+
+
+def _node_position(page, index: int) -> tuple[float, float]:
+    """Where node ``index`` of the dependency graph is on the page, once the force layout has
+    settled (it moves while it runs)."""
+    script = """(index) => {
+      const el = document.getElementById("dependency-graph");
+      const chart = window.echarts && echarts.getInstanceByDom(el);
+      if (!chart) return null;
+      const layout = chart.getModel().getSeriesByIndex(0).getData().getItemLayout(index);
+      if (!layout) return null;
+      const [x, y] = chart.convertToPixel({ seriesIndex: 0 }, layout);
+      const box = el.getBoundingClientRect();
+      return [box.left + x, box.top + y];
+    }"""
+    last = None
+    for _ in range(50):
+        where = page.evaluate(script, index)
+        if where and last and abs(where[0] - last[0]) < 0.5 and abs(where[1] - last[1]) < 0.5:
+            return where
+        last = where
+        time.sleep(0.2)
+    raise AssertionError(f"the graph did not settle: {last}")
+
+
+def test_a_system_named_like_html_shows_as_text_in_the_graph_tooltip(page):
+    # Given a system whose name and whose dependency's data are HTML with a script handler
+    system = SystemFactory(name=PAYLOAD)
+    other = SystemFactory(name="Ledger")
+    DependencyFactory(source=system, target=other, data_exchanged=PAYLOAD)
+    # When the director hovers its node in the dependency graph
+    page.goto(f"/portfolio/graph/?system={system.pk}")
+    page.wait_for_selector("#dependency-graph canvas")
+    nodes = page.evaluate(
+        """() => echarts.getInstanceByDom(document.getElementById("dependency-graph"))
+              .getOption().series[0].data.map((n) => n.name)"""
+    )
+    x, y = _node_position(page, nodes.index(PAYLOAD))
+    page.mouse.move(x, y)
+    tooltip = page.locator("#dependency-graph div", has_text=PAYLOAD).last
+    tooltip.wait_for(state="visible")
+    # Then the tooltip shows the name as literal text, and nothing ran
+    assert PAYLOAD in tooltip.inner_text()
+    assert page.locator("#dependency-graph img").count() == 0
+    assert page.evaluate("window.__xss") is None
+    # nor for the dependency's tooltip (what it exchanges)
+    page.evaluate(
+        """() => echarts.getInstanceByDom(document.getElementById("dependency-graph"))
+            .dispatchAction({ type: "showTip", seriesIndex: 0, dataType: "edge", dataIndex: 0 })"""
+    )
+    page.locator("#dependency-graph div", has_text=PAYLOAD).last.wait_for()
+    assert page.locator("#dependency-graph img").count() == 0
+    assert page.evaluate("window.__xss") is None
+    assert page.evaluate("window.__csp") == []
+
+
+def _evaluation(department):
+    evaluation = EvaluationFactory(
+        department=department, horizon_years=3, discount_rate=Decimal("0.10"), draws=200
+    )
+    buy = AlternativeFactory(evaluation=evaluation, name="Buy")
+    for year, amount in [(0, -1000), (1, 300), (2, 400), (3, 500)]:
+        CashFlowLineFactory(alternative=buy, year=year, amount=Decimal(amount), category="other")
+    lease = AlternativeFactory(evaluation=evaluation, name="Lease")
+    for year in (1, 2, 3):
+        CashFlowLineFactory(
+            alternative=lease,
+            year=year,
+            amount=Decimal(-50),
+            category="subscription",
+            minimum=Decimal(-70),
+            maximum=Decimal(-40),
+        )
+    return evaluation
+
+
+def test_main_pages_break_no_rule_of_the_policy_and_still_draw_their_charts(
+    page, live_server, director
+):
+    # Given content for every kind of page: systems, a dashboard with a chart, an evaluation
+    system = SystemFactory(name="CRM", business_owner=director.person.department)
+    DependencyFactory(source=system, target=SystemFactory(name="ERP"), data_exchanged="orders")
+    question = bi.question(owner=director)
+    board = bi.dashboard(owner=director)
+    Card.objects.create(dashboard=board, question=question, position=0)
+    evaluation = _evaluation(director.person.department)
+    pages = {
+        "/": "#people-chart canvas",
+        f"/portfolio/systems/{system.pk}/": None,
+        f"/portfolio/graph/?system={system.pk}": "#dependency-graph canvas",
+        "/portfolio/rationalisation/": None,
+        f"/bi/questions/{question.pk}/": ".bi-chart canvas",
+        f"/bi/dashboards/{board.pk}/": ".bi-chart canvas",
+        f"/appraisal/evaluations/{evaluation.pk}/": "#chart-cumulative canvas",
+        "/meetings/week/": None,
+        "/meetings/calendar/": None,
+        "/org/people/": None,
+        "/api/docs/": "#swagger-ui .info",
+    }
+    for path, drawn in pages.items():
+        # When the director opens each page (and hovers its first chart)
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert "script-src 'self'" in response.headers["content-security-policy"], path
+        if drawn:
+            page.wait_for_selector(drawn)
+            if drawn.endswith("canvas"):
+                box = page.locator(drawn).first.bounding_box()
+                page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+                time.sleep(0.3)
+        page.wait_for_load_state("networkidle")
+        # Then nothing was refused by the policy, and no inline script or handler is left
+        assert page.evaluate("window.__csp") == [], path
+        assert page.evaluate(INLINE_CODE) == [], path
+    assert page.console_errors == []
