@@ -28,7 +28,17 @@ class CashFlowSerializer(serializers.Serializer):
 
 class AlternativeInSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
-    cash_flows = CashFlowSerializer(many=True)
+    cash_flows = CashFlowSerializer(
+        many=True,
+        help_text=(
+            "The alternative's lines: one entry per line and year, not netted (a year may have "
+            "several, e.g. -100000 of support and +160000 of savings). NPV, IRR, MIRR, payback "
+            "and EAC use each year's net amount; TCO, ROI and the benefit-cost ratio count each "
+            "entry as a cost (negative) or a benefit (positive) before netting. Sending one "
+            "netted amount per year still works, but then a year's costs and benefits cannot "
+            "be told apart."
+        ),
+    )
 
 
 class CriterionInSerializer(serializers.Serializer):

@@ -50,19 +50,23 @@ def _spec(alternative: dict, index: int, horizon: int) -> list[calc.Flow]:
         raise error.rebase("flows_spec", path) from None
 
 
-def _metrics(flows: list[float], rate: float, horizon: int) -> dict[str, Any]:
+def _metrics(
+    flows: list[float], lines: list[list[float]], rate: float, horizon: int
+) -> dict[str, Any]:
+    """The metrics of an alternative: TCO, ROI and the benefit-cost ratio count each of its
+    ``lines`` (by year) by its own sign; the others are about the netted yearly ``flows``."""
     irr = calc.irr(flows)
     return {
         "npv": _num(calc.npv(rate, flows)),
         "irr": _num(irr.value),
         "irr_warning": irr.warning,
         "mirr": _num(calc.mirr(flows, rate, rate)),
-        "roi": _num(calc.roi(flows)),
+        "roi": _num(calc.roi(lines)),
         "payback_years": _num(calc.payback_years(flows)),
         "discounted_payback_years": _num(calc.discounted_payback_years(rate, flows)),
-        "tco": _num(calc.tco(flows)),
-        "discounted_tco": _num(calc.discounted_tco(rate, flows)),
-        "benefit_cost_ratio": _num(calc.benefit_cost_ratio(rate, flows)),
+        "tco": _num(calc.tco(lines)),
+        "discounted_tco": _num(calc.discounted_tco(rate, lines)),
+        "benefit_cost_ratio": _num(calc.benefit_cost_ratio(rate, lines)),
         "eac": _num(calc.equivalent_annual_cost(rate, flows, horizon)),
     }
 
@@ -133,7 +137,8 @@ def appraise(data: dict, detail: bool = False) -> dict:
         spec = _spec(alternative, i, horizon)
         specs.append(spec)
         flows = calc.flows_from_spec(spec, horizon)
-        row = {"name": alternative["name"], **_metrics(flows, rate, horizon)}
+        lines = calc.lines_from_spec(spec, horizon)
+        row = {"name": alternative["name"], **_metrics(flows, lines, rate, horizon)}
         if detail:
             row["flows"] = [_num(v) for v in flows]
         result["alternatives"].append(row)

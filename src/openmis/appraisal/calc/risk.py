@@ -153,6 +153,25 @@ def flows_from_spec(flows_spec: Sequence[Any], horizon: int | None = None) -> li
     return series
 
 
+def lines_from_spec(flows_spec: Sequence[Any], horizon: int | None = None) -> list[list[float]]:
+    """The most likely amounts of a flow spec as lines by year, not netted.
+
+    The form the metric functions take when costs and benefits must be told apart (TCO, ROI,
+    benefit-cost ratio): item ``t`` lists the amounts of year ``t`` in flow-spec order.
+
+    Examples
+    --------
+    >>> lines_from_spec([(0, -1000), (1, -100), (1, 160)], horizon=2)
+    [[-1000.0], [-100.0, 160.0], []]
+    """
+    flows = _spec(flows_spec)
+    series = flows_from_spec(flows_spec, horizon)  # checks the horizon and the years
+    lines: list[list[float]] = [[] for _ in series]
+    for f in flows:
+        lines[f.year].append(f.most_likely)
+    return lines
+
+
 def spec_npv(flows_spec: Sequence[Any], rate: float) -> float:
     """Deterministic NPV of a flow spec: every flow at its most likely amount.
 

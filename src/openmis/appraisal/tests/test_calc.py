@@ -774,3 +774,30 @@ def test_no_result_is_nan_or_infinite():
     assert all(math.isfinite(value) for value in cases)
     # and an EAC at a near-zero rate is the zero-rate one: 100 / 2 = 50
     assert cases[2] == pytest.approx(50.0, rel=1e-9)
+
+
+# Issue #11, item 12: the worked example of the issue. Costs and benefits are lines, each by its
+# own sign, before a year is netted.
+NETTED_EXAMPLE = [-200_000] + [[-100_000, 160_000]] * 5
+
+
+def test_tco_roi_and_bcr_count_lines_before_netting():
+    """-200,000 in year 0, -100,000 opex and +160,000 savings in years 1-5, at 9 %.
+
+    The annuity factor of 5 years at 9 % is (1 - 1.09**-5) / 0.09 = 3.889651 (any annuity
+    table, e.g. Brealey, Myers & Allen, "Principles of Corporate Finance", appendix table 3:
+    3.890). So:
+    TCO = 200,000 + 5 x 100,000 = 700,000; discounted 200,000 + 100,000 x 3.889651 = 588,965;
+    ROI = (5 x 160,000 - 700,000) / 700,000 = 14.29 %;
+    BCR = 160,000 x 3.889651 / 588,965 = 622,344 / 588,965 = 1.0567.
+    """
+    assert calc.tco(NETTED_EXAMPLE) == 700_000.0
+    assert calc.discounted_tco(0.09, NETTED_EXAMPLE) == pytest.approx(588_965.1, abs=0.1)
+    assert calc.roi(NETTED_EXAMPLE) == pytest.approx(1 / 7, abs=1e-12)
+    assert calc.benefit_cost_ratio(0.09, NETTED_EXAMPLE) == pytest.approx(1.0567, abs=5e-5)
+    # The NPV is the same whether the lines are netted first or not.
+    netted = [-200_000] + [60_000] * 5
+    assert calc.npv(0.09, NETTED_EXAMPLE) == calc.npv(0.09, netted)
+    # The netted series alone would give the figures of the bug: TCO 200,000, ROI 50 %.
+    assert calc.tco(netted) == 200_000.0
+    assert calc.roi(netted) == pytest.approx(0.5)
