@@ -42,7 +42,10 @@ def _spec(alternative: dict, index: int, horizon: int) -> list[calc.Flow]:
             if missing and not ({"min", "max"} <= set(spread)):
                 raise CalcError(f"{path}[{i}].range", "needs min and max (and optionally mode)")
             spread = (spread["min"], spread.get("mode", line.get("amount")), spread["max"])
-        spec.append({"year": year, "most_likely": line.get("amount"), "range": spread})
+        driver = line.get("line") or line.get("category") or None
+        spec.append(
+            {"year": year, "most_likely": line.get("amount"), "range": spread, "line": driver}
+        )
     try:
         calc.flows_from_spec(spec, horizon)
         return spec
@@ -180,13 +183,23 @@ def appraise(data: dict, detail: bool = False) -> dict:
         draws = simulation.get("draws", DEFAULT_DRAWS)
         seed = simulation.get("seed")
         distribution = simulation.get("distribution", "pert")
+        correlation = simulation.get("correlation") or 0.0
         result["simulation"] = {}
         for name, spec in zip(names, specs, strict=True):
             try:
-                sim = calc.simulate(spec, rate, draws=draws, seed=seed, distribution=distribution)
+                sim = calc.simulate(
+                    spec,
+                    rate,
+                    draws=draws,
+                    seed=seed,
+                    distribution=distribution,
+                    correlation=correlation,
+                )
             except CalcError as error:
-                raise error.rebase("draws", "simulation.draws").rebase(
-                    "seed", "simulation.seed"
+                raise (
+                    error.rebase("draws", "simulation.draws")
+                    .rebase("seed", "simulation.seed")
+                    .rebase("correlation", "simulation.correlation")
                 ) from None
             entry = {
                 "mean": _num(sim.mean),
@@ -222,6 +235,8 @@ def evaluation_input(evaluation) -> dict:
                         "year": line.year,
                         "amount": float(line.amount),
                         "category": line.category,
+                        "line": f"{line.category}: {line.note}" if line.note else line.category,
+                        "note": line.note,
                         **(
                             {
                                 "range": {

@@ -49,13 +49,33 @@ def _recommendation(results) -> dict | None:
     return {"name": name, "reasons": reasons, "caveats": caveats}
 
 
-def _line_label(line: dict) -> str:
+def _line_name(line: dict) -> str:
     category = line.get("category") or "other"
     try:
-        name = CashFlowLine.Category(category).label
+        name = str(CashFlowLine.Category(category).label)
     except ValueError:
         name = category
-    return f"{name}, {_('year')} {line['year']}"
+    return f"{name} ({line['note']})" if line.get("note") else name
+
+
+def _line_label(line: dict) -> str:
+    return f"{_line_name(line)}, {_('year')} {line['year']}"
+
+
+def _years_text(years: list[int]) -> str:
+    """``year 3``, ``years 1-5`` or ``years 1, 3, 4``."""
+    years = sorted(set(years))
+    if len(years) == 1:
+        return f"{_('year')} {years[0]}"
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"{_('years')} {years[0]}\u2013{years[-1]}"
+    return f"{_('years')} {', '.join(str(y) for y in years)}"
+
+
+def _bar_label(bar: dict, lines: list[dict]) -> str:
+    """A tornado bar names its line and the years it was moved in: "Hours saved, years 1-5"."""
+    indices = bar.get("indices") or [bar["index"]]
+    return f"{_line_name(lines[indices[0]])}, {_years_text([lines[i]['year'] for i in indices])}"
 
 
 def _charts(results, data, horizon: int, rate: float) -> dict:
@@ -84,7 +104,7 @@ def _charts(results, data, horizon: int, rate: float) -> dict:
             "base": round(tornado_data["base_npv"], 2),
             "bars": [
                 {
-                    "label": _line_label(lines[bar["index"]]),
+                    "label": _bar_label(bar, lines),
                     "low": round(min(bar["npv_at_min"], bar["npv_at_max"]), 2),
                     "high": round(max(bar["npv_at_min"], bar["npv_at_max"]), 2),
                 }
@@ -149,23 +169,34 @@ def _sensitivity(results, data) -> list[dict]:
 
 
 def _break_even(results, data, name: str | None, rate: float) -> list[dict]:
-    """Break-even values of the five uncertain inputs of ``name`` with the largest swing."""
+    """Break-even values of the five uncertain lines of ``name`` with the largest swing: the
+    amount of a one-year line, or the share of its most likely amounts for a line of several
+    years (all its years scaled together), at which the NPV is zero."""
     tornado = (results.get("tornado") or {}).get(name)
     if not tornado:
         return []
     lines = next(a["cash_flows"] for a in data["alternatives"] if a["name"] == name)
     spec = [(line["year"], line["amount"]) for line in lines]
+    currency = results.get("currency") or ""
     rows = []
     for bar in tornado["bars"][:5]:
-        label = _line_label(lines[bar["index"]])
-        value = calc.break_even(spec, rate, bar["index"])
+        indices = bar.get("indices") or [bar["index"]]
+        label = _bar_label(bar, lines)
+        if len(indices) == 1:
+            value = calc.break_even(spec, rate, indices[0])
+            shown = f"{number_text(value, 2)} {currency}".strip() if value is not None else ""
+        else:
+            present = [line["amount"] / (1 + rate) ** line["year"] for line in lines]
+            own = sum(present[i] for i in indices)
+            others = sum(present) - own
+            value = -others / own if own else None
+            shown = _("%(share)s of its most likely amounts") % {
+                "share": percent_text(value) if value is not None else ""
+            }
         if value is None:
             text = _("no amount of %(line)s makes the NPV zero") % {"line": label}
         else:
-            text = _("NPV is zero when %(line)s is %(value)s") % {
-                "line": label,
-                "value": f"{number_text(value, 2)} {results.get('currency') or ''}".strip(),
-            }
+            text = _("NPV is zero when %(line)s is %(value)s") % {"line": label, "value": shown}
         rows.append({"label": label, "value": value, "text": text})
     return rows
 

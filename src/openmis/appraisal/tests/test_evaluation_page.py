@@ -55,11 +55,12 @@ def test_page_shows_results_and_recommendation(director_client, evaluation):
     assert "NPV convention: year 0 is not discounted" in page
     charts = response.context["charts"]
     assert charts["cumulative"]["Buy"][-1] == pytest.approx(-21.04, abs=0.01)
-    assert [bar["label"] for bar in charts["tornado"]["Lease"]["bars"]] == [
-        "Subscription, year 1",
-        "Subscription, year 2",
-        "Subscription, year 3",
-    ]
+    # One bar for the subscription line over its three years (issue #11, item 14), not one
+    # per year: -70..-40 in each year gives NPV -174.08..-99.47
+    (bar,) = charts["tornado"]["Lease"]["bars"]
+    assert bar["label"] == "Subscription, years 1\u20133"
+    assert bar["low"] == pytest.approx(-70 * 2.486852, abs=0.01)
+    assert bar["high"] == pytest.approx(-40 * 2.486852, abs=0.01)
 
 
 def test_results_follow_a_change_of_the_cash_flows(director_client, evaluation):
