@@ -15,7 +15,14 @@ from openmis.core import cache as data_cache
 from openmis.core import registry
 
 
+def _money(value: float, currency: str) -> str:
+    return f"{value:,.0f} {currency}".replace(",", " ").strip()
+
+
 def _recommendation(results) -> dict | None:
+    """The alternative with the highest NPV, with its risk beside it: the simulated expected
+    NPV, P(NPV > 0) and P10/P90, and a warning when the risk reverses the ranking (another
+    alternative has the best expected NPV or the best chance of a positive NPV)."""
     rows = [r for r in results["alternatives"] if r["npv"] is not None]
     if not rows:
         return None
@@ -26,11 +33,21 @@ def _recommendation(results) -> dict | None:
         _("the highest net present value: %(npv)s %(currency)s")
         % {"npv": f"{best['npv']:,.0f}".replace(",", " "), "currency": currency}
     ]
-    simulation = (results.get("simulation") or {}).get(name)
+    simulations = results.get("simulation") or {}
+    simulation = simulations.get(name)
     if simulation is not None:
         reasons.append(
-            _("a %(p)d %% probability that its NPV is positive")
-            % {"p": round(100 * simulation["prob_npv_positive"])}
+            _(
+                "with the risk: an expected NPV of %(mean)s, a %(p)d %% probability that the "
+                "NPV is positive, and 80 %% of the outcomes between %(p10)s (P10) and %(p90)s "
+                "(P90)"
+            )
+            % {
+                "mean": _money(simulation["mean"], currency),
+                "p": round(100 * simulation["prob_npv_positive"]),
+                "p10": _money(simulation["p10"], currency),
+                "p90": _money(simulation["p90"], currency),
+            }
         )
     if best["discounted_payback_years"] is not None:
         reasons.append(
@@ -38,6 +55,41 @@ def _recommendation(results) -> dict | None:
             % {"years": best["discounted_payback_years"]}
         )
     caveats = []
+    if simulation is not None:
+        simulated = [(r["name"], simulations[r["name"]]) for r in rows if r["name"] in simulations]
+        by_mean = max(simulated, key=lambda item: item[1]["mean"])
+        by_chance = max(simulated, key=lambda item: item[1]["prob_npv_positive"])
+        if by_mean[1]["mean"] > simulation["mean"]:
+            caveats.append(
+                _(
+                    "the risk reverses the ranking: %(other)s has the higher expected NPV "
+                    "(%(other_mean)s against %(mean)s)"
+                )
+                % {
+                    "other": by_mean[0],
+                    "other_mean": _money(by_mean[1]["mean"], currency),
+                    "mean": _money(simulation["mean"], currency),
+                }
+            )
+        if by_chance[1]["prob_npv_positive"] > simulation["prob_npv_positive"]:
+            caveats.append(
+                _(
+                    "the risk reverses the ranking: %(other)s is likelier to have a positive "
+                    "NPV (%(other_p)d %% against %(p)d %%)"
+                )
+                % {
+                    "other": by_chance[0],
+                    "other_p": round(100 * by_chance[1]["prob_npv_positive"]),
+                    "p": round(100 * simulation["prob_npv_positive"]),
+                }
+            )
+        if best["npv"] > 0 and simulation["mean"] < 0:
+            caveats.append(
+                _(
+                    "its NPV is positive only at the most likely amounts: the expected NPV is "
+                    "negative"
+                )
+            )
     topsis = results.get("topsis")
     if topsis and topsis["ranking"] and topsis["ranking"][0] != name:
         caveats.append(

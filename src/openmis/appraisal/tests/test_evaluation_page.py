@@ -104,3 +104,61 @@ def test_cash_flow_line_validation(evaluation, changes, field):
     with pytest.raises(ValidationError) as error:
         line.full_clean()
     assert list(error.value.message_dict) == [field]
+
+
+def test_the_recommendation_shows_the_risk_and_says_when_it_reverses_the_ranking(
+    director_client, department
+):
+    """Issue #11, item 15. At 10 % over one year:
+    Gamble: -1000 now, 1210 (500..1250) next year: NPV 100 at the most likely amount, but the
+    PERT mean of the year-1 amount is (500 + 4 x 1210 + 1250) / 6 = 1098.33, so the expected
+    NPV is -1000 + 1098.33 / 1.1 = -1.52.
+    Sure: -1000 now, 1150 certain: NPV = expected NPV = 45.45, P(NPV > 0) = 100 %.
+    """
+    evaluation = EvaluationFactory(
+        department=department, horizon_years=1, discount_rate=Decimal("0.10"), draws=20000
+    )
+    gamble = AlternativeFactory(evaluation=evaluation, name="Gamble")
+    CashFlowLineFactory(alternative=gamble, year=0, amount=Decimal(-1000), category="licences")
+    CashFlowLineFactory(
+        alternative=gamble,
+        year=1,
+        amount=Decimal(1210),
+        minimum=Decimal(500),
+        maximum=Decimal(1250),
+        category="savings",
+    )
+    sure = AlternativeFactory(evaluation=evaluation, name="Sure")
+    CashFlowLineFactory(alternative=sure, year=0, amount=Decimal(-1000), category="licences")
+    CashFlowLineFactory(alternative=sure, year=1, amount=Decimal(1150), category="savings")
+    response = director_client.get(f"/appraisal/evaluations/{evaluation.pk}/")
+    recommendation = response.context["recommendation"]
+    simulated = response.context["results"]["simulation"]["Gamble"]
+    assert simulated["mean"] == pytest.approx(-1000 + 1098.33 / 1.1, abs=2)
+    chance = round(100 * simulated["prob_npv_positive"])
+    assert 30 < chance < 70
+    # The highest NPV is still recommended, with its risk beside it
+    assert recommendation["name"] == "Gamble"
+    risk = recommendation["reasons"][1]
+    assert risk.startswith("with the risk: an expected NPV of -")
+    assert f"a {chance} % probability that the NPV is positive" in risk
+    assert "(P10)" in risk and "(P90)" in risk
+    # and the page says in words that the risk reverses the ranking
+    assert recommendation["caveats"][:3] == [
+        "the risk reverses the ranking: Sure has the higher expected NPV (45 PLN against "
+        f"{simulated['mean']:,.0f} PLN)".replace(",", " "),
+        f"the risk reverses the ranking: Sure is likelier to have a positive NPV (100 % against "
+        f"{chance} %)",
+        "its NPV is positive only at the most likely amounts: the expected NPV is negative",
+    ]
+    page = response.content.decode()
+    assert "the risk reverses the ranking: Sure has the higher expected NPV" in page
+
+
+def test_no_reversal_is_reported_when_the_best_npv_is_also_the_safest(director_client, evaluation):
+    # Buy has the highest NPV; Lease is certain-ish but always negative: no reversal
+    recommendation = director_client.get(f"/appraisal/evaluations/{evaluation.pk}/").context[
+        "recommendation"
+    ]
+    assert recommendation["name"] == "Buy"
+    assert not any("reverses" in c for c in recommendation["caveats"])
