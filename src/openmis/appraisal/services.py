@@ -114,11 +114,15 @@ def _rank(method, data, names, weights) -> dict:
     }
 
 
-def appraise(data: dict, detail: bool = False) -> dict:
+def appraise(data: dict, detail: bool = False, partial: bool = False) -> dict:
     """Every result of an evaluation given as the API's JSON; raises :class:`CalcError`.
 
     With ``detail`` the result also carries what the evaluation page draws: cash flows per
     year, the NPV histogram and the tornado of each alternative, and the weight sensitivity.
+    With ``partial`` a broken criteria part (AHP matrix, weights, scores) or simulation does
+    not raise: that part is None and ``errors`` names the problem under ``criteria`` or
+    ``simulation``, so the money results are still shown. The API is not partial: a bad part
+    of a request is a 400.
     """
     horizon = data["horizon_years"]
     if not isinstance(horizon, int) or not 1 <= horizon <= calc.MAX_HORIZON:
@@ -146,9 +150,34 @@ def appraise(data: dict, detail: bool = False) -> dict:
             row["flows"] = [_num(v) for v in flows]
         result["alternatives"].append(row)
 
+    result["errors"] = {}
+    try:
+        _appraise_criteria(data, names, result, detail)
+    except CalcError as error:
+        if not partial:
+            raise
+        result["ahp"] = result["weighted_sum"] = result["topsis"] = None
+        result.pop("criteria_weights", None)
+        result["errors"]["criteria"] = f"{error.field}: {error.message}"
+    try:
+        _appraise_risk(data, names, specs, rate, result, detail)
+    except CalcError as error:
+        if not partial:
+            raise
+        result["simulation"] = None
+        result["errors"]["simulation"] = f"{error.field}: {error.message}"
+    if not partial:
+        del result["errors"]
+    return result
+
+
+def _appraise_criteria(data: dict, names: list, result: dict, detail: bool) -> None:
+    """The AHP weights and the weighted-sum and TOPSIS rankings, into ``result``."""
     ahp_result = None
     if data.get("ahp"):
         ahp = data["ahp"]
+        if ahp.get("problem"):  # a stored judgement that cannot be used (evaluation_input)
+            raise CalcError("ahp.matrix", ahp["problem"])
         items = ahp.get("items") or []
         try:
             computed = calc.ahp(ahp["matrix"], labels=items)
@@ -177,6 +206,9 @@ def appraise(data: dict, detail: bool = False) -> dict:
                 zip([c["name"] for c in data["criteria"]], weights, strict=True)
             )
 
+
+def _appraise_risk(data: dict, names: list, specs: list, rate, result: dict, detail: bool):
+    """The Monte Carlo simulation and the tornado of each alternative, into ``result``."""
     result["simulation"] = None
     simulation = data.get("simulation")
     if simulation is not None:
@@ -215,7 +247,6 @@ def appraise(data: dict, detail: bool = False) -> dict:
         result["tornado"] = {
             name: asdict(calc.tornado(spec, rate)) for name, spec in zip(names, specs, strict=True)
         }
-    return result
 
 
 def evaluation_input(evaluation) -> dict:
@@ -282,8 +313,17 @@ def evaluation_input(evaluation) -> dict:
             }
             for alt in alternatives
         }
-        matrices = [j.matrix for j in evaluation.judgements.all()]
-        if matrices:
+        judgements = list(evaluation.judgements.select_related("person"))
+        problems = [
+            (judgement, problem)
+            for judgement in judgements
+            if (problem := judgement.problem(len(criteria)))
+        ]
+        if problems:
+            judgement, problem = problems[0]
+            data["ahp"] = {"problem": f"{judgement.person}: {problem}"}
+        elif judgements:
+            matrices = [j.matrix for j in judgements]
             data["ahp"] = {
                 "items": [c.name for c in criteria],
                 "matrix": calc.aggregate_judgements(matrices) if len(matrices) > 1 else matrices[0],

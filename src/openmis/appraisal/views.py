@@ -266,9 +266,25 @@ def evaluation_context(evaluation, request) -> dict:
     key = data_cache.key("evaluation", evaluation.pk, get_language(), data_cache.generation())
     cached = cache.get(key)
     if cached is None:
+        notices = []
         try:
             data = evaluation_input(evaluation)
-            results = appraise(data, detail=True)
+            empty = [a["name"] for a in data["alternatives"] if not a["cash_flows"]]
+            if empty and len(empty) == len(data["alternatives"]):
+                raise CalcError(
+                    "",
+                    _(
+                        "no alternative has cash flows yet: enter the amounts of at least one "
+                        "in the table below"
+                    ),
+                )
+            if empty:
+                data["alternatives"] = [a for a in data["alternatives"] if a["cash_flows"]]
+                notices.append(
+                    _("Not calculated yet, as they have no cash flows: %(names)s.")
+                    % {"names": ", ".join(empty)}
+                )
+            results = appraise(data, detail=True, partial=True)
             recommendation = _recommendation(results)
             rate = float(evaluation.discount_rate)
             charts = _charts(results, data, evaluation.horizon_years, rate)
@@ -282,6 +298,7 @@ def evaluation_context(evaluation, request) -> dict:
                     results, data, recommendation and recommendation["name"], rate
                 ),
                 "error": None,
+                "notices": notices,
             }
         except CalcError as error:
             cached = {
@@ -290,7 +307,8 @@ def evaluation_context(evaluation, request) -> dict:
                 "charts": None,
                 "sensitivity": [],
                 "break_even": [],
-                "error": f"{error.field}: {error.message}",
+                "error": f"{error.field}: {error.message}" if error.field else error.message,
+                "notices": [],
             }
         cache.set(key, cached, 3600)
     links = {

@@ -6,14 +6,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from openmis.appraisal.models import CashFlowLine
+from openmis.appraisal.models import CashFlowLine, Judgement
 from openmis.appraisal.tests.factories import (
     AlternativeFactory,
     CashFlowLineFactory,
+    CriterionFactory,
     EvaluationFactory,
+    JudgementFactory,
+    ScoreFactory,
 )
 from openmis.org.roles import EMPLOYEE, LEADER
-from openmis.org.tests.factories import user_with_role
+from openmis.org.tests.factories import PersonFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +165,69 @@ def test_no_reversal_is_reported_when_the_best_npv_is_also_the_safest(director_c
     ]
     assert recommendation["name"] == "Buy"
     assert not any("reverses" in c for c in recommendation["caveats"])
+
+
+@pytest.fixture
+def four_criteria(evaluation):
+    """The Laptops evaluation with four weightless criteria, scored (weights come from AHP)."""
+    person = PersonFactory()
+    for name in ("Cost", "Security", "Usability", "Support"):
+        criterion = CriterionFactory(evaluation=evaluation, name=name)
+        for alternative, value in zip(evaluation.alternatives.all(), (8, 4), strict=True):
+            ScoreFactory(alternative=alternative, criterion=criterion, person=person, value=value)
+    return evaluation
+
+
+def test_a_matrix_of_the_wrong_size_is_refused_on_save_by_the_api(
+    four_criteria, department, api_client_for, director
+):
+    """Issue #11, item 16: a 2 x 2 matrix on a 4-criteria evaluation is a 400 naming it."""
+    client = api_client_for(director)
+    person = PersonFactory(department=department)
+    body = {"evaluation": four_criteria.pk, "person": person.pk, "matrix": [[1, 3], [1 / 3, 1]]}
+    response = client.post("/api/appraisal/judgements/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json() == {
+        "matrix": [
+            "The matrix must have one row and one column for each of the 4 criteria of the "
+            "evaluation, in their order (4 \u00d7 4)."
+        ]
+    }
+    assert not Judgement.objects.exists()
+    # A matrix of the right size that is not reciprocal is refused too, naming the cell
+    bad = [[1, 3, 1, 1], [3, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]]
+    response = client.post("/api/appraisal/judgements/", body | {"matrix": bad}, format="json")
+    assert response.status_code == 400
+    assert response.json()["matrix"][0].startswith("The comparison matrix cannot be used: matrix[")
+    assert not Judgement.objects.exists()
+
+
+def test_a_matrix_of_the_wrong_size_is_refused_on_save_by_the_form(
+    director_client, four_criteria, department
+):
+    person = PersonFactory(department=department)
+    response = director_client.post(
+        "/appraisal/judgements/add/",
+        {"evaluation": four_criteria.pk, "person": person.pk, "matrix": "[[1, 3], [0.3333, 1]]"},
+    )
+    assert response.status_code == 400  # the form again, with the error
+    assert "one row and one column for each of the 4 criteria" in response.content.decode()
+    assert not Judgement.objects.exists()
+
+
+def test_a_broken_ahp_matrix_does_not_hide_the_npv_results(director_client, four_criteria):
+    # Given a judgement stored before the rule (or before two criteria were added)
+    JudgementFactory(evaluation=four_criteria, matrix=[[1, 3], [1 / 3, 1]])
+    # When the page is shown
+    response = director_client.get(f"/appraisal/evaluations/{four_criteria.pk}/")
+    # Then the money results are there, and the criteria part says what is wrong
+    context = response.context
+    assert context["error"] is None
+    npv = {a["name"]: a["npv"] for a in context["results"]["alternatives"]}
+    assert npv["Buy"] == pytest.approx(-21.0368, abs=1e-3)
+    assert context["recommendation"]["name"] == "Buy"
+    assert context["results"]["topsis"] is None
+    message = context["results"]["errors"]["criteria"]
+    assert "one row and one column for each of the 4 criteria" in message
+    page = response.content.decode()
+    assert 'id="criteria-error"' in page and 'id="results-table"' in page
