@@ -23,12 +23,32 @@ class CashFlowSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=0, max_value=MAX_HORIZON)
     amount = serializers.FloatField(help_text="Signed: money out is negative.")
     category = serializers.CharField(required=False, allow_blank=True)
+    line = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text=(
+            "The line (driver) the amount belongs to, e.g. 'Hours saved'. The amounts of one "
+            "line share one Monte Carlo draw across their years and one tornado bar. Default: "
+            "the category; without either, the amount is a line of its own."
+        ),
+    )
     range = RangeSerializer(required=False, allow_null=True)
 
 
 class AlternativeInSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
-    cash_flows = CashFlowSerializer(many=True)
+    cash_flows = CashFlowSerializer(
+        many=True,
+        help_text=(
+            "The alternative's lines: one entry per line and year, not netted (a year may have "
+            "several, e.g. -100000 of support and +160000 of savings). NPV, IRR, MIRR, payback "
+            "and EAC use each year's net amount; TCO, ROI and the benefit-cost ratio count each "
+            "entry as a cost (negative) or a benefit (positive) before netting. Sending one "
+            "netted amount per year still works, but then a year's costs and benefits cannot "
+            "be told apart."
+        ),
+    )
 
 
 class CriterionInSerializer(serializers.Serializer):
@@ -48,6 +68,15 @@ class SimulationInSerializer(serializers.Serializer):
     draws = serializers.IntegerField(min_value=1, max_value=MAX_DRAWS, default=100_000)
     seed = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     distribution = serializers.ChoiceField(choices=["pert", "triangular"], default="pert")
+    correlation = serializers.FloatField(
+        default=0.0,
+        min_value=-1,
+        max_value=1,
+        help_text=(
+            "Rank (Spearman) correlation between every two lines, through a Gaussian copula; "
+            "0 draws the lines independently. The years of one line always share one draw."
+        ),
+    )
 
 
 class AppraiseRequestSerializer(serializers.Serializer):

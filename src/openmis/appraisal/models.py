@@ -7,6 +7,7 @@ analysis. Criteria, stakeholder scores and pairwise judgements cover what money 
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -330,6 +331,47 @@ class Judgement(OpenMISModel):
 
     def __str__(self):
         return f"{self.evaluation}: {self.person}"
+
+    def clean(self):
+        """A matrix that cannot be used is refused on save (form and API alike), naming the
+        problem; :meth:`problem` is the rule, also used when an evaluation is calculated."""
+        super().clean()
+        if isinstance(self.matrix, str):  # the matrix sent as JSON text: read it
+            try:
+                self.matrix = json.loads(self.matrix)
+            except ValueError:
+                message = _("Enter the matrix as a list of rows.")
+                raise ValidationError({"matrix": message}) from None
+        if self.evaluation_id and self.matrix is not None:
+            problem = self.problem(self.evaluation.criteria.count())
+            if problem:
+                raise ValidationError({"matrix": problem})
+
+    def problem(self, criteria: int) -> str | None:
+        """What makes the matrix unusable for ``criteria`` criteria, or None: one row and one
+        column per criterion, positive reciprocal judgements."""
+        from openmis.appraisal import calc
+
+        matrix = self.matrix
+        if criteria < 2:
+            return _("Add at least two criteria to the evaluation before comparing them.")
+        rows = len(matrix) if isinstance(matrix, list) else 0
+        square = isinstance(matrix, list) and all(
+            isinstance(row, list) and len(row) == rows for row in matrix
+        )
+        if not square or rows != criteria:
+            return _(
+                "The matrix must have one row and one column for each of the %(n)d criteria "
+                "of the evaluation, in their order (%(n)d \u00d7 %(n)d)."
+            ) % {"n": criteria}
+        try:
+            calc.ahp(matrix)
+        except calc.CalcError as error:
+            return _("The comparison matrix cannot be used: %(field)s %(problem)s.") % {
+                "field": error.field,
+                "problem": error.message,
+            }
+        return None
 
 
 class Decision(OpenMISModel):

@@ -42,7 +42,10 @@ def _spec(alternative: dict, index: int, horizon: int) -> list[calc.Flow]:
             if missing and not ({"min", "max"} <= set(spread)):
                 raise CalcError(f"{path}[{i}].range", "needs min and max (and optionally mode)")
             spread = (spread["min"], spread.get("mode", line.get("amount")), spread["max"])
-        spec.append({"year": year, "most_likely": line.get("amount"), "range": spread})
+        driver = line.get("line") or line.get("category") or None
+        spec.append(
+            {"year": year, "most_likely": line.get("amount"), "range": spread, "line": driver}
+        )
     try:
         calc.flows_from_spec(spec, horizon)
         return spec
@@ -50,19 +53,23 @@ def _spec(alternative: dict, index: int, horizon: int) -> list[calc.Flow]:
         raise error.rebase("flows_spec", path) from None
 
 
-def _metrics(flows: list[float], rate: float, horizon: int) -> dict[str, Any]:
+def _metrics(
+    flows: list[float], lines: list[list[float]], rate: float, horizon: int
+) -> dict[str, Any]:
+    """The metrics of an alternative: TCO, ROI and the benefit-cost ratio count each of its
+    ``lines`` (by year) by its own sign; the others are about the netted yearly ``flows``."""
     irr = calc.irr(flows)
     return {
         "npv": _num(calc.npv(rate, flows)),
         "irr": _num(irr.value),
         "irr_warning": irr.warning,
         "mirr": _num(calc.mirr(flows, rate, rate)),
-        "roi": _num(calc.roi(flows)),
+        "roi": _num(calc.roi(lines)),
         "payback_years": _num(calc.payback_years(flows)),
         "discounted_payback_years": _num(calc.discounted_payback_years(rate, flows)),
-        "tco": _num(calc.tco(flows)),
-        "discounted_tco": _num(calc.discounted_tco(rate, flows)),
-        "benefit_cost_ratio": _num(calc.benefit_cost_ratio(rate, flows)),
+        "tco": _num(calc.tco(lines)),
+        "discounted_tco": _num(calc.discounted_tco(rate, lines)),
+        "benefit_cost_ratio": _num(calc.benefit_cost_ratio(rate, lines)),
         "eac": _num(calc.equivalent_annual_cost(rate, flows, horizon)),
     }
 
@@ -107,11 +114,15 @@ def _rank(method, data, names, weights) -> dict:
     }
 
 
-def appraise(data: dict, detail: bool = False) -> dict:
+def appraise(data: dict, detail: bool = False, partial: bool = False) -> dict:
     """Every result of an evaluation given as the API's JSON; raises :class:`CalcError`.
 
     With ``detail`` the result also carries what the evaluation page draws: cash flows per
     year, the NPV histogram and the tornado of each alternative, and the weight sensitivity.
+    With ``partial`` a broken criteria part (AHP matrix, weights, scores) or simulation does
+    not raise: that part is None and ``errors`` names the problem under ``criteria`` or
+    ``simulation``, so the money results are still shown. The API is not partial: a bad part
+    of a request is a 400.
     """
     horizon = data["horizon_years"]
     if not isinstance(horizon, int) or not 1 <= horizon <= calc.MAX_HORIZON:
@@ -133,14 +144,40 @@ def appraise(data: dict, detail: bool = False) -> dict:
         spec = _spec(alternative, i, horizon)
         specs.append(spec)
         flows = calc.flows_from_spec(spec, horizon)
-        row = {"name": alternative["name"], **_metrics(flows, rate, horizon)}
+        lines = calc.lines_from_spec(spec, horizon)
+        row = {"name": alternative["name"], **_metrics(flows, lines, rate, horizon)}
         if detail:
             row["flows"] = [_num(v) for v in flows]
         result["alternatives"].append(row)
 
+    result["errors"] = {}
+    try:
+        _appraise_criteria(data, names, result, detail)
+    except CalcError as error:
+        if not partial:
+            raise
+        result["ahp"] = result["weighted_sum"] = result["topsis"] = None
+        result.pop("criteria_weights", None)
+        result["errors"]["criteria"] = f"{error.field}: {error.message}"
+    try:
+        _appraise_risk(data, names, specs, rate, result, detail)
+    except CalcError as error:
+        if not partial:
+            raise
+        result["simulation"] = None
+        result["errors"]["simulation"] = f"{error.field}: {error.message}"
+    if not partial:
+        del result["errors"]
+    return result
+
+
+def _appraise_criteria(data: dict, names: list, result: dict, detail: bool) -> None:
+    """The AHP weights and the weighted-sum and TOPSIS rankings, into ``result``."""
     ahp_result = None
     if data.get("ahp"):
         ahp = data["ahp"]
+        if ahp.get("problem"):  # a stored judgement that cannot be used (evaluation_input)
+            raise CalcError("ahp.matrix", ahp["problem"])
         items = ahp.get("items") or []
         try:
             computed = calc.ahp(ahp["matrix"], labels=items)
@@ -169,19 +206,32 @@ def appraise(data: dict, detail: bool = False) -> dict:
                 zip([c["name"] for c in data["criteria"]], weights, strict=True)
             )
 
+
+def _appraise_risk(data: dict, names: list, specs: list, rate, result: dict, detail: bool):
+    """The Monte Carlo simulation and the tornado of each alternative, into ``result``."""
     result["simulation"] = None
     simulation = data.get("simulation")
     if simulation is not None:
         draws = simulation.get("draws", DEFAULT_DRAWS)
         seed = simulation.get("seed")
         distribution = simulation.get("distribution", "pert")
+        correlation = simulation.get("correlation") or 0.0
         result["simulation"] = {}
         for name, spec in zip(names, specs, strict=True):
             try:
-                sim = calc.simulate(spec, rate, draws=draws, seed=seed, distribution=distribution)
+                sim = calc.simulate(
+                    spec,
+                    rate,
+                    draws=draws,
+                    seed=seed,
+                    distribution=distribution,
+                    correlation=correlation,
+                )
             except CalcError as error:
-                raise error.rebase("draws", "simulation.draws").rebase(
-                    "seed", "simulation.seed"
+                raise (
+                    error.rebase("draws", "simulation.draws")
+                    .rebase("seed", "simulation.seed")
+                    .rebase("correlation", "simulation.correlation")
                 ) from None
             entry = {
                 "mean": _num(sim.mean),
@@ -197,7 +247,6 @@ def appraise(data: dict, detail: bool = False) -> dict:
         result["tornado"] = {
             name: asdict(calc.tornado(spec, rate)) for name, spec in zip(names, specs, strict=True)
         }
-    return result
 
 
 def evaluation_input(evaluation) -> dict:
@@ -217,6 +266,8 @@ def evaluation_input(evaluation) -> dict:
                         "year": line.year,
                         "amount": float(line.amount),
                         "category": line.category,
+                        "line": f"{line.category}: {line.note}" if line.note else line.category,
+                        "note": line.note,
                         **(
                             {
                                 "range": {
@@ -262,8 +313,17 @@ def evaluation_input(evaluation) -> dict:
             }
             for alt in alternatives
         }
-        matrices = [j.matrix for j in evaluation.judgements.all()]
-        if matrices:
+        judgements = list(evaluation.judgements.select_related("person"))
+        problems = [
+            (judgement, problem)
+            for judgement in judgements
+            if (problem := judgement.problem(len(criteria)))
+        ]
+        if problems:
+            judgement, problem = problems[0]
+            data["ahp"] = {"problem": f"{judgement.person}: {problem}"}
+        elif judgements:
+            matrices = [j.matrix for j in judgements]
             data["ahp"] = {
                 "items": [c.name for c in criteria],
                 "matrix": calc.aggregate_judgements(matrices) if len(matrices) > 1 else matrices[0],

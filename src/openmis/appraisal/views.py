@@ -15,7 +15,14 @@ from openmis.core import cache as data_cache
 from openmis.core import registry
 
 
+def _money(value: float, currency: str) -> str:
+    return f"{value:,.0f} {currency}".replace(",", " ").strip()
+
+
 def _recommendation(results) -> dict | None:
+    """The alternative with the highest NPV, with its risk beside it: the simulated expected
+    NPV, P(NPV > 0) and P10/P90, and a warning when the risk reverses the ranking (another
+    alternative has the best expected NPV or the best chance of a positive NPV)."""
     rows = [r for r in results["alternatives"] if r["npv"] is not None]
     if not rows:
         return None
@@ -26,11 +33,21 @@ def _recommendation(results) -> dict | None:
         _("the highest net present value: %(npv)s %(currency)s")
         % {"npv": f"{best['npv']:,.0f}".replace(",", " "), "currency": currency}
     ]
-    simulation = (results.get("simulation") or {}).get(name)
+    simulations = results.get("simulation") or {}
+    simulation = simulations.get(name)
     if simulation is not None:
         reasons.append(
-            _("a %(p)d %% probability that its NPV is positive")
-            % {"p": round(100 * simulation["prob_npv_positive"])}
+            _(
+                "with the risk: an expected NPV of %(mean)s, a %(p)d %% probability that the "
+                "NPV is positive, and 80 %% of the outcomes between %(p10)s (P10) and %(p90)s "
+                "(P90)"
+            )
+            % {
+                "mean": _money(simulation["mean"], currency),
+                "p": round(100 * simulation["prob_npv_positive"]),
+                "p10": _money(simulation["p10"], currency),
+                "p90": _money(simulation["p90"], currency),
+            }
         )
     if best["discounted_payback_years"] is not None:
         reasons.append(
@@ -38,6 +55,41 @@ def _recommendation(results) -> dict | None:
             % {"years": best["discounted_payback_years"]}
         )
     caveats = []
+    if simulation is not None:
+        simulated = [(r["name"], simulations[r["name"]]) for r in rows if r["name"] in simulations]
+        by_mean = max(simulated, key=lambda item: item[1]["mean"])
+        by_chance = max(simulated, key=lambda item: item[1]["prob_npv_positive"])
+        if by_mean[1]["mean"] > simulation["mean"]:
+            caveats.append(
+                _(
+                    "the risk reverses the ranking: %(other)s has the higher expected NPV "
+                    "(%(other_mean)s against %(mean)s)"
+                )
+                % {
+                    "other": by_mean[0],
+                    "other_mean": _money(by_mean[1]["mean"], currency),
+                    "mean": _money(simulation["mean"], currency),
+                }
+            )
+        if by_chance[1]["prob_npv_positive"] > simulation["prob_npv_positive"]:
+            caveats.append(
+                _(
+                    "the risk reverses the ranking: %(other)s is likelier to have a positive "
+                    "NPV (%(other_p)d %% against %(p)d %%)"
+                )
+                % {
+                    "other": by_chance[0],
+                    "other_p": round(100 * by_chance[1]["prob_npv_positive"]),
+                    "p": round(100 * simulation["prob_npv_positive"]),
+                }
+            )
+        if best["npv"] > 0 and simulation["mean"] < 0:
+            caveats.append(
+                _(
+                    "its NPV is positive only at the most likely amounts: the expected NPV is "
+                    "negative"
+                )
+            )
     topsis = results.get("topsis")
     if topsis and topsis["ranking"] and topsis["ranking"][0] != name:
         caveats.append(
@@ -49,13 +101,33 @@ def _recommendation(results) -> dict | None:
     return {"name": name, "reasons": reasons, "caveats": caveats}
 
 
-def _line_label(line: dict) -> str:
+def _line_name(line: dict) -> str:
     category = line.get("category") or "other"
     try:
-        name = CashFlowLine.Category(category).label
+        name = str(CashFlowLine.Category(category).label)
     except ValueError:
         name = category
-    return f"{name}, {_('year')} {line['year']}"
+    return f"{name} ({line['note']})" if line.get("note") else name
+
+
+def _line_label(line: dict) -> str:
+    return f"{_line_name(line)}, {_('year')} {line['year']}"
+
+
+def _years_text(years: list[int]) -> str:
+    """``year 3``, ``years 1-5`` or ``years 1, 3, 4``."""
+    years = sorted(set(years))
+    if len(years) == 1:
+        return f"{_('year')} {years[0]}"
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"{_('years')} {years[0]}\u2013{years[-1]}"
+    return f"{_('years')} {', '.join(str(y) for y in years)}"
+
+
+def _bar_label(bar: dict, lines: list[dict]) -> str:
+    """A tornado bar names its line and the years it was moved in: "Hours saved, years 1-5"."""
+    indices = bar.get("indices") or [bar["index"]]
+    return f"{_line_name(lines[indices[0]])}, {_years_text([lines[i]['year'] for i in indices])}"
 
 
 def _charts(results, data, horizon: int, rate: float) -> dict:
@@ -84,7 +156,7 @@ def _charts(results, data, horizon: int, rate: float) -> dict:
             "base": round(tornado_data["base_npv"], 2),
             "bars": [
                 {
-                    "label": _line_label(lines[bar["index"]]),
+                    "label": _bar_label(bar, lines),
                     "low": round(min(bar["npv_at_min"], bar["npv_at_max"]), 2),
                     "high": round(max(bar["npv_at_min"], bar["npv_at_max"]), 2),
                 }
@@ -149,23 +221,34 @@ def _sensitivity(results, data) -> list[dict]:
 
 
 def _break_even(results, data, name: str | None, rate: float) -> list[dict]:
-    """Break-even values of the five uncertain inputs of ``name`` with the largest swing."""
+    """Break-even values of the five uncertain lines of ``name`` with the largest swing: the
+    amount of a one-year line, or the share of its most likely amounts for a line of several
+    years (all its years scaled together), at which the NPV is zero."""
     tornado = (results.get("tornado") or {}).get(name)
     if not tornado:
         return []
     lines = next(a["cash_flows"] for a in data["alternatives"] if a["name"] == name)
     spec = [(line["year"], line["amount"]) for line in lines]
+    currency = results.get("currency") or ""
     rows = []
     for bar in tornado["bars"][:5]:
-        label = _line_label(lines[bar["index"]])
-        value = calc.break_even(spec, rate, bar["index"])
+        indices = bar.get("indices") or [bar["index"]]
+        label = _bar_label(bar, lines)
+        if len(indices) == 1:
+            value = calc.break_even(spec, rate, indices[0])
+            shown = f"{number_text(value, 2)} {currency}".strip() if value is not None else ""
+        else:
+            present = [line["amount"] / (1 + rate) ** line["year"] for line in lines]
+            own = sum(present[i] for i in indices)
+            others = sum(present) - own
+            value = -others / own if own else None
+            shown = _("%(share)s of its most likely amounts") % {
+                "share": percent_text(value) if value is not None else ""
+            }
         if value is None:
             text = _("no amount of %(line)s makes the NPV zero") % {"line": label}
         else:
-            text = _("NPV is zero when %(line)s is %(value)s") % {
-                "line": label,
-                "value": f"{number_text(value, 2)} {results.get('currency') or ''}".strip(),
-            }
+            text = _("NPV is zero when %(line)s is %(value)s") % {"line": label, "value": shown}
         rows.append({"label": label, "value": value, "text": text})
     return rows
 
@@ -183,9 +266,25 @@ def evaluation_context(evaluation, request) -> dict:
     key = data_cache.key("evaluation", evaluation.pk, get_language(), data_cache.generation())
     cached = cache.get(key)
     if cached is None:
+        notices = []
         try:
             data = evaluation_input(evaluation)
-            results = appraise(data, detail=True)
+            empty = [a["name"] for a in data["alternatives"] if not a["cash_flows"]]
+            if empty and len(empty) == len(data["alternatives"]):
+                raise CalcError(
+                    "",
+                    _(
+                        "no alternative has cash flows yet: enter the amounts of at least one "
+                        "in the table below"
+                    ),
+                )
+            if empty:
+                data["alternatives"] = [a for a in data["alternatives"] if a["cash_flows"]]
+                notices.append(
+                    _("Not calculated yet, as they have no cash flows: %(names)s.")
+                    % {"names": ", ".join(empty)}
+                )
+            results = appraise(data, detail=True, partial=True)
             recommendation = _recommendation(results)
             rate = float(evaluation.discount_rate)
             charts = _charts(results, data, evaluation.horizon_years, rate)
@@ -199,6 +298,7 @@ def evaluation_context(evaluation, request) -> dict:
                     results, data, recommendation and recommendation["name"], rate
                 ),
                 "error": None,
+                "notices": notices,
             }
         except CalcError as error:
             cached = {
@@ -207,7 +307,8 @@ def evaluation_context(evaluation, request) -> dict:
                 "charts": None,
                 "sensitivity": [],
                 "break_even": [],
-                "error": f"{error.field}: {error.message}",
+                "error": f"{error.field}: {error.message}" if error.field else error.message,
+                "notices": [],
             }
         cache.set(key, cached, 3600)
     links = {

@@ -30,7 +30,8 @@ Public functions
 Cash-flow metrics: :func:`npv`, :func:`tco`, :func:`discounted_tco`, :func:`irr`,
 :func:`mirr`, :func:`roi`, :func:`payback_years`, :func:`discounted_payback_years`,
 :func:`benefit_cost_ratio`, :func:`equivalent_annual_cost`.
-Risk: :func:`flows_from_spec`, :func:`spec_npv`, :func:`simulate`, :func:`tornado`,
+Risk: :func:`flows_from_spec`, :func:`lines_from_spec`, :func:`spec_npv`, :func:`simulate`,
+:func:`tornado`,
 :func:`break_even`.
 Criteria weights: :func:`ahp`, :func:`aggregate_judgements`.
 Ranking: :func:`normalise_weights`, :func:`weighted_sum`, :func:`topsis`,
@@ -82,6 +83,7 @@ from openmis.appraisal.calc.risk import (
     TornadoResult,
     break_even,
     flows_from_spec,
+    lines_from_spec,
     simulate,
     spec_npv,
     tornado,
@@ -111,6 +113,7 @@ __all__ = [
     "equivalent_annual_cost",
     "flows_from_spec",
     "irr",
+    "lines_from_spec",
     "mirr",
     "normalise_weights",
     "npv",

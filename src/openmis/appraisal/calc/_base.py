@@ -151,6 +151,41 @@ def _flows(value: Any, path: str = "flows") -> np.ndarray:
     return np.array([_number(x, f"{path}[{t}]") for t, x in enumerate(items)], dtype=float)
 
 
+def _lines(value: Any, path: str = "flows") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The lines of a series: ``(net, costs, benefits)`` per year, costs as positive amounts.
+
+    Each item of ``value`` is a year: one amount (one line) or a list of the amounts of that
+    year's lines. A line is a cost or a benefit by its own sign, before the year is netted.
+    """
+    items = _sequence(value, path, "amounts by year (year 0 first)")
+    horizon = len(items) - 1
+    if not 1 <= horizon <= MAX_HORIZON:
+        _flows(items, path)  # raises the horizon error
+    net = np.zeros(len(items))
+    costs = np.zeros(len(items))
+    benefits = np.zeros(len(items))
+    for t, item in enumerate(items):
+        if _is_number(item):
+            amounts = [_number(item, f"{path}[{t}]")]
+        else:
+            year = _sequence(item, f"{path}[{t}]", "amounts (the lines of the year)")
+            amounts = [_number(x, f"{path}[{t}][{i}]") for i, x in enumerate(year)]
+        net[t] = math.fsum(amounts)
+        costs[t] = -math.fsum(a for a in amounts if a < 0) + 0.0
+        benefits[t] = math.fsum(a for a in amounts if a > 0)
+    if not (np.all(np.isfinite(net)) and np.all(np.isfinite(costs + benefits))):
+        raise CalcError(path, "the total of a year overflows a float")
+    return net, costs, benefits
+
+
+def _net(value: Any, path: str = "flows") -> np.ndarray:
+    """The yearly series of ``value``, a year's lines (a list of amounts) netted."""
+    items = _sequence(value, path, "amounts by year (year 0 first)")
+    if all(_is_number(item) for item in items):
+        return _flows(items, path)
+    return _lines(items, path)[0]
+
+
 def _finite(value: float, path: str, message: str) -> float:
     if not math.isfinite(value):
         raise CalcError(path, message)

@@ -1,4 +1,11 @@
-"""Cash-flow metrics: NPV, TCO, IRR, MIRR, ROI, payback, benefit-cost ratio, EAC."""
+"""Cash-flow metrics: NPV, TCO, IRR, MIRR, ROI, payback, benefit-cost ratio, EAC.
+
+Every function takes ``flows``, one item per year: an amount, or the list of the amounts of
+that year's lines (``[-200_000, [-100_000, 160_000], ...]``). NPV, IRR, MIRR, payback and EAC
+are about the net cash flow and net each year's lines; TCO, ROI and the benefit-cost ratio
+count every line as a cost or a benefit by its own sign, *before* netting (a year with
+-100,000 of opex and +160,000 of savings has costs of 100,000, not a benefit of 60,000).
+"""
 
 # numpy-financial provides npv, irr and mirr and is used for them.
 
@@ -17,8 +24,9 @@ from openmis.appraisal.calc._base import (
     CalcError,
     _discount_factors,
     _finite,
-    _flows,
     _integer,
+    _lines,
+    _net,
     _npf_npv,
     _rate,
 )
@@ -60,13 +68,13 @@ def npv(rate: float, flows: Sequence[float]) -> float:
     >>> npv(0.0, [-1000, 300, 400, 500])
     200.0
     """
-    return _npf_npv(_rate(rate), _flows(flows))
+    return _npf_npv(_rate(rate), _net(flows))
 
 
 def tco(flows: Sequence[float]) -> float:
-    """Nominal total cost of ownership: the sum of the outflows, as a positive amount.
+    """Nominal total cost of ownership: the sum of the cost lines, as a positive amount.
 
-    Benefits (positive amounts) are ignored.
+    Benefits (positive lines) are ignored; a year's lines are not netted first.
 
     Parameters
     ----------
@@ -82,9 +90,10 @@ def tco(flows: Sequence[float]) -> float:
     --------
     >>> tco([-1000, -100, 600, 700])
     1100.0
+    >>> tco([-200_000] + [[-100_000, 160_000]] * 5)
+    700000.0
     """
-    values = _flows(flows)
-    return float(-values[values < 0].sum()) + 0.0
+    return float(_lines(flows)[1].sum()) + 0.0
 
 
 def discounted_tco(rate: float, flows: Sequence[float]) -> float:
@@ -106,10 +115,12 @@ def discounted_tco(rate: float, flows: Sequence[float]) -> float:
     --------
     >>> round(discounted_tco(0.10, [-1000, -110, 600, 700]), 2)
     1100.0
+    >>> round(discounted_tco(0.09, [-200_000] + [[-100_000, 160_000]] * 5))
+    588965
     """
     r = _rate(rate)
-    values = _flows(flows)
-    return -_npf_npv(r, np.minimum(values, 0.0)) + 0.0
+    costs = _lines(flows)[1]
+    return _npf_npv(r, costs) + 0.0
 
 
 @dataclass(frozen=True)
@@ -186,7 +197,7 @@ def irr(flows: Sequence[float]) -> IrrResult:
     >>> irr([-100, 230, -132]).warning is not None
     True
     """
-    values = _flows(flows)
+    values = _net(flows)
     changes = _sign_changes(values)
     if changes == 0:
         if not values.any():
@@ -244,7 +255,7 @@ def mirr(flows: Sequence[float], finance_rate: float, reinvest_rate: float) -> f
     >>> mirr([-1000, -500], 0.1, 0.1) is None
     True
     """
-    values = _flows(flows)
+    values = _net(flows)
     finance = _rate(finance_rate, "finance_rate")
     reinvest = _rate(reinvest_rate, "reinvest_rate")
     if not ((values > 0).any() and (values < 0).any()):
@@ -259,7 +270,8 @@ def mirr(flows: Sequence[float], finance_rate: float, reinvest_rate: float) -> f
 def roi(flows: Sequence[float]) -> float | None:
     """Nominal return on investment: (total benefits - total costs) / total costs.
 
-    Undiscounted; totals over all years. Costs are the outflows, benefits the inflows.
+    Undiscounted; totals over all years. Costs are the negative lines, benefits the positive
+    ones, each line by its own sign before a year is netted.
 
     Parameters
     ----------
@@ -278,12 +290,14 @@ def roi(flows: Sequence[float]) -> float | None:
     0.2
     >>> roi([0, 300]) is None
     True
+    >>> round(roi([-200_000] + [[-100_000, 160_000]] * 5), 4)  # 800,000 / 700,000 - 1
+    0.1429
     """
-    values = _flows(flows)
-    costs = float(-values[values < 0].sum())
+    _, cost_lines, benefit_lines = _lines(flows)
+    costs = float(cost_lines.sum())
     if costs == 0:
         return None
-    benefits = float(values[values > 0].sum())
+    benefits = float(benefit_lines.sum())
     value = (benefits - costs) / costs
     return value if math.isfinite(value) else None  # beyond a float: costs next to nothing
 
@@ -329,7 +343,7 @@ def payback_years(flows: Sequence[float]) -> float | None:
     >>> payback_years([-1000, 300, 400]) is None
     True
     """
-    return _payback(_flows(flows))
+    return _payback(_net(flows))
 
 
 def discounted_payback_years(rate: float, flows: Sequence[float]) -> float | None:
@@ -354,12 +368,14 @@ def discounted_payback_years(rate: float, flows: Sequence[float]) -> float | Non
     2.95
     """
     r = _rate(rate)
-    values = _flows(flows)
+    values = _net(flows)
     return _payback(values * _discount_factors(r, np.arange(values.size)))
 
 
 def benefit_cost_ratio(rate: float, flows: Sequence[float]) -> float | None:
-    """Benefit-cost ratio: present value of the inflows / present value of the outflows.
+    """Benefit-cost ratio: present value of the benefit lines / present value of the cost lines.
+
+    Each line counts by its own sign, before a year is netted.
 
     Parameters
     ----------
@@ -378,13 +394,15 @@ def benefit_cost_ratio(rate: float, flows: Sequence[float]) -> float | None:
     --------
     >>> round(benefit_cost_ratio(0.10, [-1000, 300, 400, 500]), 4)
     0.979
+    >>> round(benefit_cost_ratio(0.09, [-200_000] + [[-100_000, 160_000]] * 5), 4)
+    1.0567
     """
     r = _rate(rate)
-    values = _flows(flows)
-    costs = -_npf_npv(r, np.minimum(values, 0.0))
+    _, cost_lines, benefit_lines = _lines(flows)
+    costs = _npf_npv(r, cost_lines)
     if costs == 0:
         return None
-    benefits = _npf_npv(r, np.maximum(values, 0.0))
+    benefits = _npf_npv(r, benefit_lines)
     value = benefits / costs
     return value if math.isfinite(value) else None  # beyond a float: costs next to nothing
 
@@ -417,7 +435,7 @@ def equivalent_annual_cost(rate: float, flows: Sequence[float], years: int | Non
     450.0
     """
     r = _rate(rate)
-    values = _flows(flows)
+    values = _net(flows)
     n = values.size - 1 if years is None else _integer(years, "years", 1, MAX_HORIZON)
     value = _npf_npv(r, values)
     if r == 0:

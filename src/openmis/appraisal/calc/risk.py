@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
+from scipy.stats import multivariate_normal
 
 from openmis.appraisal.calc._base import (
     HISTOGRAM_BINS,
@@ -41,28 +42,42 @@ class Flow(NamedTuple):
     range : tuple of float or None
         ``(min, mode, max)`` with ``min <= mode <= max`` and ``min <= most_likely <= max``;
         ``None`` when the amount is certain.
+    line : str or None
+        The line (driver) the amount belongs to, e.g. "Hours saved": the amounts of one line
+        in its several years share one draw in :func:`simulate` and one bar in
+        :func:`tornado`. ``None``: the amount is a line of its own.
     """
 
     year: int
     most_likely: float
     range: tuple[float, float, float] | None = None
+    line: str | None = None
 
 
 def _flow(item: Any, path: str) -> Flow:
     if isinstance(item, Mapping):
-        unknown = set(item) - {"year", "most_likely", "range"}
+        unknown = set(item) - {"year", "most_likely", "range", "line"}
         if unknown or "year" not in item or "most_likely" not in item:
-            raise CalcError(path, "needs the keys 'year', 'most_likely' and optionally 'range'")
+            raise CalcError(
+                path, "needs the keys 'year', 'most_likely' and optionally 'range' and 'line'"
+            )
         year, most_likely, spread = item["year"], item["most_likely"], item.get("range")
+        line = item.get("line")
     else:
-        parts = _sequence(item, path, "(year, most_likely[, range])")
-        if len(parts) not in (2, 3):
-            raise CalcError(path, "must be (year, most_likely) or (year, most_likely, range)")
-        year, most_likely, spread = parts[0], parts[1], parts[2] if len(parts) == 3 else None
+        parts = _sequence(item, path, "(year, most_likely[, range[, line]])")
+        if len(parts) not in (2, 3, 4):
+            raise CalcError(
+                path, "must be (year, most_likely), (year, most_likely, range) or with a line"
+            )
+        year, most_likely = parts[0], parts[1]
+        spread = parts[2] if len(parts) >= 3 else None
+        line = parts[3] if len(parts) == 4 else None
+    if line is not None and not isinstance(line, str):
+        raise CalcError(f"{path}.line", "must be the name of the line, or None")
     year = _integer(year, f"{path}.year", 0, MAX_HORIZON)
     most_likely = _number(most_likely, f"{path}.most_likely")
     if spread is None:
-        return Flow(year, most_likely, None)
+        return Flow(year, most_likely, None, line)
     bounds = _sequence(spread, f"{path}.range", "numbers: (min, max) or (min, mode, max)")
     if len(bounds) == 2:
         bounds = [bounds[0], most_likely, bounds[1]]
@@ -81,7 +96,7 @@ def _flow(item: Any, path: str) -> Flow:
             f"{path}.most_likely",
             f"the most likely amount ({most_likely:g}) is outside its range [{low:g}, {high:g}]",
         )
-    return Flow(year, most_likely, (low, mode, high))
+    return Flow(year, most_likely, (low, mode, high), line)
 
 
 def _spec(flows_spec: Any, path: str = "flows_spec") -> list[Flow]:
@@ -151,6 +166,25 @@ def flows_from_spec(flows_spec: Sequence[Any], horizon: int | None = None) -> li
             )
         series[f.year] += f.most_likely
     return series
+
+
+def lines_from_spec(flows_spec: Sequence[Any], horizon: int | None = None) -> list[list[float]]:
+    """The most likely amounts of a flow spec as lines by year, not netted.
+
+    The form the metric functions take when costs and benefits must be told apart (TCO, ROI,
+    benefit-cost ratio): item ``t`` lists the amounts of year ``t`` in flow-spec order.
+
+    Examples
+    --------
+    >>> lines_from_spec([(0, -1000), (1, -100), (1, 160)], horizon=2)
+    [[-1000.0], [-100.0, 160.0], []]
+    """
+    flows = _spec(flows_spec)
+    series = flows_from_spec(flows_spec, horizon)  # checks the horizon and the years
+    lines: list[list[float]] = [[] for _ in series]
+    for f in flows:
+        lines[f.year].append(f.most_likely)
+    return lines
 
 
 def spec_npv(flows_spec: Sequence[Any], rate: float) -> float:
@@ -229,26 +263,96 @@ def _sample(
     return np.clip(samples, low, high)
 
 
+def _drivers(flows: Sequence[Flow], indices: Sequence[int]) -> list[int]:
+    """The driver number of each flow of ``indices``: flows of the same line share one."""
+    keys: dict[Any, int] = {}
+    return [
+        keys.setdefault(flows[i].line if flows[i].line is not None else ("flow", i), len(keys))
+        for i in indices
+    ]
+
+
+def _rank_scores(
+    rng: np.random.Generator, draws: int, drivers: int, correlation: float
+) -> np.ndarray:
+    """A (draws x drivers) matrix of normal scores whose ranks order each driver's draws.
+
+    A Gaussian copula: scipy's multivariate normal with ``correlation`` between every two
+    drivers, converted from the rank (Spearman) correlation asked for by Pearson's relation
+    ``r = 2 sin(pi * rho_s / 6)`` for normal variables.
+    """
+    if correlation == 0 or drivers == 1:
+        return rng.standard_normal((draws, drivers))
+    pearson = 2 * math.sin(math.pi * correlation / 6)
+    matrix = np.full((drivers, drivers), pearson)
+    np.fill_diagonal(matrix, 1.0)
+    try:
+        scores = multivariate_normal(mean=np.zeros(drivers), cov=matrix).rvs(
+            size=draws, random_state=rng
+        )
+    except (ValueError, np.linalg.LinAlgError):
+        lowest = -1 / (drivers - 1)
+        raise CalcError(
+            "correlation",
+            f"{drivers} uncertain lines cannot all be correlated at {correlation:g}: a common "
+            f"correlation of {drivers} lines must be above about {lowest:.2f}",
+        ) from None
+    return np.asarray(scores).reshape(draws, drivers)
+
+
+def _amounts(
+    flows: Sequence[Flow], n_draws: int, seed: int | None, distribution: str, rho: float
+) -> np.ndarray:
+    """The (draws x flows) matrix of simulated amounts, column-major so each flow's draws are
+    contiguous: certain flows at their amount, the flows of one line drawn together."""
+    uncertain = [i for i, f in enumerate(flows) if f.range is not None and f.range[2] > f.range[0]]
+    amounts = np.empty((n_draws, len(flows)), order="F")
+    for i, f in enumerate(flows):
+        amounts[:, i] = f.most_likely
+    if uncertain:
+        rng = np.random.default_rng(seed)
+        ranges = np.array([flows[i].range for i in uncertain], dtype=float)
+        samples = _sample(rng, ranges, n_draws, distribution)
+        drivers = _drivers(flows, uncertain)
+        n_drivers = max(drivers) + 1
+        if n_drivers < len(uncertain) or (rho != 0 and n_drivers > 1):
+            # Each flow keeps its own distribution; its draws are put in the order of its
+            # line's scores, so the flows of a line move together (and the lines as asked).
+            ranks = np.argsort(np.argsort(_rank_scores(rng, n_draws, n_drivers, rho), axis=0), 0)
+            samples = np.sort(samples, axis=0)
+            samples = np.take_along_axis(samples, ranks[:, drivers], axis=0)
+        amounts[:, uncertain] = samples
+    return amounts
+
+
 def simulate(
     flows_spec: Sequence[Any],
     rate: float,
     draws: int = 100_000,
     seed: int | None = None,
     distribution: Literal["pert", "triangular"] = "pert",
+    correlation: float = 0.0,
 ) -> SimulationResult:
     """Monte Carlo distribution of the NPV of a flow spec.
 
-    Each uncertain flow is drawn independently from its ``(min, mode, max)`` range, by PERT
-    (Beta with ``alpha = 1 + 4 (mode - min) / (max - min)``, ``beta = 1 + 4 (max - mode) /
-    (max - min)``, scaled to the range) or the triangular distribution; certain flows and
-    zero-width ranges stay at their amount. All draws are generated at once as one
-    (draws x flows) matrix. A flow with a zero-width range gives exactly :func:`spec_npv` in
-    every draw (bit for bit), and the same seed gives identical results.
+    Each uncertain flow is drawn from its ``(min, mode, max)`` range, by PERT (Beta with
+    ``alpha = 1 + 4 (mode - min) / (max - min)``, ``beta = 1 + 4 (max - mode) / (max - min)``,
+    scaled to the range) or the triangular distribution; certain flows and zero-width ranges
+    stay at their amount. All draws are generated at once as one (draws x flows) matrix. A
+    flow with a zero-width range gives exactly :func:`spec_npv` in every draw (bit for bit),
+    and the same seed gives identical results.
+
+    Flows of the same *line* (``Flow.line``, e.g. "Hours saved" in years 1-5) share one draw:
+    when hours saved turn out low in year 1 they are low in every year, at the same quantile of
+    each year's range (the draws of each flow are reordered by the ranks of one score per
+    line). Drawing each year independently would let the years cancel out and shrink the
+    spread. Flows without a line are lines of their own. ``correlation`` is a rank (Spearman)
+    correlation between every two lines, through a Gaussian copula (see :func:`_rank_scores`).
 
     Parameters
     ----------
     flows_spec : sequence
-        Flows ``(year, most_likely[, range])``, see the module docstring.
+        Flows ``(year, most_likely[, range[, line]])``, see the module docstring.
     rate : float
         Discount rate per year, above -1.
     draws : int, default 100_000
@@ -256,6 +360,8 @@ def simulate(
     seed : int, optional
         Non-negative seed of numpy's default generator (PCG64).
     distribution : {"pert", "triangular"}, default "pert"
+    correlation : float, default 0
+        Rank correlation between the lines, -1 to 1 (0: independent lines).
 
     Returns
     -------
@@ -276,7 +382,9 @@ def simulate(
         seed = _integer(seed, "seed", 0, 2**63 - 1)
     if distribution not in ("pert", "triangular"):
         raise CalcError("distribution", "must be 'pert' or 'triangular'")
-    uncertain = [i for i, f in enumerate(flows) if f.range is not None and f.range[2] > f.range[0]]
+    rho = _number(correlation, "correlation")
+    if not -1 <= rho <= 1:
+        raise CalcError("correlation", f"must be between -1 and 1, got {rho:g}")
     if n_draws * len(flows) > MAX_SAMPLES:
         raise CalcError(
             "draws",
@@ -285,14 +393,7 @@ def simulate(
         )
     deterministic = _spec_total([f.most_likely for f in flows], factors)
 
-    # One (draws x flows) matrix of amounts, column-major so each flow's draws are contiguous.
-    amounts = np.empty((n_draws, len(flows)), order="F")
-    for i, f in enumerate(flows):
-        amounts[:, i] = f.most_likely
-    if uncertain:
-        rng = np.random.default_rng(seed)
-        ranges = np.array([flows[i].range for i in uncertain], dtype=float)
-        amounts[:, uncertain] = _sample(rng, ranges, n_draws, distribution)
+    amounts = _amounts(flows, n_draws, seed, distribution, rho)
     # The same operations, in the same order, as _kernel: flow by flow.
     npvs = np.zeros(n_draws)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -334,9 +435,12 @@ def simulate(
 
 @dataclass(frozen=True)
 class TornadoBar:
-    """The NPV when one uncertain flow is at its min and at its max, the others most likely.
+    """The NPV when one uncertain line is at its min and at its max, the others most likely.
 
-    ``index`` is the flow's position in the flow spec; ``swing = |npv_at_max - npv_at_min|``.
+    A line (driver) is the flows sharing a ``Flow.line``, moved together over all their years;
+    a flow without a line is a line of its own. ``index`` and ``year`` are those of the line's
+    first flow, ``indices`` and ``years`` those of all its flows with a range; ``minimum`` and
+    ``maximum`` are the sums of their ranges' ends; ``swing = |npv_at_max - npv_at_min|``.
     """
 
     index: int
@@ -346,23 +450,30 @@ class TornadoBar:
     npv_at_min: float
     npv_at_max: float
     swing: float
+    line: str | None = None
+    indices: tuple[int, ...] = ()
+    years: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
 class TornadoResult:
-    """The base NPV (all most likely) and one bar per flow with a range, largest swing first."""
+    """The base NPV (all most likely) and one bar per line with a range, largest swing first."""
 
     base_npv: float
     bars: tuple[TornadoBar, ...]
 
 
 def tornado(flows_spec: Sequence[Any], rate: float) -> TornadoResult:
-    """One-at-a-time sensitivity of the NPV to each uncertain flow (a tornado diagram).
+    """One-at-a-time sensitivity of the NPV to each uncertain line (a tornado diagram).
+
+    Each line (the flows of one ``Flow.line``, e.g. "Hours saved" in years 1-5) is moved to
+    the min of every one of its years, then to the max, the other lines staying most likely:
+    a driver is ranked by what it can do over its whole life, not year by year.
 
     Parameters
     ----------
     flows_spec : sequence
-        Flows ``(year, most_likely[, range])``; flows without a range get no bar.
+        Flows ``(year, most_likely[, range[, line]])``; flows without a range get no bar.
     rate : float
         Discount rate per year, above -1.
 
@@ -379,14 +490,32 @@ def tornado(flows_spec: Sequence[Any], rate: float) -> TornadoResult:
     """
     flows, factors = _spec_inputs(flows_spec, rate)
     base = [f.most_likely for f in flows]
+    ranged = [i for i, f in enumerate(flows) if f.range is not None]
+    groups: dict[int, list[int]] = {}
+    for i, driver in zip(ranged, _drivers(flows, ranged), strict=True):
+        groups.setdefault(driver, []).append(i)
     bars = []
-    for i, f in enumerate(flows):
-        if f.range is None:
-            continue
-        low, _, high = f.range
-        at_min = _spec_total([*base[:i], low, *base[i + 1 :]], factors)
-        at_max = _spec_total([*base[:i], high, *base[i + 1 :]], factors)
-        bars.append(TornadoBar(i, f.year, low, high, at_min, at_max, abs(at_max - at_min)))
+    for members in groups.values():
+        at_low, at_high = list(base), list(base)
+        for i in members:
+            at_low[i], at_high[i] = flows[i].range[0], flows[i].range[2]
+        at_min = _spec_total(at_low, factors)
+        at_max = _spec_total(at_high, factors)
+        first = flows[members[0]]
+        bars.append(
+            TornadoBar(
+                members[0],
+                first.year,
+                math.fsum(flows[i].range[0] for i in members),
+                math.fsum(flows[i].range[2] for i in members),
+                at_min,
+                at_max,
+                abs(at_max - at_min),
+                first.line,
+                tuple(members),
+                tuple(flows[i].year for i in members),
+            )
+        )
     bars.sort(key=lambda bar: -bar.swing)
     return TornadoResult(base_npv=_spec_total(base, factors), bars=tuple(bars))
 

@@ -69,10 +69,18 @@ class ScoreFactory(factory.django.DjangoModelFactory):
 class JudgementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Judgement
+        skip_postgeneration_save = True
 
     evaluation = factory.SubFactory(EvaluationFactory)
     person = factory.SubFactory(PersonFactory)
     matrix = [[1, 3], [1 / 3, 1]]
+
+    @factory.post_generation
+    def criteria(obj, create, extracted, **kwargs):
+        """The 2 x 2 matrix compares two criteria: an evaluation without them gets two."""
+        if create:
+            for _ in range(2 - obj.evaluation.criteria.count()):
+                CriterionFactory(evaluation=obj.evaluation)
 
 
 class DecisionFactory(factory.django.DjangoModelFactory):

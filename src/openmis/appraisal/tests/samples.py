@@ -8,6 +8,14 @@ from openmis.org.tests.factories import PersonFactory
 
 _n = itertools.count()
 
+
+def _with_two_criteria(evaluation):
+    """A judgement compares the criteria of its evaluation: the 2 x 2 sample needs two."""
+    f.CriterionFactory(evaluation=evaluation)
+    f.CriterionFactory(evaluation=evaluation)
+    return evaluation
+
+
 SAMPLES = {
     "appraisal.evaluation": {
         "make": lambda dept: f.EvaluationFactory(department=dept),
@@ -72,7 +80,7 @@ SAMPLES = {
     "appraisal.judgement": {
         "make": lambda dept: f.JudgementFactory(person=PersonFactory(department=dept)),
         "form": lambda dept: {
-            "evaluation": f.EvaluationFactory().pk,
+            "evaluation": _with_two_criteria(f.EvaluationFactory()).pk,
             "person": PersonFactory(department=dept).pk,
             "matrix": "[[1, 2], [0.5, 1]]",
         },

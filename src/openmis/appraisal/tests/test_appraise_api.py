@@ -189,3 +189,23 @@ def test_appraise_needs_the_appraisal_role(api_client_for, department):
     assert api_client_for(None).post(URL, request(), format="json").status_code == 401
     employee = api_client_for(user_with_role(EMPLOYEE, department))
     assert employee.post(URL, request(), format="json").status_code == 403
+
+
+def test_tco_roi_and_bcr_count_each_line_before_netting(analyst_api):
+    """Issue #11, item 12: -200,000 in year 0, -100,000 opex and +160,000 savings a year for 5
+    years at 9 %: TCO 700,000 (588,965 discounted), ROI 14.3 %, BCR 1.06 (see test_calc)."""
+    lines = [{"year": 0, "amount": -200_000, "category": "implementation"}]
+    for year in range(1, 6):
+        lines.append({"year": year, "amount": -100_000, "category": "support"})
+        lines.append({"year": year, "amount": 160_000, "category": "savings"})
+    body = request(
+        discount_rate=0.09, horizon_years=5, alternatives=[{"name": "New", "cash_flows": lines}]
+    )
+    response = analyst_api.post(URL, body, format="json")
+    assert response.status_code == 200, response.content
+    (new,) = response.json()["alternatives"]
+    assert new["tco"] == 700_000
+    assert new["discounted_tco"] == pytest.approx(588_965.1, abs=0.1)
+    assert new["roi"] == pytest.approx(1 / 7)
+    assert new["benefit_cost_ratio"] == pytest.approx(1.0567, abs=5e-5)
+    assert new["npv"] == pytest.approx(npf.npv(0.09, [-200_000] + [60_000] * 5))

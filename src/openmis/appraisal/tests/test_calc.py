@@ -774,3 +774,87 @@ def test_no_result_is_nan_or_infinite():
     assert all(math.isfinite(value) for value in cases)
     # and an EAC at a near-zero rate is the zero-rate one: 100 / 2 = 50
     assert cases[2] == pytest.approx(50.0, rel=1e-9)
+
+
+# Issue #11, item 12: the worked example of the issue. Costs and benefits are lines, each by its
+# own sign, before a year is netted.
+NETTED_EXAMPLE = [-200_000] + [[-100_000, 160_000]] * 5
+
+
+def test_tco_roi_and_bcr_count_lines_before_netting():
+    """-200,000 in year 0, -100,000 opex and +160,000 savings in years 1-5, at 9 %.
+
+    The annuity factor of 5 years at 9 % is (1 - 1.09**-5) / 0.09 = 3.889651 (any annuity
+    table, e.g. Brealey, Myers & Allen, "Principles of Corporate Finance", appendix table 3:
+    3.890). So:
+    TCO = 200,000 + 5 x 100,000 = 700,000; discounted 200,000 + 100,000 x 3.889651 = 588,965;
+    ROI = (5 x 160,000 - 700,000) / 700,000 = 14.29 %;
+    BCR = 160,000 x 3.889651 / 588,965 = 622,344 / 588,965 = 1.0567.
+    """
+    assert calc.tco(NETTED_EXAMPLE) == 700_000.0
+    assert calc.discounted_tco(0.09, NETTED_EXAMPLE) == pytest.approx(588_965.1, abs=0.1)
+    assert calc.roi(NETTED_EXAMPLE) == pytest.approx(1 / 7, abs=1e-12)
+    assert calc.benefit_cost_ratio(0.09, NETTED_EXAMPLE) == pytest.approx(1.0567, abs=5e-5)
+    # The NPV is the same whether the lines are netted first or not.
+    netted = [-200_000] + [60_000] * 5
+    assert calc.npv(0.09, NETTED_EXAMPLE) == calc.npv(0.09, netted)
+    # The netted series alone would give the figures of the bug: TCO 200,000, ROI 50 %.
+    assert calc.tco(netted) == 200_000.0
+    assert calc.roi(netted) == pytest.approx(0.5)
+
+
+def test_the_amounts_of_a_line_share_one_draw_and_lines_correlate_as_asked():
+    """Issue #11, item 13: one draw per line across its years; an optional rank correlation
+    between lines (a Gaussian copula, scipy's multivariate normal)."""
+    from scipy.stats import spearmanr
+
+    from openmis.appraisal.calc.risk import _amounts, _spec
+
+    spec = [
+        (0, -500, (-700, -500, -450), "Implementation"),
+        *[(t, 200, (100, 200, 260), "Hours saved") for t in (1, 2, 3)],
+    ]
+    flows = _spec(spec)
+    amounts = _amounts(flows, 20_000, 3, "pert", 0.0)
+    # The three years of "Hours saved" are at the same quantile in every draw: rank corr 1
+    assert spearmanr(amounts[:, 1], amounts[:, 3]).statistic == pytest.approx(1.0)
+    # and independent of the implementation line
+    assert abs(spearmanr(amounts[:, 0], amounts[:, 1]).statistic) < 0.03
+    # With a rank correlation of 0.7 between the lines, the draws have it (seeded)
+    correlated = _amounts(flows, 20_000, 3, "pert", 0.7)
+    assert spearmanr(correlated[:, 0], correlated[:, 2]).statistic == pytest.approx(0.7, abs=0.02)
+    # and the NPV band of lines moving together is wider than of independent ones
+    independent = calc.simulate(spec, 0.08, draws=20_000, seed=3)
+    together = calc.simulate(spec, 0.08, draws=20_000, seed=3, correlation=0.7)
+    assert together.p90 - together.p10 > 1.1 * (independent.p90 - independent.p10)
+    # A common correlation of three lines cannot be -0.9: the error says so
+    three = [*spec, (1, 10, (5, 10, 20), "Licences")]
+    with pytest.raises(calc.CalcError) as error:
+        calc.simulate(three, 0.08, draws=1000, seed=1, correlation=-0.9)
+    assert error.value.field == "correlation"
+
+
+def test_the_tornado_ranks_lines_over_all_their_years():
+    """Issue #11, item 14, by hand at 10 %: "Hours saved" 100 (80..130) in years 1 and 2,
+    "Licences" -150 (-170..-140) in year 0.
+
+    Hours saved at min: both years -20: swing part -20/1.1 - 20/1.21 = -34.7107;
+    at max: +30 each year: 30/1.1 + 30/1.21 = 52.0661; swing 86.7769.
+    Licences: -170..-140 in year 0 (undiscounted): swing 30.
+    Base NPV: -150 + 100/1.1 + 100/1.21 = 23.5537.
+    Year by year, each "Hours saved" cell alone would swing 45.45 and 39.67, hiding the line.
+    """
+    spec = [
+        (0, -150, (-170, -150, -140), "Licences"),
+        (1, 100, (80, 100, 130), "Hours saved"),
+        (2, 100, (80, 100, 130), "Hours saved"),
+    ]
+    result = calc.tornado(spec, 0.10)
+    assert result.base_npv == pytest.approx(23.5537, abs=1e-4)
+    hours, licences = result.bars
+    assert (hours.line, hours.years, hours.indices) == ("Hours saved", (1, 2), (1, 2))
+    assert hours.swing == pytest.approx(86.7769, abs=1e-4)
+    assert hours.npv_at_min == pytest.approx(23.5537 - 34.7107, abs=1e-4)
+    assert hours.npv_at_max == pytest.approx(23.5537 + 52.0661, abs=1e-4)
+    assert (hours.minimum, hours.maximum) == (160, 260)
+    assert licences.line == "Licences" and licences.swing == pytest.approx(30.0)

@@ -6,14 +6,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from openmis.appraisal.models import CashFlowLine
+from openmis.appraisal.models import CashFlowLine, Judgement
 from openmis.appraisal.tests.factories import (
     AlternativeFactory,
     CashFlowLineFactory,
+    CriterionFactory,
     EvaluationFactory,
+    JudgementFactory,
+    ScoreFactory,
 )
 from openmis.org.roles import EMPLOYEE, LEADER
-from openmis.org.tests.factories import user_with_role
+from openmis.org.tests.factories import PersonFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -55,11 +58,12 @@ def test_page_shows_results_and_recommendation(director_client, evaluation):
     assert "NPV convention: year 0 is not discounted" in page
     charts = response.context["charts"]
     assert charts["cumulative"]["Buy"][-1] == pytest.approx(-21.04, abs=0.01)
-    assert [bar["label"] for bar in charts["tornado"]["Lease"]["bars"]] == [
-        "Subscription, year 1",
-        "Subscription, year 2",
-        "Subscription, year 3",
-    ]
+    # One bar for the subscription line over its three years (issue #11, item 14), not one
+    # per year: -70..-40 in each year gives NPV -174.08..-99.47
+    (bar,) = charts["tornado"]["Lease"]["bars"]
+    assert bar["label"] == "Subscription, years 1\u20133"
+    assert bar["low"] == pytest.approx(-70 * 2.486852, abs=0.01)
+    assert bar["high"] == pytest.approx(-40 * 2.486852, abs=0.01)
 
 
 def test_results_follow_a_change_of_the_cash_flows(director_client, evaluation):
@@ -103,3 +107,127 @@ def test_cash_flow_line_validation(evaluation, changes, field):
     with pytest.raises(ValidationError) as error:
         line.full_clean()
     assert list(error.value.message_dict) == [field]
+
+
+def test_the_recommendation_shows_the_risk_and_says_when_it_reverses_the_ranking(
+    director_client, department
+):
+    """Issue #11, item 15. At 10 % over one year:
+    Gamble: -1000 now, 1210 (500..1250) next year: NPV 100 at the most likely amount, but the
+    PERT mean of the year-1 amount is (500 + 4 x 1210 + 1250) / 6 = 1098.33, so the expected
+    NPV is -1000 + 1098.33 / 1.1 = -1.52.
+    Sure: -1000 now, 1150 certain: NPV = expected NPV = 45.45, P(NPV > 0) = 100 %.
+    """
+    evaluation = EvaluationFactory(
+        department=department, horizon_years=1, discount_rate=Decimal("0.10"), draws=20000
+    )
+    gamble = AlternativeFactory(evaluation=evaluation, name="Gamble")
+    CashFlowLineFactory(alternative=gamble, year=0, amount=Decimal(-1000), category="licences")
+    CashFlowLineFactory(
+        alternative=gamble,
+        year=1,
+        amount=Decimal(1210),
+        minimum=Decimal(500),
+        maximum=Decimal(1250),
+        category="savings",
+    )
+    sure = AlternativeFactory(evaluation=evaluation, name="Sure")
+    CashFlowLineFactory(alternative=sure, year=0, amount=Decimal(-1000), category="licences")
+    CashFlowLineFactory(alternative=sure, year=1, amount=Decimal(1150), category="savings")
+    response = director_client.get(f"/appraisal/evaluations/{evaluation.pk}/")
+    recommendation = response.context["recommendation"]
+    simulated = response.context["results"]["simulation"]["Gamble"]
+    assert simulated["mean"] == pytest.approx(-1000 + 1098.33 / 1.1, abs=2)
+    chance = round(100 * simulated["prob_npv_positive"])
+    assert 30 < chance < 70
+    # The highest NPV is still recommended, with its risk beside it
+    assert recommendation["name"] == "Gamble"
+    risk = recommendation["reasons"][1]
+    assert risk.startswith("with the risk: an expected NPV of -")
+    assert f"a {chance} % probability that the NPV is positive" in risk
+    assert "(P10)" in risk and "(P90)" in risk
+    # and the page says in words that the risk reverses the ranking
+    assert recommendation["caveats"][:3] == [
+        "the risk reverses the ranking: Sure has the higher expected NPV (45 PLN against "
+        f"{simulated['mean']:,.0f} PLN)".replace(",", " "),
+        f"the risk reverses the ranking: Sure is likelier to have a positive NPV (100 % against "
+        f"{chance} %)",
+        "its NPV is positive only at the most likely amounts: the expected NPV is negative",
+    ]
+    page = response.content.decode()
+    assert "the risk reverses the ranking: Sure has the higher expected NPV" in page
+
+
+def test_no_reversal_is_reported_when_the_best_npv_is_also_the_safest(director_client, evaluation):
+    # Buy has the highest NPV; Lease is certain-ish but always negative: no reversal
+    recommendation = director_client.get(f"/appraisal/evaluations/{evaluation.pk}/").context[
+        "recommendation"
+    ]
+    assert recommendation["name"] == "Buy"
+    assert not any("reverses" in c for c in recommendation["caveats"])
+
+
+@pytest.fixture
+def four_criteria(evaluation):
+    """The Laptops evaluation with four weightless criteria, scored (weights come from AHP)."""
+    person = PersonFactory()
+    for name in ("Cost", "Security", "Usability", "Support"):
+        criterion = CriterionFactory(evaluation=evaluation, name=name)
+        for alternative, value in zip(evaluation.alternatives.all(), (8, 4), strict=True):
+            ScoreFactory(alternative=alternative, criterion=criterion, person=person, value=value)
+    return evaluation
+
+
+def test_a_matrix_of_the_wrong_size_is_refused_on_save_by_the_api(
+    four_criteria, department, api_client_for, director
+):
+    """Issue #11, item 16: a 2 x 2 matrix on a 4-criteria evaluation is a 400 naming it."""
+    client = api_client_for(director)
+    person = PersonFactory(department=department)
+    body = {"evaluation": four_criteria.pk, "person": person.pk, "matrix": [[1, 3], [1 / 3, 1]]}
+    response = client.post("/api/appraisal/judgements/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json() == {
+        "matrix": [
+            "The matrix must have one row and one column for each of the 4 criteria of the "
+            "evaluation, in their order (4 \u00d7 4)."
+        ]
+    }
+    assert not Judgement.objects.exists()
+    # A matrix of the right size that is not reciprocal is refused too, naming the cell
+    bad = [[1, 3, 1, 1], [3, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]]
+    response = client.post("/api/appraisal/judgements/", body | {"matrix": bad}, format="json")
+    assert response.status_code == 400
+    assert response.json()["matrix"][0].startswith("The comparison matrix cannot be used: matrix[")
+    assert not Judgement.objects.exists()
+
+
+def test_a_matrix_of_the_wrong_size_is_refused_on_save_by_the_form(
+    director_client, four_criteria, department
+):
+    person = PersonFactory(department=department)
+    response = director_client.post(
+        "/appraisal/judgements/add/",
+        {"evaluation": four_criteria.pk, "person": person.pk, "matrix": "[[1, 3], [0.3333, 1]]"},
+    )
+    assert response.status_code == 400  # the form again, with the error
+    assert "one row and one column for each of the 4 criteria" in response.content.decode()
+    assert not Judgement.objects.exists()
+
+
+def test_a_broken_ahp_matrix_does_not_hide_the_npv_results(director_client, four_criteria):
+    # Given a judgement stored before the rule (or before two criteria were added)
+    JudgementFactory(evaluation=four_criteria, matrix=[[1, 3], [1 / 3, 1]])
+    # When the page is shown
+    response = director_client.get(f"/appraisal/evaluations/{four_criteria.pk}/")
+    # Then the money results are there, and the criteria part says what is wrong
+    context = response.context
+    assert context["error"] is None
+    npv = {a["name"]: a["npv"] for a in context["results"]["alternatives"]}
+    assert npv["Buy"] == pytest.approx(-21.0368, abs=1e-3)
+    assert context["recommendation"]["name"] == "Buy"
+    assert context["results"]["topsis"] is None
+    message = context["results"]["errors"]["criteria"]
+    assert "one row and one column for each of the 4 criteria" in message
+    page = response.content.decode()
+    assert 'id="criteria-error"' in page and 'id="results-table"' in page

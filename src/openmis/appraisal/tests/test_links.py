@@ -342,12 +342,20 @@ def test_a_dominant_alternative_is_insensitive_to_the_weights(director_client, d
 
 
 def test_break_even_values_of_the_recommended_alternative(director_client, department):
-    # given Buy: -1000 now, savings of 100 (90..110) in year 1 and 500 (400..700) in year 3
+    # given Buy: -1000 (-1100..-950) now, savings of 100 (90..110) in year 1 and 500 (400..700)
+    # in year 3 (one line, "Savings", over its two years: issue #11 item 14)
     evaluation = EvaluationFactory(
         department=department, horizon_years=3, discount_rate=Decimal("0.10"), draws=2000
     )
     buy = AlternativeFactory(evaluation=evaluation, name="Buy")
-    CashFlowLineFactory(alternative=buy, year=0, amount=Decimal(-1000), category="licences")
+    CashFlowLineFactory(
+        alternative=buy,
+        year=0,
+        amount=Decimal(-1000),
+        minimum=Decimal(-1100),
+        maximum=Decimal(-950),
+        category="licences",
+    )
     for year, amount, low, high in [(1, 100, 90, 110), (3, 500, 400, 700)]:
         CashFlowLineFactory(
             alternative=buy,
@@ -361,16 +369,18 @@ def test_break_even_values_of_the_recommended_alternative(director_client, depar
     CashFlowLineFactory(alternative=keep, year=1, amount=Decimal(-2000), category="staff")
     # when the page is shown
     response = page(director_client, evaluation)
-    # then the break-even of each uncertain input is given, largest swing first:
-    # year 3: -(-1000 + 100 / 1.1) * 1.1^3 = 1210; year 1: -(-1000 + 500 / 1.1^3) * 1.1 = 686.78
+    # then the break-even of each uncertain line is given, largest swing first:
+    # Savings swings 20 / 1.1 + 300 / 1.331 = 243.58, Licences 150.
+    # Savings (both years scaled together): 1000 / (100 / 1.1 + 500 / 1.331) = 214.3 %
+    # Licences: -(100 / 1.1 + 500 / 1.331) = -466.57
     rows = response.context["break_even"]
-    assert [r["label"] for r in rows] == ["Savings, year 3", "Savings, year 1"]
-    assert rows[0]["value"] == pytest.approx(1210.0, abs=1e-9)
-    assert rows[1]["value"] == pytest.approx((1000 - 500 / 1.331) * 1.1, abs=1e-9)
+    assert [r["label"] for r in rows] == ["Savings, years 1, 3", "Licences, year 0"]
+    assert rows[0]["value"] == pytest.approx(1000 / (100 / 1.1 + 500 / 1.331), abs=1e-9)
+    assert rows[1]["value"] == pytest.approx(-(100 / 1.1 + 500 / 1.331), abs=1e-9)
     assert [r["text"] for r in rows] == [
-        "NPV is zero when Savings, year 3 is 1,210.00 PLN",
-        "NPV is zero when Savings, year 1 is 686.78 PLN",
+        "NPV is zero when Savings, years 1, 3 is 214.3\u00a0% of its most likely amounts",
+        "NPV is zero when Licences, year 0 is -466.57 PLN",
     ]
     html = response.content.decode()
     assert "Break-even values of Buy" in html
-    assert "NPV is zero when Savings, year 3 is 1,210.00 PLN" in html
+    assert "NPV is zero when Licences, year 0 is -466.57 PLN" in html
