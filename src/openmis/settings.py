@@ -219,6 +219,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["openmis.core.drf.ObjectPermission"],
     "DEFAULT_PAGINATION_CLASS": "openmis.core.drf.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "openmis.core.drf.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
