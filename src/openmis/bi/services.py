@@ -14,6 +14,7 @@ import functools
 import hashlib
 import io
 import json
+import pickle
 import threading
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -229,8 +230,24 @@ def _cached_execute(sql: str, locations, *, use_cache: bool = True, ttl: int | N
             timeout=settings.BI_QUERY_TIMEOUT,
             row_cap=settings.BI_ROW_CAP,
         ).to_json()
-        cache.set(key, result, settings.BI_RESULT_CACHE_SECONDS if ttl is None else ttl)
+        _cache_result(key, result, settings.BI_RESULT_CACHE_SECONDS if ttl is None else ttl)
     return {**result, "cached": False}
+
+
+def result_fits_cache(result: dict) -> bool:
+    """Whether ``result`` is small enough to be cached (``OPENMIS_BI_RESULT_CACHE_MAX_BYTES``).
+
+    The cache is bounded in entries, not bytes: a few results of 100,000 rows each would fill
+    a server's memory. Measured as the cache stores it (pickled).
+    """
+    limit = settings.BI_RESULT_CACHE_MAX_BYTES
+    return len(pickle.dumps(result, pickle.HIGHEST_PROTOCOL)) <= limit
+
+
+def _cache_result(key: str, result: dict, ttl: int) -> None:
+    """Keep ``result`` under ``key`` for ``ttl`` seconds, unless it is too large to keep."""
+    if result_fits_cache(result):
+        cache.set(key, result, ttl)
 
 
 _flights: dict[str, threading.Lock] = {}
@@ -318,7 +335,7 @@ def run_query(user, data, *, today: dt.date | None = None, use_cache: bool = Tru
     sql, locations, ttl = _compiled(user, data, today, ctx, "bi:compiled:" + digest)
     result = _cached_execute(sql, locations, use_cache=use_cache, ttl=ttl)
     if use_cache:
-        cache.set(answer_key, {k: v for k, v in result.items() if k != "cached"}, ttl)
+        _cache_result(answer_key, {k: v for k, v in result.items() if k != "cached"}, ttl)
     return result
 
 
