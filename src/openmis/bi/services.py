@@ -51,6 +51,7 @@ __all__ = [
     "run_question",
     "run_sql",
     "share",
+    "stream_question",
 ]
 
 
@@ -385,21 +386,28 @@ def can_use_sql(user) -> bool:
 def run_sql(user, sql: str, *, use_cache: bool = True) -> dict:
     """Run read-only SQL as ``user``: only the datasets and rows they may read are visible."""
     ctx = reader_context(user)
+    safe, locations = _secured_sql(ctx, sql)
+    return _cached_execute(
+        safe, locations, use_cache=use_cache, ttl=ctx.cache_seconds(list(ctx.catalog))
+    )
+
+
+def _secured_sql(ctx: ReaderContext, sql: str):
+    """``sql`` as it may run for this reader (their datasets and rows only), and what it reads."""
     dialect = get_warehouse().dialect
     tables = {
         name: qcompile.to_sql(qcompile.secured_table(ctx.catalog, name, ctx.policies), dialect)
         for name in ctx.catalog
     }
     safe = guard.secure_sql(sql, dialect=dialect, tables=tables)
-    locations = [info.location for info in ctx.catalog.values()]
-    return _cached_execute(
-        safe, locations, use_cache=use_cache, ttl=ctx.cache_seconds(list(ctx.catalog))
-    )
+    return safe, [info.location for info in ctx.catalog.values()]
 
 
 # --- questions, results, sharing ----------------------------------------------------------------
 
 EXPORT_ROW_CAP = 5_000_000
+#: Rows read from the warehouse at a time by exports (what an export holds in memory).
+EXPORT_BATCH_ROWS = 10_000
 
 
 def _with_filters(spec: dict, extra_filters: dict | None, columns: dict[str, str]) -> dict:
@@ -445,6 +453,27 @@ def run_question(user, question, *, extra_filters=None, export: bool = False) ->
         )
         .to_json()
     )
+
+
+def stream_question(user, question):
+    """A saved question's whole result as ``user`` may see it, for exports: its column names
+    and an iterator of row batches, read from the warehouse as they are consumed (at most
+    ``EXPORT_ROW_CAP`` rows; nothing is cached). The query has run when this returns, so its
+    errors (:class:`~openmis.analytics.errors.AnalyticsError`) are raised here."""
+    ctx = reader_context(user)
+    if question.sql and not question.spec:
+        sql, locations = _secured_sql(ctx, question.sql)
+    else:
+        _parsed, sql, locations = compile_spec(user, question.spec, context=ctx)
+    batches = get_warehouse().stream(
+        sql,
+        locations=locations,
+        timeout=settings.BI_QUERY_TIMEOUT * 4,
+        row_cap=EXPORT_ROW_CAP,
+        batch_rows=EXPORT_BATCH_ROWS,
+    )
+    columns = next(batches)
+    return columns, batches
 
 
 DRILL_ROWS = 500

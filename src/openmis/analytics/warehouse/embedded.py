@@ -16,7 +16,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import duckdb
@@ -25,7 +25,13 @@ from openmis.analytics.catalog import Location
 from openmis.analytics.errors import ImportFailed, QueryFailed
 from openmis.analytics.i18n import _
 from openmis.analytics.warehouse import connections, reading
-from openmis.analytics.warehouse.base import LoadResult, Progress, Result, Warehouse
+from openmis.analytics.warehouse.base import (
+    STREAM_BATCH_ROWS,
+    LoadResult,
+    Progress,
+    Result,
+    Warehouse,
+)
 from openmis.analytics.warehouse.diagnose import first_line
 from openmis.analytics.warehouse.files import DEFAULT_MAX_LINE_SIZE, quote_ident, quote_literal
 from openmis.analytics.warehouse.types import normalise_duckdb
@@ -265,6 +271,27 @@ class DuckDBWarehouse(Warehouse):
         entry = self._acquire(locations)
         try:
             return connections.run(entry.con, sql, timeout, row_cap, params, self.memory_limit)
+        finally:
+            connections.POOL.release(entry)
+
+    def stream(
+        self,
+        sql: str,
+        *,
+        locations: Iterable[Location],
+        timeout: float = 30.0,
+        row_cap: int = 100_000,
+        batch_rows: int = STREAM_BATCH_ROWS,
+    ) -> Iterator[list]:
+        """Stream one SELECT's column names and row batches; see :meth:`Warehouse.stream`.
+
+        The warm connection stays taken until the stream ends or is closed.
+        """
+        entry = self._acquire(locations)
+        try:
+            yield from connections.stream(
+                entry.con, sql, timeout, row_cap, batch_rows, self.memory_limit
+            )
         finally:
             connections.POOL.release(entry)
 
