@@ -141,6 +141,22 @@ def test_a_value_of_the_wrong_type_names_its_line_and_column(capsys, orders_csv)
     assert Dataset.objects.get(name="leads").columns.get(name="region").type == "string"
 
 
+def test_a_date_of_another_form_is_reported_on_its_line(capsys, tmp_path):
+    # Given leads with ISO dates, but 31.12.2026 on line 5
+    path = tmp_path / "due.csv"
+    path.write_text(
+        "id,due\n1,2026-01-01\n2,2026-02-01\n3,2026-03-01\n4,31.12.2026\n5,2026-05-01\n",
+        encoding="utf-8",
+    )
+    # When they are imported with due as a date
+    code, _out, err = run(capsys, path, "--dataset", "leads", "--types", '{"due": "date"}')
+    # Then line 5 is named
+    assert code == 1
+    assert err.startswith(
+        'Import failed: Line 5, column "due": "31.12.2026" is not a date. (line 5, column due)\n'
+    )
+
+
 def test_an_unsupported_file_type_exits_1(capsys, tmp_path):
     path = tmp_path / "leads.pdf"
     path.write_bytes(b"%PDF-1.4")
