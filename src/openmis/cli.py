@@ -163,6 +163,7 @@ def cmd_warehouse_import(args) -> int:
     from django.core.exceptions import ValidationError
 
     dataset = Dataset.objects.filter(name=args.dataset).first()
+    created = dataset is None
     if dataset is None:
         dataset = Dataset(name=args.dataset, title=args.dataset.replace("_", " ").capitalize())
         try:
@@ -177,16 +178,26 @@ def cmd_warehouse_import(args) -> int:
         job = loading.import_now(dataset, args.file, mode=mode, column_types=types)
     except loading.ImportFailed as exc:
         print(f"Import failed: {exc.detail}", file=sys.stderr)
-        return 1
+        return _import_failed(dataset, created)
     if job.status != ImportJob.Status.DONE:
         where = f" (line {job.error_line}" if job.error_line else ""
         if where and job.error_column:
             where += f", column {job.error_column}"
         print(f"Import failed: {job.error}{where + ')' if where else ''}", file=sys.stderr)
-        print(f"The dataset {dataset.name!r} keeps its previous data.", file=sys.stderr)
-        return 1
+        return _import_failed(dataset, created)
     print(f"Loaded {args.file}: {dataset.name!r} now has {job.rows} rows (data version {job.pk}).")
     return 0
+
+
+def _import_failed(dataset, created: bool) -> int:
+    """After a failed CLI import: a dataset this import created goes (it would stay empty in
+    the catalog), an existing one keeps its data. The exit code."""
+    if created:
+        dataset.delete()
+        print(f"No dataset {dataset.name!r} was created.", file=sys.stderr)
+    else:
+        print(f"The dataset {dataset.name!r} keeps its previous data.", file=sys.stderr)
+    return 1
 
 
 def cmd_demo(args) -> int:
