@@ -176,6 +176,11 @@ class Warehouse(ABC):
         for start in range(0, len(result.rows), batch_rows):
             yield [[json_value(v) for v in row] for row in result.rows[start : start + batch_rows]]
 
+    def discard_partial(self, key: str, version: int) -> None:
+        """Delete what an import of ``version`` that never finished left behind (engines
+        writing a new version in a transaction leave nothing)."""
+        return None
+
     @abstractmethod
     def drop(self, location: Location) -> None:
         """Delete one dataset version's data."""

@@ -368,6 +368,14 @@ class DuckDBWarehouse(Warehouse):
             folder.rmdir()  # only when empty
         return sorted(deleted)
 
+    def discard_partial(self, key: str, version: int) -> None:
+        """Delete what an import of ``version`` that never finished (a killed process) left:
+        its temporary version file."""
+        target = self.path(key, version)
+        if target.parent.is_dir():
+            for path in target.parent.glob(f"{target.name}.tmp-*"):
+                path.unlink(missing_ok=True)
+
     def _delete(self, path: Path) -> None:
         path.unlink(missing_ok=True)
         path.with_name(path.name + ".wal").unlink(missing_ok=True)

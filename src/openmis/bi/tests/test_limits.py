@@ -113,3 +113,56 @@ def test_the_xlsx_export_is_written_from_batches_of_rows(raw_orders_question, no
         [5, "West", 25],
         [6, "North", 75.25],
     ]
+
+
+def test_an_import_killed_while_running_is_failed_when_the_worker_starts(
+    monkeypatch, tmp_path, capsys
+):
+    from openmis import cli
+    from openmis.bi import loading
+    from openmis.bi.engine import get_warehouse
+    from openmis.bi.models import ImportJob
+
+    # Given an import the worker was running when it was killed: its staged upload and its
+    # half-written version file are still there
+    dataset = f.orders()
+    upload = loading.upload_dir() / "0123456789abcdef0123456789abcdef.csv"
+    upload.write_text(f.ORDERS_CSV, encoding="utf-8")
+    job = ImportJob.objects.create(
+        dataset=dataset, file_name="orders.csv", path=str(upload), format="csv"
+    )
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, progress=0.4)
+    partial = get_warehouse().path(dataset.key, job.pk)
+    partial = partial.with_name(partial.name + ".tmp-0123abcd")
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    partial.write_bytes(b"half a version")
+    # and an import the CLI is running on a file of its own (its process is not the worker's)
+    own_file = tmp_path / "mine.csv"
+    own_file.write_text(f.ORDERS_CSV, encoding="utf-8")
+    cli_job = ImportJob.objects.create(
+        dataset=dataset, file_name="mine.csv", path=str(own_file), format="csv"
+    )
+    ImportJob.objects.filter(pk=cli_job.pk).update(status=ImportJob.Status.RUNNING)
+    version_before = dataset.data_version
+    # When the worker starts (its job loop itself is not run here)
+    started = []
+    monkeypatch.setattr(cli, "_manage", lambda *args: started.append(args))
+    assert cli.cmd_worker(None) == 0
+    # Then the killed import is failed, saying so, and its files are gone
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.error == (
+        "The import was interrupted: the background worker stopped before it finished. "
+        "The dataset keeps its previous data; load the file again."
+    )
+    assert job.finished is not None
+    assert not upload.exists()
+    assert not partial.exists()
+    assert capsys.readouterr().err == "Marked 1 interrupted import(s) as failed.\n"
+    assert started == [("db_worker", "--queue-name", "*", "--interval", "0.5")]
+    # And the CLI's import, its file and the dataset's data are untouched
+    cli_job.refresh_from_db()
+    assert cli_job.status == ImportJob.Status.RUNNING
+    assert own_file.exists()
+    dataset.refresh_from_db()
+    assert dataset.data_version == version_before
