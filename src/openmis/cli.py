@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 
 DEMO_LOGINS = [
     ("director", "MIS director"),
@@ -15,6 +16,10 @@ DEMO_LOGINS = [
     ("analyst", "Sales analyst"),
     ("employee", "Employee"),
 ]
+
+
+#: Longest path of a Unix socket (``sun_path`` holds 108 bytes on Linux, 104 on macOS).
+UNIX_SOCKET_PATH_MAX = 100
 
 
 def _setup() -> None:
@@ -58,14 +63,34 @@ def cmd_run(args) -> int:
         _print_logins(args.bind)
     else:
         print(f"\nOpenMIS is starting at http://{args.bind}/\n")
+    sys.stdout.flush()
+    return _serve(gunicorn_argv(args.bind))
+
+
+def gunicorn_argv(bind: str) -> list[str]:
+    """The gunicorn command of ``openmis run``.
+
+    gunicorn's control socket (``gunicornc``) defaults to one path per user
+    (``~/.gunicorn/gunicorn.ctl``), so two servers of one user would share it: each server's
+    socket is kept in its own data directory instead (``run/gunicorn.ctl``). A data directory
+    too deep for a Unix socket path (about 100 bytes) gets no control socket.
+    """
+    from django.conf import settings
+
     workers, threads = web_concurrency()
-    argv = [
+    socket = Path(settings.DATA_DIR) / "run" / "gunicorn.ctl"
+    if len(os.fsencode(socket)) <= UNIX_SOCKET_PATH_MAX:
+        socket.parent.mkdir(parents=True, exist_ok=True)
+        control = ["--control-socket", str(socket)]
+    else:
+        control = ["--no-control-socket"]
+    return [
         sys.executable,
         "-m",
         "gunicorn",
         "openmis.wsgi:application",
         "--bind",
-        args.bind,
+        bind,
         "--worker-class",
         "gthread",
         "--workers",
@@ -78,9 +103,8 @@ def cmd_run(args) -> int:
         "120",
         "--graceful-timeout",
         "20",
+        *control,
     ]
-    sys.stdout.flush()
-    return _serve(argv)
 
 
 def web_concurrency() -> tuple[int, int]:

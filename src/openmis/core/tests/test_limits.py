@@ -164,3 +164,32 @@ def test_a_null_character_in_an_import_is_refused_naming_row_and_column(director
     # Then the row and column are named, and nothing is written
     assert _errors(report) == [(3, "job_title", "Null characters are not allowed.")]
     assert Person.objects.count() == before
+
+
+# --- the server ---------------------------------------------------------------------------------
+
+
+def test_each_server_keeps_its_gunicorn_control_socket_in_its_own_data_directory(
+    settings, tmp_path
+):
+    from gunicorn.config import Config
+
+    from openmis import cli
+
+    def control_socket(data_dir):
+        settings.DATA_DIR = data_dir
+        argv = cli.gunicorn_argv("127.0.0.1:8000")
+        assert argv[:4] == [cli.sys.executable, "-m", "gunicorn", "openmis.wsgi:application"]
+        # As gunicorn itself reads the command line
+        parsed = Config().parser().parse_args(argv[3:])
+        return parsed.control_socket, bool(parsed.control_socket_disable)
+
+    # Given two servers with data directories of their own
+    first, second = tmp_path / "first", tmp_path / "second"
+    # Then each has its control socket in its data directory, ready to be created
+    assert control_socket(first) == (str(first / "run" / "gunicorn.ctl"), False)
+    assert control_socket(second) == (str(second / "run" / "gunicorn.ctl"), False)
+    assert (first / "run").is_dir()
+    # And a data directory too deep for a socket path gets none rather than a failing start
+    deep = tmp_path / ("d" * 120)
+    assert control_socket(deep)[1] is True
