@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 
 DEMO_LOGINS = [
     ("director", "MIS director"),
@@ -15,6 +16,10 @@ DEMO_LOGINS = [
     ("analyst", "Sales analyst"),
     ("employee", "Employee"),
 ]
+
+
+#: Longest path of a Unix socket (``sun_path`` holds 108 bytes on Linux, 104 on macOS).
+UNIX_SOCKET_PATH_MAX = 100
 
 
 def _setup() -> None:
@@ -58,14 +63,34 @@ def cmd_run(args) -> int:
         _print_logins(args.bind)
     else:
         print(f"\nOpenMIS is starting at http://{args.bind}/\n")
+    sys.stdout.flush()
+    return _serve(gunicorn_argv(args.bind))
+
+
+def gunicorn_argv(bind: str) -> list[str]:
+    """The gunicorn command of ``openmis run``.
+
+    gunicorn's control socket (``gunicornc``) defaults to one path per user
+    (``~/.gunicorn/gunicorn.ctl``), so two servers of one user would share it: each server's
+    socket is kept in its own data directory instead (``run/gunicorn.ctl``). A data directory
+    too deep for a Unix socket path (about 100 bytes) gets no control socket.
+    """
+    from django.conf import settings
+
     workers, threads = web_concurrency()
-    argv = [
+    socket = Path(settings.DATA_DIR) / "run" / "gunicorn.ctl"
+    if len(os.fsencode(socket)) <= UNIX_SOCKET_PATH_MAX:
+        socket.parent.mkdir(parents=True, exist_ok=True)
+        control = ["--control-socket", str(socket)]
+    else:
+        control = ["--no-control-socket"]
+    return [
         sys.executable,
         "-m",
         "gunicorn",
         "openmis.wsgi:application",
         "--bind",
-        args.bind,
+        bind,
         "--worker-class",
         "gthread",
         "--workers",
@@ -78,9 +103,8 @@ def cmd_run(args) -> int:
         "120",
         "--graceful-timeout",
         "20",
+        *control,
     ]
-    sys.stdout.flush()
-    return _serve(argv)
 
 
 def web_concurrency() -> tuple[int, int]:
@@ -138,6 +162,11 @@ def _serve(web_argv: list[str]) -> int:
 def cmd_worker(args) -> int:
     """Run background jobs (file imports into the warehouse) until stopped."""
     _setup()
+    from openmis.bi import loading
+
+    interrupted = loading.fail_interrupted_imports()
+    if interrupted:
+        print(f"Marked {interrupted} interrupted import(s) as failed.", file=sys.stderr)
     _manage("db_worker", "--queue-name", "*", "--interval", "0.5")
     return 0
 
@@ -163,6 +192,7 @@ def cmd_warehouse_import(args) -> int:
     from django.core.exceptions import ValidationError
 
     dataset = Dataset.objects.filter(name=args.dataset).first()
+    created = dataset is None
     if dataset is None:
         dataset = Dataset(name=args.dataset, title=args.dataset.replace("_", " ").capitalize())
         try:
@@ -177,16 +207,26 @@ def cmd_warehouse_import(args) -> int:
         job = loading.import_now(dataset, args.file, mode=mode, column_types=types)
     except loading.ImportFailed as exc:
         print(f"Import failed: {exc.detail}", file=sys.stderr)
-        return 1
+        return _import_failed(dataset, created)
     if job.status != ImportJob.Status.DONE:
         where = f" (line {job.error_line}" if job.error_line else ""
         if where and job.error_column:
             where += f", column {job.error_column}"
         print(f"Import failed: {job.error}{where + ')' if where else ''}", file=sys.stderr)
-        print(f"The dataset {dataset.name!r} keeps its previous data.", file=sys.stderr)
-        return 1
+        return _import_failed(dataset, created)
     print(f"Loaded {args.file}: {dataset.name!r} now has {job.rows} rows (data version {job.pk}).")
     return 0
+
+
+def _import_failed(dataset, created: bool) -> int:
+    """After a failed CLI import: a dataset this import created goes (it would stay empty in
+    the catalog), an existing one keeps its data. The exit code."""
+    if created:
+        dataset.delete()
+        print(f"No dataset {dataset.name!r} was created.", file=sys.stderr)
+    else:
+        print(f"The dataset {dataset.name!r} keeps its previous data.", file=sys.stderr)
+    return 1
 
 
 def cmd_demo(args) -> int:

@@ -251,6 +251,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["openmis.core.drf.ObjectPermission"],
     "DEFAULT_PAGINATION_CLASS": "openmis.core.drf.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "openmis.core.drf.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -289,6 +294,8 @@ BI_MEMORY_LIMIT = env.str("OPENMIS_BI_MEMORY_LIMIT", default="2GB")
 BI_THREADS = env.int("OPENMIS_BI_THREADS", default=2)
 BI_UPLOAD_MAX_BYTES = env.int("OPENMIS_BI_UPLOAD_MAX_BYTES", default=2 * 1024**3)
 BI_RESULT_CACHE_SECONDS = env.int("OPENMIS_BI_RESULT_CACHE_SECONDS", default=3600)
+# Results larger than this (as cached, in bytes) are not cached: the cache counts entries.
+BI_RESULT_CACHE_MAX_BYTES = env.int("OPENMIS_BI_RESULT_CACHE_MAX_BYTES", default=4 * 1024**2)
 # External tables are read in place and may change at any time: their results live shorter.
 BI_EXTERNAL_CACHE_SECONDS = env.int("OPENMIS_BI_EXTERNAL_CACHE_SECONDS", default=300)
 # Embedded warehouse only: DuckDB files of other systems whose tables can be registered as

@@ -243,6 +243,36 @@ def _run_import(job_id: int, *, keep_file: bool = False) -> ImportJob:
     return job
 
 
+def fail_interrupted_imports() -> int:
+    """Mark the imports the worker was running when it stopped (killed, out of memory, the
+    machine restarted) as failed, and delete their uploaded and partly written files: called
+    when the worker starts, so none stays "running" for ever. Returns how many there were.
+
+    Only jobs reading a staged upload are the worker's: the CLI reads its file in place, in
+    its own process, which may still be running.
+    """
+    wh = get_warehouse()
+    count = 0
+    running = ImportJob.objects.filter(status=ImportJob.Status.RUNNING).select_related("dataset")
+    for job in running:
+        if Path(job.path).parent != upload_dir():
+            continue
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            message = _(
+                "The import was interrupted: the background worker stopped before it finished. "
+                "The dataset keeps its previous data; load the file again."
+            )
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, error=message, finished=timezone.now()
+        )
+        _discard(job)
+        wh.discard_partial(job.dataset.key, job.pk)
+        count += 1
+    if count:
+        data_cache.bump()
+    return count
+
+
 def profile_dataset(dataset_id: int, version: int) -> None:
     """Compute a loaded version's profile in the engine and store it, unless a newer version
     was switched in meanwhile (the body of a background job that follows each import: the

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import io
 import json
+import pickle
 import threading
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -51,6 +52,7 @@ __all__ = [
     "run_question",
     "run_sql",
     "share",
+    "stream_question",
 ]
 
 
@@ -230,8 +232,24 @@ def _cached_execute(sql: str, locations, *, use_cache: bool = True, ttl: int | N
             timeout=settings.BI_QUERY_TIMEOUT,
             row_cap=settings.BI_ROW_CAP,
         ).to_json()
-        cache.set(key, result, settings.BI_RESULT_CACHE_SECONDS if ttl is None else ttl)
+        _cache_result(key, result, settings.BI_RESULT_CACHE_SECONDS if ttl is None else ttl)
     return {**result, "cached": False}
+
+
+def result_fits_cache(result: dict) -> bool:
+    """Whether ``result`` is small enough to be cached (``OPENMIS_BI_RESULT_CACHE_MAX_BYTES``).
+
+    The cache is bounded in entries, not bytes: a few results of 100,000 rows each would fill
+    a server's memory. Measured as the cache stores it (pickled).
+    """
+    limit = settings.BI_RESULT_CACHE_MAX_BYTES
+    return len(pickle.dumps(result, pickle.HIGHEST_PROTOCOL)) <= limit
+
+
+def _cache_result(key: str, result: dict, ttl: int) -> None:
+    """Keep ``result`` under ``key`` for ``ttl`` seconds, unless it is too large to keep."""
+    if result_fits_cache(result):
+        cache.set(key, result, ttl)
 
 
 _flights: dict[str, threading.Lock] = {}
@@ -319,7 +337,7 @@ def run_query(user, data, *, today: dt.date | None = None, use_cache: bool = Tru
     sql, locations, ttl = _compiled(user, data, today, ctx, "bi:compiled:" + digest)
     result = _cached_execute(sql, locations, use_cache=use_cache, ttl=ttl)
     if use_cache:
-        cache.set(answer_key, {k: v for k, v in result.items() if k != "cached"}, ttl)
+        _cache_result(answer_key, {k: v for k, v in result.items() if k != "cached"}, ttl)
     return result
 
 
@@ -369,21 +387,28 @@ def can_use_sql(user) -> bool:
 def run_sql(user, sql: str, *, use_cache: bool = True) -> dict:
     """Run read-only SQL as ``user``: only the datasets and rows they may read are visible."""
     ctx = reader_context(user)
+    safe, locations = _secured_sql(ctx, sql)
+    return _cached_execute(
+        safe, locations, use_cache=use_cache, ttl=ctx.cache_seconds(list(ctx.catalog))
+    )
+
+
+def _secured_sql(ctx: ReaderContext, sql: str):
+    """``sql`` as it may run for this reader (their datasets and rows only), and what it reads."""
     dialect = get_warehouse().dialect
     tables = {
         name: qcompile.to_sql(qcompile.secured_table(ctx.catalog, name, ctx.policies), dialect)
         for name in ctx.catalog
     }
     safe = guard.secure_sql(sql, dialect=dialect, tables=tables)
-    locations = [info.location for info in ctx.catalog.values()]
-    return _cached_execute(
-        safe, locations, use_cache=use_cache, ttl=ctx.cache_seconds(list(ctx.catalog))
-    )
+    return safe, [info.location for info in ctx.catalog.values()]
 
 
 # --- questions, results, sharing ----------------------------------------------------------------
 
 EXPORT_ROW_CAP = 5_000_000
+#: Rows read from the warehouse at a time by exports (what an export holds in memory).
+EXPORT_BATCH_ROWS = 10_000
 
 
 def _with_filters(spec: dict, extra_filters: dict | None, columns: dict[str, str]) -> dict:
@@ -429,6 +454,27 @@ def run_question(user, question, *, extra_filters=None, export: bool = False) ->
         )
         .to_json()
     )
+
+
+def stream_question(user, question):
+    """A saved question's whole result as ``user`` may see it, for exports: its column names
+    and an iterator of row batches, read from the warehouse as they are consumed (at most
+    ``EXPORT_ROW_CAP`` rows; nothing is cached). The query has run when this returns, so its
+    errors (:class:`~openmis.analytics.errors.AnalyticsError`) are raised here."""
+    ctx = reader_context(user)
+    if question.sql and not question.spec:
+        sql, locations = _secured_sql(ctx, question.sql)
+    else:
+        _parsed, sql, locations = compile_spec(user, question.spec, context=ctx)
+    batches = get_warehouse().stream(
+        sql,
+        locations=locations,
+        timeout=settings.BI_QUERY_TIMEOUT * 4,
+        row_cap=EXPORT_ROW_CAP,
+        batch_rows=EXPORT_BATCH_ROWS,
+    )
+    columns = next(batches)
+    return columns, batches
 
 
 DRILL_ROWS = 500

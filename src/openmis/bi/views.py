@@ -7,12 +7,13 @@ import contextlib
 import csv
 import io
 import json
+import tempfile
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,7 +26,7 @@ from openmis.analytics.errors import AnalyticsError, ImportFailed
 from openmis.bi import access, charts, loading, services
 from openmis.bi.models import Card, Dashboard, Dataset, ImportJob, Question, Share
 from openmis.core import permissions, registry
-from openmis.core.exports import safe_row
+from openmis.core.exports import safe_row, safe_rows
 
 XLSX_MAX_ROWS = 1_048_575
 MAX_CARDS = 25
@@ -277,47 +278,71 @@ def question_context(question: Question, request) -> dict:
 
 @login_required
 def question_export(request, pk, fmt):
-    """The question's whole result as CSV (streamed) or XLSX, with the reader's rights."""
+    """The question's whole result as CSV or XLSX, with the reader's rights, read from the
+    warehouse by batches: CSV streams to the client, XLSX goes through a temporary file."""
     question = get_object_or_404(_type(Question).for_user(request.user), pk=pk)
     try:
-        result = services.run_question(request.user, question, export=True)
+        columns, batches = services.stream_question(request.user, question)
     except AnalyticsError as exc:
         messages.error(request, exc.detail)
         return redirect(question.get_absolute_url())
     name = f"question-{question.pk}"
     if fmt == "xlsx":
-        if len(result["rows"]) > XLSX_MAX_ROWS:
+        workbook = _xlsx_file(columns, batches)
+        if isinstance(workbook, int):
             messages.error(
                 request,
                 _(
                     "The result has %(rows)d rows, more than a spreadsheet can hold "
                     "(1,048,575). Download it as CSV instead."
                 )
-                % {"rows": len(result["rows"])},
+                % {"rows": workbook},
             )
             return redirect(question.get_absolute_url())
-        response = HttpResponse(
-            services.result_xlsx(result),
+        return FileResponse(
+            workbook,
+            as_attachment=True,
+            filename=f"{name}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
 
     def lines():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(safe_row(result["columns"]))
-        for i, row in enumerate(result["rows"]):
-            writer.writerow(safe_row(row))
-            if i % 1000 == 999:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
+        writer.writerow(safe_row(columns))
         yield buffer.getvalue()
+        for batch in batches:
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerows(safe_rows(batch))
+            yield buffer.getvalue()
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
+
+
+def _xlsx_file(columns, batches):
+    """The rows of ``batches`` as an XLSX workbook in a temporary file (deleted when closed),
+    written in openpyxl's write-only mode; or, when they do not fit a sheet, their count."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("result")
+    sheet.append(safe_row(columns))
+    count = 0
+    for batch in batches:
+        count += len(batch)
+        if count > XLSX_MAX_ROWS:
+            continue  # only counted, for the message
+        for row in batch:
+            sheet.append(safe_row(row))
+    if count > XLSX_MAX_ROWS:
+        return count
+    file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    book.save(file)
+    file.seek(0)
+    return file
 
 
 @login_required

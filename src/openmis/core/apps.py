@@ -13,9 +13,9 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import pre_save
 
         from openmis.core import cache  # noqa: F401  (connects the data generation signals)
+        from openmis.core.text import clean_instance_text
         from openmis.core.tokens import connect_signals
 
         connect_signals()
-        from openmis.core.text import clean_instance_text
 
         pre_save.connect(clean_instance_text, dispatch_uid="openmis-clean-text")

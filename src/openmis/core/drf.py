@@ -6,7 +6,8 @@ Kept apart from :mod:`openmis.core.api` because DRF imports these while it start
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, pagination, permissions, serializers, status
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, pagination, parsers, permissions, serializers, status
 from rest_framework.response import Response
 
 from openmis.core import permissions as perms
@@ -33,6 +34,50 @@ class ErrorSerializer(serializers.Serializer):
     """An error that is not about one field."""
 
     detail = serializers.CharField()
+
+
+# --- parsing -----------------------------------------------------------------------------------
+
+#: How deeply a JSON body may nest arrays and objects; no request of the API needs more than a
+#: handful of levels, and deeper bodies would exhaust Python's recursion on the way in.
+MAX_JSON_DEPTH = 64
+
+
+def json_depth_exceeds(data, limit: int) -> bool:
+    """Whether ``data`` nests lists and dicts deeper than ``limit`` (iterative: any depth)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing bodies nested deeper than :data:`MAX_JSON_DEPTH` (a 400).
+
+    The default parser of every API endpoint (``DEFAULT_PARSER_CLASSES``), so no view sees
+    such a body and none answers 500 with a ``RecursionError``.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        message = _("The JSON body is nested more than %(limit)d levels deep.") % {
+            "limit": MAX_JSON_DEPTH
+        }
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(message) from None
+        if json_depth_exceeds(data, MAX_JSON_DEPTH):
+            raise exceptions.ParseError(message)
+        return data
 
 
 # --- pagination and permissions ----------------------------------------------------------------

@@ -294,7 +294,9 @@ def _read_csv(content: bytes) -> list[list[str]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        return _rows_within_limit(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        )
     except csv.Error as exc:
         raise ImportFileError(
             [ImportError_(None, None, _("The CSV file is malformed: %(error)s") % {"error": exc})]
@@ -321,11 +323,50 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
             [ImportError_(None, None, _("The file is not a valid XLSX workbook."))]
         ) from None
     sheet = workbook.worksheets[0]
-    rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    while rows and not any(rows[-1]):
-        rows.pop()
-    return rows
+    try:
+        return _rows_within_limit(
+            [_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)
+        )
+    finally:
+        workbook.close()
+
+
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(
+        [
+            ImportError_(
+                None,
+                None,
+                _("The file has more than %(max)d rows; split it into smaller files.")
+                % {"max": settings.OPENMIS_IMPORT_MAX_ROWS},
+            )
+        ]
+    )
+
+
+def _rows_within_limit(rows) -> list[list[str]]:
+    """The rows of a file (header first) as they are read, refusing the file as soon as it has
+    more than ``OPENMIS_IMPORT_MAX_ROWS`` rows of data: a huge file is not read to the end.
+
+    Blank rows are kept (line numbers count them) only when a row with data follows, so a
+    sheet formatted down to its last row does not count as rows, nor fill the memory.
+    """
+    limit = settings.OPENMIS_IMPORT_MAX_ROWS
+    kept: list[list[str]] = []
+    blank = 0  # blank rows read since the last row with data
+    data = 0
+    for row in rows:
+        if not any(str(c).strip() for c in row):
+            blank += 1
+            continue
+        if kept:
+            data += 1
+            if data > limit:
+                raise _too_many_rows()
+        kept.extend([[]] * blank)
+        blank = 0
+        kept.append(row)
+    return kept
 
 
 def read_table(filename: str, content: bytes, object_type) -> tablib.Dataset:
@@ -355,17 +396,6 @@ def read_table(filename: str, content: bytes, object_type) -> tablib.Dataset:
         )
     if not rows or not any(rows[0]):
         raise ImportFileError([ImportError_(1, None, _("The file is empty."))])
-    if len(rows) - 1 > settings.OPENMIS_IMPORT_MAX_ROWS:
-        raise ImportFileError(
-            [
-                ImportError_(
-                    None,
-                    None,
-                    _("The file has more than %(max)d rows; split it into smaller files.")
-                    % {"max": settings.OPENMIS_IMPORT_MAX_ROWS},
-                )
-            ]
-        )
     headers = [_normalise_header(h) for h in rows[0]]
     errors = []
     allowed = set(object_type.columns_for_import)
@@ -397,6 +427,7 @@ def read_table(filename: str, content: bytes, object_type) -> tablib.Dataset:
             continue
         row = row + [""] * (len(headers) - len(row))
         body.append((number, row[: len(headers)]))
+    errors.extend(_null_character_errors(headers, body))
     if errors:
         raise ImportFileError(errors)
     keep = [i for i, h in enumerate(headers) if h in allowed]
@@ -406,6 +437,17 @@ def read_table(filename: str, content: bytes, object_type) -> tablib.Dataset:
         dataset.append([row[i].strip() for i in keep])
         dataset.line_numbers.append(number)
     return dataset
+
+
+def _null_character_errors(headers: list[str], body) -> list[ImportError_]:
+    """A null character in a value is refused (row and column), as the API's fields do:
+    databases refuse or cut such text."""
+    return [
+        ImportError_(number, headers[i] or None, _("Null characters are not allowed."))
+        for number, row in body
+        for i, value in enumerate(row)
+        if "\x00" in value
+    ]
 
 
 def _model_field(model, name: str):

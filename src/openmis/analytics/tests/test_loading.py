@@ -323,6 +323,31 @@ def test_xlsx_column_types_override_inference(wh, key, tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("dates", "line", "value"),
+    [
+        # ISO dates with one day-first date: the engine guesses %d.%m.%Y from it and blamed
+        # line 2; the odd one out is line 5
+        (["2026-01-01", "2026-02-01", "2026-03-01", "31.12.2026", "2026-05-01"], 5, "31.12.2026"),
+        # and the other way round: day-first dates with one ISO date on line 4
+        (["01.01.2026", "01.02.2026", "2026-03-01", "31.12.2026", "01.05.2026"], 4, "2026-03-01"),
+    ],
+)
+def test_a_date_of_another_form_is_reported_on_its_own_line(wh, key, tmp_path, dates, line, value):
+    # Given a CSV of dates, one of them written in another form
+    source = write(
+        tmp_path, "due.csv", "id,due\n" + "".join(f"{i},{d}\n" for i, d in enumerate(dates, 1))
+    )
+
+    # When it is loaded with the column as dates
+    with pytest.raises(ImportFailed) as failure:
+        wh.load(source, key=key, version=1, column_types={"due": "date"})
+
+    # Then the error names that line and value
+    assert failure.value.detail == f'Line {line}, column "due": "{value}" is not a date.'
+    assert (failure.value.line, failure.value.column) == (line, "due")
+
+
+@pytest.mark.parametrize(
     ("column_types", "message", "column"),
     [
         (

@@ -166,6 +166,67 @@ def test_exactly_the_cap_is_not_truncated(wh, key, tmp_path):
     assert (len(result.rows), result.truncated) == (5, False)
 
 
+def test_stream_yields_the_columns_then_batches_of_rows_up_to_the_cap(wh, key, tmp_path):
+    # Given the orders dataset (5 rows)
+    orders = load_csv(wh, tmp_path, key, 1, ORDERS)
+    sql = f"SELECT id, region FROM {table(wh, orders.location)} ORDER BY id"  # noqa: S608
+
+    # When it is streamed 2 rows at a time, all of it and at most 3 rows
+    whole = list(wh.stream(sql, locations=[orders.location], batch_rows=2))
+    capped = list(wh.stream(sql, locations=[orders.location], batch_rows=2, row_cap=3))
+
+    # Then the column names come first, then the rows in batches
+    assert whole == [
+        ["id", "region"],
+        [[1, "North"], [2, "South"]],
+        [[3, "North"], [4, "West"]],
+        [[5, "North"]],
+    ]
+    assert capped == [["id", "region"], [[1, "North"], [2, "South"]], [[3, "North"]]]
+
+
+def test_stream_of_no_rows_keeps_the_columns_and_errors_come_first(wh, key, tmp_path):
+    orders = load_csv(wh, tmp_path, key, 1, ORDERS)
+    empty = f"SELECT id FROM {table(wh, orders.location)} WHERE id < 0"  # noqa: S608
+
+    assert list(wh.stream(empty, locations=[orders.location])) == [["id"]]
+    with pytest.raises(QueryFailed):
+        next(
+            wh.stream(
+                "SELECT no_such_column FROM " + table(wh, orders.location),  # noqa: S608
+                locations=[orders.location],
+            )
+        )
+
+
+def test_a_stream_closed_early_gives_its_connection_back(duck, tmp_path):
+    from openmis.analytics.warehouse import connections
+
+    orders = load_csv(duck, tmp_path, "orders", 1, ORDERS)
+    stream = duck.stream(
+        f"SELECT id FROM {table(duck, orders.location)}",  # noqa: S608
+        locations=[orders.location],
+        batch_rows=1,
+    )
+    next(stream), next(stream)
+    entry = connections.POOL.acquire(*_pool_key(duck, orders.location))
+    connections.POOL.release(entry)
+    assert entry.users == 1  # the open stream
+
+    stream.close()
+
+    assert entry.users == 0
+
+
+def _pool_key(duck, location):
+    """The pool key and builder of the connection over ``location`` (as ``_acquire`` has it)."""
+    path = duck.file_of(location)
+    stat = path.stat()
+    stamps = [(location.catalog, str(path), stat.st_ino, stat.st_mtime_ns)]
+    key = (str(duck.root), duck.memory_limit, duck.threads, frozenset(stamps))
+    return key, lambda: duck._build(stamps)
+
+
 def test_a_long_query_is_interrupted_at_its_timeout(wh):
     # Given a query that would run for minutes
     sql = {

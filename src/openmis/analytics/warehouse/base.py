@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +19,9 @@ from openmis.analytics.errors import QueryFailed
 from openmis.analytics.i18n import _
 
 Progress = Callable[[float], None]
+
+#: Rows fetched from the engine at a time while a result is streamed (exports).
+STREAM_BATCH_ROWS = 10_000
 
 
 def json_value(value: Any) -> Any:
@@ -151,6 +154,32 @@ class Warehouse(ABC):
         params: Sequence | None = None,
     ) -> Result:
         """Run one read-only query over the given dataset versions; see the engines."""
+
+    def stream(
+        self,
+        sql: str,
+        *,
+        locations: Iterable[Location],
+        timeout: float = 30.0,
+        row_cap: int = 100_000,
+        batch_rows: int = STREAM_BATCH_ROWS,
+    ) -> Iterator[list]:
+        """Run one read-only query and yield its column names, then its rows in batches.
+
+        For exports: the engines that can read a result bit by bit (DuckDB, PostgreSQL) never
+        hold more than ``batch_rows`` rows; at most ``row_cap`` rows are yielded. The query
+        runs when the first item (the column names) is asked for, so errors surface there.
+        Values are JSON-safe (:func:`json_value`). This fallback reads the whole result.
+        """
+        result = self.execute(sql, locations=locations, timeout=timeout, row_cap=row_cap)
+        yield list(result.columns)
+        for start in range(0, len(result.rows), batch_rows):
+            yield [[json_value(v) for v in row] for row in result.rows[start : start + batch_rows]]
+
+    def discard_partial(self, key: str, version: int) -> None:
+        """Delete what an import of ``version`` that never finished left behind (engines
+        writing a new version in a transaction leave nothing)."""
+        return None
 
     @abstractmethod
     def drop(self, location: Location) -> None:

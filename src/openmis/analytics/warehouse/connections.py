@@ -14,7 +14,7 @@ import shutil
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +22,7 @@ import duckdb
 
 from openmis.analytics.errors import QueryFailed, QueryTimeout
 from openmis.analytics.i18n import _
-from openmis.analytics.warehouse.base import Result
+from openmis.analytics.warehouse.base import Result, json_value
 
 POOL_SIZE = 4
 
@@ -184,6 +184,49 @@ def run(
         truncated=truncated,
         elapsed_ms=elapsed,
     )
+
+
+def stream(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    timeout: float,
+    row_cap: int,
+    batch_rows: int,
+    memory_limit: str,
+) -> Iterator[list]:
+    """Run one SELECT on a cursor of ``con``: yield its column names, then batches of at most
+    ``batch_rows`` JSON-safe rows, ``row_cap`` rows in all. DuckDB computes the result as it
+    is fetched, so memory holds one batch. Each engine call is interrupted after ``timeout``
+    seconds."""
+    cursor = con.cursor()
+    try:
+        try:
+            statements = cursor.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise QueryFailed(clean_error(exc, memory_limit)) from None
+        if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+            raise QueryFailed(_("Only one SELECT statement can be run."))
+
+        def engine(call):
+            with _Watchdog(timeout, cursor.interrupt) as watchdog:
+                try:
+                    return call()
+                except duckdb.Error as exc:
+                    if watchdog.fired:
+                        raise QueryTimeout(timed_out(timeout)) from None
+                    raise QueryFailed(clean_error(exc, memory_limit)) from None
+
+        engine(lambda: cursor.execute(sql))
+        yield [d[0] for d in cursor.description or []]
+        left = row_cap
+        while left > 0:
+            rows = engine(lambda: cursor.fetchmany(min(batch_rows, left)))  # noqa: B023
+            if not rows:
+                break
+            left -= len(rows)
+            yield [[json_value(v) for v in row] for row in rows]
+    finally:
+        cursor.close()
 
 
 def timed_out(timeout: float) -> str:

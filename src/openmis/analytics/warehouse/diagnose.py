@@ -14,7 +14,13 @@ import duckdb
 
 from openmis.analytics.errors import ImportFailed
 from openmis.analytics.i18n import _, ngettext, number
-from openmis.analytics.warehouse.files import Source, encoding_message, quote_ident, reader_sql
+from openmis.analytics.warehouse.files import (
+    Source,
+    encoding_message,
+    quote_ident,
+    quote_literal,
+    reader_sql,
+)
 from openmis.analytics.warehouse.types import normalise_duckdb, not_of_type, to_duckdb
 
 _LINE = re.compile(r"CSV Error on Line: (\d+)")
@@ -49,7 +55,11 @@ def translate(
     """
     text = str(exc)
     if source.fmt == "csv":
-        if not _CONVERT.search(text):
+        if _CONVERT.search(text):
+            found = _diagnose_csv_cast(con, source, text, overrides)
+            if found is not None:
+                return found
+        else:
             # DuckDB's line numbers are only right once the dialect is fixed: read the file
             # again with no detection at all to find the line that breaks it.
             found = _diagnose_csv(con, source)
@@ -199,6 +209,57 @@ def _diagnose_csv(con: duckdb.DuckDBPyConnection, source: Source) -> ImportFaile
     except duckdb.Error as exc:
         return _csv_error(str(exc), source)
     return None
+
+
+_DETECTED_FORMAT = re.compile(r"(date|timestamp)_format = (\S[^\n]*?) \(Auto-Detected\)")
+
+
+def _diagnose_csv_cast(
+    con: duckdb.DuckDBPyConnection, source: Source, text: str, overrides: dict[str, str]
+) -> ImportFailed | None:
+    """The line of a CSV file whose value does not fit its column's type.
+
+    DuckDB guesses a date format from a sample and then names the first line that does not
+    fit its guess: a file of ISO dates with one ``31.12.2026`` is reported on line 2 (an ISO
+    date, against the guessed ``%d.%m.%Y``). The column is read again as text, and the values
+    not fitting the standard form of the type are counted against those not fitting the
+    guessed format: the line named is the first that breaks the rule most lines keep.
+    """
+    match = _CONVERT.search(text)
+    column, duck_type = match[1], match[3]
+    detected = dict(_DETECTED_FORMAT.findall(text))
+    guessed = detected.get("timestamp" if "TIMESTAMP" in duck_type.upper() else "date", "")
+    if not guessed:
+        return None  # no guess involved: the engine's line is right
+    canonical = overrides.get(column) or normalise_duckdb(duck_type, "x")[0]
+    reader = reader_sql(source)[:-1] + ", all_varchar = true)"
+    col = quote_ident(column)
+    tests = [
+        f"TRY_CAST(v AS {to_duckdb(canonical)}) IS NULL",
+        f"try_strptime(v, {quote_literal(guessed)}) IS NULL",
+    ]
+    aggregates = ", ".join(
+        f"count(*) FILTER (WHERE {test}), min(rn) FILTER (WHERE {test}), "
+        f"arg_min(v, rn) FILTER (WHERE {test})"
+        for test in tests
+    )
+    sql = (
+        f"SELECT {aggregates} FROM (SELECT row_number() OVER () AS rn, {col} AS v "  # noqa: S608
+        f"FROM {reader}) WHERE v IS NOT NULL"
+    )
+    try:
+        found = con.execute(sql).fetchone()
+    except duckdb.Error:
+        return None
+    # (failures, first record, its value) per rule; the rule fewer values break wins.
+    candidates = [found[i : i + 3] for i in range(0, len(found), 3) if found[i]]
+    if not candidates:
+        return None
+    _count, record, value = min(candidates, key=lambda c: c[0])
+    line = int(record) + 1  # the header is line 1
+    return ImportFailed(
+        not_of_type("line", line, column, _short(value), canonical), line=line, column=column
+    )
 
 
 def _diagnose_casts(

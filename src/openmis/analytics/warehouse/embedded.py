@@ -16,7 +16,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import duckdb
@@ -25,7 +25,13 @@ from openmis.analytics.catalog import Location
 from openmis.analytics.errors import ImportFailed, QueryFailed
 from openmis.analytics.i18n import _
 from openmis.analytics.warehouse import connections, reading
-from openmis.analytics.warehouse.base import LoadResult, Progress, Result, Warehouse
+from openmis.analytics.warehouse.base import (
+    STREAM_BATCH_ROWS,
+    LoadResult,
+    Progress,
+    Result,
+    Warehouse,
+)
 from openmis.analytics.warehouse.diagnose import first_line
 from openmis.analytics.warehouse.files import DEFAULT_MAX_LINE_SIZE, quote_ident, quote_literal
 from openmis.analytics.warehouse.types import normalise_duckdb
@@ -268,6 +274,27 @@ class DuckDBWarehouse(Warehouse):
         finally:
             connections.POOL.release(entry)
 
+    def stream(
+        self,
+        sql: str,
+        *,
+        locations: Iterable[Location],
+        timeout: float = 30.0,
+        row_cap: int = 100_000,
+        batch_rows: int = STREAM_BATCH_ROWS,
+    ) -> Iterator[list]:
+        """Stream one SELECT's column names and row batches; see :meth:`Warehouse.stream`.
+
+        The warm connection stays taken until the stream ends or is closed.
+        """
+        entry = self._acquire(locations)
+        try:
+            yield from connections.stream(
+                entry.con, sql, timeout, row_cap, batch_rows, self.memory_limit
+            )
+        finally:
+            connections.POOL.release(entry)
+
     def connection(self, locations: Iterable[Location]) -> duckdb.DuckDBPyConnection:
         """The warm connection that queries over ``locations`` run on (tests, diagnostics)."""
         entry = self._acquire(locations)
@@ -340,6 +367,14 @@ class DuckDBWarehouse(Warehouse):
         with contextlib.suppress(OSError):
             folder.rmdir()  # only when empty
         return sorted(deleted)
+
+    def discard_partial(self, key: str, version: int) -> None:
+        """Delete what an import of ``version`` that never finished (a killed process) left:
+        its temporary version file."""
+        target = self.path(key, version)
+        if target.parent.is_dir():
+            for path in target.parent.glob(f"{target.name}.tmp-*"):
+                path.unlink(missing_ok=True)
 
     def _delete(self, path: Path) -> None:
         path.unlink(missing_ok=True)

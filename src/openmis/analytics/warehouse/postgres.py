@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -24,7 +24,14 @@ from openmis.analytics.catalog import Location
 from openmis.analytics.errors import ImportFailed, QueryFailed, QueryTimeout
 from openmis.analytics.i18n import _
 from openmis.analytics.warehouse import reading
-from openmis.analytics.warehouse.base import LoadResult, Progress, Result, Warehouse
+from openmis.analytics.warehouse.base import (
+    STREAM_BATCH_ROWS,
+    LoadResult,
+    Progress,
+    Result,
+    Warehouse,
+    json_value,
+)
 from openmis.analytics.warehouse.connections import timed_out
 from openmis.analytics.warehouse.diagnose import arrow_error, first_line
 from openmis.analytics.warehouse.embedded import check_key
@@ -267,6 +274,43 @@ class PostgresWarehouse(Warehouse):
             truncated=len(rows) > row_cap,
             elapsed_ms=(time.perf_counter() - start) * 1000,
         )
+
+    def stream(
+        self,
+        sql: str,
+        *,
+        locations: Iterable[Location] = (),
+        timeout: float = 30.0,
+        row_cap: int = 100_000,
+        batch_rows: int = STREAM_BATCH_ROWS,
+    ) -> Iterator[list]:
+        """Stream one query's column names and row batches from the server, in a read-only
+        transaction whose statement timeout is ``timeout``; see :meth:`Warehouse.stream`."""
+        try:
+            with self._connect(autocommit=False) as pg:
+                with pg.cursor() as setup:
+                    setup.execute("SET TRANSACTION READ ONLY")
+                    setup.execute(
+                        "SELECT set_config('statement_timeout', %s, true)",
+                        [str(max(1, int(timeout * 1000)))],
+                    )
+                # A server-side cursor: the server keeps the result, we fetch it by batches.
+                cur = pg.cursor(name="openmis_stream")
+                cur.execute(sql)
+                yield [d.name for d in cur.description or []]
+                left = row_cap
+                while left > 0:
+                    rows = cur.fetchmany(min(batch_rows, left))
+                    if not rows:
+                        break
+                    left -= len(rows)
+                    yield [[json_value(v) for v in row] for row in rows]
+                cur.close()
+                pg.rollback()
+        except psycopg.errors.QueryCanceled:
+            raise QueryTimeout(timed_out(timeout)) from None
+        except psycopg.Error as exc:
+            raise QueryFailed(_clean(exc)) from None
 
     def drop(self, location: Location) -> None:
         """Drop one version's table."""

@@ -141,14 +141,54 @@ def test_a_value_of_the_wrong_type_names_its_line_and_column(capsys, orders_csv)
     assert Dataset.objects.get(name="leads").columns.get(name="region").type == "string"
 
 
+def test_a_failed_import_into_a_new_dataset_leaves_no_dataset(capsys, orders_csv, tmp_path):
+    # Given no dataset named leads, and a file with a short line
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text(f.ORDERS_CSV + "7,North,completed,1.00\n", encoding="utf-8")
+    # When it is imported into leads
+    code, out, err = run(capsys, ragged, "--dataset", "leads")
+    # Then the command fails, says no dataset was created, and none (nor its job) is left
+    assert code == 1
+    assert out == ""
+    assert err == (
+        "Import failed: Line 8: expected 7 columns, found 4. (line 8)\n"
+        "No dataset 'leads' was created.\n"
+    )
+    assert not Dataset.objects.filter(name="leads").exists()
+    assert ImportJob.objects.count() == 0
+    # And a good file can then be imported under that name
+    assert run(capsys, orders_csv, "--dataset", "leads")[0] == 0
+    assert Dataset.objects.get(name="leads").row_count == 6
+
+
+def test_a_date_of_another_form_is_reported_on_its_line(capsys, tmp_path):
+    # Given leads with ISO dates, but 31.12.2026 on line 5
+    path = tmp_path / "due.csv"
+    path.write_text(
+        "id,due\n1,2026-01-01\n2,2026-02-01\n3,2026-03-01\n4,31.12.2026\n5,2026-05-01\n",
+        encoding="utf-8",
+    )
+    # When they are imported with due as a date
+    code, _out, err = run(capsys, path, "--dataset", "leads", "--types", '{"due": "date"}')
+    # Then line 5 is named
+    assert code == 1
+    assert err.startswith(
+        'Import failed: Line 5, column "due": "31.12.2026" is not a date. (line 5, column due)\n'
+    )
+
+
 def test_an_unsupported_file_type_exits_1(capsys, tmp_path):
     path = tmp_path / "leads.pdf"
     path.write_bytes(b"%PDF-1.4")
     code, out, err = run(capsys, path, "--dataset", "leads")
     assert code == 1
     assert out == ""
-    assert err == "Import failed: Unsupported file type “pdf”: use CSV, XLSX, Parquet or JSON.\n"
+    assert err == (
+        "Import failed: Unsupported file type “pdf”: use CSV, XLSX, Parquet or JSON.\n"
+        "No dataset 'leads' was created.\n"
+    )
     assert ImportJob.objects.count() == 0
+    assert not Dataset.objects.filter(name="leads").exists()
 
 
 def test_a_missing_file_exits_2(capsys, tmp_path, _no_migrate):
