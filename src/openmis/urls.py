@@ -38,6 +38,7 @@ urlpatterns = [
     path("api/bi/query/", bi_api.QueryView.as_view(), name="api-bi-query"),
     path("api/bi/sql/", bi_api.SqlView.as_view(), name="api-bi-sql"),
     path("api/bi/datasets/<int:pk>/upload/", bi_api.UploadView.as_view(), name="api-bi-upload"),
+    path("api/bi/datasets/<int:pk>/profile/", bi_api.ProfileView.as_view(), name="api-bi-profile"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(api_patterns())),
