@@ -56,6 +56,7 @@ urlpatterns = [
     path("api/bi/query/", bi_api.QueryView.as_view(), name="api-bi-query"),
     path("api/bi/sql/", bi_api.SqlView.as_view(), name="api-bi-sql"),
     path("api/bi/datasets/<int:pk>/upload/", bi_api.UploadView.as_view(), name="api-bi-upload"),
+    path("api/bi/datasets/<int:pk>/profile/", bi_api.ProfileView.as_view(), name="api-bi-profile"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's script comes from this same URL (?script), not inline; its page holds one
     # inline <style>, which only this page's policy allows.

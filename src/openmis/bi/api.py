@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from openmis.analytics.errors import AnalyticsError, ImportFailed, SpecError
-from openmis.bi import loading, services
+from openmis.bi import access, loading, services
 from openmis.bi.models import Dataset, ImportJob
 from openmis.core import permissions as perms
 from openmis.core import registry
@@ -115,8 +115,10 @@ class QueryView(APIView):
         ),
     )
     def post(self, request):
-        if not perms.has_perm(request.user, "bi.view_dataset"):
-            raise exceptions.PermissionDenied(_("Your role does not include the BI warehouse."))
+        if not access.may_query(request.user):
+            raise exceptions.PermissionDenied(
+                _("Your role does not allow asking questions of the data.")
+            )
         if not isinstance(request.data, dict):
             raise exceptions.ValidationError({"detail": _("Send the query spec as a JSON object.")})
         started = time.perf_counter()
@@ -152,6 +154,43 @@ class SqlView(APIView):
         except AnalyticsError as exc:
             raise _bad_request(exc) from None
         return _timed(Response(result), started)
+
+
+class ColumnProfileSerializer(serializers.Serializer):
+    nulls = serializers.IntegerField()
+    distinct = serializers.IntegerField()
+    min = serializers.JSONField(allow_null=True)
+    max = serializers.JSONField(allow_null=True)
+    top = serializers.ListField(child=serializers.ListField(child=serializers.JSONField()))
+
+
+class ProfileSerializer(serializers.Serializer):
+    row_count = serializers.IntegerField(allow_null=True)
+    columns = serializers.DictField(child=ColumnProfileSerializer())
+
+
+class ProfileView(APIView):
+    """A dataset's profile as the caller may see it (through their row-level rules)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        responses={200: ProfileSerializer},
+        description=(
+            "Row count, and per column nulls, distinct values, min, max and the most frequent "
+            "values, over the rows the caller may read. `row_count` is null and `columns` "
+            "empty while nothing is loaded or the profile is being computed."
+        ),
+    )
+    def get(self, request, pk):
+        if not perms.has_perm(request.user, "bi.view_dataset"):
+            raise exceptions.PermissionDenied(_("Your role does not include the BI warehouse."))
+        dataset = get_object_or_404(Dataset, pk=pk)
+        try:
+            profile = services.dataset_profile(request.user, dataset)
+        except AnalyticsError as exc:
+            raise _bad_request(exc) from None
+        return Response(profile or {"row_count": None, "columns": {}})
 
 
 class UploadRequestSerializer(serializers.Serializer):

@@ -18,14 +18,42 @@ identifier = RegexValidator(
 )
 
 
+class TracksLoaded:
+    """Remembers the values of ``tracked`` fields as read from the database, so a permission
+    check can tell what a change alters (a dataset's ``restricted``, a question's SQL)."""
+
+    tracked: tuple[str, ...] = ()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        obj = super().from_db(db, field_names, values)
+        obj._loaded = {name: obj.__dict__[name] for name in cls.tracked if name in obj.__dict__}
+        return obj
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._loaded = {name: getattr(self, name) for name in self.tracked}
+
+    def loaded(self, name: str):
+        """``name``'s value as stored; None for a row not saved yet."""
+        if self.pk is None or self._state.adding:
+            return None
+        kept = getattr(self, "_loaded", {})
+        if name in kept:
+            return kept[name]
+        return type(self)._default_manager.filter(pk=self.pk).values_list(name, flat=True).first()
+
+
 class Visibility(models.TextChoices):
     PRIVATE = "private", _("Only me and those I share it with")
     ORGANIZATION = "organization", _("Everyone in the organization")
 
 
-class Dataset(OpenMISModel):
+class Dataset(TracksLoaded, OpenMISModel):
     """A table in the warehouse that questions are asked of: uploaded files or an external
     table, with its columns, a profile, and the row-level rules that restrict it."""
+
+    tracked = ("restricted",)
 
     name = models.CharField(
         _("name"),
@@ -77,7 +105,17 @@ class Dataset(OpenMISModel):
         verbose_name = _("dataset")
         verbose_name_plural = _("datasets")
         ordering = ["name"]
-        permissions = [("use_sql_dataset", _("Can query datasets with SQL"))]
+        permissions = [
+            ("use_sql_dataset", _("Can query datasets with SQL")),
+            (
+                "manage_row_security",
+                _("Can restrict datasets and write their row-level rules"),
+            ),
+            (
+                "administer_content",
+                _("Can see and administer every BI question, dashboard and delivery"),
+            ),
+        ]
 
     def __str__(self):
         return self.title or self.name
@@ -314,8 +352,10 @@ class ImportJob(OpenMISModel):
         return f"{self.file_name} → {self.dataset.name}"
 
 
-class Question(OpenMISModel):
+class Question(TracksLoaded, OpenMISModel):
     """A saved question: a query spec (or SQL) on a dataset, and how to show its result."""
+
+    tracked = ("sql",)
 
     class Chart(models.TextChoices):
         TABLE = "table", _("Table")

@@ -24,7 +24,9 @@ NAV = gettext_lazy("Business intelligence")
 register(
     Dataset,
     slug="datasets",
-    list_columns=["title", "name", "department", "row_count", "restricted", "loaded_at"],
+    # No row count: it counts every row, and the list is the same for every reader (a
+    # dataset's page gives each reader the count through their row rules).
+    list_columns=["title", "name", "department", "restricted", "loaded_at"],
     form_fields=["name", "title", "description", "department", "external_table", "restricted"],
     natural_key=["name"],
     filters=["department", "restricted"],
@@ -33,6 +35,7 @@ register(
     nav_group=NAV,
     detail_context=views.dataset_context,
     delete_warnings=views.dataset_delete_warnings,
+    object_access=access.dataset_access,
 )
 register(
     Column,
@@ -67,6 +70,7 @@ register(
     search=["dataset__name", "column", "values"],
     department_field="dataset__department",
     nav_group=NAV,
+    object_access=access.rule_access,
 )
 register(
     ImportJob,

@@ -41,6 +41,7 @@ __all__ = [
     "check_spec",
     "check_sql",
     "compile_spec",
+    "dataset_profile",
     "drill_spec",
     "full_catalog",
     "get_warehouse",
@@ -381,7 +382,7 @@ def check_sql(sql: str) -> None:
 
 
 def can_use_sql(user) -> bool:
-    return permissions.has_perm(user, "bi.use_sql_dataset")
+    return access.may_use_sql(user)
 
 
 def run_sql(user, sql: str, *, use_cache: bool = True) -> dict:
@@ -402,6 +403,86 @@ def _secured_sql(ctx: ReaderContext, sql: str):
     }
     safe = guard.secure_sql(sql, dialect=dialect, tables=tables)
     return safe, [info.location for info in ctx.catalog.values()]
+
+
+# --- what a reader may know of a dataset outside a query -----------------------------------------
+
+PROFILE_TOP = 5
+
+
+def dataset_profile(user, dataset: Dataset) -> dict | None:
+    """The profile of ``dataset`` as ``user`` may see it: ``{"row_count": n, "columns":
+    {name: {"nulls", "distinct", "min", "max", "top": [[value, count], ...]}}}``.
+
+    The one source of the dataset page's profile, ``/api/bi/datasets/{id}/profile/`` and the
+    builder's value suggestions. A reader who may read every row gets the profile stored at
+    load time; any other reader gets one computed through their row rules (cached like any
+    result, under SQL that embeds their rules). None while there is nothing to show: no
+    data, a stored profile still being computed, or no right to read the warehouse.
+    """
+    if not dataset.data_version or not permissions.has_perm(user, "bi.view_dataset"):
+        return None
+    if access.reads_every_row(user, dataset):
+        return dataset.profile or None
+    ctx = reader_context(user)
+    if dataset.name not in ctx.catalog:
+        return None
+    return _reader_profile(ctx, dataset.name)
+
+
+def _reader_profile(ctx: ReaderContext, name: str, top: int = PROFILE_TOP) -> dict:
+    """The profile of dataset ``name`` over the rows the reader's policy admits."""
+    dialect = get_warehouse().dialect
+    table = qcompile.secured_table(ctx.catalog, name, ctx.policies)
+    locations = [ctx.catalog[name].location]
+    ttl = ctx.cache_seconds([name])
+    columns = ctx.columns[name]
+    metrics = [table.count().name("n")]
+    for i, (column, type_name) in enumerate(columns.items()):
+        col = table[column]
+        value = col.cast("int8") if type_name == "boolean" else col
+        metrics += [
+            (table.count() - col.count()).name(f"nulls_{i}"),
+            col.nunique().name(f"distinct_{i}"),
+            value.min().name(f"min_{i}"),
+            value.max().name(f"max_{i}"),
+        ]
+    summary = _cached_execute(
+        qcompile.to_sql(table.aggregate(metrics), dialect), locations, ttl=ttl
+    )
+    row = summary["rows"][0]
+    out: dict = {"row_count": int(row[0] or 0), "columns": {}}
+    for i, (column, type_name) in enumerate(columns.items()):
+        nulls, distinct, low, high = row[1 + 4 * i : 5 + 4 * i]
+        if type_name == "boolean":
+            low, high = (None if v is None else bool(v) for v in (low, high))
+        col = table[column]
+        frequent = (
+            table.filter(col.notnull())
+            .group_by(column)
+            .aggregate(n=col.count())
+            .order_by([ibis.desc("n"), ibis.asc(column)])
+            .limit(top)
+        )
+        tops = _cached_execute(qcompile.to_sql(frequent, dialect), locations, ttl=ttl)
+        out["columns"][column] = {
+            "nulls": int(nulls or 0),
+            "distinct": int(distinct or 0),
+            "min": low,
+            "max": high,
+            "top": [[value, int(n)] for value, n in tops["rows"]],
+        }
+    return out
+
+
+def value_suggestions(user, dataset: Dataset) -> dict[str, list]:
+    """Values to offer in the builder's filters, by column: the most frequent ones the
+    reader may see (from :func:`dataset_profile`)."""
+    profile = dataset_profile(user, dataset) or {}
+    return {
+        name: [value for value, _n in stats.get("top", []) if value is not None]
+        for name, stats in profile.get("columns", {}).items()
+    }
 
 
 # --- questions, results, sharing ----------------------------------------------------------------

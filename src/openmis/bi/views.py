@@ -80,10 +80,17 @@ def _require(user, model, action, obj=None):
 
 
 def dataset_context(dataset: Dataset, request) -> dict:
+    """The columns with the profile the reader may see (through their row rules), imports,
+    relationships and rules of a dataset's page."""
     columns = list(dataset.columns.all())
-    profile = dataset.profile.get("columns", {}) if dataset.profile else {}
+    profile = services.dataset_profile(request.user, dataset)
+    stats = profile.get("columns", {}) if profile else {}
     return {
-        "columns": [(c, profile.get(c.name, {})) for c in columns],
+        "columns": [(c, stats.get(c.name, {})) for c in columns],
+        "profile": profile,
+        "profile_pending": bool(dataset.data_version) and not dataset.profile,
+        # An import's row count counts every row of its file.
+        "import_rows_visible": access.reads_every_row(request.user, dataset),
         "imports": list(dataset.imports.all()[:10]),
         "relationships": list(dataset.relationships.select_related("target")),
         "rules": list(dataset.rules.select_related("role", "department")),
@@ -269,7 +276,7 @@ def question_context(question: Question, request) -> dict:
         "drill_url": _drill_url(question),
         "error": error,
         "chart": question.chart,
-        "can_share": access.may_edit(request.user, question),
+        "can_share": access.may_share(request.user, question),
         "shares": list(question.shares.select_related("user", "role", "department")),
         "share_targets": _share_targets(),
         **result_context(question.chart, result, dims),
@@ -425,7 +432,8 @@ def _builder_filter(col, op, raw, unit) -> dict:
 @login_required
 def builder(request):
     """The no-code question builder: pick a dataset, measures, groups, filters, a chart."""
-    _require(request.user, Question, "add")
+    if not access.may_query(request.user):
+        raise PermissionDenied(_("Your role does not allow asking questions of the data."))
     ctx = services.reader_context(request.user)
     params = request.POST if request.method == "POST" else request.GET
     dataset_name = params.get("dataset") or next(iter(sorted(ctx.catalog)), "")
@@ -454,6 +462,11 @@ def builder(request):
             messages.success(request, _("Saved the question “%(title)s”.") % {"title": question})
             return redirect(question.get_absolute_url())
     columns = ctx.field_choices(dataset_name) if dataset_name in ctx.catalog else []
+    suggestions = (
+        services.value_suggestions(request.user, ctx.datasets[dataset_name])
+        if dataset_name in ctx.datasets
+        else {}
+    )
     return TemplateResponse(
         request,
         "bi/builder.html",
@@ -472,6 +485,7 @@ def builder(request):
                 (i, *(params.get(f"f{i}_{k}", "") for k in ("col", "op", "val", "unit")))
                 for i in range(3)
             ],
+            "suggestions": sorted(suggestions.items()),
             "aggs": AGGS,
             "buckets": BUCKETS,
             "ops": OPS,
@@ -527,7 +541,7 @@ def dashboard_context(dashboard: Dashboard, request) -> dict:
         "max_cards": MAX_CARDS,
         "filter_values": [(c, values.get(c, "")) for c in dashboard.filters or []],
         "filter_query": request.GET.urlencode(),
-        "can_share": access.may_edit(request.user, dashboard),
+        "can_share": access.may_share(request.user, dashboard),
         "shares": list(dashboard.shares.select_related("user", "role", "department")),
         "share_targets": _share_targets(),
     }
@@ -595,8 +609,10 @@ def share(request, kind, pk):
     if model is None:
         raise Http404
     obj = get_object_or_404(_type(model).for_user(request.user), pk=pk)
-    if not access.may_edit(request.user, obj):
-        raise PermissionDenied(_("Only its owner and those who may edit it can share it."))
+    if not access.may_share(request.user, obj):
+        raise PermissionDenied(
+            _("Only its owner and those who may edit it can share it, if their role allows it.")
+        )
     target = request.POST.get("target", "")
     level = request.POST.get("level", Share.Level.VIEW)
     try:
@@ -641,7 +657,7 @@ def subscriptions_overview(request):
         "bi/subscriptions_overview.html",
         {
             "rows": overview_rows(object_type.for_user(request.user)),
-            "everything": access.is_mis_office(request.user),
+            "everything": access.administers_content(request.user),
             "object_type": object_type,
             "can_add": permissions.can(request.user, object_type, "add"),
         },

@@ -412,7 +412,7 @@ def test_a_role_without_the_warehouse_is_403(make_user, api_client_for):
     response = query(client, {"dataset": "orders", "measures": [{"agg": "count"}]})
     # Then they are refused, and nothing was computed (so nothing cached for the next reader)
     assert response.status_code == 403
-    assert response.json() == {"detail": "Your role does not include the BI warehouse."}
+    assert response.json() == {"detail": "Your role does not allow asking questions of the data."}
     analyst = api_client_for(make_user(ANALYST))
     again = query(analyst, {"dataset": "orders", "measures": [{"agg": "count"}]}).json()
     assert (again["rows"], again["cached"]) == ([[6]], False)
