@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from auditlog.context import set_actor
-from django.contrib.auth import authenticate, user_logged_in
+from django.contrib.auth import authenticate, user_logged_in, user_login_failed
 from django.db import models, transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -390,6 +390,12 @@ class TokenView(APIView):
             if not code:
                 raise exceptions.ValidationError({"otp": [_("A two-factor code is required.")]})
             if not totp.wrap().validate_code(code):
+                # a wrong code counts as a failed login, so codes cannot be guessed endlessly
+                user_login_failed.send(
+                    sender=__name__,
+                    credentials={"username": data.validated_data["username"]},
+                    request=request._request,
+                )
                 raise exceptions.ValidationError({"otp": [_("The two-factor code is not valid.")]})
         elif two_factor_required(user):
             raise exceptions.PermissionDenied(

@@ -11,7 +11,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
@@ -44,9 +45,9 @@ def issue(user, name: str = "") -> tuple[ApiToken, str]:
     instance, secret = ApiToken.objects.create(
         user=user, expiry=token_lifetime(), name=(name or "").strip()[:100]
     )
-    surplus = live_tokens(user).order_by(F("last_used").desc(nulls_last=True), "-created", "-pk")[
-        MAX_TOKENS_PER_USER:
-    ]
+    # the least recently used (or created, when never used) go first; the new one stays
+    recent_first = live_tokens(user).order_by(Coalesce("last_used", "created").desc(), "-pk")
+    surplus = recent_first[MAX_TOKENS_PER_USER:]
     ApiToken.objects.filter(pk__in=list(surplus.values_list("pk", flat=True))).delete()
     return instance, secret
 

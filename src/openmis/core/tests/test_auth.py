@@ -188,3 +188,35 @@ def test_unknown_logins_are_still_counted(department, settings):
     limit = settings.AXES_FAILURE_LIMIT
     statuses = [api_login(["nobody", "NOBODY"][n % 2], "x").status_code for n in range(limit)]
     assert statuses[-1] == 429
+
+
+def test_wrong_two_factor_codes_lock_the_api_out(department, settings):
+    from allauth.mfa.totp.internal.auth import (
+        TOTP,
+        format_hotp_value,
+        generate_totp_secret,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+    from rest_framework.test import APIClient
+
+    # given an account with two-factor whose password is known to an attacker
+    user = user_with_role(EMPLOYEE, department, username="victim", email="victim@example.org")
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    valid = {format_hotp_value(hotp_value(secret, c)) for c in yield_hotp_counters_from_time()}
+    wrong = [c for c in (f"{n:06d}" for n in range(100)) if c not in valid]
+    client = APIClient()
+
+    def post(code):
+        body = {"username": "Victim", "password": RIGHT, "otp": code}
+        return client.post(TOKEN_URL, body, format="json")
+
+    # when codes are guessed up to the limit
+    statuses = [post(wrong[n]).status_code for n in range(settings.AXES_FAILURE_LIMIT)]
+    # then the account is locked out, even for the right code
+    limit = settings.AXES_FAILURE_LIMIT
+    assert statuses == [400] * (limit - 1) + [429]
+    counters = list(yield_hotp_counters_from_time())
+    right = format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+    assert post(right).status_code == 429

@@ -92,6 +92,21 @@ def test_default_lifetime_is_90_days_and_0_means_never(make_user, settings):
     assert works(secret)
 
 
+def test_beyond_the_limit_the_least_recently_used_tokens_go(make_user, monkeypatch):
+    # given a user allowed 3 live tokens, holding 3, of which the first was used lately
+    monkeypatch.setattr(tokens, "MAX_TOKENS_PER_USER", 3)
+    user = make_user(STAFF)
+    issued = [tokens.issue(user, f"t{n}")[1] for n in range(3)]
+    ApiToken.objects.filter(name="t0").update(last_used=timezone.now() + timedelta(seconds=5))
+    # when a fourth is issued
+    _new, secret = tokens.issue(user, "t3")
+    # then the least recently used one (t1) goes; the new one and the used one stay
+    names = sorted(ApiToken.objects.filter(user=user).values_list("name", flat=True))
+    assert names == ["t0", "t2", "t3"]
+    assert works(secret) and works(issued[0])
+    assert not works(issued[1])
+
+
 # --- revocation when the account changes -------------------------------------------------------
 
 
