@@ -416,7 +416,7 @@ def _reader_profile(ctx: ReaderContext, name: str, top: int = PROFILE_TOP) -> di
     metrics = [table.count().name("rows")]
     for i, (column, type_name) in enumerate(columns.items()):
         col = table[column]
-        value = col.cast("int8") if type_name == "boolean" else col
+        value = col.cast("int32") if type_name == "boolean" else col
         metrics += [
             (table.count() - col.count()).name(f"nulls_{i}"),
             col.nunique().name(f"distinct_{i}"),
