@@ -437,10 +437,10 @@ def _reader_profile(ctx: ReaderContext, name: str, top: int = PROFILE_TOP) -> di
     locations = [ctx.catalog[name].location]
     ttl = ctx.cache_seconds([name])
     columns = ctx.columns[name]
-    metrics = [table.count().name("n")]
+    metrics = [table.count().name("rows")]
     for i, (column, type_name) in enumerate(columns.items()):
         col = table[column]
-        value = col.cast("int8") if type_name == "boolean" else col
+        value = col.cast("int32") if type_name == "boolean" else col
         metrics += [
             (table.count() - col.count()).name(f"nulls_{i}"),
             col.nunique().name(f"distinct_{i}"),
@@ -457,11 +457,12 @@ def _reader_profile(ctx: ReaderContext, name: str, top: int = PROFILE_TOP) -> di
         if type_name == "boolean":
             low, high = (None if v is None else bool(v) for v in (low, high))
         col = table[column]
+        count = "count" if column != "count" else "frequency"  # never the column's name
         frequent = (
             table.filter(col.notnull())
             .group_by(column)
-            .aggregate(n=col.count())
-            .order_by([ibis.desc("n"), ibis.asc(column)])
+            .aggregate(**{count: col.count()})
+            .order_by([ibis.desc(count), ibis.asc(column)])
             .limit(top)
         )
         tops = _cached_execute(qcompile.to_sql(frequent, dialect), locations, ttl=ttl)

@@ -162,14 +162,15 @@ def refresh_external(request, pk):
     except AnalyticsError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(
-            request,
-            _("Read %(table)s: %(rows)s rows.")
-            % {
+        if access.reads_every_row(request.user, dataset):
+            message = _("Read %(table)s: %(rows)s rows.") % {
                 "table": dataset.external_table,
                 "rows": number_format(dataset.row_count, force_grouping=True),
-            },
-        )
+            }
+        else:
+            # The count is of every row; the page gives this reader the rows they may read.
+            message = _("Read %(table)s.") % {"table": dataset.external_table}
+        messages.success(request, message)
     return redirect(dataset.get_absolute_url())
 
 

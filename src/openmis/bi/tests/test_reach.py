@@ -112,6 +112,32 @@ def test_the_profile_api_answers_through_the_readers_rules(
     assert finance.json()["columns"]["region"]["top"] == [["North", 3], ["South", 2], ["West", 1]]
 
 
+def test_a_restricted_readers_profile_copes_with_any_column_names():
+    # Given a restricted dataset whose columns are named like the profile's own outputs
+    dataset = f.load_csv(
+        "counts",
+        "count,frequency,rows,flag\n1,a,x,true\n1,b,y,false\n2,b,z,true\n",
+        restricted=True,
+    )
+    RowRule.objects.create(
+        dataset=dataset, match=RowRule.Match.VALUES, column="frequency", values="b"
+    )
+    reader = user_with_role(ANALYST, username="ana")
+    # When a reader with a rule admitting the "b" rows asks for its profile
+    profile = services.dataset_profile(reader, dataset)
+    # Then it is computed over those rows, whatever the columns are called
+    assert profile["row_count"] == 2
+    assert profile["columns"]["count"]["top"] == [[1, 1], [2, 1]]
+    assert profile["columns"]["frequency"]["top"] == [["b", 2]]
+    assert profile["columns"]["flag"] | {"top": None} == {
+        "nulls": 0,
+        "distinct": 2,
+        "min": False,
+        "max": True,
+        "top": None,
+    }
+
+
 def test_the_builders_value_suggestions_offer_only_readable_values(readers, restricted_orders):
     # When North's analyst picks a filter on the region in the builder
     response = client_for(readers["north"]).get(
@@ -208,6 +234,19 @@ def test_row_rules_need_the_row_security_permission_beside_the_rule_permissions(
     )
     # Then it is refused and no rule was added
     assert response.status_code == 403
+    assert list(restricted_orders.rules.values_list("match", flat=True)) == ["region"]
+    # And neither is an import of such a rule, nor a change of the existing one
+    csv = b"id,dataset,role,department,match,column,values\n,orders,,,all,,\n"
+    imported = api_client_for(user).post(
+        "/api/bi/row-rules/import/", {"file": _upload("rules.csv", csv)}, format="multipart"
+    )
+    assert imported.status_code == 400
+    assert imported.json()["created"] == 0
+    rule = restricted_orders.rules.get()
+    changed = api_client_for(user).patch(
+        f"/api/bi/row-rules/{rule.pk}/", {"match": "all"}, format="json"
+    )
+    assert changed.status_code == 403
     assert list(restricted_orders.rules.values_list("match", flat=True)) == ["region"]
 
 
@@ -377,6 +416,30 @@ def test_each_roles_bi_reach_is_the_same_on_the_pages_and_in_the_api(
     # And no refused SQL question was saved
     if REACH[slug]["save SQL question"] == (403, 403):
         assert not Question.objects.filter(title="By SQL").exists()
+
+
+def test_an_editor_without_the_sql_right_cannot_change_a_questions_sql(
+    restricted_orders, api_client_for
+):
+    # Given an analyst's SQL question, shared for editing with a department leader
+    analyst = user_with_role(ANALYST, username="ana")
+    sales = DepartmentFactory(name="Sales")
+    leader = user_with_role(LEADER, sales, username="lead")
+    question = Question.objects.create(
+        title="Regions", sql="SELECT region FROM orders", owner=analyst, department=sales
+    )
+    question.shares.create(user=leader, level="edit")
+    api = api_client_for(leader)
+    # When the leader renames it, then rewrites its SQL
+    renamed = api.patch(f"/api/bi/questions/{question.pk}/", {"title": "Our regions"})
+    rewritten = api.patch(
+        f"/api/bi/questions/{question.pk}/", {"sql": "SELECT * FROM orders"}, format="json"
+    )
+    # Then the rename is saved, the rewrite refused, and the SQL is the analyst's
+    assert renamed.status_code == 200
+    assert rewritten.status_code == 403
+    question.refresh_from_db()
+    assert (question.title, question.sql) == ("Our regions", "SELECT region FROM orders")
 
 
 # --- the MIS office sees and administers all BI content --------------------------------------
