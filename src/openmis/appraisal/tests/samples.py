@@ -24,6 +24,7 @@ SAMPLES = {
             "need": "Customer data is split across three tools.",
             "department": dept.pk,
             "horizon_years": 5,
+            # valid in both: 0.08 % on the form (which takes percent), 8 % in the API (a fraction)
             "discount_rate": "0.08",
             "currency": "PLN",
             "status": "draft",

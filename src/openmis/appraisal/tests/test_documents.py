@@ -22,6 +22,7 @@ from openmis.appraisal.tests.factories import (
     EvaluationFactory,
     ScoreFactory,
 )
+from openmis.appraisal.views import evaluation_context
 from openmis.org.models import Person, Role
 from openmis.org.roles import EMPLOYEE, LEADER
 from openmis.org.tests.factories import DepartmentFactory, PersonFactory, user_with_role
@@ -88,7 +89,9 @@ def actions_html(user, evaluation) -> str:
     request = RequestFactory().get(f"/appraisal/evaluations/{evaluation.pk}/")
     request.user = user
     decision = Decision.objects.filter(evaluation=evaluation).first()
-    context = {"object": evaluation, "decision": decision}
+    # the page's results: the memo is offered only when there are some (issue #11, item 17)
+    results = evaluation_context(evaluation, request)["results"]
+    context = {"object": evaluation, "decision": decision, "results": results}
     return render_to_string("appraisal/_document_actions.html", context, request=request)
 
 
