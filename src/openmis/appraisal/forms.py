@@ -59,7 +59,7 @@ class EvaluationForm(ObjectForm):
     """The generated form, with the discount rate in percent."""
 
     discount_rate = PercentField(
-        label=_("Discount rate (% a year)"),
+        label=_("Discount rate (percent a year)"),
         help_text=_("In percent a year, as the results show it: 8 means 8 %."),
     )
 
