@@ -77,6 +77,7 @@ class EvaluationForm(ObjectForm):
             "distribution",
             "draws",
             "seed",
+            "line_correlation",
             "systems",
             "improvements",
         ]

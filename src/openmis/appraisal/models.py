@@ -93,6 +93,18 @@ class Evaluation(OpenMISModel):
     seed = models.PositiveIntegerField(
         _("random seed"), default=1, help_text=_("The same seed gives the same simulation.")
     )
+    line_correlation = models.DecimalField(
+        _("correlation between lines"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("-1")), MaxValueValidator(Decimal("1"))],
+        help_text=_(
+            "Rank correlation between the uncertain lines in the simulation, -1 to 1: 0 draws "
+            "them independently, 1 makes them move together. The years of one line always "
+            "share one draw."
+        ),
+    )
     systems = models.ManyToManyField(
         "portfolio.System",
         verbose_name=_("systems"),

@@ -34,6 +34,7 @@ register(
         "distribution",
         "draws",
         "seed",
+        "line_correlation",
         "systems",
         "improvements",
     ],

@@ -297,6 +297,7 @@ def evaluation_input(evaluation) -> dict:
             "draws": evaluation.draws,
             "seed": evaluation.seed,
             "distribution": evaluation.distribution,
+            "correlation": float(evaluation.line_correlation),
         },
     }
     if criteria:

@@ -31,6 +31,7 @@ SAMPLES = {
             "distribution": "pert",
             "draws": 10000,
             "seed": 1,
+            "line_correlation": "0.3",
         },
         "change": ("status", "review"),
         "owned_by": lambda obj: obj.department,

@@ -512,3 +512,13 @@ def test_the_evaluation_page_offers_the_documents(director, evaluation):
     assert f'href="/appraisal/evaluations/{evaluation.pk}/decide/"' in page
     assert "Decision memo (PDF)" in page
     assert "Record decision" in page
+
+
+def test_the_memo_states_the_risk_of_the_recommendation_and_how_lines_are_drawn(
+    director_client, evaluation
+):
+    """Issue #11, items 13 and 15: the memo carries what the page says."""
+    text = pdf_text(director_client.get(url(evaluation, "memo")))
+    flat = " ".join(text.split())
+    assert "with the risk: an expected NPV of" in flat
+    assert "The years of a line share one draw; rank correlation between lines: 0.00." in flat

@@ -39,6 +39,7 @@ def _form(evaluation, **changes):
         "distribution": evaluation.distribution,
         "draws": evaluation.draws,
         "seed": evaluation.seed,
+        "line_correlation": "0",
         "version": evaluation.version,
     }
     return data | changes
