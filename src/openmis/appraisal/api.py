@@ -80,7 +80,13 @@ class SimulationInSerializer(serializers.Serializer):
 
 
 class AppraiseRequestSerializer(serializers.Serializer):
-    discount_rate = serializers.FloatField(help_text="Fraction per year; above -1.")
+    discount_rate = serializers.FloatField(
+        max_value=1,
+        help_text=(
+            "A fraction per year, not a percentage: 0.09 is 9 %. Above -1 (-100 %) and at most "
+            "1 (100 %): 9 would be 900 % and is refused. The evaluation form takes percent."
+        ),
+    )
     horizon_years = serializers.IntegerField(min_value=1, max_value=MAX_HORIZON)
     currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, default="PLN")
     alternatives = AlternativeInSerializer(many=True, allow_empty=False)

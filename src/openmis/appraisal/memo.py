@@ -195,7 +195,13 @@ def _memo_results(pdf: MemoPDF, evaluation: Evaluation, results: dict) -> None:
                 "draws": number_text(evaluation.draws, 0),
                 "distribution": evaluation.get_distribution_display(),
                 "seed": evaluation.seed,
-            },
+            }
+            + " "
+            + _(
+                "The years of a line share one draw; rank correlation between lines: "
+                "%(correlation)s."
+            )
+            % {"correlation": number_text(float(evaluation.line_correlation), 2)},
             size=8,
         )
     pdf.npv_chart(

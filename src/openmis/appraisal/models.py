@@ -18,6 +18,18 @@ from django.utils.translation import gettext_lazy as _
 
 from openmis.core.models import OpenMISModel
 
+RATE_MIN = Decimal("-0.9999")
+RATE_MAX = Decimal("1")
+"""The discount rates accepted, as fractions: -99.99 % to 100 % a year."""
+
+RATE_PLAUSIBLE = (Decimal("0"), Decimal("0.25"))
+"""Rates outside this range are accepted but flagged on the evaluation page."""
+
+_RATE_RANGE = _(
+    "The discount rate must be from -99.99 %% to 100 %% a year: as a fraction (in the API), "
+    "-0.9999 to 1; 0.08 is 8 %%."
+)
+
 
 class Evaluation(OpenMISModel):
     """A need and the alternatives that could meet it, compared over ``horizon_years``."""
@@ -52,11 +64,16 @@ class Evaluation(OpenMISModel):
     )
     discount_rate = models.DecimalField(
         _("discount rate"),
-        max_digits=6,
+        max_digits=10,
         decimal_places=4,
         default=Decimal("0.08"),
-        validators=[MinValueValidator(Decimal("-0.9999"))],
-        help_text=_("As a fraction: 0.08 is 8 % a year."),
+        validators=[
+            MinValueValidator(RATE_MIN, message=_RATE_RANGE),
+            MaxValueValidator(RATE_MAX, message=_RATE_RANGE),
+        ],
+        help_text=_(
+            "As a fraction: 0.08 is 8 % a year (the form takes it in percent), from -0.9999 to 1."
+        ),
     )
     currency = models.CharField(
         _("currency"),
@@ -75,6 +92,18 @@ class Evaluation(OpenMISModel):
     )
     seed = models.PositiveIntegerField(
         _("random seed"), default=1, help_text=_("The same seed gives the same simulation.")
+    )
+    line_correlation = models.DecimalField(
+        _("correlation between lines"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("-1")), MaxValueValidator(Decimal("1"))],
+        help_text=_(
+            "Rank correlation between the uncertain lines in the simulation, -1 to 1: 0 draws "
+            "them independently, 1 makes them move together. The years of one line always "
+            "share one draw."
+        ),
     )
     systems = models.ManyToManyField(
         "portfolio.System",

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from openmis.appraisal.forms import EvaluationForm
 from openmis.appraisal.models import (
     Alternative,
     CashFlowLine,
@@ -19,6 +20,7 @@ NAV = _("Appraisal")
 register(
     Evaluation,
     slug="evaluations",
+    form_class=EvaluationForm,
     list_columns=["title", "department", "status", "horizon_years", "discount_rate", "currency"],
     form_fields=[
         "title",
@@ -32,6 +34,7 @@ register(
         "distribution",
         "draws",
         "seed",
+        "line_correlation",
         "systems",
         "improvements",
     ],

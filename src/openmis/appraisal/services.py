@@ -30,7 +30,15 @@ def _num(value) -> float | None:
 def _spec(alternative: dict, index: int, horizon: int) -> list[calc.Flow]:
     spec = []
     path = f"alternatives[{index}].cash_flows"
-    for i, line in enumerate(alternative.get("cash_flows") or []):
+    lines = alternative.get("cash_flows") or []
+    name = alternative.get("name")
+    if not lines:
+        raise CalcError(path, f"{name!r} has no cash flows yet: give at least one amount")
+    if all(line.get("year") == 0 for line in lines):
+        raise CalcError(
+            path, f"{name!r} has amounts in year 0 only: give at least one amount after year 0"
+        )
+    for i, line in enumerate(lines):
         year = line.get("year")
         if isinstance(year, int) and not 0 <= year <= horizon:
             raise CalcError(
@@ -289,6 +297,7 @@ def evaluation_input(evaluation) -> dict:
             "draws": evaluation.draws,
             "seed": evaluation.seed,
             "distribution": evaluation.distribution,
+            "correlation": float(evaluation.line_correlation),
         },
     }
     if criteria:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from openmis.appraisal import calc
 from openmis.appraisal.calc import CalcError
 from openmis.appraisal.formatting import number_text, percent_text
-from openmis.appraisal.models import CashFlowLine, Decision
+from openmis.appraisal.models import RATE_PLAUSIBLE, CashFlowLine, Decision
 from openmis.appraisal.services import appraise, evaluation_input
 from openmis.core import cache as data_cache
 from openmis.core import registry
@@ -285,6 +285,19 @@ def evaluation_context(evaluation, request) -> dict:
                     % {"names": ", ".join(empty)}
                 )
             results = appraise(data, detail=True, partial=True)
+            low, high = RATE_PLAUSIBLE
+            if not low <= evaluation.discount_rate <= high:
+                notices.append(
+                    _(
+                        "The discount rate is %(rate)s a year, which is unusual (most are "
+                        "%(low)s to %(high)s): check it was entered in percent, 8 for 8 %%."
+                    )
+                    % {
+                        "rate": percent_text(float(evaluation.discount_rate)),
+                        "low": percent_text(float(low)),
+                        "high": percent_text(float(high)),
+                    }
+                )
             recommendation = _recommendation(results)
             rate = float(evaluation.discount_rate)
             charts = _charts(results, data, evaluation.horizon_years, rate)

@@ -22,6 +22,7 @@ from openmis.appraisal.tests.factories import (
     EvaluationFactory,
     ScoreFactory,
 )
+from openmis.appraisal.views import evaluation_context
 from openmis.org.models import Person, Role
 from openmis.org.roles import EMPLOYEE, LEADER
 from openmis.org.tests.factories import DepartmentFactory, PersonFactory, user_with_role
@@ -88,7 +89,9 @@ def actions_html(user, evaluation) -> str:
     request = RequestFactory().get(f"/appraisal/evaluations/{evaluation.pk}/")
     request.user = user
     decision = Decision.objects.filter(evaluation=evaluation).first()
-    context = {"object": evaluation, "decision": decision}
+    # the page's results: the memo is offered only when there are some (issue #11, item 17)
+    results = evaluation_context(evaluation, request)["results"]
+    context = {"object": evaluation, "decision": decision, "results": results}
     return render_to_string("appraisal/_document_actions.html", context, request=request)
 
 
@@ -509,3 +512,13 @@ def test_the_evaluation_page_offers_the_documents(director, evaluation):
     assert f'href="/appraisal/evaluations/{evaluation.pk}/decide/"' in page
     assert "Decision memo (PDF)" in page
     assert "Record decision" in page
+
+
+def test_the_memo_states_the_risk_of_the_recommendation_and_how_lines_are_drawn(
+    director_client, evaluation
+):
+    """Issue #11, items 13 and 15: the memo carries what the page says."""
+    text = pdf_text(director_client.get(url(evaluation, "memo")))
+    flat = " ".join(text.split())
+    assert "with the risk: an expected NPV of" in flat
+    assert "The years of a line share one draw; rank correlation between lines: 0.00." in flat

@@ -231,3 +231,27 @@ def test_a_broken_ahp_matrix_does_not_hide_the_npv_results(director_client, four
     assert "one row and one column for each of the 4 criteria" in message
     page = response.content.decode()
     assert 'id="criteria-error"' in page and 'id="results-table"' in page
+
+
+def test_the_correlation_between_lines_widens_the_simulated_band(director_client, department):
+    """Issue #11, item 13: the evaluation's correlation between lines reaches the simulation
+    (two uncertain lines that move together spread the NPV more than independent ones)."""
+    evaluation = EvaluationFactory(
+        department=department, horizon_years=2, discount_rate=Decimal("0.10"), draws=20000
+    )
+    buy = AlternativeFactory(evaluation=evaluation, name="Buy")
+    for year, category in [(1, "savings"), (2, "hours_saved")]:
+        CashFlowLineFactory(
+            alternative=buy,
+            year=year,
+            amount=Decimal(500),
+            minimum=Decimal(300),
+            maximum=Decimal(700),
+            category=category,
+        )
+    url = f"/appraisal/evaluations/{evaluation.pk}/"
+    independent = director_client.get(url).context["results"]["simulation"]["Buy"]
+    evaluation.line_correlation = Decimal("0.9")
+    evaluation.save()
+    together = director_client.get(url).context["results"]["simulation"]["Buy"]
+    assert together["p90"] - together["p10"] > 1.2 * (independent["p90"] - independent["p10"])

@@ -98,12 +98,13 @@ def test_the_generic_form_saves_the_links(director_client, department):
         "need": "One customer view.",
         "department": department.pk,
         "horizon_years": 5,
-        "discount_rate": "0.08",
+        "discount_rate": "8",  # percent, as the form takes it
         "currency": "PLN",
         "status": "draft",
         "distribution": "pert",
         "draws": 10000,
         "seed": 1,
+        "line_correlation": "0",
         "systems": [system.pk],
         "improvements": [improvement.pk],
     }
@@ -111,6 +112,7 @@ def test_the_generic_form_saves_the_links(director_client, department):
     # then the links are stored
     assert response.status_code == 302
     evaluation = Evaluation.objects.get(title="Linked")
+    assert evaluation.discount_rate == Decimal("0.08")
     assert list(evaluation.systems.all()) == [system]
     assert list(evaluation.improvements.all()) == [improvement]
 
