@@ -34,7 +34,7 @@ class Feedback(OpenMISModel):
     system = models.ForeignKey(
         "portfolio.System",
         verbose_name=_("system"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="feedback",
     )
     department = models.ForeignKey(
@@ -150,7 +150,7 @@ class Improvement(OpenMISModel):
     system = models.ForeignKey(
         "portfolio.System",
         verbose_name=_("system"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="improvements",
     )
     description = models.TextField(_("description"), blank=True)

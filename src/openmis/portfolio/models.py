@@ -201,7 +201,7 @@ class SystemCost(OpenMISModel):
         OTHER = "other", _("Other")
 
     system = models.ForeignKey(
-        System, verbose_name=_("system"), on_delete=models.CASCADE, related_name="costs"
+        System, verbose_name=_("system"), on_delete=models.PROTECT, related_name="costs"
     )
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
@@ -233,13 +233,13 @@ class Dependency(OpenMISModel):
     source = models.ForeignKey(
         System,
         verbose_name=_("feeding system"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="feeds",
     )
     target = models.ForeignKey(
         System,
         verbose_name=_("dependent system"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="fed_by",
     )
     data_exchanged = models.CharField(_("data exchanged"), max_length=200, blank=True)

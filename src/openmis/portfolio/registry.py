@@ -21,19 +21,38 @@ NAV = gettext_lazy("Portfolio")
 
 
 def _system_delete_warnings(system):
+    """What the delete page says first: who depends on the system, and which records refer to
+    it (they keep it from being deleted until they are removed or moved to another system)."""
     from openmis.portfolio.services import impact
 
+    warnings = []
     nearest, count = impact(system, limit=20)
-    if not count:
-        return []
-    names = ", ".join(s.name for s, _distance in nearest)
-    return [
-        _(
-            "%(count)d systems depend on %(system)s, directly or through others: %(names)s. "
-            "Their dependencies on it will be deleted too."
+    if count:
+        names = ", ".join(s.name for s, _distance in nearest)
+        warnings.append(
+            _("%(count)d systems depend on %(system)s, directly or through others: %(names)s.")
+            % {"count": count, "system": system, "names": names}
         )
-        % {"count": count, "system": system, "names": names}
+    referring = [
+        (manager.model._meta.verbose_name_plural, manager.count())
+        for manager in (
+            system.feedback,
+            system.improvements,
+            system.costs,
+            system.feeds,
+            system.fed_by,
+        )
     ]
+    records = ", ".join(f"{label} ({n})" for label, n in referring if n)
+    if records:
+        warnings.append(
+            _(
+                "%(system)s cannot be deleted while other records refer to it: %(records)s. "
+                "Remove them or move them to another system first."
+            )
+            % {"system": system, "records": records}
+        )
+    return warnings
 
 
 register(

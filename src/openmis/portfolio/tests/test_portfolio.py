@@ -152,6 +152,72 @@ def test_deleting_a_system_lists_what_depends_on_it(director_client):
     DependencyFactory(source=erp, target=bank)
     page = director_client.get(f"/portfolio/systems/{erp.pk}/delete/").content.decode()
     assert "1 systems depend on ERP, directly or through others: Bank." in page
+    assert (
+        "ERP cannot be deleted while other records refer to it: dependencies (1). "
+        "Remove them or move them to another system first."
+    ) in page
+
+
+@pytest.fixture
+def erp_in_use():
+    """ERP, with one feedback entry, one cost and one dependency pointing to it."""
+    from openmis.feedback.tests.factories import FeedbackFactory
+
+    erp, bank = SystemFactory(name="ERP"), SystemFactory(name="Bank")
+    FeedbackFactory(system=erp, text="Slow month-end close")
+    SystemCostFactory(system=erp, year=2026, category="licence")
+    DependencyFactory(source=erp, target=bank)
+    return erp
+
+
+def _references(erp):
+    return (erp.feedback.count(), erp.costs.count(), erp.feeds.count())
+
+
+def test_a_system_in_use_is_not_deleted_from_its_page_and_the_page_names_what_uses_it(
+    director_client, erp_in_use
+):
+    # Given ERP, which feedback, a cost and a dependency point to
+    url = f"/portfolio/systems/{erp_in_use.pk}/delete/"
+    # When the director asks to delete it, then confirms
+    asked = director_client.get(url).content.decode()
+    response = director_client.post(url)
+    # Then the page said first what refers to it, and the deletion is refused naming them
+    assert (
+        "ERP cannot be deleted while other records refer to it: feedback (1), system costs (1), "
+        "dependencies (1). Remove them or move them to another system first."
+    ) in asked
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "ERP cannot be deleted: 3 other objects need it" in page
+    assert "ERP 2026 Licence" in page
+    assert "ERP → Bank" in page
+    # And nothing was deleted
+    assert System.objects.filter(pk=erp_in_use.pk).exists()
+    assert _references(erp_in_use) == (1, 1, 1)
+
+
+def test_the_api_refuses_to_delete_a_system_in_use_with_409_naming_its_dependents(
+    director, api_client_for, erp_in_use
+):
+    # Given ERP, which feedback, a cost and a dependency point to
+    api = api_client_for(director)
+    # When it is deleted through the API
+    response = api.delete(f"/api/portfolio/systems/{erp_in_use.pk}/")
+    # Then 409 names each of them, and nothing was deleted
+    assert response.status_code == 409
+    detail = response.json()["detail"]
+    assert detail.startswith("ERP cannot be deleted: 3 other objects need it (")
+    for name in ("ERP 2026 Licence", "ERP → Bank", "ERP: "):
+        assert name in detail
+    assert System.objects.filter(pk=erp_in_use.pk).exists()
+    assert _references(erp_in_use) == (1, 1, 1)
+    # And once they are removed, the system can be deleted
+    erp_in_use.feedback.all().delete()
+    erp_in_use.costs.all().delete()
+    erp_in_use.feeds.all().delete()
+    assert api.delete(f"/api/portfolio/systems/{erp_in_use.pk}/").status_code == 204
+    assert not System.objects.filter(pk=erp_in_use.pk).exists()
 
 
 def test_project_status_is_derived_and_overridable():
