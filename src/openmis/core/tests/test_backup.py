@@ -158,8 +158,9 @@ def migrated_sqlite(db, tmp_path):
 
     path = tmp_path / "template.sqlite3"
     connection.ensure_connection()
-    target = sqlite3.connect(path)
-    connection.connection.backup(target)
+    target = sqlite3.connect(path, isolation_level=None)
+    # Dumped, not backed up: the test's own transaction holds the shared in-memory database.
+    target.executescript("\n".join(connection.connection.iterdump()))
     target.close()
     return path
 
