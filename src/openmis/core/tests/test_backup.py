@@ -444,3 +444,30 @@ def test_a_postgresql_warehouse_in_the_main_database_is_in_its_dump(
         secret_from_environment=False,
     )
     assert backup._warehouse_in_database(main.warehouse(), main) is inside
+
+
+def test_backup_says_what_it_leaves_out(small, tmp_path, monkeypatch, capsys):
+    # Given an installation whose datasets live in a PostgreSQL warehouse of another database,
+    # and whose secret key comes from the environment
+    monkeypatch.setenv("OPENMIS_DATA_DIR", str(small.data_dir))
+    monkeypatch.setenv("WAREHOUSE_URL", "postgresql://u@db.example.org/analytics?schema=wh")
+    monkeypatch.setenv("SECRET_KEY", "k" * 60)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    archive = tmp_path / "b.tar.gz"
+    # When it is backed up
+    code = cli.main(["backup", str(archive)])
+    # Then the command says that neither is in the backup, and they are not
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert re.fullmatch(
+        rf"Backed up to {re.escape(str(archive))}: the sqlite database, 1 dataset version\(s\), "
+        r"0 uploaded file\(s\); 0\.0 MB\.\n",
+        out,
+    )
+    assert err == (
+        "The datasets' data lives in the postgres warehouse (WAREHOUSE_URL), which is not in "
+        "the backup: back it up with its own tools.\n"
+        "SECRET_KEY comes from the environment and is not in the backup: keep it with it.\n"
+    )
+    with tarfile.open(archive) as tar:
+        assert tar.getnames() == ["database/openmis.sqlite3", "manifest.json"]
