@@ -277,6 +277,55 @@ def cmd_createadmin(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    """Write one archive of the database, warehouse files, uploads and secret key, while the
+    server keeps running."""
+    from openmis.core import backup
+
+    try:
+        manifest = backup.create(args.file, backup.Installation.from_environment())
+    except backup.BackupError as exc:
+        print(f"Backup failed: {exc}", file=sys.stderr)
+        return 1
+    files = manifest["files"]
+    size = sum(f["size"] for f in files)
+    versions = len(manifest["warehouse"]["versions"])
+    media = sum(f["path"].startswith("media/") for f in files)
+    print(
+        f"Backed up to {args.file}: the {manifest['database']['engine']} database, "
+        f"{versions} dataset version(s), {media} uploaded file(s); {size / 1e6:.1f} MB."
+    )
+    warehouse = manifest["warehouse"]
+    if versions and not (warehouse["files"] or warehouse["in_database"]):
+        print(
+            f"The datasets' data lives in the {warehouse['engine']} warehouse (WAREHOUSE_URL), "
+            "which is not in the backup: back it up with its own tools.",
+            file=sys.stderr,
+        )
+    if manifest["secret_key"] == "environment":  # noqa: S105  (where it comes from)
+        print(
+            "SECRET_KEY comes from the environment and is not in the backup: keep it with it.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_restore(args) -> int:
+    """Fill an empty data directory (and an empty PostgreSQL database) from a backup."""
+    from openmis.core import backup
+
+    try:
+        manifest = backup.restore(args.file, backup.Installation.from_environment())
+    except backup.BackupError as exc:
+        print(f"Restore refused: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Restored the backup of {manifest['created']} (OpenMIS {manifest['openmis_version']}): "
+        f"{len(manifest['files'])} files. Start OpenMIS with 'openmis run'."
+    )
+    return 0
+
+
 def cmd_manage(args) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openmis.settings")
     from django.core.management import execute_from_command_line
@@ -311,6 +360,12 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--append", action="store_true", help="append to the data")
     imp.add_argument("--types", help='column type overrides as JSON, e.g. \'{"zip": "string"}\'')
     imp.set_defaults(func=cmd_warehouse_import)
+    back = sub.add_parser("backup", help="back up the database, warehouse, uploads, secret key")
+    back.add_argument("file", help="the archive to write: NAME.tar.gz or NAME.zip")
+    back.set_defaults(func=cmd_backup)
+    rest = sub.add_parser("restore", help="restore a backup into an empty data directory")
+    rest.add_argument("file", help="the archive written by 'openmis backup'")
+    rest.set_defaults(func=cmd_restore)
     manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
