@@ -55,7 +55,7 @@ class ObjectSerializer(serializers.ModelSerializer):
         for name, field in fields.items():
             relation = getattr(field, "child_relation", field)
             queryset = getattr(relation, "queryset", None)
-            if field.read_only or queryset is None:
+            if field.read_only or queryset is None or not registry.is_private(queryset.model):
                 continue
             keep = registry.current_references(instance, field.source or name)
             relation.queryset = registry.visible_only(queryset, user, keep)

@@ -34,11 +34,8 @@ class ObjectFilterSet(django_filters.FilterSet):
             if not isinstance(f, QuerySetRequestMixin):
                 continue
             choices = f.get_queryset(request)
-            if choices is None:
-                continue
-            limited = registry.visible_only(choices, user)
-            if limited is not choices:
-                f.queryset = limited
+            if choices is not None and registry.is_private(choices.model):
+                f.queryset = registry.visible_only(choices, user)
                 f.__dict__.pop("_field", None)
 
     @property

@@ -81,11 +81,9 @@ def limit_references(form, user) -> None:
     instance = getattr(form, "instance", None)
     for name, field in form.fields.items():
         queryset = getattr(field, "queryset", None)
-        if queryset is None:
+        if queryset is None or not registry.is_private(queryset.model):
             continue
         limited = registry.visible_only(queryset, user, registry.current_references(instance, name))
-        if limited is queryset:
-            continue
         field.queryset = limited
         if isinstance(field.widget, AutocompleteSelect):
             field.widget.queryset = limited

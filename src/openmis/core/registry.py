@@ -294,6 +294,11 @@ def all_types() -> list[ObjectType]:
     return list(_registry.values())
 
 
+def is_private(model) -> bool:
+    """Whether some users may not see some rows of ``model`` (its type has ``visible_to``)."""
+    return is_registered(model) and get(model).visible_to is not None
+
+
 def current_references(instance, name: str) -> list:
     """Primary keys that the field ``name`` of a saved ``instance`` refers to now."""
     if instance is None or instance.pk is None:
@@ -319,7 +324,7 @@ def visible_only(queryset, user, keep=()):
     already refers to, so that saving it unchanged is not refused.
     """
     model = queryset.model
-    if user is None or not is_registered(model) or get(model).visible_to is None:
+    if user is None or not is_private(model):
         return queryset  # no acting user (the command line) or rows everyone may see
     if not user.is_authenticated:
         return queryset.none()
