@@ -242,6 +242,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "openmis.core.api.add_error_responses",
+        "openmis.core.api.local_times",
     ],
 }
 

@@ -11,7 +11,12 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiRequest,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import (
     exceptions,
     permissions,
@@ -172,7 +177,27 @@ class ObjectViewSet(viewsets.ModelViewSet):
         delete_object(instance, self.request.user)
 
     @extend_schema(
-        request={"multipart/form-data": ImportRequestSerializer},
+        request={
+            "multipart/form-data": OpenApiRequest(
+                ImportRequestSerializer,
+                # The type is told by the file name's extension (.csv, .txt or .xlsx) or, for
+                # XLSX, by its content; any other extension is refused with 400.
+                encoding={
+                    "file": {
+                        "contentType": "text/csv, application/vnd.openxmlformats-officedocument"
+                        ".spreadsheetml.sheet",
+                        "headers": {
+                            "Content-Disposition": {
+                                "schema": {
+                                    "type": "string",
+                                    "example": 'form-data; name="file"; filename="rows.csv"',
+                                }
+                            }
+                        },
+                    }
+                },
+            )
+        },
         responses={
             200: ImportResultSerializer,
             # Rows with errors give the import result; a request without a file, field errors.
@@ -212,7 +237,11 @@ class ObjectViewSet(viewsets.ModelViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "format", OpenApiTypes.STR, enum=["csv", "xlsx"], description="File format."
+                "format",
+                OpenApiTypes.STR,
+                enum=["csv", "xlsx"],
+                default="csv",
+                description="File format.",
             )
         ],
         responses={
@@ -232,6 +261,10 @@ class ObjectViewSet(viewsets.ModelViewSet):
         pagination_class=None,
     )
     def export_file(self, request):
+        formats = request.query_params.getlist("format")
+        if formats and (len(formats) > 1 or formats[0] not in ("csv", "xlsx")):
+            # An empty value is not "the default": DRF would quietly answer CSV.
+            raise exceptions.ValidationError({"format": [_("Choose csv or xlsx.")]})
         queryset = self.filter_queryset(self.get_queryset())
         name = self.object_type.slug
         if request.accepted_renderer.format == "xlsx":
@@ -252,10 +285,15 @@ class ObjectViewSet(viewsets.ModelViewSet):
 def viewset_for(object_type):
     """Build the viewset class of a registered type."""
     ordering = [c for c in object_type.list_columns if "__" not in c]
+    extra = {}
+    if object_type.read_only:
+        # Rows written by the app's services only: the schema lists no write that always fails.
+        extra["http_method_names"] = ["get", "head", "options"]
     return type(
         f"{object_type.model.__name__}ViewSet",
         (ObjectViewSet,),
         {
+            **extra,
             "object_type": object_type,
             "queryset": object_type.queryset()
             .prefetch_related(*object_type.prefetch, *object_type.m2m_fields)
@@ -355,4 +393,34 @@ def add_error_responses(result, generator, request, public):
                 responses.setdefault(
                     "415", {"description": "Not a multipart upload", "content": error}
                 )
+    return result
+
+
+# A local time pattern: ``HH:MM``, ``HH:MM:SS`` or ``HH:MM:SS.ffffff``, as DRF reads and writes.
+LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+
+
+def local_times(result, generator, request, public):
+    """drf-spectacular hook: times of day are local wall-clock times, without an offset.
+
+    OpenAPI's ``format: time`` is RFC 3339's ``full-time``, which needs an offset
+    ("10:00:00+01:00"). A meeting's start time is the time in the series' own time zone, whose
+    offset changes with daylight saving time, so an offset would be wrong half of the year:
+    the API reads and writes "10:00:00", and the schema says so with a pattern.
+    """
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "string" and node.get("format") == "time":
+                del node["format"]
+                node["pattern"] = LOCAL_TIME_PATTERN
+                node.setdefault("example", "10:00:00")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result.get("components", {}))
+    walk(result.get("paths", {}))
     return result
