@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 from auditlog.context import set_actor
 from django.contrib.auth import authenticate
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,8 +40,26 @@ from openmis.core.services import delete_object, save_object
 # --- serializers -------------------------------------------------------------------------------
 
 
+class TextField(serializers.CharField):
+    """Text as the schema says: a string (a number is refused, not turned into text) whose
+    length is checked as sent, before surrounding spaces are trimmed."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
 class ObjectSerializer(serializers.ModelSerializer):
     """Base of generated serializers: adds ``display`` (the object's name)."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: TextField,
+        models.TextField: TextField,
+    }
 
     display = serializers.SerializerMethodField()
 
@@ -400,13 +419,19 @@ def add_error_responses(result, generator, request, public):
 LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
 
 
+# drf-spectacular's pattern of a decimal sent as text admits "", "-" and ".", which are no number.
+_DECIMAL_PATTERN = re.compile(r"\^-\?\\d\{0,(\d+)\}\(\?:\\\.\\d\{0,(\d+)\}\)\?\$")
+
+
 def local_times(result, generator, request, public):
-    """drf-spectacular hook: times of day are local wall-clock times, without an offset.
+    """drf-spectacular hook: times of day and decimals as the API reads and writes them.
 
     OpenAPI's ``format: time`` is RFC 3339's ``full-time``, which needs an offset
     ("10:00:00+01:00"). A meeting's start time is the time in the series' own time zone, whose
     offset changes with daylight saving time, so an offset would be wrong half of the year:
     the API reads and writes "10:00:00", and the schema says so with a pattern.
+
+    A decimal is text with at least one digit: "12", "12.5", ".5".
     """
 
     def walk(node):
@@ -415,6 +440,12 @@ def local_times(result, generator, request, public):
                 del node["format"]
                 node["pattern"] = LOCAL_TIME_PATTERN
                 node.setdefault("example", "10:00:00")
+            match = _DECIMAL_PATTERN.fullmatch(str(node.get("pattern", "")))
+            if node.get("type") == "string" and match:
+                whole, fraction = match.groups()
+                node["pattern"] = (
+                    rf"^-?([0-9]{{1,{whole}}}(\.[0-9]{{0,{fraction}}})?|\.[0-9]{{1,{fraction}}})$"
+                )
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -423,4 +454,33 @@ def local_times(result, generator, request, public):
 
     walk(result.get("components", {}))
     walk(result.get("paths", {}))
+    return result
+
+
+# Query parameters that are not filters: their empty value is refused (see drf.Pagination and
+# ObjectViewSet.export_file).
+_NOT_FILTERS = {"page", "page_size", "format"}
+
+
+def empty_filters(result, generator, request, public):
+    """drf-spectacular hook: an empty filter value means "not filtered by it".
+
+    The filter forms of the pages send every field, the empty ones as ``?owner=``; the API
+    reads its filters with the same filter sets, so ``?owner=`` lists all rows, as the UI does.
+    The schema says so: each typed filter admits its type or an empty value.
+    """
+    for path, methods in result.get("paths", {}).items():
+        parameters = (methods.get("get") or {}).get("parameters", [])
+        if not (path.endswith("/export/") or any(p["name"] == "page" for p in parameters)):
+            continue  # not a filtered list
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if (
+                parameter.get("in") != "query"
+                or parameter["name"] in _NOT_FILTERS
+                or (schema.get("type") == "string" and "enum" not in schema)
+                or "type" not in schema
+            ):
+                continue
+            parameter["schema"] = {"anyOf": [schema, {"type": "string", "enum": [""]}]}
     return result

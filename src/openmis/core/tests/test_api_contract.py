@@ -11,6 +11,8 @@ from django.test import Client
 from openmis.core import registry
 from openmis.core.api import LOCAL_TIME_PATTERN
 from openmis.feedback.models import StatusChange
+from openmis.org.models import Department
+from openmis.org.tests.factories import DepartmentFactory
 
 PEOPLE = "/api/org/people/"
 DEPARTMENTS = "/api/org/departments/"
@@ -127,3 +129,47 @@ def test_import_schema_states_the_file_types(schema):
     assert encoding["contentType"] == (
         "text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+
+
+# --- text and decimals -------------------------------------------------------------------------
+
+
+def test_a_number_where_text_is_expected_is_400(api):
+    # when a department's name is sent as a number
+    response = api.post(DEPARTMENTS, {"name": 5}, format="json")
+    # then it is refused as the schema says (type: string), not stored as "5"
+    assert response.status_code == 400
+    assert response.json() == {"name": ["Not a valid string."]}
+    assert list(Department.objects.values_list("name", flat=True)) == ["Marketing"]
+
+
+def test_text_longer_than_the_schema_admits_is_400_even_with_spaces_around(api, department):
+    name = " " * 5 + "x" * 96  # 101 characters as sent, 96 once trimmed
+    response = api.patch(f"{DEPARTMENTS}{department.pk}/", {"name": name}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"name": ["Ensure this field has no more than 100 characters."]}
+    department.refresh_from_db()
+    assert department.name == "Marketing"
+
+
+def test_decimals_are_text_with_at_least_one_digit(schema):
+    budget = schema["components"]["schemas"]["DeploymentProjectRequest"]["properties"]["budget"]
+    pattern = budget["pattern"]
+    for value in ("12", "-12.5", ".5", "12."):
+        assert re.match(pattern, value), value
+    for value in ("", "-", ".", "1e5", "12.345"):
+        assert not re.match(pattern, value), value
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+
+def test_an_empty_filter_lists_all_rows_as_the_schema_says(api, department, schema):
+    DepartmentFactory(name="IT", parent=department)
+    response = api.get(f"{DEPARTMENTS}?parent=")
+    assert response.status_code == 200
+    assert response.json()["count"] == 2
+    parameters = {p["name"]: p["schema"] for p in schema["paths"][DEPARTMENTS]["get"]["parameters"]}
+    assert parameters["parent"] == {
+        "anyOf": [{"type": "integer"}, {"type": "string", "enum": [""]}]
+    }
