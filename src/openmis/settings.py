@@ -275,10 +275,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Bodies are documented as JSON: a form encoding has no null, so a nullable reference sent
+    # as a form field arrives as the text "null" and is refused. Uploads name their multipart
+    # bodies explicitly.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     "ENUM_NAME_OVERRIDES": {"LifecycleStageEnum": "openmis.portfolio.models.System.Stage"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "openmis.core.api.add_error_responses",
+        "openmis.core.api.local_times",
+        "openmis.core.api.empty_filters",
     ],
 }
 

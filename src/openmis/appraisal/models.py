@@ -391,7 +391,7 @@ class Judgement(OpenMISModel):
         if not square or rows != criteria:
             return _(
                 "The matrix must have one row and one column for each of the %(n)d criteria "
-                "of the evaluation, in their order (%(n)d × %(n)d)."
+                "of the evaluation, in their order (%(n)d × %(n)d)."  # noqa: RUF001 (the sign users read)
             ) % {"n": criteria}
         try:
             calc.ahp(matrix)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from auditlog.context import set_actor
 from django.contrib.auth import authenticate, user_logged_in, user_login_failed
@@ -11,7 +12,12 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiRequest,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import (
     exceptions,
     permissions,
@@ -34,8 +40,26 @@ from openmis.core.services import delete_object, save_object
 # --- serializers -------------------------------------------------------------------------------
 
 
+class TextField(serializers.CharField):
+    """Text as the schema says: a string (a number is refused, not turned into text) whose
+    length is checked as sent, before surrounding spaces are trimmed."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
 class ObjectSerializer(serializers.ModelSerializer):
     """Base of generated serializers: adds ``display`` (the object's name)."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: TextField,
+        models.TextField: TextField,
+    }
 
     display = serializers.SerializerMethodField()
 
@@ -191,7 +215,27 @@ class ObjectViewSet(viewsets.ModelViewSet):
         delete_object(instance, self.request.user)
 
     @extend_schema(
-        request={"multipart/form-data": ImportRequestSerializer},
+        request={
+            "multipart/form-data": OpenApiRequest(
+                ImportRequestSerializer,
+                # The type is told by the file name's extension (.csv, .txt or .xlsx) or, for
+                # XLSX, by its content; any other extension is refused with 400.
+                encoding={
+                    "file": {
+                        "contentType": "text/csv, application/vnd.openxmlformats-officedocument"
+                        ".spreadsheetml.sheet",
+                        "headers": {
+                            "Content-Disposition": {
+                                "schema": {
+                                    "type": "string",
+                                    "example": 'form-data; name="file"; filename="rows.csv"',
+                                }
+                            }
+                        },
+                    }
+                },
+            )
+        },
         responses={
             200: ImportResultSerializer,
             # Rows with errors give the import result; a request without a file, field errors.
@@ -231,7 +275,11 @@ class ObjectViewSet(viewsets.ModelViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "format", OpenApiTypes.STR, enum=["csv", "xlsx"], description="File format."
+                "format",
+                OpenApiTypes.STR,
+                enum=["csv", "xlsx"],
+                default="csv",
+                description="File format.",
             )
         ],
         responses={
@@ -251,6 +299,10 @@ class ObjectViewSet(viewsets.ModelViewSet):
         pagination_class=None,
     )
     def export_file(self, request):
+        formats = request.query_params.getlist("format")
+        if formats and (len(formats) > 1 or formats[0] not in ("csv", "xlsx")):
+            # An empty value is not "the default": DRF would quietly answer CSV.
+            raise exceptions.ValidationError({"format": [_("Choose csv or xlsx.")]})
         queryset = self.filter_queryset(self.get_queryset())
         name = self.object_type.slug
         if request.accepted_renderer.format == "xlsx":
@@ -271,10 +323,15 @@ class ObjectViewSet(viewsets.ModelViewSet):
 def viewset_for(object_type):
     """Build the viewset class of a registered type."""
     ordering = [c for c in object_type.list_columns if "__" not in c]
+    extra = {}
+    if object_type.read_only:
+        # Rows written by the app's services only: the schema lists no write that always fails.
+        extra["http_method_names"] = ["get", "head", "options"]
     return type(
         f"{object_type.model.__name__}ViewSet",
         (ObjectViewSet,),
         {
+            **extra,
             "object_type": object_type,
             "queryset": object_type.queryset()
             .prefetch_related(*object_type.prefetch, *object_type.m2m_fields)
@@ -441,4 +498,75 @@ def add_error_responses(result, generator, request, public):
                 responses.setdefault(
                     "415", {"description": "Not a multipart upload", "content": error}
                 )
+    return result
+
+
+# A local time pattern: ``HH:MM``, ``HH:MM:SS`` or ``HH:MM:SS.ffffff``, as DRF reads and writes.
+LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+
+
+# drf-spectacular's pattern of a decimal sent as text admits "", "-" and ".", which are no number.
+_DECIMAL_PATTERN = re.compile(r"\^-\?\\d\{0,(\d+)\}\(\?:\\\.\\d\{0,(\d+)\}\)\?\$")
+
+
+def local_times(result, generator, request, public):
+    """drf-spectacular hook: times of day and decimals as the API reads and writes them.
+
+    OpenAPI's ``format: time`` is RFC 3339's ``full-time``, which needs an offset
+    ("10:00:00+01:00"). A meeting's start time is the time in the series' own time zone, whose
+    offset changes with daylight saving time, so an offset would be wrong half of the year:
+    the API reads and writes "10:00:00", and the schema says so with a pattern.
+
+    A decimal is text with at least one digit: "12", "12.5", ".5".
+    """
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "string" and node.get("format") == "time":
+                del node["format"]
+                node["pattern"] = LOCAL_TIME_PATTERN
+                node.setdefault("example", "10:00:00")
+            match = _DECIMAL_PATTERN.fullmatch(str(node.get("pattern", "")))
+            if node.get("type") == "string" and match:
+                whole, fraction = match.groups()
+                node["pattern"] = (
+                    rf"^-?([0-9]{{1,{whole}}}(\.[0-9]{{0,{fraction}}})?|\.[0-9]{{1,{fraction}}})$"
+                )
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result.get("components", {}))
+    walk(result.get("paths", {}))
+    return result
+
+
+# Query parameters that are not filters: their empty value is refused (see drf.Pagination and
+# ObjectViewSet.export_file).
+_NOT_FILTERS = {"page", "page_size", "format"}
+
+
+def empty_filters(result, generator, request, public):
+    """drf-spectacular hook: an empty filter value means "not filtered by it".
+
+    The filter forms of the pages send every field, the empty ones as ``?owner=``; the API
+    reads its filters with the same filter sets, so ``?owner=`` lists all rows, as the UI does.
+    The schema says so: each typed filter admits its type or an empty value.
+    """
+    for path, methods in result.get("paths", {}).items():
+        parameters = (methods.get("get") or {}).get("parameters", [])
+        if not (path.endswith("/export/") or any(p["name"] == "page" for p in parameters)):
+            continue  # not a filtered list
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if (
+                parameter.get("in") != "query"
+                or parameter["name"] in _NOT_FILTERS
+                or (schema.get("type") == "string" and "enum" not in schema)
+                or "type" not in schema
+            ):
+                continue
+            parameter["schema"] = {"anyOf": [schema, {"type": "string", "enum": [""]}]}
     return result

@@ -89,6 +89,43 @@ class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
 
+    def paginate_queryset(self, queryset, request, view=None):
+        self._check_query(request)
+        return super().paginate_queryset(queryset, request, view)
+
+    def _check_query(self, request):
+        """Refuse (400) what the schema does not admit, instead of quietly using a default:
+        ``page`` and ``page_size`` are given at most once, as whole numbers from 1 (``page_size``
+        up to 1,000); ``page=last`` is DRF's name of the last page."""
+        errors = {}
+        for name, maximum in (
+            (self.page_query_param, None),
+            (self.page_size_query_param, self.max_page_size),
+        ):
+            values = request.query_params.getlist(name)
+            if not values or (name == self.page_query_param and values == ["last"]):
+                continue
+            value = values[0]
+            if len(values) > 1:
+                errors[name] = [_("Give this parameter once.")]
+            elif not (value.isascii() and value.isdigit()) or int(value) < 1:
+                errors[name] = [_("A whole number from 1 is required.")]
+            elif maximum is not None and int(value) > maximum:
+                errors[name] = [
+                    _("Ensure this value is less than or equal to %(limit_value)s.")
+                    % {"limit_value": maximum}
+                ]
+        if errors:
+            raise exceptions.ValidationError(errors)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
+
 
 ACTION_FOR_METHOD = {
     "GET": "view",

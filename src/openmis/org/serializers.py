@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from openmis.core.api import ObjectSerializer
+from openmis.core.api import ObjectSerializer, TextField
 from openmis.org.models import Role
 
 
@@ -17,9 +17,9 @@ class PermissionField(serializers.ListField):
 class RoleSerializer(ObjectSerializer):
     """A role with its name and its permissions as ``app_label.codename`` strings."""
 
-    name = serializers.CharField(max_length=150)
+    name = TextField(max_length=150)
     permissions = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="e.g. org.view_person"
+        child=TextField(), required=False, help_text="e.g. org.view_person"
     )
 
     class Meta:
