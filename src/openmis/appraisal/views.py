@@ -111,17 +111,17 @@ def _line_name(line: dict) -> str:
 
 
 def _line_label(line: dict) -> str:
-    return f"{_line_name(line)}, {_('year')} {line['year']}"
+    return _("%(line)s, year %(year)d") % {"line": _line_name(line), "year": line["year"]}
 
 
 def _years_text(years: list[int]) -> str:
-    """``year 3``, ``years 1-5`` or ``years 1, 3, 4``."""
+    """``year 3``, ``years 1-5`` or ``years 1, 3, 4``, in the reader's language."""
     years = sorted(set(years))
     if len(years) == 1:
-        return f"{_('year')} {years[0]}"
+        return _("year %(year)d") % {"year": years[0]}
     if years == list(range(years[0], years[-1] + 1)):
-        return f"{_('years')} {years[0]}\u2013{years[-1]}"
-    return f"{_('years')} {', '.join(str(y) for y in years)}"
+        return _("years %(first)d–%(last)d") % {"first": years[0], "last": years[-1]}  # noqa: RUF001
+    return _("years %(years)s") % {"years": ", ".join(str(y) for y in years)}
 
 
 def _bar_label(bar: dict, lines: list[dict]) -> str:
@@ -206,7 +206,7 @@ def _sensitivity(results, data) -> list[dict]:
         strict=True,
     ):
         if item.threshold_weight is None:
-            text = _("no change within 0\u2013100 %")
+            text = _("no change within 0–100 %")  # noqa: RUF001
         else:
             text = _(
                 "the top alternative changes when this weight moves from %(weight)s to "

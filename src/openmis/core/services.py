@@ -6,8 +6,9 @@ import contextlib
 
 from auditlog.context import set_actor
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import ProtectedError
+from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
 
 
@@ -66,14 +67,34 @@ def delete_object(instance, user=None) -> None:
         with transaction.atomic(), set_actor(user) if user else contextlib.nullcontext():
             instance.delete()
     except ProtectedError as exc:
-        blocking = sorted(exc.protected_objects, key=str)
-        names = ", ".join(str(o) for o in blocking[:10])
-        more = len(blocking) - 10
-        message = _(
-            "%(object)s cannot be deleted: %(count)d other objects need it (%(names)s)."
-        ) % {
-            "object": instance,
-            "count": len(blocking),
-            "names": names + (_(" and %(n)d more") % {"n": more} if more > 0 else ""),
-        }
-        raise ConflictError(message, blocking) from None
+        raise _protected(instance, exc.protected_objects) from None
+
+
+def deletion_conflict(instance) -> ConflictError | None:
+    """Why ``instance`` cannot be deleted, found without deleting anything; or ``None``.
+
+    The delete page asks this first, so that a user is told what still needs the object
+    before any button is offered, with the same words the refusal of a delete would use.
+    """
+    refusal = getattr(instance, "delete_refusal", None)
+    message = refusal() if refusal else None
+    if message:
+        return ConflictError(message)
+    collector = Collector(using=router.db_for_write(type(instance)))
+    try:
+        collector.collect([instance])
+    except ProtectedError as exc:
+        return _protected(instance, exc.protected_objects)
+    return None
+
+
+def _protected(instance, protected_objects) -> ConflictError:
+    blocking = sorted(protected_objects, key=str)
+    names = ", ".join(str(o) for o in blocking[:10])
+    more = len(blocking) - 10
+    message = _("%(object)s cannot be deleted: %(count)d other objects need it (%(names)s).") % {
+        "object": instance,
+        "count": len(blocking),
+        "names": names + (_(" and %(n)d more") % {"n": more} if more > 0 else ""),
+    }
+    return ConflictError(message, blocking)

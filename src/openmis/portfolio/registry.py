@@ -35,14 +35,12 @@ def _system_delete_warnings(system):
         )
     referring = [
         (manager.model._meta.verbose_name_plural, manager.count())
-        for manager in (
-            system.feedback,
-            system.improvements,
-            system.costs,
-            system.feeds,
-            system.fed_by,
-        )
+        for manager in (system.feedback, system.improvements, system.costs)
     ]
+    # both sides of a dependency are one kind of record to the reader
+    referring.append(
+        (system.feeds.model._meta.verbose_name_plural, system.feeds.count() + system.fed_by.count())
+    )
     records = ", ".join(f"{label} ({n})" for label, n in referring if n)
     if records:
         warnings.append(

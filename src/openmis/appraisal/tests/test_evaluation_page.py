@@ -66,6 +66,15 @@ def test_page_shows_results_and_recommendation(director_client, evaluation):
     assert bar["high"] == pytest.approx(-40 * 2.486852, abs=0.01)
 
 
+def test_tornado_labels_speak_the_readers_language(director_client, evaluation):
+    """The bar of a line names its years in Polish for a Polish reader (they were English)."""
+    response = director_client.get(
+        f"/appraisal/evaluations/{evaluation.pk}/", HTTP_ACCEPT_LANGUAGE="pl"
+    )
+    (bar,) = response.context["charts"]["tornado"]["Lease"]["bars"]
+    assert bar["label"].endswith(", lata 1\u20133")
+
+
 def test_results_follow_a_change_of_the_cash_flows(director_client, evaluation):
     url = f"/appraisal/evaluations/{evaluation.pk}/"
     director_client.get(url)

@@ -34,7 +34,7 @@ from django.views import View
 from openmis.core import cache as data_cache
 from openmis.core import imports, permissions, registry
 from openmis.core.forms import ImportForm, limit_references
-from openmis.core.services import ConflictError, delete_object, save_object
+from openmis.core.services import ConflictError, delete_object, deletion_conflict, save_object
 from openmis.core.tables import ObjectTable
 
 PER_PAGE = 50
@@ -390,9 +390,15 @@ class ObjectDeleteView(ObjectView):
         obj = self.get_object(pk)
         self.require("delete", obj)
         warnings = self.object_type.delete_warnings(obj) if self.object_type.delete_warnings else []
-        # an object that refuses deletion itself (a built-in role) says why before any button
-        refusal = getattr(obj, "delete_refusal", None)
-        context = self.context(object=obj, warnings=warnings, conflict=refusal and refusal())
+        # what would refuse the deletion (a built-in role, records that still need the object)
+        # is said before any button is offered
+        conflict = deletion_conflict(obj)
+        context = self.context(
+            object=obj,
+            warnings=warnings,
+            conflict=conflict and conflict.message,
+            blocking=conflict.blocking[:50] if conflict else [],
+        )
         return TemplateResponse(request, "core/object_delete.html", context)
 
     def post(self, request, pk):

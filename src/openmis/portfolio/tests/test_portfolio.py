@@ -182,11 +182,15 @@ def test_a_system_in_use_is_not_deleted_from_its_page_and_the_page_names_what_us
     # When the director asks to delete it, then confirms
     asked = director_client.get(url).content.decode()
     response = director_client.post(url)
-    # Then the page said first what refers to it, and the deletion is refused naming them
+    # Then the page said first what refers to it, offering no button that would fail, and
+    # the deletion is refused naming them
     assert (
         "ERP cannot be deleted while other records refer to it: feedback (1), system costs (1), "
         "dependencies (1). Remove them or move them to another system first."
     ) in asked
+    assert "ERP cannot be deleted: 3 other objects need it" in asked
+    assert "ERP 2026 Licence" in asked
+    assert 'id="confirm-delete"' not in asked
     assert response.status_code == 409
     page = response.content.decode()
     assert "ERP cannot be deleted: 3 other objects need it" in page
@@ -195,6 +199,17 @@ def test_a_system_in_use_is_not_deleted_from_its_page_and_the_page_names_what_us
     # And nothing was deleted
     assert System.objects.filter(pk=erp_in_use.pk).exists()
     assert _references(erp_in_use) == (1, 1, 1)
+
+
+def test_the_delete_page_counts_both_sides_of_dependencies_once(director_client):
+    # Given a system that feeds one system and is fed by another
+    hub, crm, bank = (SystemFactory(name=n) for n in ("Hub", "CRM", "Bank"))
+    DependencyFactory(source=hub, target=bank)
+    DependencyFactory(source=crm, target=hub)
+    # When its delete page is opened
+    page = director_client.get(f"/portfolio/systems/{hub.pk}/delete/").content.decode()
+    # Then its dependencies are named once, with both counted
+    assert "refer to it: dependencies (2). Remove them" in page
 
 
 def test_the_api_refuses_to_delete_a_system_in_use_with_409_naming_its_dependents(
