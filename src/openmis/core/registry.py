@@ -77,6 +77,9 @@ class ObjectType:
     object_access
         ``callable(user, action, obj) -> bool``: a per-row check added to the role's
         permission (only the owner, or those a row was shared with for editing, may change it).
+    history_exclude
+        Fields the change history neither records nor shows: figures computed from data that
+        some readers of the object may not see (a restricted dataset's row count and profile).
     """
 
     model: type[models.Model]
@@ -104,6 +107,7 @@ class ObjectType:
     visible_to: Any = None
     hidden_reason: Any = None
     object_access: Any = None
+    history_exclude: tuple[str, ...] = ()
 
     @property
     def opts(self):
@@ -274,7 +278,9 @@ def register(model: type[models.Model], **options) -> ObjectType:
 
     object_type = ObjectType(model=model, **options)
     _registry[object_type.label] = object_type
-    auditlog.register(model, exclude_fields=["version", "created", "updated"])
+    auditlog.register(
+        model, exclude_fields=["version", "created", "updated", *object_type.history_exclude]
+    )
     return object_type
 
 

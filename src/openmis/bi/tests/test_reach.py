@@ -492,3 +492,15 @@ def test_the_director_may_grant_staff_the_administration_of_bi_content(restricte
     staff = type(staff).objects.get(pk=staff.pk)
     assert client_for(staff).get(board.get_absolute_url()).status_code == 200
     assert client_for(staff).get(f"/bi/dashboards/{board.pk}/edit/").status_code == 200
+
+
+def test_the_change_history_keeps_no_figure_counted_over_every_row(readers, restricted_orders):
+    # Given restricted orders, loaded (row count and profile written) by the import
+    url = restricted_orders.get_absolute_url()
+    # When an employee without a rule opens the dataset's page
+    page = client_for(readers["employee"]).get(url).content.decode()
+    # Then its change history shows neither the count of all rows nor their profile
+    history = page[page.index('class="list-unstyled history"') :]
+    assert "<strong>row count</strong>" not in history
+    assert "<strong>profile</strong>" not in history
+    assert "<strong>data version</strong>" in history  # the loads themselves stay recorded

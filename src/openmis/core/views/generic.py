@@ -181,9 +181,15 @@ def _related(object_type, obj):
     return related
 
 
-def history(obj, limit: int = 50):
-    """Audit log entries of ``obj``, newest first."""
-    return LogEntry.objects.get_for_object(obj).select_related("actor")[:limit]
+def history(obj, limit: int = 50) -> list:
+    """Audit log entries of ``obj``, newest first, without the fields its type keeps out of
+    the history (entries recorded before a field was excluded included)."""
+    entries = list(LogEntry.objects.get_for_object(obj).select_related("actor")[:limit])
+    excluded = registry.get(obj).history_exclude if registry.is_registered(obj) else ()
+    for entry in entries:
+        if excluded and isinstance(entry.changes, dict):
+            entry.changes = {k: v for k, v in entry.changes.items() if k not in excluded}
+    return entries
 
 
 def detail_fragments(object_type, obj) -> dict[str, str]:
@@ -210,7 +216,7 @@ def detail_fragments(object_type, obj) -> dict[str, str]:
             "object_type": object_type,
             "fields": _field_rows(object_type, obj),
             "related": _related(object_type, obj),
-            "history": list(history(obj)),
+            "history": history(obj),
         }
         fragments = {
             name: render_to_string(template, inner) for name, template in DETAIL_FRAGMENTS.items()
