@@ -8,7 +8,7 @@ import re
 from auditlog.context import set_actor
 from django.contrib.auth import authenticate, user_logged_in, user_login_failed
 from django.db import models, transaction
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -310,9 +310,12 @@ class ObjectViewSet(viewsets.ModelViewSet):
                 content = imports.export_xlsx(self.object_type, queryset)
             except ValueError as exc:
                 raise exceptions.ValidationError({"format": [str(exc)]}) from None
-            response = HttpResponse(content, content_type=XLSXRenderer.media_type)
-            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-            return response
+            return FileResponse(
+                content,
+                as_attachment=True,
+                filename=f"{name}.xlsx",
+                content_type=XLSXRenderer.media_type,
+            )
         response = StreamingHttpResponse(
             imports.export_csv(self.object_type, queryset), content_type="text/csv; charset=utf-8"
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -553,6 +554,7 @@ def run_import(object_type, filename: str, content: bytes, user, dry_run: bool) 
 # --- export ------------------------------------------------------------------------------------
 
 XLSX_MAX_ROWS = 1_048_575
+XLSX_IN_MEMORY_BYTES = 4 * 1024 * 1024  # a larger workbook is written to a temporary file
 
 
 def export_rows(object_type, queryset):
@@ -583,8 +585,11 @@ def export_csv(object_type, queryset):
         yield writer.writerow(safe_row(row))
 
 
-def export_xlsx(object_type, queryset) -> bytes:
-    """An XLSX workbook of an export; raises ValueError beyond the XLSX row limit."""
+def export_xlsx(object_type, queryset):
+    """An XLSX workbook of an export, as an open file positioned at its start (the caller
+    closes it; a response does). Rows are written as they are read, in openpyxl's write-only
+    mode, and a large workbook spills to a temporary file instead of being held in memory.
+    Raises ValueError beyond the XLSX row limit."""
     from openpyxl import Workbook
 
     if queryset.count() > XLSX_MAX_ROWS:
@@ -596,6 +601,7 @@ def export_xlsx(object_type, queryset) -> bytes:
     sheet = workbook.create_sheet(title=str(object_type.verbose_name_plural)[:31])
     for row in export_rows(object_type, queryset):
         sheet.append(safe_row(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    file = tempfile.SpooledTemporaryFile(max_size=XLSX_IN_MEMORY_BYTES)  # noqa: SIM115
+    workbook.save(file)
+    file.seek(0)
+    return file

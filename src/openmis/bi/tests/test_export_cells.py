@@ -70,7 +70,7 @@ def test_question_csv_export_neutralises_formulas(owner, question):
 def test_question_xlsx_export_writes_text_cells_and_copes_with_control_characters(owner, question):
     response = client_for(owner).get(f"/bi/questions/{question.pk}/export.xlsx")
     assert response.status_code == 200
-    assert xlsx_cells(response.content) == XLSX_CELLS
+    assert xlsx_cells(response.getvalue()) == XLSX_CELLS
 
 
 def test_delivered_files_are_neutralised_too(owner, question):

@@ -19,7 +19,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import ForeignKey
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string, select_template
@@ -499,12 +499,12 @@ class ObjectExportView(ObjectView):
             except ValueError as exc:
                 messages.error(request, str(exc))
                 return redirect(self.object_type.url("list"))
-            response = HttpResponse(
+            return FileResponse(
                 content,
+                as_attachment=True,
+                filename=f"{name}.xlsx",
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
-            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-            return response
         if fmt != "csv":
             raise Http404(_("Unknown export format."))
         response = StreamingHttpResponse(
