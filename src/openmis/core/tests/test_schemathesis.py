@@ -82,6 +82,10 @@ UNSTATABLE = [
     # permission names of the running site (``app_label.codename``), a catalog too
     r"Unknown permissions: .*",
 ]
+# Fields whose every rule is the running site's catalog: a dataset's external table is named
+# in a form that depends on the warehouse engine (``schema.table`` on PostgreSQL,
+# ``source.table`` of a configured DuckDB file) and must exist there.
+UNSTATABLE_FIELDS = {"external_table"}
 # Operations whose 400 depends on content a schema cannot describe: credentials, the rows of an
 # imported file, a query against the warehouse, the cross-row rules of the appraisal.
 CONTENT_RULES = re.compile(
@@ -110,9 +114,12 @@ def unstatable_rejection(response, case) -> bool:
     if CONTENT_RULES.match(f"{case.method.upper()} {case.path}"):
         return True
     try:
-        messages = list(_messages(response.json()))
+        body = response.json()
     except ValueError:
         return False
+    if isinstance(body, dict) and body and set(body) <= UNSTATABLE_FIELDS:
+        return True
+    messages = list(_messages(body))
     return bool(messages) and all(
         any(re.fullmatch(pattern, message, re.DOTALL) for pattern in UNSTATABLE)
         for message in messages
@@ -218,6 +225,7 @@ def test_api_workflows_conform_to_its_schema(caller_headers):
         settings=settings(
             max_examples=8,
             stateful_step_count=6,
+            derandomize=True,  # the same scenarios on every run, as the seed above does
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),
