@@ -79,6 +79,27 @@ def test_signing_in_keeps_everyone_elses_cached_pages(department):
     assert data_cache.generation() == before + 1
 
 
+def test_an_api_login_keeps_everyone_elses_cached_pages(department):
+    """A token login stores a new token (and the last login), which no page shows: a script
+    that logs in on every run must not make every page of every user render anew."""
+    from openmis.core import cache as data_cache
+
+    user = user_with_role(EMPLOYEE, department)
+    user.set_password("a-long-passphrase-for-login-42")
+    user.save()
+    data_cache._current.set(None)
+    before = data_cache.generation()
+    response = Client().post(
+        "/api/auth/token/",
+        {"username": user.username, "password": "a-long-passphrase-for-login-42"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert set(response.json()) == {"token"}
+    data_cache._current.set(None)
+    assert data_cache.generation() == before
+
+
 def test_sessions_are_read_as_django_reads_them(department):
     """The session store reads without the ORM: a live session signs the user in, an
     expired or deleted one does not, and its key is not reused."""
