@@ -40,3 +40,11 @@ def safe_rows(rows):
     """Each row of ``rows`` made safe, lazily (large exports stream)."""
     for row in rows:
         yield safe_row(row)
+
+
+def unquote_cell(value: str) -> str:
+    """The text :func:`safe_cell` quoted, as it was: imports read an exported file back
+    without gaining a quote (``'+48 600`` is imported as ``+48 600``)."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value

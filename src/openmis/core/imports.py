@@ -23,7 +23,7 @@ from import_export import fields as ie_fields
 from import_export import resources, widgets
 
 from openmis.core import permissions, registry
-from openmis.core.exports import safe_row
+from openmis.core.exports import safe_row, unquote_cell
 
 
 @dataclass
@@ -435,7 +435,7 @@ def read_table(filename: str, content: bytes, object_type) -> tablib.Dataset:
     dataset = tablib.Dataset(headers=[headers[i] for i in keep])
     dataset.line_numbers = []
     for number, row in body:
-        dataset.append([row[i].strip() for i in keep])
+        dataset.append([unquote_cell(row[i].strip()) for i in keep])
         dataset.line_numbers.append(number)
     return dataset
 

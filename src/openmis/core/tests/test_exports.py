@@ -7,6 +7,7 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from openmis.appraisal.tests.factories import (
@@ -155,3 +156,21 @@ def test_generic_xlsx_export_is_sent_from_a_file_not_built_in_the_response(
         assert response["Content-Disposition"] == 'attachment; filename="people.xlsx"'
         sheet = load_workbook(io.BytesIO(response.getvalue())).worksheets[0]
         assert any("Zed" in row for row in sheet.iter_rows(values_only=True))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_exported_file_imports_back_without_the_quotes(director, api_client_for, marked, fmt):
+    # Given a person whose phone and job title were quoted by the export
+    api = api_client_for(director)
+    exported = api.get(f"{PEOPLE}export/", {"format": fmt, "q": "Zed"}).getvalue()
+    # When the exported file is imported back unchanged
+    response = api.post(
+        f"{PEOPLE}import/",
+        {"file": SimpleUploadedFile(f"people.{fmt}", exported), "dry_run": "false"},
+        format="multipart",
+    )
+    # Then the person is updated to exactly what they were: no quote is gained
+    assert response.status_code == 200, response.json()
+    assert response.json()["updated"] == 1
+    marked.refresh_from_db()
+    assert (marked.job_title, marked.phone) == (FORMULA, "+48 [31mERROR[0m")
