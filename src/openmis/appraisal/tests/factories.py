@@ -91,3 +91,29 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     chosen = factory.LazyAttribute(lambda o: AlternativeFactory(evaluation=o.evaluation))
     decided_by = factory.SubFactory(PersonFactory)
     rationale = "Highest NPV, acceptable risk."
+
+
+def textbook(department, buy_name="Buy", **fields) -> Evaluation:
+    """Buy: -1000, 300, 400, 500 at 10 % (NPV -21.04); Lease: -50 a year with a range."""
+    evaluation = EvaluationFactory(
+        department=department,
+        horizon_years=3,
+        discount_rate=Decimal("0.10"),
+        draws=5000,
+        **fields,
+    )
+    buy = AlternativeFactory(evaluation=evaluation, name=buy_name)
+    for year, amount in [(0, -1000), (1, 300), (2, 400), (3, 500)]:
+        CashFlowLineFactory(alternative=buy, year=year, amount=Decimal(amount), category="other")
+    lease = AlternativeFactory(evaluation=evaluation, name="Lease")
+    for year in (1, 2, 3):
+        CashFlowLineFactory(
+            alternative=lease,
+            year=year,
+            amount=Decimal(-50),
+            category="subscription",
+            minimum=Decimal(-70),
+            maximum=Decimal(-40),
+            note="per seat",
+        )
+    return evaluation

@@ -13,14 +13,14 @@ from django.test import Client, RequestFactory
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from openmis.appraisal.models import Decision, Evaluation
+from openmis.appraisal.models import Decision
 from openmis.appraisal.tests.factories import (
     AlternativeFactory,
-    CashFlowLineFactory,
     CriterionFactory,
     DecisionFactory,
     EvaluationFactory,
     ScoreFactory,
+    textbook,
 )
 from openmis.appraisal.views import evaluation_context
 from openmis.org.models import Person, Role
@@ -28,32 +28,6 @@ from openmis.org.roles import EMPLOYEE, LEADER
 from openmis.org.tests.factories import DepartmentFactory, PersonFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
-
-
-def textbook(department, buy_name="Buy", **fields) -> Evaluation:
-    """Buy: -1000, 300, 400, 500 at 10 % (NPV -21.04); Lease: -50 a year with a range."""
-    evaluation = EvaluationFactory(
-        department=department,
-        horizon_years=3,
-        discount_rate=Decimal("0.10"),
-        draws=5000,
-        **fields,
-    )
-    buy = AlternativeFactory(evaluation=evaluation, name=buy_name)
-    for year, amount in [(0, -1000), (1, 300), (2, 400), (3, 500)]:
-        CashFlowLineFactory(alternative=buy, year=year, amount=Decimal(amount), category="other")
-    lease = AlternativeFactory(evaluation=evaluation, name="Lease")
-    for year in (1, 2, 3):
-        CashFlowLineFactory(
-            alternative=lease,
-            year=year,
-            amount=Decimal(-50),
-            category="subscription",
-            minimum=Decimal(-70),
-            maximum=Decimal(-40),
-            note="per seat",
-        )
-    return evaluation
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ Chromium's settings come from the core browser test, :mod:`openmis.core.tests.te
 
 import os
 import time
-from decimal import Decimal
 
 import pytest
 
@@ -19,11 +18,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import sync_playwright
 
-from openmis.appraisal.tests.factories import (
-    AlternativeFactory,
-    CashFlowLineFactory,
-    EvaluationFactory,
-)
+from openmis.appraisal.tests.factories import textbook
 from openmis.bi.models import Card
 from openmis.bi.tests import factories as bi
 from openmis.core.tests.test_browser import (
@@ -159,26 +154,6 @@ def test_a_system_named_like_html_shows_as_text_in_the_graph_tooltip(page):
     assert page.evaluate("window.__csp") == []
 
 
-def _evaluation(department):
-    evaluation = EvaluationFactory(
-        department=department, horizon_years=3, discount_rate=Decimal("0.10"), draws=200
-    )
-    buy = AlternativeFactory(evaluation=evaluation, name="Buy")
-    for year, amount in [(0, -1000), (1, 300), (2, 400), (3, 500)]:
-        CashFlowLineFactory(alternative=buy, year=year, amount=Decimal(amount), category="other")
-    lease = AlternativeFactory(evaluation=evaluation, name="Lease")
-    for year in (1, 2, 3):
-        CashFlowLineFactory(
-            alternative=lease,
-            year=year,
-            amount=Decimal(-50),
-            category="subscription",
-            minimum=Decimal(-70),
-            maximum=Decimal(-40),
-        )
-    return evaluation
-
-
 def test_main_pages_break_no_rule_of_the_policy_and_still_draw_their_charts(
     page, live_server, director
 ):
@@ -188,7 +163,7 @@ def test_main_pages_break_no_rule_of_the_policy_and_still_draw_their_charts(
     question = bi.question(owner=director)
     board = bi.dashboard(owner=director)
     Card.objects.create(dashboard=board, question=question, position=0)
-    evaluation = _evaluation(director.person.department)
+    evaluation = textbook(director.person.department)
     pages = {
         "/": "#people-chart canvas",
         f"/portfolio/systems/{system.pk}/": None,
