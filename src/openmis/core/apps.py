@@ -12,7 +12,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_save
 
-        from openmis.core import cache  # noqa: F401  (connects the data generation signals)
+        from openmis.core import cache, caching  # noqa: F401  (connect their write signals)
         from openmis.core.text import clean_instance_text
         from openmis.core.tokens import connect_signals
 
