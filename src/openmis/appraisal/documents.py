@@ -35,6 +35,7 @@ from openmis.core.services import ConflictError, save_object
 from openmis.core.views.generic import ObjectView
 from openmis.meetings.models import Occurrence
 from openmis.org.models import Person
+from openmis.org.people import person_of
 from openmis.portfolio.models import DeploymentProject, System
 
 MEETINGS_BACK = timedelta(days=60)
@@ -224,9 +225,7 @@ class DecideView(EvaluationView):
                     .values_list("pk", flat=True)
                     .first()
                 )
-            initial["decided_by"] = (
-                Person.objects.filter(user=request.user).values_list("pk", flat=True).first()
-            )
+            initial["decided_by"] = getattr(person_of(request.user), "pk", None)
             initial["decided_on"] = timezone.localdate()
         form = DecisionForm(
             instance=decision, initial=initial, evaluation=evaluation, user=request.user

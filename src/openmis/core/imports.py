@@ -23,6 +23,7 @@ from import_export import fields as ie_fields
 from import_export import resources, widgets
 
 from openmis.core import permissions, registry
+from openmis.core.caching import forget_request_memo
 from openmis.core.exports import safe_row, unquote_cell
 
 
@@ -525,6 +526,8 @@ def run_import(object_type, filename: str, content: bytes, user, dry_run: bool) 
         use_transactions=True,
         rollback_on_validation_errors=True,
     )
+    # The trial run was rolled back, which sends no signal: forget what was memoised from it.
+    forget_request_memo()
     report.errors = _result_errors(result, dataset, resource)
     if report.errors:
         return report  # nothing is written, so nothing is counted as created or updated
@@ -547,6 +550,8 @@ def run_import(object_type, filename: str, content: bytes, user, dry_run: bool) 
         if report.errors:
             transaction.set_rollback(True)
             report.created = report.updated = 0
+    if report.errors:
+        forget_request_memo()  # rolled back, as the trial run was
     report.dry_run = False
     return report
 

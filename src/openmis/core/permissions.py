@@ -3,53 +3,82 @@
 A permission granted through a role whose scope is "own department" lets the user create,
 change and delete only rows that belong to their department (or one below it); reading is
 never limited by scope. Superusers and roles scoped to the whole organization are not limited.
+
+Core does not know what a role or a department is: the app that defines them (``org``)
+installs a :class:`ScopeProvider` with :func:`set_scope_provider` when it starts. Until one
+is installed, roles grant nothing and a department-scoped permission reaches no row (least
+privilege); superusers and permissions given to a user directly are not affected.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from functools import reduce
 
 from django.db.models import Model
 
+from openmis.core.caching import per_request
 from openmis.core.registry import ObjectType
 
 ALL = "all"
 DEPARTMENT = "department"
 
 
+@dataclass(frozen=True)
+class ScopeProvider:
+    """How an organization app tells core who holds which permission, and where.
+
+    ``role_permissions(user)`` yields ``("app.codename", scope)`` for each permission the
+    user holds through a role, ``scope`` being :data:`ALL` or :data:`DEPARTMENT` (any other
+    value grants nothing). ``department_ids(user)`` gives the primary keys of the departments
+    a department-scoped permission lets the user write in.
+    """
+
+    role_permissions: Callable[[object], Iterable[tuple[str, str]]]
+    department_ids: Callable[[object], Collection[int]]
+
+
+_provider: ScopeProvider | None = None
+
+
+def set_scope_provider(provider: ScopeProvider | None) -> ScopeProvider | None:
+    """Install ``provider`` (None removes it) and return the one it replaces."""
+    global _provider
+    previous, _provider = _provider, provider
+    return previous
+
+
+def scope_provider() -> ScopeProvider | None:
+    """The installed :class:`ScopeProvider`, or None."""
+    return _provider
+
+
+@per_request
 def _scopes(user) -> dict[str, str]:
     """``{"app.codename": "all" | "department"}`` for the user, computed once per request."""
-    cached = getattr(user, "_openmis_scopes", None)
-    if cached is not None:
-        return cached
     from django.contrib.auth.models import Permission
     from django.core.cache import cache
 
     from openmis.core import cache as data_cache
 
+    provider = _provider
     # Any change of roles or permissions bumps the data generation, so this key goes stale
     # at once, in every process.
     cache_key = data_cache.key("scopes", user.pk, data_cache.generation())
-    cached = cache.get(cache_key)
+    cached = cache.get(cache_key) if provider is not None else None
     if cached is not None:
-        user._openmis_scopes = cached
         return cached
 
     scopes: dict[str, str] = {}
-    # Only groups that are roles grant anything: a group without a role (its role deleted)
-    # has no write scope, and must not count as organisation-wide.
-    rows = Permission.objects.filter(group__user=user, group__role__isnull=False).values_list(
-        "content_type__app_label", "codename", "group__role__scope"
-    )
-    for app_label, codename, scope in rows:
-        perm = f"{app_label}.{codename}"
+    for perm, scope in provider.role_permissions(user) if provider is not None else ():
         if scope in (ALL, DEPARTMENT) and scopes.get(perm) != ALL:
             scopes[perm] = scope
     direct = Permission.objects.filter(user=user).values_list("content_type__app_label", "codename")
     for app_label, codename in direct:
         scopes[f"{app_label}.{codename}"] = ALL
-    user._openmis_scopes = scopes
-    cache.set(cache_key, scopes, 600)
+    if provider is not None:
+        cache.set(cache_key, scopes, 600)
     return scopes
 
 
@@ -66,17 +95,10 @@ def held(user) -> frozenset[str]:
     return frozenset(_scopes(user))
 
 
-def user_department_ids(user) -> set[int]:
-    """The departments a department-scoped user may write in: theirs and those below it."""
-    cached = getattr(user, "_openmis_department_ids", None)
-    if cached is not None:
-        return cached
-    from openmis.org.models import Person
-
-    person = Person.objects.filter(user=user).select_related("department").first()
-    ids = person.department.descendant_ids() if person else set()
-    user._openmis_department_ids = ids
-    return ids
+def user_department_ids(user) -> Collection[int]:
+    """The departments a department-scoped user may write in: theirs and those below it
+    (none when no :class:`ScopeProvider` is installed)."""
+    return _provider.department_ids(user) if _provider is not None else frozenset()
 
 
 def department_of(object_type: ObjectType, obj: Model) -> int | None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openmis.core.forms import ObjectForm, style_widgets
 from openmis.feedback.models import Feedback, Improvement
+from openmis.org.people import person_of
 
 FEEDBACK_FIELDS = [
     "system",
@@ -66,7 +67,7 @@ class FeedbackForm(ObjectForm):
                 "series"
             )
         if self.instance.pk is None and not self.is_bound and user is not None:
-            person = getattr(user, "person", None)
+            person = person_of(user)
             if person is not None:
                 self.initial.setdefault("author", person.pk)
                 self.initial.setdefault("department", person.department_id)

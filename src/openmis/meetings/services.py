@@ -32,6 +32,7 @@ from openmis.meetings.models import (
     Occurrence,
     Outcome,
 )
+from openmis.org.people import person_of
 
 log = logging.getLogger(__name__)
 
@@ -423,15 +424,6 @@ def set_action_status(item: ActionItem, status: str, user=None) -> ActionItem:
         raise ValidationError({"status": _("Unknown status.")})
     item.status = status
     return save_object(item, user)
-
-
-def person_of(user):
-    """The person record of a login, or None."""
-    from openmis.org.models import Person
-
-    if not user.is_authenticated:
-        return None
-    return Person.objects.filter(user=user).first()
 
 
 def my_action_items(user, limit: int = 10):

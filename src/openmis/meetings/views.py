@@ -38,6 +38,7 @@ from openmis.meetings.models import (
     Occurrence,
     Outcome,
 )
+from openmis.org.people import person_of
 
 
 def _can(user, model, action, obj=None) -> bool:
@@ -428,7 +429,7 @@ def overdue(request):
 def calendar(request):
     """The user's secret calendar feed URLs, and a button to change the secret."""
     token = services.feed_token(request.user)
-    person = services.person_of(request.user)
+    person = person_of(request.user)
     series = []
     if person is not None:
         series = list(services.series_of_person(person).order_by("title"))
@@ -486,7 +487,7 @@ def feed(request, key):
     user = services.user_for_feed(key)
     if user is None:
         raise Http404(_("Unknown calendar address."))
-    person = services.person_of(user)
+    person = person_of(user)
     if person is None:
         raise Http404(_("This login has no person record, so it has no meetings."))
     return _ics(ical.person_feed(person, _url_for(request)), "openmis-meetings")
@@ -498,7 +499,7 @@ def series_feed(request, key, pk):
     if user is None:
         raise Http404(_("Unknown calendar address."))
     series = get_object_or_404(MeetingSeries, pk=pk)
-    person = services.person_of(user)
+    person = person_of(user)
     takes_part = person is not None and (
         series.organiser_id == person.pk or series.attendees.filter(pk=person.pk).exists()
     )
@@ -518,7 +519,7 @@ def cockpit_tiles(user) -> dict:
         services.ensure_materialised()
         tiles["meetings_this_week"] = list(services.this_weeks_meetings()[:8])
         tiles["meetings_week_url"] = reverse("meetings:week")
-    person = services.person_of(user)
+    person = person_of(user)
     if person is not None:
         mine = services.my_action_items(user)
         if mine or permissions.has_perm(user, "meetings.view_actionitem"):

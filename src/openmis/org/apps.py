@@ -10,4 +10,9 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organization")
 
     def ready(self):
+        from openmis.core import permissions
         from openmis.org import registry  # noqa: F401  (registers the objects)
+        from openmis.org.scopes import PROVIDER
+
+        # Core's write-scope checks ask this app who holds a role and where it reaches.
+        permissions.set_scope_provider(PROVIDER)

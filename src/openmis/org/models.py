@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core.models import OpenMISModel
+from openmis.org import tree
 
 
 class Department(OpenMISModel):
@@ -44,33 +45,14 @@ class Department(OpenMISModel):
 
     def clean(self):
         super().clean()
-        if self.parent_id and self.pk:
-            ancestor = self.parent
-            seen = set()
-            while ancestor is not None and ancestor.pk not in seen:
-                if ancestor.pk == self.pk:
-                    raise ValidationError(
-                        {
-                            "parent": _(
-                                "A department cannot be inside itself or its sub-departments."
-                            )
-                        }
-                    )
-                seen.add(ancestor.pk)
-                ancestor = ancestor.parent
+        if self.parent_id and self.pk and self.pk in tree.ancestors(self.parent_id):
+            raise ValidationError(
+                {"parent": _("A department cannot be inside itself or its sub-departments.")}
+            )
 
     def descendant_ids(self) -> set[int]:
         """Primary keys of this department and every department below it."""
-        children: dict[int | None, list[int]] = {}
-        for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
-            children.setdefault(parent_id, []).append(pk)
-        found, stack = set(), [self.pk]
-        while stack:
-            pk = stack.pop()
-            if pk not in found:
-                found.add(pk)
-                stack.extend(children.get(pk, []))
-        return found
+        return set(tree.descendants(self.pk))
 
 
 def validate_time_zone(value: str) -> None:

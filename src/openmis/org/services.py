@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from openmis.core.caching import forget_request_memo
+
 
 @transaction.atomic
 def set_login(person, username: str, roles) -> None:
@@ -34,3 +36,4 @@ def set_login(person, username: str, roles) -> None:
     if person.user_id != user.pk:
         type(person).objects.filter(pk=person.pk).update(user=user)
         person.user = user
+        forget_request_memo()  # an update() sends no signal: the person of a login changed
