@@ -2,7 +2,8 @@
 
 Every app that needs the :class:`~openmis.org.models.Person` behind a user (their department,
 their time zone, their action items) calls :func:`person_of`; inside a request the answer is
-read once, however many times it is asked (:func:`openmis.core.caching.per_request`).
+read once, however many times it is asked (:func:`openmis.core.caching.per_request`). The
+roles a login holds are read the same way (:func:`role_ids`).
 """
 
 from __future__ import annotations
@@ -19,3 +20,13 @@ def person_of(user):
     if user is None or not user.is_authenticated:
         return None
     return Person.objects.filter(user=user).select_related("department").first()
+
+
+@per_request
+def role_ids(user) -> frozenset[int]:
+    """The primary keys of the roles ``user`` holds (none for an anonymous user)."""
+    from openmis.org.models import Role
+
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    return frozenset(Role.objects.filter(group__user=user).values_list("pk", flat=True))

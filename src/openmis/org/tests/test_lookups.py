@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from openmis.core import caching
 from openmis.org import tree
-from openmis.org.models import Department
-from openmis.org.people import person_of
+from openmis.org.models import Department, Role
+from openmis.org.people import person_of, role_ids
 from openmis.org.roles import EMPLOYEE, LEADER
 from openmis.org.tests.factories import DepartmentFactory, UserFactory, user_with_role
 
@@ -46,6 +46,16 @@ def test_person_of_is_read_once_in_a_request_scope(org, django_assert_num_querie
     with caching.request_scope(), django_assert_num_queries(1):
         people = {person_of(user) for _ in range(5)}
     assert people == {user.person}
+
+
+def test_role_ids_are_the_roles_a_login_holds(org, django_assert_num_queries):
+    leader = user_with_role(LEADER, org["sales"])
+    expected = {Role.objects.get(slug=LEADER).pk}
+    with caching.request_scope(), django_assert_num_queries(1):
+        assert role_ids(leader) == expected
+        assert role_ids(leader) == expected
+    assert role_ids(UserFactory()) == frozenset()
+    assert role_ids(AnonymousUser()) == frozenset()
 
 
 def test_ancestors_go_up_from_the_department_nearest_first(org):
