@@ -102,7 +102,7 @@ def recipient_for(who) -> Recipient:
     """The Recipient of ``who``: a Recipient, an instance of a registered model, or a login."""
     if isinstance(who, Recipient):
         return who
-    for cls in type(who).__mro__:
+    for cls in who.__class__.__mro__:  # __class__: request.user is a lazy object
         if cls in _resolvers:
             return _resolvers[cls](who)
     if isinstance(who, get_user_model()):
