@@ -46,15 +46,18 @@ class Kind:
     code: str
     label: Any  # a (lazily translated) name people read
     description: Any = ""
+    #: ``attachments(notice) -> [(file name, bytes, MIME type)]``, built when the e-mail is
+    #: sent (files are not kept with the notice); an error fails the try, which is retried.
+    attachments: Callable[[Notice], list[tuple[str, bytes, str]]] | None = None
 
 
 _kinds: dict[str, Kind] = {}
 
 
-def register_kind(code: str, label, description="") -> Kind:
+def register_kind(code: str, label, description="", attachments=None) -> Kind:
     """Declare a kind of notice (from the app's ``registry.py``); ``notify`` accepts only
-    declared kinds, and the notices page shows their label."""
-    kind = Kind(code, label, description)
+    declared kinds, and the notices page shows their label. ``attachments``: see Kind."""
+    kind = Kind(code, label, description, attachments)
     _kinds[code] = kind
     return kind
 
@@ -233,9 +236,12 @@ def deliver(notice_id: int) -> str | None:
             [notice.email],
             headers={"Auto-Submitted": "auto-generated"},
         )
+        build = getattr(_kinds.get(notice.kind), "attachments", None)
         try:
+            for name, content, mime in build(notice) if build else []:
+                message.attach(name, content, mime)
             message.send()
-        except Exception as error:  # any failure of the mail server is retried
+        except Exception as error:  # any failure of the mail server (or files) is retried
             notice.last_error = f"{type(error).__name__}: {error}"[:2000]
             if notice.attempts >= MAX_ATTEMPTS:
                 notice.status, notice.next_attempt = Notice.Status.FAILED, None

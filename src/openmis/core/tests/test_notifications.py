@@ -264,6 +264,19 @@ def test_a_queue_that_can_wait_gets_the_retry_at_its_time(
     assert notice.attempts == 1
 
 
+def test_a_kind_may_attach_files_built_when_the_mail_leaves(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    def report(notice):
+        return [(f"report-{notice.language}.csv", b"a,b\n1,2\n", "text/csv")]
+
+    kind = notifications.Kind("tests.report", "Report", attachments=report)
+    monkeypatch.setitem(notifications._kinds, kind.code, kind)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(PersonFactory(language="pl"), kind.code, "Raport", "W załączniku.")
+    assert mail.outbox[0].attachments == [("report-pl.csv", "a,b\n1,2\n", "text/csv")]
+
+
 # --- once per key ---------------------------------------------------------------------------
 
 
