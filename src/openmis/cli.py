@@ -160,13 +160,16 @@ def _serve(web_argv: list[str]) -> int:
 
 
 def cmd_worker(args) -> int:
-    """Run background jobs (file imports into the warehouse) until stopped."""
+    """Run background jobs (file imports into the warehouse, e-mails) until stopped."""
     _setup()
     from openmis.bi import loading
 
     interrupted = loading.fail_interrupted_imports()
     if interrupted:
         print(f"Marked {interrupted} interrupted import(s) as failed.", file=sys.stderr)
+    from openmis.core.notifications import send_due
+
+    send_due()  # notices whose job was lost (e.g. the server stopped before queueing it)
     _manage("db_worker", "--queue-name", "*", "--interval", "0.5")
     return 0
 

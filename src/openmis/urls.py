@@ -14,7 +14,9 @@ from openmis.appraisal.api import AppraiseView
 from openmis.bi import api as bi_api
 from openmis.bi import views as bi_views
 from openmis.core.api import ApiTokenViewSet, TokenView
+from openmis.core.notices_api import NoticeViewSet
 from openmis.core.urls import api_patterns, app_urls
+from openmis.core.views import notices as notice_views
 from openmis.core.views import pages
 from openmis.core.views import tokens as token_views
 from openmis.feedback import views as feedback_views
@@ -32,6 +34,8 @@ urlpatterns = [
         token_views.revoke_api_token,
         name="api_token_revoke",
     ),
+    path("accounts/notifications/", notice_views.notices, name="notices"),
+    path("accounts/notifications/<int:pk>/", notice_views.notice, name="notice"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -51,6 +55,12 @@ urlpatterns = [
         "api/auth/tokens/<int:pk>/",
         ApiTokenViewSet.as_view({"delete": "destroy"}),
         name="api-token-detail",
+    ),
+    path("api/core/notices/", NoticeViewSet.as_view({"get": "list"}), name="api-notice-list"),
+    path(
+        "api/core/notices/<int:pk>/",
+        NoticeViewSet.as_view({"get": "retrieve"}),
+        name="api-notice-detail",
     ),
     path("api/appraisal/appraise/", AppraiseView.as_view(), name="api-appraise"),
     path("api/bi/query/", bi_api.QueryView.as_view(), name="api-bi-query"),

@@ -27,8 +27,9 @@ def _watched(sender) -> bool:
     meta = getattr(sender, "_meta", None)
     if meta is None or meta.apps is not apps:
         return False  # not a model, or a historical model inside a migration
-    if meta.app_label == "core" and meta.model_name in ("installation", "apitoken"):
-        return False  # no page shows them: an API login must not re-render every page
+    if meta.app_label == "core" and meta.model_name in ("installation", "apitoken", "notice"):
+        return False  # no cached page shows them: an API login or an e-mail sent must not
+        # re-render every page
     return meta.app_label in WATCHED_APPS or meta.app_label in _openmis_apps()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -95,3 +97,66 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self):
         return f"{self.user} · {self.name or self.token_key[:4]}"
+
+
+class Notice(models.Model):
+    """One message sent (or being sent) to a person: what it said, in which language and time
+    zone, and how its delivery went. Made by :func:`openmis.core.notifications.notify`;
+    the recipient sees their own on "Notifications sent to me"."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notices",
+        help_text=_("Empty for a person without an OpenMIS login."),
+    )
+    email = models.EmailField(_("e-mail address"))
+    kind = models.CharField(_("kind"), max_length=80)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"))
+    language = models.CharField(_("language"), max_length=10)
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    content_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("about (type)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    object_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
+    dedup_key = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="A hash of kind, recipient, object and the caller's key: sent once.",
+    )
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created"]),
+            models.Index(fields=["status", "next_attempt"]),
+        ]
+
+    def __str__(self):
+        return self.subject

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy
 
+from openmis.core.notifications import register_kind
 from openmis.core.registry import register
 from openmis.feedback.api import ImprovementSerializer, StatusChangeSerializer
 from openmis.feedback.filters import FILTERS, SEARCH, FeedbackFilterSet
@@ -12,6 +13,7 @@ from openmis.feedback.forms import (
     ImprovementForm,
 )
 from openmis.feedback.models import Feedback, Improvement, StatusChange
+from openmis.feedback.services import STATUS_CHANGE
 from openmis.feedback.views import feedback_context, improvement_context
 
 NAV = gettext_lazy("Feedback")
@@ -67,4 +69,10 @@ register(
     nav_group=NAV,
     serializer_class=StatusChangeSerializer,
     read_only=True,
+)
+
+register_kind(
+    STATUS_CHANGE,
+    gettext_lazy("Improvement status changed"),
+    gettext_lazy("To each person whose feedback an improvement groups, when its status changes."),
 )

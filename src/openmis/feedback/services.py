@@ -10,21 +10,22 @@ from datetime import date, timedelta
 from auditlog.context import set_actor
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
-from django.utils import translation
 from django.utils.translation import gettext as _
 
+from openmis.core.notifications import notify
 from openmis.core.services import save_object
 from openmis.feedback.models import Feedback, Improvement, StatusChange
+from openmis.org.models import Person
 
 REVIEW_DAYS = 90  # the post-implementation review compares this many days before and after
 TREND_MONTHS = 12  # months shown in a system's rating trend
 LOWEST_RATED_DAYS = 90
 LOWEST_RATED_MIN_RATINGS = 3
 IN_USE_STAGES = ("deployed", "retiring")  # systems people use: deployed, or deployed and retiring
+STATUS_CHANGE = "feedback.status_change"  # the kind of notice to feedback givers (registry.py)
 
 
 # --- improvements ----------------------------------------------------------------------------
@@ -38,8 +39,8 @@ def change_status(
     reason: str = "",
     expected_version: int | None = None,
 ) -> StatusChange:
-    """Move ``improvement`` to ``status``, record the change and, once the change is committed,
-    e-mail each person whose feedback it groups (one e-mail per person per change).
+    """Move ``improvement`` to ``status``, record the change and notify each person whose
+    feedback it groups (one e-mail per person per change, sent once the change is committed).
 
     Declining needs a ``reason``; it is kept on the improvement and on the change.
     """
@@ -64,7 +65,7 @@ def change_status(
             changed_by=user if user is not None and user.is_authenticated else None,
             notified=len(recipients),
         )
-    transaction.on_commit(lambda: _send_notifications(change, recipients))
+    _notify_feedback_givers(change, recipients)
     return change
 
 
@@ -84,39 +85,53 @@ def feedback_givers(improvement: Improvement) -> list[tuple[str, str]]:
     return [(email, found[email] or settings.LANGUAGE_CODE) for email in sorted(found)]
 
 
-def _send_notifications(change: StatusChange, recipients: list[tuple[str, str]]) -> None:
-    if not recipients:
-        return
-    improvement = change.improvement
-    messages = []
+def _notify_feedback_givers(change: StatusChange, recipients: list[tuple[str, str]]) -> None:
+    """One notice per person, in the language of their latest feedback; sent on commit."""
+    people = Person.objects.filter(email__in=[email for email, _language in recipients])
+    by_email = {person.email: person for person in people}
     for email, language in recipients:
-        with translation.override(language):
-            subject = _("Improvement “%(title)s” is now: %(status)s") % {
-                "title": improvement.title,
-                "status": Improvement.Status(change.to_status).label,
-            }
-            lines = [
-                _(
-                    "You gave feedback on %(system)s that is part of the improvement "
-                    "“%(title)s”. Its status changed from “%(old)s” to “%(new)s”."
-                )
-                % {
-                    "system": improvement.system,
-                    "title": improvement.title,
-                    "old": Improvement.Status(change.from_status).label,
-                    "new": Improvement.Status(change.to_status).label,
-                }
-            ]
-            if change.reason:
-                lines.append(_("Reason: %(reason)s") % {"reason": change.reason})
-            if improvement.project_id:
-                lines.append(
-                    _("It is delivered by the project “%(project)s”.")
-                    % {"project": improvement.project}
-                )
-            lines.append(_("Thank you for your feedback."))
-        messages.append(EmailMessage(subject, "\n\n".join(lines), None, [email]))
-    get_connection().send_messages(messages)
+        notify(
+            by_email[email],
+            STATUS_CHANGE,
+            _status_subject,
+            _status_body,
+            {"change": change, "improvement": change.improvement},
+            obj=change.improvement,
+            key=f"change {change.pk}",
+            language=language,
+        )
+
+
+def _status_subject(context: dict) -> str:
+    change, improvement = context["change"], context["improvement"]
+    return _("Improvement “%(title)s” is now: %(status)s") % {
+        "title": improvement.title,
+        "status": Improvement.Status(change.to_status).label,
+    }
+
+
+def _status_body(context: dict) -> str:
+    change, improvement = context["change"], context["improvement"]
+    lines = [
+        _(
+            "You gave feedback on %(system)s that is part of the improvement "
+            "“%(title)s”. Its status changed from “%(old)s” to “%(new)s”."
+        )
+        % {
+            "system": improvement.system,
+            "title": improvement.title,
+            "old": Improvement.Status(change.from_status).label,
+            "new": Improvement.Status(change.to_status).label,
+        }
+    ]
+    if change.reason:
+        lines.append(_("Reason: %(reason)s") % {"reason": change.reason})
+    if improvement.project_id:
+        lines.append(
+            _("It is delivered by the project “%(project)s”.") % {"project": improvement.project}
+        )
+    lines.append(_("Thank you for your feedback."))
+    return "\n\n".join(lines)
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy
 
+from openmis.core.notifications import register_kind
 from openmis.core.registry import register, register_page
 from openmis.meetings import services
 from openmis.meetings.api import MeetingSeriesSerializer
@@ -124,4 +125,10 @@ register_page(
 )
 register_page(
     NAV, gettext_lazy("My calendar feed"), "meetings:calendar", "meetings.view_actionitem"
+)
+
+register_kind(
+    services.ACTION_REMINDER,
+    gettext_lazy("Action items due"),
+    gettext_lazy("To the owner of open action items due today or overdue, at most once a day."),
 )

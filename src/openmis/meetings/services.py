@@ -12,16 +12,15 @@ from datetime import date, datetime, timedelta
 import markdown
 import nh3
 from auditlog.context import set_actor
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, F, Max, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from openmis.core import cache as data_cache
+from openmis.core.notifications import notify
 from openmis.core.services import save_object
 from openmis.meetings import recurrence
 from openmis.meetings.models import (
@@ -40,6 +39,8 @@ log = logging.getLogger(__name__)
 WINDOW_BACK = timedelta(days=183)
 #: … to this far ahead.
 WINDOW_AHEAD = timedelta(days=92)
+#: The kind of notice that reminds owners of their due action items (see registry.py).
+ACTION_REMINDER = "meetings.action_reminder"
 
 
 def _actor(user):
@@ -481,8 +482,9 @@ def overdue_by_department(today: date | None = None, user=None) -> list[dict]:
 
 
 def send_action_reminders(today: date | None = None) -> int:
-    """E-mail each owner of open action items due today or overdue, at most once a day;
-    returns how many e-mails were sent. Run daily (``openmis manage send_action_reminders``)."""
+    """Notify each owner of open action items due today or overdue, at most once a day, in
+    their language; returns how many were notified. Run daily
+    (``openmis manage send_action_reminders``)."""
     today = today or timezone.localdate()
     items = (
         ActionItem.objects.filter(status=ActionItem.Status.OPEN, due_date__lte=today)
@@ -496,30 +498,47 @@ def send_action_reminders(today: date | None = None) -> int:
         by_owner[item.owner].append(item)
     sent = 0
     for owner, owned in by_owner.items():
-        with translation.override(settings.LANGUAGE_CODE):
-            overdue = sum(1 for i in owned if i.due_date < today)
-            subject = _("Action items due: %(count)d (%(overdue)d overdue)") % {
-                "count": len(owned),
-                "overdue": overdue,
-            }
-            lines = [
-                _("Hello %(name)s,") % {"name": owner.first_name},
-                "",
-                _("These action items are due today or overdue:"),
-                "",
-            ]
-            for item in owned:
-                meeting = f" ({item.occurrence})" if item.occurrence_id else ""
-                lines.append(
-                    _("- %(title)s, due %(date)s%(meeting)s")
-                    % {"title": item.title, "date": item.due_date, "meeting": meeting}
-                )
-            lines += ["", _("Mark them done on your OpenMIS home page.")]
-        send_mail(subject, "\n".join(lines), None, [owner.email])
-        ActionItem.objects.filter(pk__in=[i.pk for i in owned]).update(reminded_on=today)
+        context = {"owner": owner, "items": owned, "today": today}
+        with transaction.atomic():
+            notice = notify(
+                owner,
+                ACTION_REMINDER,
+                _reminder_subject,
+                _reminder_body,
+                context,
+                obj=owner,
+                key=f"{today.isoformat()} {','.join(str(i.pk) for i in owned)}",
+            )
+            ActionItem.objects.filter(pk__in=[i.pk for i in owned]).update(reminded_on=today)
         data_cache.bump()
-        sent += 1
+        sent += notice is not None
     return sent
+
+
+def _reminder_subject(context: dict) -> str:
+    owned, today = context["items"], context["today"]
+    overdue = sum(1 for i in owned if i.due_date < today)
+    return _("Action items due: %(count)d (%(overdue)d overdue)") % {
+        "count": len(owned),
+        "overdue": overdue,
+    }
+
+
+def _reminder_body(context: dict) -> str:
+    lines = [
+        _("Hello %(name)s,") % {"name": context["owner"].first_name},
+        "",
+        _("These action items are due today or overdue:"),
+        "",
+    ]
+    for item in context["items"]:
+        meeting = f" ({item.occurrence})" if item.occurrence_id else ""
+        lines.append(
+            _("- %(title)s, due %(date)s%(meeting)s")
+            % {"title": item.title, "date": item.due_date, "meeting": meeting}
+        )
+    lines += ["", _("Mark them done on your OpenMIS home page.")]
+    return "\n".join(lines)
 
 
 # --- minutes -----------------------------------------------------------------------------------

@@ -107,6 +107,7 @@ class PersonForm(ObjectForm):
             "phone",
             "active",
             "time_zone",
+            "language",
         ]
 
     def __init__(self, *args, user=None, **kwargs):

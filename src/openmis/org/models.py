@@ -101,6 +101,13 @@ class Person(OpenMISModel):
         validators=[validate_time_zone],
         help_text=_("e.g. Europe/Warsaw; empty: the installation's. Scheduled e-mails follow it."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("E-mails to this person are written in it; empty: the installation's."),
+    )
 
     class Meta:
         verbose_name = _("person")

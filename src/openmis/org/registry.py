@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core.registry import register
+from openmis.org import notifications
 from openmis.org.forms import PersonForm, RoleForm
 from openmis.org.models import Department, Person, Role
 from openmis.org.serializers import RoleSerializer
@@ -35,6 +36,7 @@ register(
         "phone",
         "active",
         "time_zone",
+        "language",
     ],
     natural_key=["email"],
     filters=["department", "active", "job_title"],
@@ -60,3 +62,5 @@ register(
     serializer_class=RoleSerializer,
     prefetch=["group__permissions__content_type"],
 )
+
+notifications.install()

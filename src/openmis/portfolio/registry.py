@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from openmis.core.notifications import register_kind
 from openmis.core.registry import register, register_page
 from openmis.portfolio.models import (
     Capability,
@@ -15,6 +16,7 @@ from openmis.portfolio.models import (
     SystemCost,
     Vendor,
 )
+from openmis.portfolio.services import CONTRACT_REMINDER
 from openmis.portfolio.views import project_context, system_context, system_page_varies
 
 NAV = gettext_lazy("Portfolio")
@@ -232,4 +234,10 @@ register_page(
 )
 register_page(
     NAV, gettext_lazy("Total cost of ownership"), "portfolio:tco", "portfolio.view_systemcost"
+)
+
+register_kind(
+    CONTRACT_REMINDER,
+    gettext_lazy("Contract notice deadline"),
+    gettext_lazy("To a contract's owner, 30 days before the last day to give notice."),
 )

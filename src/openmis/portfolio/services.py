@@ -7,16 +7,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from auditlog.context import set_actor
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from openmis.core import cache as data_cache
+from openmis.core.notifications import notify
 from openmis.core.services import save_object
 from openmis.portfolio.models import (
     Contract,
@@ -28,6 +26,7 @@ from openmis.portfolio.models import (
 )
 
 REMINDER_DAYS = 30  # how long before the notice deadline the owner is reminded
+CONTRACT_REMINDER = "portfolio.contract_reminder"  # the kind of notice (see registry.py)
 
 
 @transaction.atomic
@@ -315,8 +314,8 @@ def upcoming_renewals(today: date | None = None, within_days: int = 120):
 
 
 def send_renewal_reminders(today: date | None = None) -> int:
-    """E-mail each contract owner once per deadline, ``REMINDER_DAYS`` before it; returns how
-    many were sent. Run daily (``openmis manage send_reminders``)."""
+    """Notify each contract owner once per deadline, ``REMINDER_DAYS`` before it, in their
+    language; returns how many were notified. Run daily (``openmis manage send_reminders``)."""
     today = today or date.today()
     sent = 0
     for contract in upcoming_renewals(today, within_days=REMINDER_DAYS):
@@ -325,29 +324,45 @@ def send_renewal_reminders(today: date | None = None) -> int:
             continue
         if deadline < today:
             continue
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = _("Contract “%(title)s”: notice deadline %(date)s") % {
-                "title": contract.title,
-                "date": deadline,
-            }
-            body = _(
-                "The contract “%(title)s” with %(vendor)s ends on %(end)s. Notice must be given "
-                "by %(deadline)s (%(days)d days' notice). %(renewal)s"
-            ) % {
-                "title": contract.title,
-                "vendor": contract.vendor,
-                "end": contract.end_date,
-                "deadline": deadline,
-                "days": contract.notice_days,
-                "renewal": _("It renews automatically unless notice is given.")
-                if contract.auto_renewal
-                else _("It does not renew automatically."),
-            }
-        send_mail(subject, body, None, [contract.owner.email])
-        Contract.objects.filter(pk=contract.pk).update(reminded_for=deadline)
+        context = {"contract": contract, "deadline": deadline}
+        with transaction.atomic():
+            notice = notify(
+                contract.owner,
+                CONTRACT_REMINDER,
+                _renewal_subject,
+                _renewal_body,
+                context,
+                obj=contract,
+                key=deadline.isoformat(),
+            )
+            Contract.objects.filter(pk=contract.pk).update(reminded_for=deadline)
         data_cache.bump()  # a plain UPDATE sends no signals
-        sent += 1
+        sent += notice is not None
     return sent
+
+
+def _renewal_subject(context: dict) -> str:
+    return _("Contract “%(title)s”: notice deadline %(date)s") % {
+        "title": context["contract"].title,
+        "date": context["deadline"],
+    }
+
+
+def _renewal_body(context: dict) -> str:
+    contract = context["contract"]
+    return _(
+        "The contract “%(title)s” with %(vendor)s ends on %(end)s. Notice must be given "
+        "by %(deadline)s (%(days)d days' notice). %(renewal)s"
+    ) % {
+        "title": contract.title,
+        "vendor": contract.vendor,
+        "end": contract.end_date,
+        "deadline": context["deadline"],
+        "days": contract.notice_days,
+        "renewal": _("It renews automatically unless notice is given.")
+        if contract.auto_renewal
+        else _("It does not renew automatically."),
+    }
 
 
 def stage_counts() -> dict[str, int]:

@@ -395,6 +395,7 @@ def test_director_creates_reads_updates_and_deletes_a_person(api, department, di
         "phone": "",
         "active": True,
         "time_zone": "",
+        "language": "",
         "version": 1,
         "created": response.json()["created"],
         "updated": response.json()["updated"],
@@ -753,6 +754,7 @@ def test_export_csv_of_a_department(api, two_departments):
         "phone",
         "active",
         "time_zone",
+        "language",
     ]
     expected = Person.objects.filter(department=marketing).order_by("last_name", "first_name")
     assert [row[3] for row in rows[1:]] == [p.email for p in expected]

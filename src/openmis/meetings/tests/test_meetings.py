@@ -596,7 +596,9 @@ def test_overdue_list_per_department(director_client):
     assert director_client.get("/meetings/overdue/?department=x").status_code == 404
 
 
-def test_reminders_go_once_a_day_to_owners_of_due_and_overdue_items():
+def test_reminders_go_once_a_day_to_owners_of_due_and_overdue_items(
+    django_capture_on_commit_callbacks,
+):
     today = date(2026, 5, 11)
     owner = PersonFactory(first_name="Ewa", email="ewa@example.com")
     ActionItemFactory(owner=owner, title="Due today", due_date=today)
@@ -604,8 +606,9 @@ def test_reminders_go_once_a_day_to_owners_of_due_and_overdue_items():
     ActionItemFactory(owner=owner, title="Later", due_date=today + timedelta(days=1))
     ActionItemFactory(owner=owner, title="Done", due_date=today, status="done")
     ActionItemFactory(owner=PersonFactory(email="x@example.com"), due_date=today + timedelta(3))
-    assert services.send_action_reminders(today) == 1
-    assert services.send_action_reminders(today) == 0
+    with django_capture_on_commit_callbacks(execute=True):  # sent from the task queue
+        assert services.send_action_reminders(today) == 1
+        assert services.send_action_reminders(today) == 0
     assert [m.to for m in mail.outbox] == [["ewa@example.com"]]
     assert mail.outbox[0].subject == "Action items due: 2 (1 overdue)"
     assert "- Overdue, due 2026-05-09" in mail.outbox[0].body
@@ -614,14 +617,15 @@ def test_reminders_go_once_a_day_to_owners_of_due_and_overdue_items():
     assert services.send_action_reminders(today + timedelta(days=1)) == 1
 
 
-def test_the_reminder_command_reports_what_it_sent():
+def test_the_reminder_command_reports_what_it_sent(django_capture_on_commit_callbacks):
     from io import StringIO
 
     from django.core.management import call_command
 
     ActionItemFactory(owner=PersonFactory(email="a@example.com"), due_date=timezone.localdate())
     out = StringIO()
-    call_command("send_action_reminders", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):  # sent from the task queue
+        call_command("send_action_reminders", stdout=out)
     assert out.getvalue() == "1 action item reminders sent.\n"
     assert [m.to for m in mail.outbox] == [["a@example.com"]]
 

@@ -272,14 +272,15 @@ def test_go_live_deploys_the_system(director_client):
     assert services.project_status(project)[0] == "live"
 
 
-def test_renewal_reminders_go_to_the_owner_once_per_deadline():
+def test_renewal_reminders_go_to_the_owner_once_per_deadline(django_capture_on_commit_callbacks):
     owner = PersonFactory(email="owner@example.com")
     contract = ContractFactory(
         owner=owner, end_date=TODAY + timedelta(days=100), notice_days=90, auto_renewal=True
     )  # notice deadline TODAY + 10 days
     ContractFactory(owner=owner, end_date=TODAY + timedelta(days=400))  # far away
-    assert services.send_renewal_reminders(TODAY) == 1
-    assert services.send_renewal_reminders(TODAY + timedelta(days=1)) == 0
+    with django_capture_on_commit_callbacks(execute=True):  # sent from the task queue
+        assert services.send_renewal_reminders(TODAY) == 1
+        assert services.send_renewal_reminders(TODAY + timedelta(days=1)) == 0
     assert [m.to for m in mail.outbox] == [["owner@example.com"]]
     assert contract.title in mail.outbox[0].subject
     assert "renews automatically" in mail.outbox[0].body
@@ -395,7 +396,9 @@ def test_the_portfolio_demo_tells_one_consistent_story():
         assert moves[0].date <= today
 
 
-def test_the_cockpit_and_the_renewals_page_show_what_is_coming(director_client, department):
+def test_the_cockpit_and_the_renewals_page_show_what_is_coming(
+    director_client, department, django_capture_on_commit_callbacks
+):
     """Home page tiles (systems by stage, renewals, overdue action items by department), the
     renewals list, and the daily reminder command."""
     from django.core.management import call_command
@@ -431,7 +434,8 @@ def test_the_cockpit_and_the_renewals_page_show_what_is_coming(director_client, 
     assert [(c.title, days) for c, days in page.context["rows"]] == [("Soon", 10)]
 
     out = io.StringIO()
-    call_command("send_reminders", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):  # sent from the task queue
+        call_command("send_reminders", stdout=out)
     assert out.getvalue().strip() == "1 renewal reminder(s) sent."
     assert [m.to for m in mail.outbox] == [["contracts@example.com"]]
     assert soon.title in mail.outbox[0].subject
