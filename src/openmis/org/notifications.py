@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from openmis.core.notifications import Recipient, register_recipient
 from openmis.org.models import Person
+from openmis.org.people import person_of
 
 
 def recipient_of_person(person: Person) -> Recipient:
@@ -21,7 +22,7 @@ def recipient_of_person(person: Person) -> Recipient:
 
 def recipient_of_login(user) -> Recipient:
     """A login, at its own address (else its person's), in its person's language and zone."""
-    person = Person.objects.filter(user_id=user.pk).first()
+    person = person_of(user)
     if person is None:
         return Recipient(email=user.email or "", user_id=user.pk)
     return Recipient(
