@@ -113,6 +113,7 @@ register(
     detail_context=system_context,
     page_cache=system_page_varies,
     delete_warnings=_system_delete_warnings,
+    attachments=True,  # architecture diagrams, manuals, security assessments
 )
 register(
     Vendor,
@@ -175,6 +176,7 @@ register(
     search=["title", "vendor__name", "system__name"],
     department_field="system__business_owner",
     nav_group=NAV,
+    attachments=True,  # the signed contract, annexes, amendments
 )
 register(
     DeploymentProject,
