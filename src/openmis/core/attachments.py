@@ -19,9 +19,9 @@ Any registered type whose declaration says ``attachments=True`` takes files. The
 
 from __future__ import annotations
 
-import re
 import contextlib
 import hashlib
+import re
 import secrets
 import unicodedata
 import zipfile
@@ -177,7 +177,9 @@ def _require_change(user, obj) -> None:
     if not _object_type(obj).attachments:
         raise ValidationError({"file": [_("Files cannot be attached to this kind of object.")]})
     if not can_change(user, obj):
-        raise PermissionDenied(_("Your role does not allow you to change the files of this object."))
+        raise PermissionDenied(
+            _("Your role does not allow you to change the files of this object.")
+        )
 
 
 def object_of(attachment: Attachment):
@@ -347,13 +349,16 @@ def attach(obj, uploaded_file, user, description: str = "") -> Attachment:
         _refuse(_("Choose a file."))
     description = " ".join(str(description or "").split())
     if len(description) > 500:
-        raise ValidationError(
-            {"description": [_("Ensure this value has at most 500 characters.")]}
-        )
+        raise ValidationError({"description": [_("Ensure this value has at most 500 characters.")]})
     content_type = ContentType.objects.get_for_model(type(obj))
     most = max_per_object()
-    if most and Attachment.objects.filter(content_type=content_type, object_id=obj.pk).count() >= most:
-        _refuse(_("This object already has %(count)d files, the most it may hold.") % {"count": most})
+    if (
+        most
+        and Attachment.objects.filter(content_type=content_type, object_id=obj.pk).count() >= most
+    ):
+        _refuse(
+            _("This object already has %(count)d files, the most it may hold.") % {"count": most}
+        )
     name = clean_name(getattr(uploaded_file, "name", ""))
     extension = PurePath(name).suffix.lower()
     now = timezone.now()

@@ -88,9 +88,7 @@ class ObjectQuerySerializer(serializers.Serializer):
         except KeyError:
             raise serializers.ValidationError(_("Unknown object type.")) from None
         if not object_type.attachments:
-            raise serializers.ValidationError(
-                _("Files cannot be attached to this kind of object.")
-            )
+            raise serializers.ValidationError(_("Files cannot be attached to this kind of object."))
         return object_type
 
 
