@@ -106,7 +106,7 @@ OBJECT_PARAMETERS = [
     ),
     OpenApiParameter(
         "object_id",
-        OpenApiTypes.INT64,
+        {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID},
         required=True,
         description="The object's id.",
     ),
@@ -210,7 +210,8 @@ class _AnyRenderer(renderers.BaseRenderer):
 class AttachmentDownloadView(APIView):
     """The file itself, to those who may see its object."""
 
-    renderer_classes = [renderers.JSONRenderer, _AnyRenderer]
+    # One renderer, so that the schema offers no ``?format=``: the response is the file itself.
+    renderer_classes = [_AnyRenderer]
 
     def handle_exception(self, exc):
         # Errors are JSON whatever type the client asked the file in.
