@@ -38,7 +38,7 @@ from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from openmis.core import permissions, registry
 from openmis.core.models import Attachment
@@ -357,7 +357,12 @@ def attach(obj, uploaded_file, user, description: str = "") -> Attachment:
         and Attachment.objects.filter(content_type=content_type, object_id=obj.pk).count() >= most
     ):
         _refuse(
-            _("This object already has %(count)d files, the most it may hold.") % {"count": most}
+            ngettext(
+                "This object already has %(count)d file, the most it may hold.",
+                "This object already has %(count)d files, the most it may hold.",
+                most,
+            )
+            % {"count": most}
         )
     name = clean_name(getattr(uploaded_file, "name", ""))
     extension = PurePath(name).suffix.lower()
