@@ -292,6 +292,12 @@ SPECTACULAR_SETTINGS = {
 IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = True
 OPENMIS_IMPORT_MAX_BYTES = env.int("OPENMIS_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 OPENMIS_IMPORT_MAX_ROWS = env.int("OPENMIS_IMPORT_MAX_ROWS", default=50_000)
+# Files attached to objects (openmis.core.attachments), kept under DATA_DIR/attachments: the
+# most one file may hold, the most one object may hold (0: no limit), and the types accepted
+# (empty: all of PDF, PNG, JPEG, GIF, WebP, text, CSV, docx, xlsx, pptx, odt, ods).
+OPENMIS_ATTACHMENT_MAX_BYTES = env.int("OPENMIS_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+OPENMIS_ATTACHMENT_MAX_PER_OBJECT = env.int("OPENMIS_ATTACHMENT_MAX_PER_OBJECT", default=100)
+OPENMIS_ATTACHMENT_TYPES = env.list("OPENMIS_ATTACHMENT_TYPES", default=[])
 # Business intelligence: the warehouse (default: DuckDB files under the data dir), the limits
 # on every query, and the background jobs that load files into it.
 WAREHOUSE_URL = env.str("WAREHOUSE_URL", default="") or None

@@ -15,7 +15,7 @@ from openmis.bi import api as bi_api
 from openmis.bi import views as bi_views
 from openmis.core.api import ApiTokenViewSet, TokenView
 from openmis.core.notices_api import NoticeViewSet
-from openmis.core.urls import api_patterns, app_urls
+from openmis.core.urls import api_patterns, app_urls, attachment_urls
 from openmis.core.views import notices as notice_views
 from openmis.core.views import pages
 from openmis.core.views import tokens as token_views
@@ -39,6 +39,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    attachment_urls(),
     app_urls("org"),
     app_urls("appraisal", appraisal_urls.urlpatterns),
     app_urls("portfolio", portfolio_views.urlpatterns),

@@ -566,6 +566,7 @@ def empty_filters(result, generator, request, public):
             schema = parameter.get("schema", {})
             if (
                 parameter.get("in") != "query"
+                or parameter.get("required")  # what the list is of, not a filter
                 or parameter["name"] in _NOT_FILTERS
                 or (schema.get("type") == "string" and "enum" not in schema)
                 or "type" not in schema

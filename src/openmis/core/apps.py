@@ -12,10 +12,11 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_save
 
-        from openmis.core import cache, caching  # noqa: F401  (connect their write signals)
+        from openmis.core import attachments, cache, caching  # noqa: F401  (write signals)
         from openmis.core.text import clean_instance_text
         from openmis.core.tokens import connect_signals
 
         connect_signals()
+        attachments.connect_signals()
 
         pre_save.connect(clean_instance_text, dispatch_uid="openmis-clean-text")

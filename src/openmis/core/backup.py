@@ -7,7 +7,7 @@ A backup is one archive (``.tar.gz`` or ``.zip``) holding what an installation c
 - ``warehouse/<key>/v<version>.duckdb``: the dataset versions the database's catalog
   references, as of the database copy. Version files are immutable once renamed into place,
   so a file still being written (a ``.tmp-`` file) is never copied;
-- ``media/...``: uploaded files;
+- ``media/...`` and ``attachments/...``: uploaded files and the files attached to objects;
 - ``secret_key``: the generated key (not when ``SECRET_KEY`` comes from the environment);
 - ``manifest.json``: OpenMIS version, engines, date, and each file's size and SHA-256.
 
@@ -42,6 +42,9 @@ MANIFEST = "manifest.json"
 SQLITE_MEMBER = "database/openmis.sqlite3"
 PGDUMP_MEMBER = "database/openmis.pgdump"
 SECRET_MEMBER = "secret_key"  # noqa: S105  (the member's name, not a secret)
+# Directories of the data directory copied file by file: uploads, and attached files
+# (openmis.core.attachments).
+FILE_PREFIXES = ("media", "attachments")
 _VERSION_MEMBER = re.compile(
     r"warehouse/(?P<key>[A-Za-z][A-Za-z0-9_]{0,50})/v(?P<v>\d{1,12})\.duckdb"
 )
@@ -99,6 +102,10 @@ class Installation:
     def media_root(self) -> Path:
         return self.data_dir / "media"
 
+    def file_root(self, prefix: str) -> Path:
+        """Where the files of a :data:`FILE_PREFIXES` directory are kept."""
+        return self.data_dir / prefix
+
     @property
     def secret_key_file(self) -> Path:
         return self.data_dir / "secret_key"
@@ -153,7 +160,8 @@ def create(archive: Path, installation: Installation) -> dict:
             key_source = "file"
             key_file = stack.enter_context(installation.secret_key_file.open("rb"))
             entries.append(_Entry(SECRET_MEMBER, key_file, 0o600))
-        entries.extend(_media_entries(installation.media_root, archive, stack))
+        for prefix in FILE_PREFIXES:
+            entries.extend(_file_entries(prefix, installation.file_root(prefix), archive, stack))
         manifest = {
             "format": FORMAT,
             "openmis_version": openmis.__version__,
@@ -312,7 +320,7 @@ def _open_versions(wh, rows, stack, missing: list) -> tuple[dict[str, int], list
     return versions, files
 
 
-def _media_entries(root: Path, archive: Path, stack) -> Iterator[_Entry]:
+def _file_entries(prefix: str, root: Path, archive: Path, stack) -> Iterator[_Entry]:
     if not root.is_dir():
         return
     for path in sorted(root.rglob("*")):
@@ -320,7 +328,8 @@ def _media_entries(root: Path, archive: Path, stack) -> Iterator[_Entry]:
             continue
         with contextlib.suppress(FileNotFoundError):  # deleted meanwhile: not part of it
             yield _Entry(
-                "media/" + path.relative_to(root).as_posix(), stack.enter_context(path.open("rb"))
+                f"{prefix}/" + path.relative_to(root).as_posix(),
+                stack.enter_context(path.open("rb")),
             )
 
 
@@ -524,9 +533,10 @@ def _target_of(name: str, installation: Installation, wh, scratch: Path) -> Path
     if match and hasattr(wh, "path"):
         return wh.path(match["key"], int(match["v"]))
     pure = PurePosixPath(name)
-    if pure.parts[:1] == ("media",) and len(pure.parts) > 1 and ".." not in pure.parts:
-        target = installation.media_root.joinpath(*pure.parts[1:])
-        if installation.media_root.resolve() in target.resolve().parents:
+    if pure.parts[0] in FILE_PREFIXES and len(pure.parts) > 1 and ".." not in pure.parts:
+        root = installation.file_root(pure.parts[0])
+        target = root.joinpath(*pure.parts[1:])
+        if root.resolve() in target.resolve().parents:
             return target
     raise BackupError(f"The backup holds an unexpected file {name!r}; nothing was restored.")
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 from knox.settings import CONSTANTS
@@ -160,3 +161,39 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.subject
+class Attachment(models.Model):
+    """A file attached to a registered object (a contract's scan, a meeting's minutes).
+
+    The file lives under the data directory (never where the web server serves files), under a
+    random name; the name the user gave is kept here only, cleaned, to offer it on download.
+    Rows and files go with their object (:mod:`openmis.core.attachments`).
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, verbose_name=_("object type")
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    file_name = models.CharField(_("file name"), max_length=255)
+    media_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    storage_name = models.CharField(max_length=100, unique=True, editable=False)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="core_attach_object")]
+
+    def __str__(self):
+        return self.file_name

@@ -80,6 +80,10 @@ class ObjectType:
     history_exclude
         Fields the change history neither records nor shows: figures computed from data that
         some readers of the object may not see (a restricted dataset's row count and profile).
+    attachments
+        Users may attach files to the objects (:mod:`openmis.core.attachments`): the detail
+        page gets an attachments section and the API accepts them. Those who may see an object
+        may download its files; those who may change it may add and remove them.
     """
 
     model: type[models.Model]
@@ -108,6 +112,7 @@ class ObjectType:
     hidden_reason: Any = None
     object_access: Any = None
     history_exclude: tuple[str, ...] = ()
+    attachments: bool = False
 
     @property
     def opts(self):

@@ -39,15 +39,47 @@ def ui_patterns(app_label: str, extra=()):
     return patterns, app_label
 
 
+def attachment_urls():
+    """The pages of attached files, under ``attachments/`` (namespace ``attachments``)."""
+    from openmis.core.views import attachments
+
+    patterns = [
+        path("<str:label>/<int:object_id>/", attachments.section, name="section"),
+        path("<int:pk>/download/", attachments.download, name="download"),
+        path("<int:pk>/remove/", attachments.remove, name="remove"),
+    ]
+    return path("attachments/", include((patterns, "attachments"), namespace="attachments"))
+
+
+def attachment_api_patterns():
+    """``/api/core/attachments/``: the files of any object that takes them."""
+    from openmis.core import attachments_api as api
+
+    return [
+        path("core/attachments/", api.AttachmentListView.as_view(), name="api-attachments"),
+        path(
+            "core/attachments/<int:pk>/",
+            api.AttachmentDetailView.as_view(),
+            name="api-attachment",
+        ),
+        path(
+            "core/attachments/<int:pk>/download/",
+            api.AttachmentDownloadView.as_view(),
+            name="api-attachment-download",
+        ),
+    ]
+
+
 def api_patterns():
-    """The API router of every registered type: ``/api/<app>/<plural>/``."""
+    """The API router of every registered type: ``/api/<app>/<plural>/``, and the attached
+    files of any of them."""
     router = DefaultRouter(trailing_slash=True)
     router.include_root_view = False
     for ot in registry.all_types():
         router.register(
             f"{ot.app_label}/{ot.slug}", viewset_for(ot), basename=ot.label.replace(".", "-")
         )
-    return router.urls
+    return [*attachment_api_patterns(), *router.urls]
 
 
 def app_urls(app_label: str, extra=()):

@@ -71,6 +71,7 @@ register(
     department_field="series__department",
     nav_group=NAV,
     detail_context=occurrence_context,
+    attachments=True,  # minutes, slides, signed lists of attendance
 )
 register(
     AgendaItem,

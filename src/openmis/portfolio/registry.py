@@ -115,6 +115,7 @@ register(
     detail_context=system_context,
     page_cache=system_page_varies,
     delete_warnings=_system_delete_warnings,
+    attachments=True,  # architecture diagrams, manuals, security assessments
 )
 register(
     Vendor,
@@ -177,6 +178,7 @@ register(
     search=["title", "vendor__name", "system__name"],
     department_field="system__business_owner",
     nav_group=NAV,
+    attachments=True,  # the signed contract, annexes, amendments
 )
 register(
     DeploymentProject,

@@ -143,10 +143,12 @@ def restore_into(archive: Path, env: dict) -> None:
 def add_media_and_key(data_dir: Path) -> None:
     (data_dir / "media" / "photos").mkdir(parents=True)
     (data_dir / "media" / "photos" / "me.png").write_bytes(b"\x89PNG not really")
+    (data_dir / "attachments" / "2026").mkdir(parents=True)
+    (data_dir / "attachments" / "2026" / "Xy3-random").write_bytes(b"%PDF-1.4 attached")
 
 
 def assert_same_files(source: Path, target: Path) -> None:
-    for name in ("secret_key", "media/photos/me.png"):
+    for name in ("secret_key", "media/photos/me.png", "attachments/2026/Xy3-random"):
         assert (target / name).read_bytes() == (source / name).read_bytes(), name
     assert oct((target / "secret_key").stat().st_mode & 0o777) == "0o600"
 

@@ -87,12 +87,14 @@ UNSTATABLE = [
 # ``source.table`` of a configured DuckDB file) and must exist there.
 UNSTATABLE_FIELDS = {"external_table"}
 # Operations whose 400 depends on content a schema cannot describe: credentials, the rows of an
-# imported file, a query against the warehouse, the cross-row rules of the appraisal.
+# imported file, a query against the warehouse, the cross-row rules of the appraisal, the
+# content of an attached file.
 CONTENT_RULES = re.compile(
     r"^POST /api/(auth/token/"
     r"|[a-z]+/[a-z-]+/import/"
     r"|bi/(query|sql)/|bi/datasets/\{id\}/upload/"
-    r"|appraisal/appraise/)$"
+    r"|appraisal/appraise/"
+    r"|core/attachments/)$"
 )
 
 

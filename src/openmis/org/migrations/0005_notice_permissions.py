@@ -15,6 +15,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("org", "0004_person_language"), ("core", "0005_notice")]
+    dependencies = [("org", "0004_person_language"), ("core", "0006_notice")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("core", "0004_api_tokens"),
+        ("core", "0005_attachments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
