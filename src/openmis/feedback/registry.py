@@ -2,7 +2,9 @@
 
 from django.utils.translation import gettext_lazy
 
+from openmis.core.extensions import register_panel, register_tile
 from openmis.core.registry import register
+from openmis.feedback import panels, tiles
 from openmis.feedback.api import ImprovementSerializer, StatusChangeSerializer
 from openmis.feedback.filters import FILTERS, SEARCH, FeedbackFilterSet
 from openmis.feedback.forms import (
@@ -13,6 +15,9 @@ from openmis.feedback.forms import (
 )
 from openmis.feedback.models import Feedback, Improvement, StatusChange
 from openmis.feedback.views import feedback_context, improvement_context
+from openmis.meetings.models import Occurrence
+from openmis.org import roles
+from openmis.portfolio.models import System
 
 NAV = gettext_lazy("Feedback")
 
@@ -67,4 +72,28 @@ register(
     nav_group=NAV,
     serializer_class=StatusChangeSerializer,
     read_only=True,
+)
+
+register_tile(
+    "feedback/tiles/lowest_rated.html",
+    context=tiles.lowest_rated,
+    permission="feedback.view_feedback",
+    roles=[roles.DIRECTOR, roles.STAFF],
+    order=40,
+    name="feedback.lowest_rated",
+)
+register_panel(
+    System,
+    "feedback/panels/system_feedback.html",
+    context=panels.system_feedback,
+    permission=panels.can_view_feedback,
+    vary=panels.system_visibility,
+    name="feedback.system",
+)
+register_panel(
+    Occurrence,
+    "feedback/panels/meeting_feedback.html",
+    context=panels.meeting_feedback,
+    vary=panels.meeting_visibility,
+    name="feedback.meeting",
 )

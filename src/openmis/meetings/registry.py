@@ -3,6 +3,7 @@
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy
 
+from openmis.core.extensions import register_tile
 from openmis.core.registry import register, register_page
 from openmis.meetings import services
 from openmis.meetings.api import MeetingSeriesSerializer
@@ -16,7 +17,8 @@ from openmis.meetings.models import (
     Occurrence,
     Outcome,
 )
-from openmis.meetings.views import occurrence_context, series_context
+from openmis.meetings.views import cockpit_tiles, occurrence_context, series_context
+from openmis.org import roles
 
 NAV = gettext_lazy("Meetings")
 
@@ -124,4 +126,17 @@ register_page(
 )
 register_page(
     NAV, gettext_lazy("My calendar feed"), "meetings:calendar", "meetings.view_actionitem"
+)
+
+
+def _cockpit_tiles(request) -> dict:
+    return cockpit_tiles(request.user)
+
+
+register_tile(
+    "meetings/_cockpit_tiles.html",
+    context=_cockpit_tiles,
+    roles=[roles.DIRECTOR, roles.STAFF, roles.LEADER, roles.ANALYST, roles.EMPLOYEE],
+    order=50,
+    name="meetings",
 )

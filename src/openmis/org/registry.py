@@ -2,7 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from openmis.core.extensions import register_tile
 from openmis.core.registry import register
+from openmis.org import roles, tiles
 from openmis.org.forms import PersonForm, RoleForm
 from openmis.org.models import Department, Person, Role
 from openmis.org.serializers import RoleSerializer
@@ -59,4 +61,13 @@ register(
     form_class=RoleForm,
     serializer_class=RoleSerializer,
     prefetch=["group__permissions__content_type"],
+)
+
+register_tile(
+    "org/tiles/people.html",
+    context=tiles.people_per_department,
+    permission=tiles.can_view_people,
+    roles=[roles.DIRECTOR, roles.STAFF, roles.LEADER],
+    order=10,
+    name="org.people",
 )
