@@ -13,18 +13,11 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import pre_save
 
         from openmis.core import cache, caching  # noqa: F401  (connect their write signals)
-        from openmis.core.extensions import register_tile
         from openmis.core.text import clean_instance_text
+        from openmis.core.tiles import register_tiles
         from openmis.core.tokens import connect_signals
-        from openmis.core.views.pages import recent_changes_tile
 
         connect_signals()
-        register_tile(
-            "core/tiles/recent_changes.html",
-            context=recent_changes_tile,
-            permission="auditlog.view_logentry",
-            order=90,
-            name="core.recent_changes",
-        )
+        register_tiles()
 
         pre_save.connect(clean_instance_text, dispatch_uid="openmis-clean-text")

@@ -36,11 +36,6 @@ def home(request):
     return TemplateResponse(request, "core/home.html", {"tiles": extensions.tiles_for(request)})
 
 
-def recent_changes_tile(request) -> dict:
-    """The home page's last ten audited changes (a tile of core's own)."""
-    return {"recent_changes": LogEntry.objects.select_related("actor", "content_type")[:10]}
-
-
 @login_required
 def search(request):
     """Search every registered type the user may see, by each type's ``search`` fields."""
