@@ -635,12 +635,6 @@ def result_xlsx(result: dict) -> bytes:
     return buffer.getvalue()
 
 
-def render_markdown(text: str):
-    from openmis.meetings.services import render_markdown as render
-
-    return render(text)
-
-
 def save_question(question, user):
     from openmis.core.services import save_object
 

@@ -27,6 +27,7 @@ from openmis.bi import access, charts, loading, services
 from openmis.bi.models import Card, Dashboard, Dataset, ImportJob, Question, Share
 from openmis.core import permissions, registry
 from openmis.core.exports import safe_row, safe_rows
+from openmis.core.markdown import render_markdown
 
 XLSX_MAX_ROWS = 1_048_575
 MAX_CARDS = 25
@@ -564,7 +565,7 @@ def card_render(request, pk):
             error=error, chart=question.chart, **result_context(question.chart, result, dims)
         )
     else:
-        context["text_html"] = services.render_markdown(card.text)
+        context["text_html"] = render_markdown(card.text)
     return TemplateResponse(request, "bi/_card.html", context)
 
 

@@ -14,9 +14,11 @@ class CoreConfig(AppConfig):
 
         from openmis.core import attachments, cache, caching  # noqa: F401  (write signals)
         from openmis.core.text import clean_instance_text
+        from openmis.core.tiles import register_tiles
         from openmis.core.tokens import connect_signals
 
         connect_signals()
         attachments.connect_signals()
+        register_tiles()
 
         pre_save.connect(clean_instance_text, dispatch_uid="openmis-clean-text")

@@ -161,6 +161,8 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.subject
+
+
 class Attachment(models.Model):
     """A file attached to a registered object (a contract's scan, a meeting's minutes).
 

@@ -63,7 +63,9 @@ class ObjectType:
         page depends on (what of it the user may see or do). When set, the rendered page is
         kept under those and served again without rendering (see
         :class:`~openmis.core.views.generic.ObjectDetailView`); leave it unset for pages
-        with per-request content (forms bound to the request, query strings).
+        with per-request content (forms bound to the request, query strings). What the
+        panels other apps register on the page depend on
+        (:func:`openmis.core.extensions.panels_vary`) is added by :func:`register`.
     select
         Extra ``select_related`` paths that the rows' names need (``alternative__evaluation``
         when an alternative's name shows its evaluation).
@@ -282,11 +284,25 @@ def register(model: type[models.Model], **options) -> ObjectType:
     from auditlog.registry import auditlog
 
     object_type = ObjectType(model=model, **options)
+    if object_type.page_cache is not None:
+        object_type.page_cache = _with_panels(object_type.page_cache)
     _registry[object_type.label] = object_type
     auditlog.register(
         model, exclude_fields=["version", "created", "updated", *object_type.history_exclude]
     )
     return object_type
+
+
+def _with_panels(page_cache):
+    """``page_cache`` and what the page's registered panels depend on for the user, so a
+    kept page never shows one user a panel rendered for another."""
+
+    def varies(obj, user) -> tuple:
+        from openmis.core.extensions import panels_vary
+
+        return (*page_cache(obj, user), *panels_vary(obj, user))
+
+    return varies
 
 
 def get(model_or_label) -> ObjectType:

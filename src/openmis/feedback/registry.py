@@ -2,8 +2,10 @@
 
 from django.utils.translation import gettext_lazy
 
+from openmis.core.extensions import register_panel, register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.registry import register
+from openmis.feedback import panels, tiles
 from openmis.feedback.api import ImprovementSerializer, StatusChangeSerializer
 from openmis.feedback.filters import FILTERS, SEARCH, FeedbackFilterSet
 from openmis.feedback.forms import (
@@ -15,6 +17,9 @@ from openmis.feedback.forms import (
 from openmis.feedback.models import Feedback, Improvement, StatusChange
 from openmis.feedback.services import STATUS_CHANGE
 from openmis.feedback.views import feedback_context, improvement_context
+from openmis.meetings.models import Occurrence
+from openmis.org import roles
+from openmis.portfolio.models import System
 
 NAV = gettext_lazy("Feedback")
 
@@ -75,4 +80,27 @@ register_kind(
     STATUS_CHANGE,
     gettext_lazy("Improvement status changed"),
     gettext_lazy("To each person whose feedback an improvement groups, when its status changes."),
+)
+register_tile(
+    "feedback/tiles/lowest_rated.html",
+    context=tiles.lowest_rated,
+    permission="feedback.view_feedback",
+    roles=[roles.DIRECTOR, roles.STAFF],
+    order=40,
+    name="feedback.lowest_rated",
+)
+register_panel(
+    System,
+    "feedback/panels/system_feedback.html",
+    context=panels.system_feedback,
+    permission=panels.can_view_feedback,
+    vary=panels.system_visibility,
+    name="feedback.system",
+)
+register_panel(
+    Occurrence,
+    "feedback/panels/meeting_feedback.html",
+    context=panels.meeting_feedback,
+    vary=panels.meeting_visibility,
+    name="feedback.meeting",
 )

@@ -249,42 +249,6 @@ def open_improvements(system):
     )
 
 
-def system_feedback(system, request=None, today: date | None = None) -> dict:
-    """The feedback section of a system's page: rating trend (for a line chart), open
-    improvements and the post-implementation review; empty if the user may not see feedback."""
-    from openmis.core import permissions, registry
-
-    user = getattr(request, "user", None)
-    feedback_type = registry.get(Feedback)
-    if user is not None and not permissions.can(user, feedback_type, "view"):
-        return {}
-    improvement_type = registry.get(Improvement)
-    trend = rating_trend(system, today)
-    section = {
-        "trend": trend,
-        "chart": {
-            "months": [row["month"].strftime("%Y-%m") for row in trend],
-            "averages": [row["average"] for row in trend],
-            "ratings": [row["ratings"] for row in trend],
-            "label": _("Average rating"),
-        },
-        "count": Feedback.objects.filter(system=system).count(),
-        "review": post_implementation_review(system, today),
-        "list_url": f"{feedback_type.url('list')}?system={system.pk}",
-        "add_url": f"{feedback_type.url('add')}?system={system.pk}",
-        "can_add": user is not None and permissions.can(user, feedback_type, "add"),
-        "improvements": None,
-    }
-    if user is None or permissions.can(user, improvement_type, "view"):
-        section["improvements"] = open_improvements(system)
-        section["improvements_url"] = f"{improvement_type.url('list')}?system={system.pk}"
-        section["can_add_improvement"] = user is not None and permissions.can(
-            user, improvement_type, "add"
-        )
-        section["add_improvement_url"] = f"{improvement_type.url('add')}?system={system.pk}"
-    return {"feedback_section": section}
-
-
 # --- the cockpit ------------------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy
 
+from openmis.core.extensions import register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.registry import register, register_page
 from openmis.meetings import services
@@ -17,7 +18,8 @@ from openmis.meetings.models import (
     Occurrence,
     Outcome,
 )
-from openmis.meetings.views import occurrence_context, series_context
+from openmis.meetings.views import cockpit_tiles, occurrence_context, series_context
+from openmis.org import roles
 
 NAV = gettext_lazy("Meetings")
 
@@ -132,4 +134,17 @@ register_kind(
     services.ACTION_REMINDER,
     gettext_lazy("Action items due"),
     gettext_lazy("To the owner of open action items due today or overdue, at most once a day."),
+)
+
+
+def _cockpit_tiles(request) -> dict:
+    return cockpit_tiles(request.user)
+
+
+register_tile(
+    "meetings/_cockpit_tiles.html",
+    context=_cockpit_tiles,
+    roles=[roles.DIRECTOR, roles.STAFF, roles.LEADER, roles.ANALYST, roles.EMPLOYEE],
+    order=50,
+    name="meetings",
 )

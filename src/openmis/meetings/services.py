@@ -9,14 +9,11 @@ import secrets
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-import markdown
-import nh3
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from openmis.core import cache as data_cache
@@ -539,63 +536,6 @@ def _reminder_body(context: dict) -> str:
         )
     lines += ["", _("Mark them done on your OpenMIS home page.")]
     return "\n".join(lines)
-
-
-# --- minutes -----------------------------------------------------------------------------------
-
-ALLOWED_TAGS = {
-    "a",
-    "abbr",
-    "b",
-    "blockquote",
-    "br",
-    "code",
-    "dd",
-    "del",
-    "dl",
-    "dt",
-    "em",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "i",
-    "li",
-    "ol",
-    "p",
-    "pre",
-    "s",
-    "strong",
-    "sub",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
-
-
-def render_markdown(text: str) -> SafeString:
-    """Minutes written in Markdown as HTML that is safe to show: only an allow-list of tags,
-    attributes and link schemes survives (no scripts, event handlers or javascript: links)."""
-    html = markdown.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    )
-    return mark_safe(clean)  # noqa: S308  (sanitised by nh3 with the allow-list above)
 
 
 # --- calendar feed tokens ------------------------------------------------------------------------

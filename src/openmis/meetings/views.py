@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from openmis.core import permissions, registry
+from openmis.core.markdown import render_markdown
 from openmis.core.services import ConflictError
 from openmis.core.views.generic import detail_fragments
 from openmis.meetings import ical, recurrence, services
@@ -131,16 +132,7 @@ def occurrence_context(occurrence: Occurrence, request, **forms) -> dict:
     agenda_probe = AgendaItem(occurrence=occurrence)
     outcome_probe = Outcome(occurrence=occurrence)
     local = occurrence.local_start
-    # Feedback is its own app, built on meetings: reached through the registry.
-    feedback_type = registry.get("feedback.feedback")
-    can_see_feedback = permissions.can(user, feedback_type, "view")
     return {
-        "feedback": occurrence.feedback.select_related("system").order_by("pk")
-        if can_see_feedback
-        else None,
-        "feedback_add_url": f"{feedback_type.url('add')}?occurrence={occurrence.pk}"
-        if permissions.can(user, feedback_type, "add")
-        else None,
         "series": occurrence.series,
         "previous": previous,
         "following": following,
@@ -148,7 +140,7 @@ def occurrence_context(occurrence: Occurrence, request, **forms) -> dict:
         "parked": services.parked_items(occurrence.series),
         "outcomes": occurrence.outcomes.all(),
         "action_items": occurrence.action_items.select_related("owner"),
-        "minutes_html": services.render_markdown(occurrence.minutes),
+        "minutes_html": render_markdown(occurrence.minutes),
         "minutes_form": forms.get("minutes_form")
         or MinutesForm(initial={"minutes": occurrence.minutes, "version": occurrence.version}),
         "agenda_form": AgendaItemForm(),
@@ -265,7 +257,7 @@ def minutes_preview(request, pk):
     """The posted Markdown as sanitised HTML (an htmx fragment)."""
     occurrence = _occurrence(pk)
     _require(request.user, Occurrence, "view", occurrence)
-    return HttpResponse(services.render_markdown(request.POST.get("minutes", "")))
+    return HttpResponse(render_markdown(request.POST.get("minutes", "")))
 
 
 @login_required

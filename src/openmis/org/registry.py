@@ -2,8 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from openmis.core.extensions import register_tile
 from openmis.core.registry import register
-from openmis.org import notifications
+from openmis.org import notifications, roles, tiles
 from openmis.org.forms import PersonForm, RoleForm
 from openmis.org.models import Department, Person, Role
 from openmis.org.serializers import RoleSerializer
@@ -64,3 +65,11 @@ register(
 )
 
 notifications.install()
+register_tile(
+    "org/tiles/people.html",
+    context=tiles.people_per_department,
+    permission=tiles.can_view_people,
+    roles=[roles.DIRECTOR, roles.STAFF, roles.LEADER],
+    order=10,
+    name="org.people",
+)

@@ -3,8 +3,11 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from openmis.core.extensions import register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.registry import register, register_page
+from openmis.org import roles
+from openmis.portfolio import tiles
 from openmis.portfolio.models import (
     Capability,
     Contract,
@@ -242,4 +245,20 @@ register_kind(
     CONTRACT_REMINDER,
     gettext_lazy("Contract notice deadline"),
     gettext_lazy("To a contract's owner, 30 days before the last day to give notice."),
+)
+register_tile(
+    "portfolio/tiles/stages.html",
+    context=tiles.systems_by_stage,
+    permission="portfolio.view_system",
+    roles=[roles.DIRECTOR, roles.STAFF, roles.LEADER],
+    order=20,
+    name="portfolio.stages",
+)
+register_tile(
+    "portfolio/tiles/renewals.html",
+    context=tiles.contract_renewals,
+    permission="portfolio.view_contract",
+    roles=[roles.DIRECTOR, roles.STAFF],
+    order=30,
+    name="portfolio.renewals",
 )

@@ -54,45 +54,30 @@ def system_context(system, request) -> dict:
 
     The sections that show the portfolio's data are rendered once and cached (see
     :func:`system_sections`); the form that moves the system to another stage carries the
-    request's CSRF token, so only its fields are.
+    request's CSRF token, so only its fields are. Other apps add their sections as panels
+    (:func:`openmis.core.extensions.register_panel`), rendered for each user.
     """
-    user = request.user
-    can_move = permissions.can(user, registry.get(System), "change", system)
-    visibility = _feedback_visibility(user)
+    can_move = permissions.can(request.user, registry.get(System), "change", system)
     return {
         "can_move": can_move,
-        "show_feedback": visibility[0],
         "graph_url": f"/portfolio/graph/?system={system.pk}",
-        "sections": system_sections(system, request, can_move, visibility),
+        "sections": system_sections(system, request, can_move),
     }
 
 
-def system_page_varies(system, user) -> tuple[bool, ...]:
+def system_page_varies(system, user) -> tuple:
     """What a system's page depends on besides the data and the user's right to change the
-    system (which also decides whether they may move its stage): what of the feedback section
-    they may see and do (the registry's ``page_cache``)."""
-    return _feedback_visibility(user)
+    system (which also decides whether they may move its stage): nothing of portfolio's own
+    (the registry adds what its panels depend on)."""
+    return ()
 
 
-def _feedback_visibility(user) -> tuple[bool, ...]:
-    """What of the feedback section ``user`` may see (see feedback.services.system_feedback)."""
-    from openmis.feedback.models import Feedback, Improvement
-
-    feedback_type, improvement_type = registry.get(Feedback), registry.get(Improvement)
-    return (
-        permissions.can(user, feedback_type, "view"),
-        permissions.can(user, feedback_type, "add"),
-        permissions.can(user, improvement_type, "view"),
-        permissions.can(user, improvement_type, "add"),
-    )
-
-
-def system_sections(system, request, can_move: bool, visibility: tuple[bool, ...]) -> dict:
+def system_sections(system, request, can_move: bool) -> dict:
     """The rendered sections of a system's page, from the cache when possible.
 
     They depend on the data (the data generation is in the key: any committed write makes
-    the next view render them anew), the language, today's date (the rating trend, project
-    status and review windows move with it) and what the user may see of the feedback.
+    the next view render them anew), the language, today's date (project status and
+    windows move with it) and whether the user may move the system.
     """
     key = data_cache.key(
         "system-page",
@@ -101,7 +86,6 @@ def system_sections(system, request, can_move: bool, visibility: tuple[bool, ...
         get_script_prefix(),
         date.today().isoformat(),
         can_move,
-        *visibility,
         data_cache.generation(),
     )
     sections = cache.get(key)
@@ -130,8 +114,6 @@ def _dependency_rows(system, direction: str) -> tuple[list[dict], int]:
 
 
 def _section_context(system, request, can_move: bool) -> dict:
-    from openmis.feedback import services as feedback_services
-
     costs = services.tco_by_year(system)
     impact, impact_total = services.impact(system, limit=services.IMPACT_SHOWN)
     system_type = registry.get(System)
@@ -164,7 +146,6 @@ def _section_context(system, request, can_move: bool) -> dict:
         "stage_form": StageForm(initial={"stage": _next_stage(system.lifecycle_stage)})
         if can_move
         else None,
-        **feedback_services.system_feedback(system, request),
     }
 
 

@@ -52,3 +52,28 @@ def percent(value) -> str:
     if value is None:
         return "—"
     return f"{100 * value:.1f} %"
+
+
+@register.simple_tag(takes_context=True)
+def render_extension(context, shown) -> str:
+    """Render a tile or panel (:class:`openmis.core.extensions.Shown`) as ``{% include %}``
+    would, with its own context on top of the page's."""
+    template = context.template.engine.get_template(shown.template)
+    with context.push(shown.context):
+        return template.render(context)
+
+
+@register.simple_tag(takes_context=True)
+def object_panels(context, obj) -> str:
+    """The panels other apps registered for ``obj``'s detail page that the request's user
+    may see, rendered in order: ``{% object_panels object %}``."""
+    from django.utils.safestring import mark_safe
+
+    from openmis.core.extensions import panels_for
+
+    request = context.get("request")
+    if request is None:
+        return ""
+    return mark_safe(  # noqa: S308  (each part is a rendered template, autoescaped)
+        "".join(render_extension(context, shown) for shown in panels_for(request, obj))
+    )

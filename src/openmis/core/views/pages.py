@@ -12,33 +12,16 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from openmis.core import permissions, registry
+from openmis.core import extensions, permissions, registry
 from openmis.core.forms import style_widgets
 
 SEARCH_LIMIT = 10
-
-
-def _portfolio_tiles(user) -> dict:
-    from openmis.portfolio import services as portfolio
-    from openmis.portfolio.models import System
-
-    tiles = {}
-    if permissions.has_perm(user, "portfolio.view_system"):
-        counts = portfolio.stage_counts()
-        tiles["stages"] = [
-            {"stage": stage, "label": label, "count": counts[stage]}
-            for stage, label in System.Stage.choices
-        ]
-        tiles["systems_url"] = registry.get(System).url("list")
-    if permissions.has_perm(user, "portfolio.view_contract"):
-        tiles["renewals"] = portfolio.upcoming_renewals(within_days=90)[:6]
-    return tiles
 
 
 def health(request):
@@ -48,38 +31,9 @@ def health(request):
 
 @login_required
 def home(request):
-    """The cockpit: real figures of the organization and what changed lately."""
-    from openmis.org.models import Department, Person
-
-    user = request.user
-    people_type = registry.get(Person)
-    context = {"can_view_people": permissions.can(user, people_type, "view")}
-    if context["can_view_people"]:
-        departments = list(
-            Department.objects.annotate(headcount=Count("people", filter=Q(people__active=True)))
-            .order_by("-headcount", "name")
-            .values("pk", "name", "headcount")
-        )
-        context.update(
-            departments=departments,
-            headcount=sum(d["headcount"] for d in departments),
-            chart={
-                "names": [d["name"] for d in departments],
-                "values": [d["headcount"] for d in departments],
-            },
-            people_url=people_type.url("list"),
-        )
-    context.update(_portfolio_tiles(user))
-    from openmis.meetings.views import cockpit_tiles as meetings_tiles
-
-    context.update(meetings_tiles(user))
-    if permissions.has_perm(user, "feedback.view_feedback"):
-        from openmis.feedback.services import lowest_rated_systems
-
-        context["lowest_rated"] = lowest_rated_systems()
-    if permissions.has_perm(user, "auditlog.view_logentry"):
-        context["recent_changes"] = LogEntry.objects.select_related("actor", "content_type")[:10]
-    return TemplateResponse(request, "core/home.html", context)
+    """The cockpit: the tiles the apps registered (:mod:`openmis.core.extensions`) that the
+    user may see, in order."""
+    return TemplateResponse(request, "core/home.html", {"tiles": extensions.tiles_for(request)})
 
 
 @login_required

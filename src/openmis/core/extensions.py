@@ -1,0 +1,191 @@
+"""Extension points: how an app shows something on a page that it does not own.
+
+An app adds a tile to the home page (the cockpit) with :func:`register_tile` and a section
+to another type's detail page with :func:`register_panel`, from its ``registry.py`` (which
+its ``AppConfig.ready()`` imports). Core renders what is registered (:func:`tiles_for`,
+:func:`panels_for`, the ``{% object_panels object %}`` tag) and names no app, so a new app
+plugs in without editing core or the app whose page it extends::
+
+    # governance/registry.py
+    from openmis.core.extensions import register_panel, register_tile
+    from openmis.portfolio.models import System
+
+    register_tile("governance/tiles/my_acknowledgements.html", context=tiles.my_pending,
+                  permission="governance.view_acknowledgement",
+                  roles=["employee", "department_leader"], order=60)
+    register_panel(System, "governance/panels/system_policies.html",
+                   context=panels.for_system, permission="governance.view_policy")
+
+A context function returns the template's variables, or None when there is nothing to show
+(the tile or panel is then left out). A permission is a permission string
+(``"app.codename"``, checked with :func:`openmis.core.permissions.has_perm`) or a
+``callable(user) -> bool``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+Permission = str | Callable[[Any], bool] | None
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A section of the home page, registered by an app.
+
+    ``roles`` are the codes of the roles the tile suits (for a cockpit per role); they do
+    not restrict who sees it: ``permission`` and the context function do.
+    """
+
+    name: str
+    template: str
+    context: Callable[[Any], dict | None] | None
+    permission: Permission
+    roles: tuple[str, ...]
+    order: int
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section of another type's detail page, registered by an app.
+
+    ``vary`` is ``callable(user) -> tuple``: what the panel depends on besides the object's
+    data and the day (what the user may see or do in it). A detail page that is kept in the
+    page cache is kept per those values; without ``vary`` the panel is taken to depend on
+    the user, and such a page is kept per user.
+    """
+
+    model: str
+    name: str
+    template: str
+    context: Callable[[Any, Any], dict | None] | None
+    permission: Permission
+    order: int
+    vary: Callable[[Any], tuple] | None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A tile or panel as one user sees it: its template and its computed context."""
+
+    name: str
+    template: str
+    context: dict
+
+
+_tiles: dict[str, Tile] = {}
+_panels: dict[str, Panel] = {}
+
+
+def register_tile(
+    template: str,
+    *,
+    context: Callable[[Any], dict | None] | None = None,
+    permission: Permission = None,
+    roles: Iterable[str] = (),
+    order: int = 100,
+    name: str | None = None,
+) -> Tile:
+    """Show ``template`` on the home page, in ``order`` (lower first, then by name).
+
+    ``context(request)`` returns the template's variables, or None to hide the tile. A tile
+    registered again under the same ``name`` (default: the template) replaces the first.
+    """
+    tile = Tile(name or template, template, context, permission, tuple(roles), order)
+    _tiles[tile.name] = tile
+    return tile
+
+
+def register_panel(
+    model,
+    template: str,
+    *,
+    context: Callable[[Any, Any], dict | None] | None = None,
+    permission: Permission = None,
+    order: int = 100,
+    name: str | None = None,
+    vary: Callable[[Any], tuple] | None = None,
+) -> Panel:
+    """Show ``template`` on the detail page of ``model`` (a model class or an
+    ``app_label.model`` label), in ``order`` (lower first, then by name).
+
+    ``context(request, obj)`` returns the template's variables (``object`` is added), or
+    None to hide the panel. See :class:`Panel` for ``vary``.
+    """
+    label = model.lower() if isinstance(model, str) else model._meta.label_lower
+    panel = Panel(label, name or template, template, context, permission, order, vary)
+    _panels[f"{label}:{panel.name}"] = panel
+    return panel
+
+
+def unregister(item: Tile | Panel) -> None:
+    """Take a registered tile or panel away again (tests, an app switched off)."""
+    if isinstance(item, Tile):
+        _tiles.pop(item.name, None)
+    else:
+        _panels.pop(f"{item.model}:{item.name}", None)
+
+
+def allowed(user, permission: Permission) -> bool:
+    """Whether ``user`` passes a tile's or panel's ``permission``."""
+    from openmis.core import permissions
+
+    if permission is None:
+        return True
+    if callable(permission):
+        return bool(permission(user))
+    return permissions.has_perm(user, permission)
+
+
+def tiles() -> list[Tile]:
+    """Every registered tile, in order."""
+    return sorted(_tiles.values(), key=lambda t: (t.order, t.name))
+
+
+def panels(model) -> list[Panel]:
+    """The panels registered for ``model`` (a class, an instance or a label), in order."""
+    label = model.lower() if isinstance(model, str) else model._meta.label_lower
+    found = [p for p in _panels.values() if p.model == label]
+    return sorted(found, key=lambda p: (p.order, p.name))
+
+
+def tiles_for(request) -> list[Shown]:
+    """The tiles ``request.user`` may see, in order, each with its context."""
+    shown = []
+    for tile in tiles():
+        if not allowed(request.user, tile.permission):
+            continue
+        context = tile.context(request) if tile.context is not None else {}
+        if context is not None:
+            shown.append(Shown(tile.name, tile.template, context))
+    return shown
+
+
+def panels_for(request, obj) -> list[Shown]:
+    """The panels of ``obj``'s detail page that ``request.user`` may see, in order, each
+    with its context (which holds ``object``)."""
+    shown = []
+    for panel in panels(obj):
+        if not allowed(request.user, panel.permission):
+            continue
+        context = panel.context(request, obj) if panel.context is not None else {}
+        if context is not None:
+            shown.append(Shown(panel.name, panel.template, {"object": obj, **context}))
+    return shown
+
+
+def panels_vary(obj, user) -> tuple:
+    """What the panels of ``obj``'s page depend on for ``user`` besides the data: part of
+    the key of a kept detail page, so that no user is served a panel rendered for another
+    (see :attr:`openmis.core.registry.ObjectType.page_cache`)."""
+    key: list = []
+    for panel in panels(obj):
+        if not allowed(user, panel.permission):
+            key.append((panel.name, False))
+        elif panel.vary is not None:
+            key.append((panel.name, True, *panel.vary(user)))
+        else:
+            key.append((panel.name, True, "user", getattr(user, "pk", None)))
+    return tuple(key)

@@ -1,0 +1,84 @@
+"""Feedback's sections on other apps' pages: the feedback of a system (rating trend, open
+improvements, post-implementation review) and the feedback recorded in a meeting."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from openmis.core import permissions, registry
+from openmis.feedback import services
+from openmis.feedback.models import Feedback, Improvement
+
+
+def can_view_feedback(user) -> bool:
+    """Whether ``user`` may see feedback (the system page's panel needs it)."""
+    return permissions.can(user, registry.get(Feedback), "view")
+
+
+def system_visibility(user) -> tuple[bool, ...]:
+    """What of a system's feedback panel ``user`` may see and do (the panel's ``vary``)."""
+    feedback_type, improvement_type = registry.get(Feedback), registry.get(Improvement)
+    return (
+        permissions.can(user, feedback_type, "view"),
+        permissions.can(user, feedback_type, "add"),
+        permissions.can(user, improvement_type, "view"),
+        permissions.can(user, improvement_type, "add"),
+    )
+
+
+def system_feedback(request, system) -> dict:
+    """The feedback section of a system's page: rating trend (for a line chart), open
+    improvements and the post-implementation review."""
+    user = request.user
+    _view, can_add, can_view_improvements, can_add_improvement = system_visibility(user)
+    feedback_type, improvement_type = registry.get(Feedback), registry.get(Improvement)
+    trend = services.rating_trend(system)
+    section = {
+        "trend": trend,
+        "chart": {
+            "months": [row["month"].strftime("%Y-%m") for row in trend],
+            "averages": [row["average"] for row in trend],
+            "ratings": [row["ratings"] for row in trend],
+            "label": _("Average rating"),
+        },
+        "count": Feedback.objects.filter(system=system).count(),
+        "review": services.post_implementation_review(system),
+        "list_url": f"{feedback_type.url('list')}?system={system.pk}",
+        "add_url": f"{feedback_type.url('add')}?system={system.pk}",
+        "can_add": can_add,
+        "improvements": None,
+    }
+    if can_view_improvements:
+        section["improvements"] = services.open_improvements(system)
+        section["improvements_url"] = f"{improvement_type.url('list')}?system={system.pk}"
+        section["can_add_improvement"] = can_add_improvement
+        section["add_improvement_url"] = f"{improvement_type.url('add')}?system={system.pk}"
+    return {"feedback_section": section}
+
+
+def meeting_visibility(user) -> tuple[bool, bool]:
+    """Whether ``user`` may see, and may record, feedback (the meeting panel's ``vary``)."""
+    feedback_type = registry.get(Feedback)
+    return (
+        permissions.can(user, feedback_type, "view"),
+        permissions.can(user, feedback_type, "add"),
+    )
+
+
+def meeting_feedback(request, occurrence) -> dict | None:
+    """The feedback recorded in a meeting and the link to record more; None (no section)
+    when the user may do neither."""
+    can_view, can_add = meeting_visibility(request.user)
+    if not (can_view or can_add):
+        return None
+    feedback_type = registry.get(Feedback)
+    return {
+        "feedback": Feedback.objects.filter(occurrence=occurrence)
+        .select_related("system")
+        .order_by("pk")
+        if can_view
+        else None,
+        "feedback_add_url": f"{feedback_type.url('add')}?occurrence={occurrence.pk}"
+        if can_add
+        else None,
+    }
