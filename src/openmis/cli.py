@@ -160,13 +160,17 @@ def _serve(web_argv: list[str]) -> int:
 
 
 def cmd_worker(args) -> int:
-    """Run background jobs (file imports into the warehouse) until stopped."""
+    """Run background jobs (file imports into the warehouse) and the apps' periodic jobs
+    (meetings materialised from their rules, see :mod:`openmis.core.periodic`) until
+    stopped."""
     _setup()
     from openmis.bi import loading
+    from openmis.core import periodic
 
     interrupted = loading.fail_interrupted_imports()
     if interrupted:
         print(f"Marked {interrupted} interrupted import(s) as failed.", file=sys.stderr)
+    periodic.start()
     _manage("db_worker", "--queue-name", "*", "--interval", "0.5")
     return 0
 

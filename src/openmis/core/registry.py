@@ -80,6 +80,11 @@ class ObjectType:
     history_exclude
         Fields the change history neither records nor shows: figures computed from data that
         some readers of the object may not see (a restricted dataset's row count and profile).
+    after_save
+        ``callable(obj) -> None`` called once a row was created or changed through the generic
+        pages, the API or an import (with its many-to-many values set, in the same
+        transaction as the save for the API and imports): what follows from the change at once
+        (a meeting series creates its meetings), so that pages need not write when read.
     """
 
     model: type[models.Model]
@@ -108,6 +113,7 @@ class ObjectType:
     hidden_reason: Any = None
     object_access: Any = None
     history_exclude: tuple[str, ...] = ()
+    after_save: Any = None
 
     @property
     def opts(self):

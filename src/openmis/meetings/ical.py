@@ -91,7 +91,6 @@ def series_feed(series: MeetingSeries, url_for, now: datetime | None = None) -> 
     """The meetings of one series within the materialisation window around ``now``;
     ``url_for(obj)`` gives an object's absolute URL."""
     now = now or timezone.now()
-    services.ensure_series_materialised(series, now)
     cal = _calendar(series.title)
     for occurrence in _occurrences([series.pk], now):
         cal.add_component(_event(occurrence, url_for))
@@ -103,7 +102,6 @@ def person_feed(person, url_for, now: datetime | None = None) -> bytes:
     """Every meeting of the series ``person`` organises or attends, and the due dates of
     their open action items."""
     now = now or timezone.now()
-    services.ensure_materialised(now)
     cal = _calendar(_("OpenMIS meetings of %(name)s") % {"name": person})
     series_ids = list(services.series_of_person(person).values_list("pk", flat=True))
     for occurrence in _occurrences(series_ids, now):

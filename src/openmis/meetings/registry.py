@@ -1,8 +1,11 @@
 """Object declarations of the meetings app."""
 
+from datetime import timedelta
+
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy
 
+from openmis.core.periodic import register_periodic
 from openmis.core.registry import register, register_page
 from openmis.meetings import services
 from openmis.meetings.api import MeetingSeriesSerializer
@@ -58,6 +61,8 @@ register(
     serializer_class=MeetingSeriesSerializer,
     detail_context=series_context,
     delete_warnings=services.delete_warnings,
+    # A new or changed series has its meetings at once; pages only read them.
+    after_save=services.series_saved,
 )
 register(
     Occurrence,
@@ -125,3 +130,7 @@ register_page(
 register_page(
     NAV, gettext_lazy("My calendar feed"), "meetings:calendar", "meetings.view_actionitem"
 )
+
+# Meetings are materialised by the worker (at its start, then hourly: the window moves on
+# daily, points carry once a meeting ended) and by the write paths, never by a page view.
+register_periodic(services.materialise_due, every=timedelta(hours=1))

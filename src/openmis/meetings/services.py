@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 WINDOW_BACK = timedelta(days=183)
 #: … to this far ahead.
 WINDOW_AHEAD = timedelta(days=92)
+#: Meetings that ended this recently have their open points carried by the periodic job
+#: (longer ago, the day's materialising of their series has carried them).
+CARRY_WINDOW = timedelta(days=1)
 
 
 def _actor(user):
@@ -157,15 +160,44 @@ def ensure_materialised(now: datetime | None = None) -> int:
     return done
 
 
-def ensure_series_materialised(series: MeetingSeries, now: datetime | None = None) -> None:
-    """Materialise one series if it changed since, or was not materialised, today."""
+def series_saved(series: MeetingSeries) -> None:
+    """Create (or bring in line) the meetings of a series just created or changed through
+    the pages, the API or an import, so that they show at once (its type's ``after_save``)."""
+    try:
+        materialise(series)
+    except ValueError:  # a rule the form and the API refuse; the series page says so
+        log.warning("Meeting series %s has a rule that cannot be read", series.pk)
+
+
+def carry_over_due(now: datetime | None = None) -> int:
+    """Carry open points onto the next meeting of every series with a meeting that ended
+    within ``CARRY_WINDOW`` before ``now``; returns the number of points carried."""
     now = now or timezone.now()
-    if (
-        series.materialised_version != series.version
-        or series.materialised_on is None
-        or series.materialised_on < timezone.localdate(now)
-    ):
-        materialise(series, now)
+    series_ids = (
+        Occurrence.objects.filter(end__gt=now - CARRY_WINDOW, end__lte=now)
+        .values_list("series_id", flat=True)
+        .distinct()
+    )
+    carried = 0
+    for series_id in series_ids:
+        following = (
+            Occurrence.objects.filter(series_id=series_id, start__gte=now)
+            .exclude(status=Occurrence.Status.CANCELLED)
+            .order_by("start")
+            .first()
+        )
+        if following is not None:
+            carried += carry_over(following, now)
+    return carried
+
+
+def materialise_due(now: datetime | None = None) -> dict[str, int]:
+    """The worker's periodic job (hourly, and when it starts; see ``registry.py``): every
+    series brought up to date with its rule once a day (the window moves on), and the open
+    points of meetings that ended meanwhile carried to the next meeting. Pages only read what
+    this and the write paths (:func:`series_saved`) stored."""
+    now = now or timezone.now()
+    return {"series": ensure_materialised(now), "carried": carry_over_due(now)}
 
 
 def week_bounds(now: datetime, zone=None) -> tuple[datetime, datetime]:
@@ -193,7 +225,6 @@ def current_occurrence(series: MeetingSeries, now: datetime | None = None) -> Oc
     """This week's meeting of ``series`` (in its time zone), else the next one, else the
     last one."""
     now = now or timezone.now()
-    ensure_series_materialised(series, now)
     meetings = series.occurrences.exclude(status=Occurrence.Status.CANCELLED)
     start, end = week_bounds(now, series.zone)
     return (

@@ -107,7 +107,6 @@ def describe_rule(series: MeetingSeries) -> str:
 
 def series_context(series: MeetingSeries, request) -> dict:
     """Rule in words, the next meetings, past meetings and parked points."""
-    services.ensure_series_materialised(series)
     now = timezone.now()
     return {
         "rule_text": describe_rule(series),
@@ -125,7 +124,6 @@ def series_context(series: MeetingSeries, request) -> dict:
 def occurrence_context(occurrence: Occurrence, request, **forms) -> dict:
     """Agenda (with points carried over), minutes, outcomes and action items of a meeting."""
     user = request.user
-    services.carry_over(occurrence)
     previous, following = services.neighbours(occurrence)
     agenda_probe = AgendaItem(occurrence=occurrence)
     outcome_probe = Outcome(occurrence=occurrence)
@@ -369,7 +367,6 @@ def occurrence_cancel(request, pk):
 def week(request):
     """The meetings of a week, this one by default (``?week=1`` the next one)."""
     _require(request.user, Occurrence, "view")
-    services.ensure_materialised()
     try:
         offset = max(-52, min(52, int(request.GET.get("week", 0))))
     except ValueError:
@@ -515,7 +512,6 @@ def cockpit_tiles(user) -> dict:
     and overdue action items by department, each for those who may see it."""
     tiles: dict = {}
     if permissions.has_perm(user, "meetings.view_occurrence"):
-        services.ensure_materialised()
         tiles["meetings_this_week"] = list(services.this_weeks_meetings()[:8])
         tiles["meetings_week_url"] = reverse("meetings:week")
     person = services.person_of(user)

@@ -7,8 +7,9 @@ from openmis.meetings import services
 
 class Command(BaseCommand):
     help = (
-        "Create the meetings of every series from 6 months back to 3 months ahead (pages do "
-        "this on demand; run it daily to keep calendar feeds current without page views)."
+        "Create the meetings of every series from 6 months back to 3 months ahead. "
+        "'openmis worker' does this when it starts and then every hour; run this daily from "
+        "cron where no worker runs (OPENMIS_TASKS=immediate)."
     )
 
     def handle(self, *args, **options):
