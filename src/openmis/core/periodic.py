@@ -3,7 +3,7 @@
 An app registers a function without arguments with :func:`register_periodic`, e.g. in its
 ``registry.py``::
 
-    register_periodic(services.materialise_due, every=timedelta(hours=1))
+    register_periodic(materialising.materialise_due, every=timedelta(hours=1))
 
 ``openmis worker`` calls :func:`start` as it starts: every job runs at once, and each run
 plans the job's next run ``every`` later (a task with ``run_after``), so a job runs at the

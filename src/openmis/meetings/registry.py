@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from openmis.core.periodic import register_periodic
 from openmis.core.registry import register, register_page
-from openmis.meetings import services
+from openmis.meetings import actions, materialising, services
 from openmis.meetings.api import MeetingSeriesSerializer
 from openmis.meetings.forms import SERIES_FIELDS, MeetingLinkedForm, MeetingSeriesForm
 from openmis.meetings.models import (
@@ -62,7 +62,7 @@ register(
     detail_context=series_context,
     delete_warnings=services.delete_warnings,
     # A new or changed series has its meetings at once; pages only read them.
-    after_save=services.series_saved,
+    after_save=materialising.series_saved,
 )
 register(
     Occurrence,
@@ -115,7 +115,7 @@ register(
     select=["occurrence__series"],
     form_class=modelform_factory(ActionItem, form=MeetingLinkedForm, fields=ACTION_FIELDS),
     # Employees see their own; those who see the meetings see them all.
-    visible_to=services.visible_action_items,
+    visible_to=actions.visible_action_items,
     hidden_reason=gettext_lazy(
         "This action item is someone else's: your role shows you only your own action items."
     ),
@@ -133,4 +133,4 @@ register_page(
 
 # Meetings are materialised by the worker (at its start, then hourly: the window moves on
 # daily, points carry once a meeting ended) and by the write paths, never by a page view.
-register_periodic(services.materialise_due, every=timedelta(hours=1))
+register_periodic(materialising.materialise_due, every=timedelta(hours=1))

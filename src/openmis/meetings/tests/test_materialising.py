@@ -11,7 +11,7 @@ from openmis import cli
 from openmis.core import registry
 from openmis.core.imports import run_import
 from openmis.core.tests.test_reading import signed_in, writes_of
-from openmis.meetings import recurrence, services
+from openmis.meetings import ical, materialising, recurrence
 from openmis.meetings.models import AgendaItem, MeetingSeries
 from openmis.meetings.tests.factories import (
     ActionItemFactory,
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def window_starts(series: MeetingSeries, now) -> list:
     return recurrence.starts_between(
-        series.rule, now - services.WINDOW_BACK, now + services.WINDOW_AHEAD
+        series.rule, now - materialising.WINDOW_BACK, now + materialising.WINDOW_AHEAD
     )
 
 
@@ -43,7 +43,7 @@ def test_reading_meeting_pages_feeds_and_the_home_page_writes_nothing(director):
     AgendaItemFactory(occurrence=held, title="CRM export", status="open")
     upcoming = OccurrenceFactory(series=series, start=timezone.now() + timedelta(days=5))
     ActionItemFactory(owner=director.person, occurrence=held, due_date=today - timedelta(days=1))
-    key = services.feed_token(director).key  # the calendar page's secret exists already
+    key = ical.feed_token(director).key  # the calendar page's secret exists already
     urls = [
         "/",
         "/meetings/series/",
@@ -170,12 +170,12 @@ def test_the_worker_materialises_meetings_when_it_starts(monkeypatch):
 def test_the_periodic_job_carries_points_of_meetings_that_ended_within_the_day():
     # given a series materialised today, a meeting that ended an hour ago and the next one
     series = SeriesFactory(start_date=timezone.localdate() - timedelta(days=30), count=1)
-    services.materialise(series)
+    materialising.materialise(series)
     now = timezone.now()
     held = OccurrenceFactory(series=series, start=now - timedelta(hours=2))
     following = OccurrenceFactory(series=series, start=now + timedelta(days=2))
     AgendaItemFactory(occurrence=held, title="Budget", status="open")
     # when the hourly run comes, the point is carried (once), the series left as it is
-    assert services.materialise_due(now) == {"series": 0, "carried": 1}
+    assert materialising.materialise_due(now) == {"series": 0, "carried": 1}
     assert [i.title for i in following.agenda_items.all()] == ["Budget"]
-    assert services.materialise_due(now) == {"series": 0, "carried": 0}
+    assert materialising.materialise_due(now) == {"series": 0, "carried": 0}

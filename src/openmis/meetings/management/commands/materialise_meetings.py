@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from openmis.meetings import services
+from openmis.meetings import materialising
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
         for series in MeetingSeries.objects.all():
             try:
-                services.materialise(series)
+                materialising.materialise(series)
             except ValueError as error:
                 self.stderr.write(f"{series}: {error}")
         self.stdout.write("Meetings materialised.")
