@@ -4,10 +4,11 @@ run waiting at a time; the immediate backend runs them once and plans nothing.""
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks import TaskResultStatus
+from django_tasks_db.management.commands import db_worker
+from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from openmis.core import periodic
@@ -26,6 +27,8 @@ def count_a_call():
 
 @pytest.fixture
 def job(monkeypatch):
+    # The worker closes a connection found inside a transaction, as each test's is here.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     monkeypatch.setattr(periodic, "_jobs", {})
     calls.clear()
     return periodic.register_periodic(count_a_call, every=timedelta(hours=1))
@@ -40,7 +43,18 @@ def waiting():
 
 
 def run_ready_tasks():
-    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay")
+    """What ``openmis worker`` does with the queue, until nothing is ready (without the
+    command's signal handlers, which would outlive the test)."""
+    Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
 
 
 @override_settings(TASKS=DATABASE_QUEUE)
