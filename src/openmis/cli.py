@@ -160,9 +160,12 @@ def _serve(web_argv: list[str]) -> int:
 
 
 def cmd_worker(args) -> int:
-    """Run background jobs (file imports into the warehouse, e-mails) until stopped."""
+    """Run background jobs (file imports into the warehouse, e-mails) and the apps' periodic jobs
+    (meetings materialised from their rules, see :mod:`openmis.core.periodic`) until
+    stopped."""
     _setup()
     from openmis.bi import loading
+    from openmis.core import periodic
 
     interrupted = loading.fail_interrupted_imports()
     if interrupted:
@@ -170,6 +173,7 @@ def cmd_worker(args) -> int:
     from openmis.core.notifications import send_due
 
     send_due()  # notices whose job was lost (e.g. the server stopped before queueing it)
+    periodic.start()
     _manage("db_worker", "--queue-name", "*", "--interval", "0.5")
     return 0
 

@@ -20,7 +20,7 @@ from openmis.core.views import notices as notice_views
 from openmis.core.views import pages
 from openmis.core.views import tokens as token_views
 from openmis.feedback import views as feedback_views
-from openmis.meetings import views as meetings_views
+from openmis.meetings import urls as meetings_urls
 from openmis.portfolio import views as portfolio_views
 
 urlpatterns = [
@@ -43,7 +43,7 @@ urlpatterns = [
     app_urls("org"),
     app_urls("appraisal", appraisal_urls.urlpatterns),
     app_urls("portfolio", portfolio_views.urlpatterns),
-    app_urls("meetings", meetings_views.urlpatterns),
+    app_urls("meetings", meetings_urls.urlpatterns),
     app_urls("feedback", feedback_views.urlpatterns),
     app_urls("bi", bi_views.urlpatterns),
     path("api/auth/token/", TokenView.as_view(), name="api-token"),

@@ -203,6 +203,8 @@ class ObjectViewSet(viewsets.ModelViewSet):
         with transaction.atomic():
             obj = save_object(self._apply(serializer, "add"), self.request.user)
             serializer.after_save(obj)
+            if self.object_type.after_save is not None:
+                self.object_type.after_save(obj)
         serializer.instance = obj
 
     def perform_update(self, serializer):
@@ -210,6 +212,8 @@ class ObjectViewSet(viewsets.ModelViewSet):
         with transaction.atomic():
             obj = save_object(self._apply(serializer, "change"), self.request.user, expected)
             serializer.after_save(obj)
+            if self.object_type.after_save is not None:
+                self.object_type.after_save(obj)
 
     def perform_destroy(self, instance):
         delete_object(instance, self.request.user)

@@ -204,6 +204,12 @@ class ObjectResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def save_m2m(self, instance, row, **kwargs):
+        super().save_m2m(instance, row, **kwargs)
+        # What follows from the saved row (its type's ``after_save``), once it is written.
+        if self.object_type.after_save is not None and not self._is_dry_run(kwargs):
+            self.object_type.after_save(instance)
+
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
         ot = self.object_type

@@ -86,6 +86,11 @@ class ObjectType:
         Users may attach files to the objects (:mod:`openmis.core.attachments`): the detail
         page gets an attachments section and the API accepts them. Those who may see an object
         may download its files; those who may change it may add and remove them.
+    after_save
+        ``callable(obj) -> None`` called once a row was created or changed through the generic
+        pages, the API or an import (with its many-to-many values set, in the same
+        transaction as the save for the API and imports): what follows from the change at once
+        (a meeting series creates its meetings), so that pages need not write when read.
     """
 
     model: type[models.Model]
@@ -115,6 +120,7 @@ class ObjectType:
     object_access: Any = None
     history_exclude: tuple[str, ...] = ()
     attachments: bool = False
+    after_save: Any = None
 
     @property
     def opts(self):

@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from auditlog.context import disable_auditlog
 from django.utils import timezone
 
-from openmis.meetings import services
+from openmis.meetings import agenda, materialising
 from openmis.meetings.models import (
     ActionItem,
     AgendaItem,
@@ -145,7 +145,7 @@ def _history(series, rng, now, today, systems, overdue_owner=None) -> None:
     )
     past = [o for o in meetings if o.end <= now]
     for n, occurrence in enumerate(past):
-        services.carry_over(occurrence, now)
+        agenda.carry_over(occurrence, now)
         for k in range(rng.randint(1, 3)):
             template = rng.choice(TOPICS) if systems and rng.random() < 0.7 else None
             system = rng.choice(systems) if template else None
@@ -203,7 +203,7 @@ def _history(series, rng, now, today, systems, overdue_owner=None) -> None:
             )
     upcoming = [o for o in meetings if o.end > now]
     if upcoming:
-        services.carry_over(upcoming[0], now)
+        agenda.carry_over(upcoming[0], now)
 
 
 def load(now: datetime | None = None) -> int:
@@ -266,7 +266,7 @@ def load(now: datetime | None = None) -> int:
                 .order_by("pk")[:2]
             )
             series.attendees.set([p for p in [director, leader, *others] if p is not None])
-            services.materialise(series, now)
+            materialising.materialise(series, now)
             systems = list(System.objects.filter(name__in=system_names))
             systems = systems or list(System.objects.filter(business_owner=department)[:3])
             # one meeting six weeks ago moved by a day
@@ -323,7 +323,7 @@ def load(now: datetime | None = None) -> int:
             [p for p in [director, _leader(crm, "Head of Customer Relations")] if p]
         )
         series.client_attendees.set(client.contacts.all())
-        services.materialise(series, now)
+        materialising.materialise(series, now)
         _history(
             series,
             rng,
@@ -335,7 +335,7 @@ def load(now: datetime | None = None) -> int:
         # mark every series as materialised at its final version
         for s in all_series:
             s.refresh_from_db()
-            services.materialise(s, now)
+            materialising.materialise(s, now)
     return len(all_series)
 
 

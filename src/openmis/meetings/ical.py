@@ -7,21 +7,65 @@ sent one by one rather than as an RRULE: moved and cancelled meetings then need 
 RECURRENCE-ID overrides, and every program reads them the same way. Action items are all-day
 VEVENTs on their due date (widely shown, where VTODOs are ignored by Google Calendar and
 Outlook subscriptions).
+
+A feed is reached by its owner's secret token (:func:`feed_token`), since calendar programs
+cannot sign in; a new secret (:func:`rotate_feed_token`) ends the old addresses.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from openmis.meetings import services
-from openmis.meetings.models import ActionItem, MeetingSeries, Occurrence
+from openmis.meetings.materialising import WINDOW_AHEAD, WINDOW_BACK
+from openmis.meetings.models import ActionItem, FeedToken, MeetingSeries, Occurrence
 
 PRODID = "-//OpenMIS//Meetings//EN"
 UID_DOMAIN = "openmis"
+
+
+# --- who may read a feed ----------------------------------------------------------------------
+
+
+def feed_token(user) -> FeedToken:
+    """The user's calendar feed token, created on first use."""
+    token = FeedToken.objects.filter(user=user).first()
+    if token is None:
+        token, _created = FeedToken.objects.get_or_create(
+            user=user, defaults={"key": secrets.token_urlsafe(32)}
+        )
+    return token
+
+
+def rotate_feed_token(user) -> FeedToken:
+    """Give the user a new feed secret: URLs with the old one stop working."""
+    token = feed_token(user)
+    token.key = secrets.token_urlsafe(32)
+    token.save()
+    return token
+
+
+def user_for_feed(key: str):
+    """The active user whose feed token is ``key``, or None."""
+    if not key or len(key) > 64:
+        return None
+    token = FeedToken.objects.select_related("user").filter(key=key).first()
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+def series_of_person(person):
+    """The series ``person`` organises or attends."""
+    return MeetingSeries.objects.filter(Q(organiser=person) | Q(attendees=person)).distinct()
+
+
+# --- the feeds ---------------------------------------------------------------------------------
 
 
 def _calendar(name: str) -> Calendar:
@@ -79,8 +123,8 @@ def _occurrences(series_ids, now) -> list[Occurrence]:
     return list(
         Occurrence.objects.filter(
             series_id__in=series_ids,
-            start__gte=now - services.WINDOW_BACK,
-            start__lt=now + services.WINDOW_AHEAD,
+            start__gte=now - WINDOW_BACK,
+            start__lt=now + WINDOW_AHEAD,
         )
         .select_related("series")
         .order_by("start", "pk")
@@ -91,7 +135,6 @@ def series_feed(series: MeetingSeries, url_for, now: datetime | None = None) -> 
     """The meetings of one series within the materialisation window around ``now``;
     ``url_for(obj)`` gives an object's absolute URL."""
     now = now or timezone.now()
-    services.ensure_series_materialised(series, now)
     cal = _calendar(series.title)
     for occurrence in _occurrences([series.pk], now):
         cal.add_component(_event(occurrence, url_for))
@@ -103,9 +146,8 @@ def person_feed(person, url_for, now: datetime | None = None) -> bytes:
     """Every meeting of the series ``person`` organises or attends, and the due dates of
     their open action items."""
     now = now or timezone.now()
-    services.ensure_materialised(now)
     cal = _calendar(_("OpenMIS meetings of %(name)s") % {"name": person})
-    series_ids = list(services.series_of_person(person).values_list("pk", flat=True))
+    series_ids = list(series_of_person(person).values_list("pk", flat=True))
     for occurrence in _occurrences(series_ids, now):
         cal.add_component(_event(occurrence, url_for))
     for item in ActionItem.objects.filter(owner=person, status=ActionItem.Status.OPEN).order_by(

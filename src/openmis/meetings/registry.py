@@ -1,12 +1,15 @@
 """Object declarations of the meetings app."""
 
+from datetime import timedelta
+
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy
 
 from openmis.core.extensions import register_tile
 from openmis.core.notifications import register_kind
+from openmis.core.periodic import register_periodic
 from openmis.core.registry import register, register_page
-from openmis.meetings import services
+from openmis.meetings import actions, materialising, services
 from openmis.meetings.api import MeetingSeriesSerializer
 from openmis.meetings.forms import SERIES_FIELDS, MeetingLinkedForm, MeetingSeriesForm
 from openmis.meetings.models import (
@@ -61,6 +64,8 @@ register(
     serializer_class=MeetingSeriesSerializer,
     detail_context=series_context,
     delete_warnings=services.delete_warnings,
+    # A new or changed series has its meetings at once; pages only read them.
+    after_save=materialising.series_saved,
 )
 register(
     Occurrence,
@@ -114,7 +119,7 @@ register(
     select=["occurrence__series"],
     form_class=modelform_factory(ActionItem, form=MeetingLinkedForm, fields=ACTION_FIELDS),
     # Employees see their own; those who see the meetings see them all.
-    visible_to=services.visible_action_items,
+    visible_to=actions.visible_action_items,
     hidden_reason=gettext_lazy(
         "This action item is someone else's: your role shows you only your own action items."
     ),
@@ -131,7 +136,7 @@ register_page(
 )
 
 register_kind(
-    services.ACTION_REMINDER,
+    actions.ACTION_REMINDER,
     gettext_lazy("Action items due"),
     gettext_lazy("To the owner of open action items due today or overdue, at most once a day."),
 )
@@ -148,3 +153,6 @@ register_tile(
     order=50,
     name="meetings",
 )
+# Meetings are materialised by the worker (at its start, then hourly: the window moves on
+# daily, points carry once a meeting ended) and by the write paths, never by a page view.
+register_periodic(materialising.materialise_due, every=timedelta(hours=1))

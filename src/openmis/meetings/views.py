@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from openmis.core import permissions, registry
 from openmis.core.markdown import render_markdown
 from openmis.core.services import ConflictError
 from openmis.core.views.generic import detail_fragments
-from openmis.meetings import ical, recurrence, services
+from openmis.meetings import actions, agenda, ical, recurrence, services
 from openmis.meetings.forms import (
     ActionItemForm,
     AgendaItemForm,
@@ -109,13 +109,12 @@ def describe_rule(series: MeetingSeries) -> str:
 
 def series_context(series: MeetingSeries, request) -> dict:
     """Rule in words, the next meetings, past meetings and parked points."""
-    services.ensure_series_materialised(series)
     now = timezone.now()
     return {
         "rule_text": describe_rule(series),
         "upcoming": services.upcoming(series, now),
         "past": services.past(series, now),
-        "parked": services.parked_items(series),
+        "parked": agenda.parked_items(series),
         "people": series.attendees.select_related("department"),
         "client_people": series.client_attendees.all(),
     }
@@ -127,7 +126,6 @@ def series_context(series: MeetingSeries, request) -> dict:
 def occurrence_context(occurrence: Occurrence, request, **forms) -> dict:
     """Agenda (with points carried over), minutes, outcomes and action items of a meeting."""
     user = request.user
-    services.carry_over(occurrence)
     previous, following = services.neighbours(occurrence)
     agenda_probe = AgendaItem(occurrence=occurrence)
     outcome_probe = Outcome(occurrence=occurrence)
@@ -136,8 +134,8 @@ def occurrence_context(occurrence: Occurrence, request, **forms) -> dict:
         "series": occurrence.series,
         "previous": previous,
         "following": following,
-        "agenda": services.agenda(occurrence),
-        "parked": services.parked_items(occurrence.series),
+        "agenda": agenda.agenda(occurrence),
+        "parked": agenda.parked_items(occurrence.series),
         "outcomes": occurrence.outcomes.all(),
         "action_items": occurrence.action_items.select_related("owner"),
         "minutes_html": render_markdown(occurrence.minutes),
@@ -194,7 +192,7 @@ def agenda_add(request, pk):
     _require(request.user, AgendaItem, "add", AgendaItem(occurrence=occurrence))
     form = AgendaItemForm(request.POST)
     if form.is_valid():
-        services.add_agenda_item(occurrence, form.cleaned_data["title"], request.user)
+        agenda.add_agenda_item(occurrence, form.cleaned_data["title"], request.user)
     else:
         messages.error(request, _form_errors(form))
     return redirect(f"{occurrence.get_absolute_url()}#agenda")
@@ -207,7 +205,7 @@ def agenda_status(request, pk):
     item = get_object_or_404(AgendaItem.objects.select_related("occurrence__series"), pk=pk)
     _require(request.user, AgendaItem, "change", item)
     try:
-        services.set_agenda_status(item, request.POST.get("status", ""), request.user)
+        agenda.set_agenda_status(item, request.POST.get("status", ""), request.user)
     except (ValidationError, ConflictError) as error:
         messages.error(request, _errors(error))
     return redirect(f"{item.occurrence.get_absolute_url()}#agenda")
@@ -224,7 +222,7 @@ def agenda_bring_back(request, pk):
     target = _occurrence(raw)
     _require(request.user, AgendaItem, "add", AgendaItem(occurrence=target))
     try:
-        services.bring_back(item, target, request.user)
+        agenda.bring_back(item, target, request.user)
     except ValidationError as error:
         messages.error(request, _errors(error))
     return redirect(f"{target.get_absolute_url()}#agenda")
@@ -268,7 +266,7 @@ def outcome_add(request, pk):
     _require(request.user, Outcome, "add", Outcome(occurrence=occurrence))
     form = OutcomeForm(request.POST)
     if form.is_valid():
-        services.add_outcome(
+        actions.add_outcome(
             occurrence, form.cleaned_data["kind"], form.cleaned_data["text"], request.user
         )
     else:
@@ -290,7 +288,7 @@ def action_add(request, pk):
     if not _can(request.user, ActionItem, "add", ActionItem(owner=owner)):
         form.add_error("owner", _("You may only assign action items in your own department."))
         return _render_occurrence(request, occurrence, status=403, action_form=form)
-    services.add_action_item(
+    actions.add_action_item(
         occurrence,
         form.cleaned_data["title"],
         owner,
@@ -311,7 +309,7 @@ def action_status(request, pk):
     if not own:
         _require(request.user, ActionItem, "change", item)
     try:
-        services.set_action_status(item, request.POST.get("status", ""), request.user)
+        actions.set_action_status(item, request.POST.get("status", ""), request.user)
     except (ValidationError, ConflictError) as error:
         messages.error(request, _errors(error))
     target = request.POST.get("next", "")
@@ -362,7 +360,6 @@ def occurrence_cancel(request, pk):
 def week(request):
     """The meetings of a week, this one by default (``?week=1`` the next one)."""
     _require(request.user, Occurrence, "view")
-    services.ensure_materialised()
     try:
         offset = max(-52, min(52, int(request.GET.get("week", 0))))
     except ValueError:
@@ -400,7 +397,7 @@ def overdue(request):
         department = get_object_or_404(Department, pk=raw)
     today = timezone.localdate()
     groups: dict = {}
-    for item in services.overdue_action_items(today, department, user=request.user):
+    for item in actions.overdue_action_items(today, department, user=request.user):
         groups.setdefault(item.owner.department, []).append((item, (today - item.due_date).days))
     return TemplateResponse(
         request,
@@ -408,7 +405,7 @@ def overdue(request):
         {
             "groups": list(groups.items()),
             "department": department,
-            "departments": services.overdue_by_department(today, user=request.user),
+            "departments": actions.overdue_by_department(today, user=request.user),
             "today": today,
         },
     )
@@ -420,11 +417,11 @@ def overdue(request):
 @login_required
 def calendar(request):
     """The user's secret calendar feed URLs, and a button to change the secret."""
-    token = services.feed_token(request.user)
+    token = ical.feed_token(request.user)
     person = person_of(request.user)
     series = []
     if person is not None:
-        series = list(services.series_of_person(person).order_by("title"))
+        series = list(ical.series_of_person(person).order_by("title"))
     chosen = request.GET.get("series", "")
     if chosen.isdigit() and _can(request.user, MeetingSeries, "view"):
         extra = MeetingSeries.objects.filter(pk=chosen).first()
@@ -454,7 +451,7 @@ def calendar(request):
 @require_POST
 def calendar_rotate(request):
     """Give the user a new feed secret; the old addresses stop working."""
-    services.rotate_feed_token(request.user)
+    ical.rotate_feed_token(request.user)
     messages.success(request, _("Your calendar address was changed; the old one no longer works."))
     return redirect("meetings:calendar")
 
@@ -476,7 +473,7 @@ def _url_for(request):
 def feed(request, key):
     """The personal feed: the meetings the key's owner organises or attends, and the due
     dates of their open action items."""
-    user = services.user_for_feed(key)
+    user = ical.user_for_feed(key)
     if user is None:
         raise Http404(_("Unknown calendar address."))
     person = person_of(user)
@@ -487,7 +484,7 @@ def feed(request, key):
 
 def series_feed(request, key, pk):
     """The meetings of one series, for a user who may see it or takes part in it."""
-    user = services.user_for_feed(key)
+    user = ical.user_for_feed(key)
     if user is None:
         raise Http404(_("Unknown calendar address."))
     series = get_object_or_404(MeetingSeries, pk=pk)
@@ -508,38 +505,16 @@ def cockpit_tiles(user) -> dict:
     and overdue action items by department, each for those who may see it."""
     tiles: dict = {}
     if permissions.has_perm(user, "meetings.view_occurrence"):
-        services.ensure_materialised()
         tiles["meetings_this_week"] = list(services.this_weeks_meetings()[:8])
         tiles["meetings_week_url"] = reverse("meetings:week")
     person = person_of(user)
     if person is not None:
-        mine = services.my_action_items(user)
+        mine = actions.my_action_items(user)
         if mine or permissions.has_perm(user, "meetings.view_actionitem"):
             tiles["my_action_items"] = mine
     if permissions.has_perm(user, "meetings.view_actionitem") and permissions.has_perm(
         user, "meetings.view_meetingseries"
     ):
-        tiles["overdue_departments"] = services.overdue_by_department(user=user)[:6]
+        tiles["overdue_departments"] = actions.overdue_by_department(user=user)[:6]
     tiles["meetings_today"] = timezone.localdate()
     return tiles
-
-
-urlpatterns = [
-    path("series/<int:pk>/current/", series_current, name="series_current"),
-    path("occurrences/<int:pk>/agenda/", agenda_add, name="agenda_add"),
-    path("occurrences/<int:pk>/minutes/", minutes_save, name="minutes_save"),
-    path("occurrences/<int:pk>/minutes/preview/", minutes_preview, name="minutes_preview"),
-    path("occurrences/<int:pk>/outcomes/", outcome_add, name="outcome_add"),
-    path("occurrences/<int:pk>/actions/", action_add, name="action_add"),
-    path("occurrences/<int:pk>/move/", occurrence_move, name="occurrence_move"),
-    path("occurrences/<int:pk>/cancel/", occurrence_cancel, name="occurrence_cancel"),
-    path("agenda-items/<int:pk>/status/", agenda_status, name="agenda_status"),
-    path("agenda-items/<int:pk>/bring-back/", agenda_bring_back, name="agenda_bring_back"),
-    path("action-items/<int:pk>/status/", action_status, name="action_status"),
-    path("week/", week, name="week"),
-    path("overdue/", overdue, name="overdue"),
-    path("calendar/", calendar, name="calendar"),
-    path("calendar/rotate/", calendar_rotate, name="calendar_rotate"),
-    path("feed/<str:key>.ics", feed, name="feed"),
-    path("feed/<str:key>/series/<int:pk>.ics", series_feed, name="series_feed"),
-]

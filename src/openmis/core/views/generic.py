@@ -307,7 +307,6 @@ class ObjectDetailView(ObjectView):
         context = self.context(object=obj, can_change=can_change, can_delete=can_delete)
         if ot.detail_context is not None:
             context.update(ot.detail_context(obj, request))
-        # After the type's context: it may write (a series materialising its meetings).
         context["detail"] = detail_fragments(ot, obj)
         response = TemplateResponse(request, template.template.name, context)
         if page_key is not None:
@@ -381,6 +380,8 @@ class ObjectEditView(ObjectView):
         except ConflictError as exc:
             return self.render(form, obj, status=409, conflict=exc.message)
         form.save_m2m()
+        if self.object_type.after_save is not None:
+            self.object_type.after_save(instance)
         messages.success(
             request,
             (_("Created %(object)s.") if action == "add" else _("Saved %(object)s."))

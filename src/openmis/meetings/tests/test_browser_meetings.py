@@ -26,7 +26,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from openmis.core.models import Installation
 from openmis.feedback.models import Feedback, Improvement
-from openmis.meetings import recurrence, services
+from openmis.meetings import materialising, recurrence, services
 from openmis.meetings.models import ActionItem, MeetingSeries
 from openmis.org.models import Person, Role
 from openmis.org.roles import DIRECTOR, LEADER
@@ -126,7 +126,7 @@ def setup(core):
         weekdays=recurrence.WEEKDAY_CODES[today.weekday()],
     )
     series.attendees.add(leader, Person.objects.get(user=director))
-    services.materialise(series)
+    materialising.materialise(series)
     occurrence = services.current_occurrence(series)
     assert occurrence.local_start.date() == today
     return {"leader": leader, "system": system, "occurrence": occurrence}

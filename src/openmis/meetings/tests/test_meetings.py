@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from icalendar import Calendar
 
 from openmis.conftest import ROLES
-from openmis.meetings import ical, recurrence, services
+from openmis.meetings import actions, agenda, ical, materialising, recurrence, services
 from openmis.meetings.models import ActionItem, AgendaItem, MeetingSeries, Occurrence
 from openmis.meetings.tests.factories import (
     ActionItemFactory,
@@ -58,8 +58,8 @@ def test_materialising_is_idempotent_and_limited_to_the_window():
     series = SeriesFactory(start_date=date(2025, 1, 6), start_time=time(10, 0))
     now = utc(2026, 3, 20, 12, 0)
     # when it is materialised twice
-    first = services.materialise(series, now)
-    again = services.materialise(series, now)
+    first = materialising.materialise(series, now)
+    again = materialising.materialise(series, now)
     # then the Mondays from 183 days back to 92 days ahead exist once
     starts = list(series.occurrences.order_by("start").values_list("start", flat=True))
     assert first["created"] == 39
@@ -74,14 +74,14 @@ def test_materialising_is_idempotent_and_limited_to_the_window():
 def test_a_changed_rule_removes_empty_future_meetings_and_cancels_those_with_content():
     now = utc(2026, 3, 20, 12, 0)
     series = SeriesFactory(start_date=date(2026, 3, 2), start_time=time(10, 0), count=5)
-    services.materialise(series, now)
+    materialising.materialise(series, now)
     past = series.occurrences.get(start=utc(2026, 3, 16, 9, 0))
     with_agenda = series.occurrences.get(start=utc(2026, 3, 23, 9, 0))
     AgendaItemFactory(occurrence=with_agenda)
     # when the series moves to Tuesdays
     series.weekdays = "TU"
     series.save()
-    changes = services.materialise(series, now)
+    changes = materialising.materialise(series, now)
     # then past meetings stay, the future Monday with a point is cancelled, empty ones go
     assert changes == {"created": 2, "resized": 0, "removed": 1, "cancelled": 1}
     rows = list(series.occurrences.order_by("start").values_list("start", "status"))
@@ -98,12 +98,12 @@ def test_a_changed_rule_removes_empty_future_meetings_and_cancels_those_with_con
 def test_a_skipped_date_and_a_new_duration_apply_to_future_meetings():
     now = utc(2026, 3, 20, 12, 0)
     series = SeriesFactory(start_date=date(2026, 3, 16), start_time=time(10, 0), count=3)
-    services.materialise(series, now)
+    materialising.materialise(series, now)
     # when 23 March is skipped and meetings last 90 minutes
     series.skipped_dates = "2026-03-23"
     series.duration_minutes = 90
     series.save()
-    services.materialise(series, now)
+    materialising.materialise(series, now)
     # then 23 March is gone, the future meeting is longer, the past one unchanged
     rows = list(series.occurrences.order_by("start").values_list("start", "end"))
     assert rows == [
@@ -115,11 +115,11 @@ def test_a_skipped_date_and_a_new_duration_apply_to_future_meetings():
 def test_a_moved_meeting_is_not_created_again():
     now = utc(2026, 3, 20, 12, 0)
     series = SeriesFactory(start_date=date(2026, 3, 16), start_time=time(10, 0), count=3)
-    services.materialise(series, now)
+    materialising.materialise(series, now)
     meeting = series.occurrences.get(start=utc(2026, 3, 23, 9, 0))
     # when it is moved to Tuesday 14:00 local time
     services.move(meeting, datetime(2026, 3, 24, 14, 0, tzinfo=WARSAW))
-    services.materialise(series, now)
+    materialising.materialise(series, now)
     # then it keeps its original start, is "moved", and Monday is not recreated
     meeting.refresh_from_db()
     assert (meeting.start, meeting.end, meeting.status, meeting.original_start) == (
@@ -204,7 +204,7 @@ def test_a_meeting_cannot_end_before_it_starts(director_client):
 
 def three_meetings():
     series = SeriesFactory(start_date=date(2026, 3, 2), start_time=time(10, 0), count=3)
-    services.materialise(series, utc(2026, 3, 1))
+    materialising.materialise(series, utc(2026, 3, 1))
     return series, list(series.occurrences.order_by("start"))
 
 
@@ -214,31 +214,31 @@ def test_open_points_are_carried_to_the_next_meeting_once_it_has_ended():
     AgendaItemFactory(occurrence=first, title="Budget", status="done")
     AgendaItemFactory(occurrence=first, title="New intranet", status="parked")
     # before the first meeting has ended nothing is carried
-    assert services.carry_over(second, now=utc(2026, 3, 2, 9, 30)) == 0
+    assert agenda.carry_over(second, now=utc(2026, 3, 2, 9, 30)) == 0
     # when it has ended
-    carried = services.carry_over(second, now=utc(2026, 3, 2, 12, 0))
-    again = services.carry_over(second, now=utc(2026, 3, 2, 12, 0))
+    carried = agenda.carry_over(second, now=utc(2026, 3, 2, 12, 0))
+    again = agenda.carry_over(second, now=utc(2026, 3, 2, 12, 0))
     # then only the open point moves on, once
     assert (carried, again) == (1, 0)
     copy = second.agenda_items.get()
     assert (copy.title, copy.status, copy.carried_from) == ("CRM export", "open", open_point)
     # and the third meeting waits for the second one
-    assert services.carry_over(third, now=utc(2026, 3, 5)) == 0
-    assert services.carry_over(third, now=utc(2026, 3, 10)) == 1
+    assert agenda.carry_over(third, now=utc(2026, 3, 5)) == 0
+    assert agenda.carry_over(third, now=utc(2026, 3, 10)) == 1
     assert third.agenda_items.get().carried_from == copy
     # and the parked point stays on the series
-    assert [i.title for i in services.parked_items(series)] == ["New intranet"]
+    assert [i.title for i in agenda.parked_items(series)] == ["New intranet"]
 
 
 def test_the_days_materialising_carries_points_without_anyone_opening_the_meeting():
     series, (first, second, _third) = three_meetings()
     AgendaItemFactory(occurrence=first, title="CRM export", status="open")
-    # the cockpit (or the week's page) brings the series up to date on the next day
+    # the worker's periodic job brings the series up to date on the next day
     MeetingSeries.objects.filter(pk=series.pk).update(materialised_on=date(2026, 3, 2))
-    assert services.ensure_materialised(utc(2026, 3, 3, 7, 0)) == 1
+    assert materialising.ensure_materialised(utc(2026, 3, 3, 7, 0)) == 1
     # then the next meeting's agenda already has the open point
     assert [i.title for i in second.agenda_items.all()] == ["CRM export"]
-    assert services.ensure_materialised(utc(2026, 3, 3, 8, 0)) == 0  # once a day
+    assert materialising.ensure_materialised(utc(2026, 3, 3, 8, 0)) == 0  # once a day
 
 
 def test_a_rule_change_moves_carried_points_to_the_new_next_meeting():
@@ -246,10 +246,10 @@ def test_a_rule_change_moves_carried_points_to_the_new_next_meeting():
     moves the series to another day, it is removed (not kept as a cancelled meeting) and the
     points go to the new next meeting."""
     series = SeriesFactory(start_date=date(2026, 3, 2), start_time=time(10, 0))  # Mondays
-    services.materialise(series, utc(2026, 3, 1))
+    materialising.materialise(series, utc(2026, 3, 1))
     first = series.occurrences.order_by("start").first()
     AgendaItemFactory(occurrence=first, title="CRM export", status="open")
-    services.materialise(series, utc(2026, 3, 3))  # the next day: carried to 9 March
+    materialising.materialise(series, utc(2026, 3, 3))  # the next day: carried to 9 March
     assert AgendaItem.objects.get(carried_from__isnull=False).occurrence.start == utc(
         2026, 3, 9, 9, 0
     )
@@ -257,7 +257,7 @@ def test_a_rule_change_moves_carried_points_to_the_new_next_meeting():
     series.weekdays = "TH"
     series.save()
     series.refresh_from_db()
-    services.materialise(series, utc(2026, 3, 4))
+    materialising.materialise(series, utc(2026, 3, 4))
     upcoming = series.occurrences.filter(start__gte=utc(2026, 3, 4)).order_by("start")[:2]
     assert [(o.start.date(), o.status) for o in upcoming] == [
         (date(2026, 3, 5), "scheduled"),
@@ -271,8 +271,8 @@ def test_points_of_a_cancelled_meeting_go_to_the_next_one_held():
     AgendaItemFactory(occurrence=first, title="From the first")
     services.set_cancelled(second, True)
     AgendaItemFactory(occurrence=second, title="Added before it was cancelled")
-    assert services.carry_over(second, now=utc(2026, 3, 20)) == 0
-    assert services.carry_over(third, now=utc(2026, 3, 20)) == 2
+    assert agenda.carry_over(second, now=utc(2026, 3, 20)) == 0
+    assert agenda.carry_over(third, now=utc(2026, 3, 20)) == 2
     assert sorted(third.agenda_items.values_list("title", flat=True)) == [
         "Added before it was cancelled",
         "From the first",
@@ -282,18 +282,18 @@ def test_points_of_a_cancelled_meeting_go_to_the_next_one_held():
 def test_closing_a_point_closes_its_carried_copies_and_parked_points_come_back():
     series, (first, second, third) = three_meetings()
     point = AgendaItemFactory(occurrence=first, title="Licences")
-    services.carry_over(second, now=utc(2026, 3, 20))
-    services.carry_over(third, now=utc(2026, 3, 20))
+    agenda.carry_over(second, now=utc(2026, 3, 20))
+    agenda.carry_over(third, now=utc(2026, 3, 20))
     # when the original point is marked done afterwards
-    services.set_agenda_status(point, "done")
+    agenda.set_agenda_status(point, "done")
     # then its copies are done as well
     statuses = list(AgendaItem.objects.filter(title="Licences").order_by("occurrence__start"))
     assert [i.status for i in statuses] == ["done", "done", "done"]
     # and a parked point brought back is an open copy on the chosen meeting
     parked = AgendaItemFactory(occurrence=first, title="Intranet", status="parked")
-    back = services.bring_back(parked, third)
+    back = agenda.bring_back(parked, third)
     assert (back.occurrence, back.status, back.carried_from) == (third, "open", parked)
-    assert services.parked_items(series) == []
+    assert agenda.parked_items(series) == []
 
 
 def test_the_meeting_page_shows_carried_points(director_client):
@@ -303,6 +303,8 @@ def test_the_meeting_page_shows_carried_points(director_client):
     )
     AgendaItemFactory(occurrence=last_week, title="Follow up the CRM export")
     meeting = OccurrenceFactory(series=series, start=last_week.start + timedelta(days=7))
+    # once the worker's periodic job has run (pages do not write)
+    materialising.materialise_due()
     response = director_client.get(f"/meetings/occurrences/{meeting.pk}/")
     assert response.status_code == 200
     assert [(i.title, i.carried_from_id) for i in response.context["agenda"]] == [
@@ -367,8 +369,8 @@ def test_series_feed_is_correct_across_both_summer_time_changes():
     )
     autumn = SeriesFactory(start_date=date(2026, 10, 19), start_time=time(10, 0), count=2)
     now = utc(2026, 3, 20)
-    services.materialise(series, now)
-    services.materialise(autumn, utc(2026, 10, 1))
+    materialising.materialise(series, now)
+    materialising.materialise(autumn, utc(2026, 10, 1))
     before, after = series.occurrences.order_by("start")
     # when the feeds are built and parsed back
     spring_events = events(parse(ical.series_feed(series, url_for, now)))
@@ -423,7 +425,7 @@ def test_series_feed_is_correct_across_both_summer_time_changes():
 def test_moved_and_cancelled_meetings_in_the_feed():
     series = SeriesFactory(start_date=date(2026, 3, 16), start_time=time(10, 0), count=2)
     now = utc(2026, 3, 10)
-    services.materialise(series, now)
+    materialising.materialise(series, now)
     first, second = series.occurrences.order_by("start")
     services.move(first, datetime(2026, 3, 17, 15, 0, tzinfo=WARSAW))
     services.set_cancelled(second, True)
@@ -446,6 +448,7 @@ def test_person_feed_has_their_meetings_and_open_action_items_as_all_day_events(
     due = ActionItemFactory(owner=person, occurrence=meeting, due_date=date(2026, 3, 27))
     ActionItemFactory(owner=person, occurrence=meeting, status="done")
     now = utc(2026, 3, 10)
+    materialising.materialise_due(now)  # the worker's periodic job; the feed only reads
     calendar = parse(ical.person_feed(person, url_for, now))
     assert sorted(str(e["summary"]) for e in calendar.walk("VEVENT")) == [
         f"Action item due: {due.title}",
@@ -468,7 +471,7 @@ def test_feeds_are_reached_by_a_secret_that_can_be_rotated(department):
     OccurrenceFactory(series=series, start=timezone.now() + timedelta(days=1))
     client = login(user)
     page = client.get("/meetings/calendar/")
-    key = services.feed_token(user).key
+    key = ical.feed_token(user).key
     assert page.context["feed_url"] == f"http://testserver/meetings/feed/{key}.ics"
     anonymous = HttpClient()
     response = anonymous.get(f"/meetings/feed/{key}.ics")
@@ -478,14 +481,14 @@ def test_feeds_are_reached_by_a_secret_that_can_be_rotated(department):
     # when the secret is changed the old address stops working
     assert client.post("/meetings/calendar/rotate/").status_code == 302
     assert anonymous.get(f"/meetings/feed/{key}.ics").status_code == 404
-    assert anonymous.get(f"/meetings/feed/{services.feed_token(user).key}.ics").status_code == 200
+    assert anonymous.get(f"/meetings/feed/{ical.feed_token(user).key}.ics").status_code == 200
     assert anonymous.get("/meetings/feed/not-a-key.ics").status_code == 404
 
 
 def test_a_series_feed_needs_the_right_to_see_it_or_to_take_part(department):
     employee = user_with_role(EMPLOYEE, department)
     series = quiet_series()
-    key = services.feed_token(employee).key
+    key = ical.feed_token(employee).key
     assert HttpClient().get(f"/meetings/feed/{key}/series/{series.pk}.ics").status_code == 404
     series.attendees.add(employee.person)
     assert HttpClient().get(f"/meetings/feed/{key}/series/{series.pk}.ics").status_code == 200
@@ -580,14 +583,14 @@ def test_reminders_go_once_a_day_to_owners_of_due_and_overdue_items(
     ActionItemFactory(owner=owner, title="Done", due_date=today, status="done")
     ActionItemFactory(owner=PersonFactory(email="x@example.com"), due_date=today + timedelta(3))
     with django_capture_on_commit_callbacks(execute=True):  # sent from the task queue
-        assert services.send_action_reminders(today) == 1
-        assert services.send_action_reminders(today) == 0
+        assert actions.send_action_reminders(today) == 1
+        assert actions.send_action_reminders(today) == 0
     assert [m.to for m in mail.outbox] == [["ewa@example.com"]]
     assert mail.outbox[0].subject == "Action items due: 2 (1 overdue)"
     assert "- Overdue, due 2026-05-09" in mail.outbox[0].body
     assert "- Due today, due 2026-05-11" in mail.outbox[0].body
     assert "Later" not in mail.outbox[0].body
-    assert services.send_action_reminders(today + timedelta(days=1)) == 1
+    assert actions.send_action_reminders(today + timedelta(days=1)) == 1
 
 
 def test_the_reminder_command_reports_what_it_sent(django_capture_on_commit_callbacks):
@@ -652,6 +655,7 @@ def test_series_page_describes_the_rule_and_lists_meetings(director_client):
         interval=1,
         until=date(2030, 1, 1),
     )
+    materialising.series_saved(series)  # as its pages, API and import do (the page only reads)
     now = timezone.now()
     response = director_client.get(f"/meetings/series/{series.pk}/")
     assert response.status_code == 200
@@ -660,7 +664,7 @@ def test_series_page_describes_the_rule_and_lists_meetings(director_client):
     )
     upcoming = response.context["upcoming"]
     assert [o.start for o in upcoming] == recurrence.starts_between(
-        series.rule, now, now + services.WINDOW_AHEAD
+        series.rule, now, now + materialising.WINDOW_AHEAD
     )
     for meeting in upcoming:
         local = meeting.start.astimezone(WARSAW)

@@ -2,13 +2,14 @@
 
 from django.core.management.base import BaseCommand
 
-from openmis.meetings import services
+from openmis.meetings import materialising
 
 
 class Command(BaseCommand):
     help = (
-        "Create the meetings of every series from 6 months back to 3 months ahead (pages do "
-        "this on demand; run it daily to keep calendar feeds current without page views)."
+        "Create the meetings of every series from 6 months back to 3 months ahead. "
+        "'openmis worker' does this when it starts and then every hour; run this daily from "
+        "cron where no worker runs (OPENMIS_TASKS=immediate)."
     )
 
     def handle(self, *args, **options):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
 
         for series in MeetingSeries.objects.all():
             try:
-                services.materialise(series)
+                materialising.materialise(series)
             except ValueError as error:
                 self.stderr.write(f"{series}: {error}")
         self.stdout.write("Meetings materialised.")

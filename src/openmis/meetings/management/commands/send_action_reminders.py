@@ -2,12 +2,12 @@
 
 from django.core.management.base import BaseCommand
 
-from openmis.meetings import services
+from openmis.meetings import actions
 
 
 class Command(BaseCommand):
     help = "E-mail owners of open action items due today or overdue, at most once a day."
 
     def handle(self, *args, **options):
-        sent = services.send_action_reminders()
+        sent = actions.send_action_reminders()
         self.stdout.write(f"{sent} action item reminders sent.")

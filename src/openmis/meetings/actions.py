@@ -1,0 +1,165 @@
+"""What meetings produce: outcomes and action items, who sees which action items, the overdue
+ones by department, and the daily reminders to their owners."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openmis.core import cache as data_cache
+from openmis.core.notifications import notify
+from openmis.core.services import save_object
+from openmis.meetings.models import ActionItem, Occurrence, Outcome
+from openmis.org.people import person_of
+
+#: The kind of notice that reminds owners of their due action items (see registry.py).
+ACTION_REMINDER = "meetings.action_reminder"
+
+
+def add_outcome(occurrence: Occurrence, kind: str, text: str, user=None) -> Outcome:
+    """Record what the meeting produced: information, a decision or an action."""
+    outcome = Outcome(occurrence=occurrence, kind=kind, text=text)
+    outcome.full_clean()
+    return save_object(outcome, user)
+
+
+@transaction.atomic
+def add_action_item(
+    occurrence: Occurrence, title: str, owner, due_date: date, user=None, as_outcome=True
+) -> ActionItem:
+    """Record an action item for ``owner``; with ``as_outcome`` it is also one of the
+    meeting's outcomes (kind "action item")."""
+    outcome = add_outcome(occurrence, Outcome.Kind.ACTION, title, user) if as_outcome else None
+    item = ActionItem(
+        title=title, occurrence=occurrence, outcome=outcome, owner=owner, due_date=due_date
+    )
+    item.full_clean()
+    return save_object(item, user)
+
+
+def set_action_status(item: ActionItem, status: str, user=None) -> ActionItem:
+    """Mark an action item done (its completion date is kept) or open again."""
+    if status not in ActionItem.Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    item.status = status
+    return save_object(item, user)
+
+
+def my_action_items(user, limit: int = 10):
+    """The open action items of the user's person, soonest due first."""
+    person = person_of(user)
+    if person is None:
+        return []
+    return list(
+        ActionItem.objects.filter(owner=person, status=ActionItem.Status.OPEN)
+        .select_related("occurrence__series")
+        .order_by("due_date", "pk")[:limit]
+    )
+
+
+def visible_action_items(queryset, user):
+    """The action items ``user`` may see: everyone's for those who may see the meetings (MIS
+    staff, directors, department leaders, analysts), only their own for the others
+    (employees, who hold no more than the view permission of action items)."""
+    from openmis.core import permissions
+
+    if permissions.has_perm(user, "meetings.view_occurrence"):
+        return queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(owner__user=user)
+
+
+def _overdue(today: date | None, user):
+    """Open action items past their due date (of those ``user`` may see, when given)."""
+    today = today or timezone.localdate()
+    items = ActionItem.objects.filter(status=ActionItem.Status.OPEN, due_date__lt=today)
+    return items if user is None else visible_action_items(items, user)
+
+
+def overdue_action_items(today: date | None = None, department=None, user=None):
+    """Open action items past their due date, by owner's department then due date (of those
+    ``user`` may see, when given)."""
+    items = _overdue(today, user)
+    if department is not None:
+        items = items.filter(owner__department=department)
+    return items.select_related("owner__department", "occurrence__series").order_by(
+        "owner__department__name", "due_date", "pk"
+    )
+
+
+def overdue_by_department(today: date | None = None, user=None) -> list[dict]:
+    """``[{"department", "department__name", "n"}]``, most overdue items first (of those
+    ``user`` may see, when given)."""
+    return list(
+        _overdue(today, user)
+        .values("owner__department", "owner__department__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "owner__department__name")
+    )
+
+
+def send_action_reminders(today: date | None = None) -> int:
+    """Notify each owner of open action items due today or overdue, at most once a day, in
+    their language; returns how many were notified. Run daily
+    (``openmis manage send_action_reminders``)."""
+    today = today or timezone.localdate()
+    items = (
+        ActionItem.objects.filter(status=ActionItem.Status.OPEN, due_date__lte=today)
+        .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
+        .exclude(owner__email="")
+        .select_related("owner", "occurrence__series")
+        .order_by("owner", "due_date", "pk")
+    )
+    by_owner = defaultdict(list)
+    for item in items:
+        by_owner[item.owner].append(item)
+    sent = 0
+    for owner, owned in by_owner.items():
+        context = {"owner": owner, "items": owned, "today": today}
+        with transaction.atomic():
+            notice = notify(
+                owner,
+                ACTION_REMINDER,
+                _reminder_subject,
+                _reminder_body,
+                context,
+                obj=owner,
+                key=f"{today.isoformat()} {','.join(str(i.pk) for i in owned)}",
+            )
+            ActionItem.objects.filter(pk__in=[i.pk for i in owned]).update(reminded_on=today)
+        data_cache.bump()
+        sent += notice is not None
+    return sent
+
+
+def _reminder_subject(context: dict) -> str:
+    owned, today = context["items"], context["today"]
+    overdue = sum(1 for i in owned if i.due_date < today)
+    return _("Action items due: %(count)d (%(overdue)d overdue)") % {
+        "count": len(owned),
+        "overdue": overdue,
+    }
+
+
+def _reminder_body(context: dict) -> str:
+    lines = [
+        _("Hello %(name)s,") % {"name": context["owner"].first_name},
+        "",
+        _("These action items are due today or overdue:"),
+        "",
+    ]
+    for item in context["items"]:
+        meeting = f" ({item.occurrence})" if item.occurrence_id else ""
+        lines.append(
+            _("- %(title)s, due %(date)s%(meeting)s")
+            % {"title": item.title, "date": item.due_date, "meeting": meeting}
+        )
+    lines += ["", _("Mark them done on your OpenMIS home page.")]
+    return "\n".join(lines)

@@ -1,0 +1,250 @@
+"""The meetings of a series (occurrences) with their agenda, minutes and outcomes, the action
+items that come out of them, and the secret tokens of calendar feeds."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from openmis.core.models import OpenMISModel
+from openmis.meetings.models.series import MeetingSeries
+
+
+class Occurrence(OpenMISModel):
+    """One meeting of a series: when it takes place, its minutes and what it decided."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        MOVED = "moved", _("Moved")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    series = models.ForeignKey(
+        MeetingSeries,
+        verbose_name=_("series"),
+        on_delete=models.CASCADE,
+        related_name="occurrences",
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default="scheduled"
+    )
+    original_start = models.DateTimeField(
+        _("originally planned start"),
+        editable=False,
+        help_text=_("When the rule placed it; differs from the start when it was moved."),
+    )
+    from_rule = models.BooleanField(_("from the recurrence rule"), default=False, editable=False)
+    minutes = models.TextField(
+        _("minutes"), blank=True, help_text=_("Markdown; shown as sanitised HTML.")
+    )
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "original_start"], name="occurrence_unique_original_start"
+            )
+        ]
+        indexes = [models.Index(fields=["start"])]
+
+    def __str__(self):
+        local = self.start.astimezone(ZoneInfo(self.series.timezone))
+        return f"{self.series.title} — {local:%Y-%m-%d %H:%M}"
+
+    @property
+    def local_start(self) -> datetime:
+        """The start in the series' time zone."""
+        return self.start.astimezone(self.series.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.end.astimezone(self.series.zone)
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("The meeting ends before it starts.")})
+
+    def save(self, *args, **kwargs):
+        if self.original_start is None:
+            self.original_start = self.start
+        elif self.status == self.Status.SCHEDULED and self.start != self.original_start:
+            self.status = self.Status.MOVED
+        super().save(*args, **kwargs)
+
+
+class AgendaItem(OpenMISModel):
+    """A point on the agenda of one meeting; open points move on to the next meeting."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        PARKED = "parked", _("Parked")
+
+    occurrence = models.ForeignKey(
+        Occurrence,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
+    system = models.ForeignKey(
+        "portfolio.System",
+        verbose_name=_("system"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agenda_items",
+        help_text=_("The system the point is about, if any."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("carried over from"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+    )
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["occurrence", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occurrence", "carried_from"], name="agenda_item_carried_once"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Outcome(OpenMISModel):
+    """What a meeting produced: a piece of information, a decision or an action."""
+
+    class Kind(models.TextChoices):
+        INFORMATION = "information", _("Information")
+        DECISION = "decision", _("Decision")
+        ACTION = "action", _("Action item")
+
+    occurrence = models.ForeignKey(
+        Occurrence, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="outcomes"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default="decision")
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["occurrence", "pk"]
+
+    def __str__(self):
+        text = " ".join(self.text.split())
+        return f"{self.get_kind_display()}: {text[:60]}{'…' if len(text) > 60 else ''}"
+
+
+class ActionItem(OpenMISModel):
+    """Something a person agreed to do by a date; shown on their home page and reminded."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    title = models.CharField(_("what"), max_length=200)
+    occurrence = models.ForeignKey(
+        Occurrence,
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="action_items",
+    )
+    outcome = models.ForeignKey(
+        Outcome,
+        verbose_name=_("outcome"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="action_items",
+    )
+    owner = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="action_items",
+    )
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
+    done_on = models.DateField(_("done on"), null=True, blank=True, editable=False)
+    reminded_on = models.DateField(_("last reminded on"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self):
+        return self.title
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        """Open and past its due date."""
+        return self.status == self.Status.OPEN and self.due_date < (today or date.today())
+
+    def clean(self):
+        super().clean()
+        if self.outcome_id is None and self.occurrence_id is None:
+            raise ValidationError(
+                {"occurrence": _("Link the action item to a meeting or to an outcome.")}
+            )
+        if (
+            self.outcome_id is not None
+            and self.occurrence_id is not None
+            and self.outcome.occurrence_id != self.occurrence_id
+        ):
+            raise ValidationError({"outcome": _("The outcome belongs to another meeting.")})
+
+    def save(self, *args, **kwargs):
+        if self.outcome_id is not None and self.occurrence_id is None:
+            self.occurrence_id = self.outcome.occurrence_id
+        if self.status == self.Status.DONE and self.done_on is None:
+            self.done_on = date.today()
+        elif self.status == self.Status.OPEN:
+            self.done_on = None
+        super().save(*args, **kwargs)
+
+
+class FeedToken(models.Model):
+    """The secret in a user's calendar feed URLs; rotating it invalidates the old URLs.
+
+    Not a registered object: a secret has no place in lists, exports or the change log.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="meeting_feed_token",
+    )
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    created = models.DateTimeField(_("created"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+
+    def __str__(self):
+        return str(self.user)
