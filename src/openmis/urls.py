@@ -12,7 +12,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from openmis.appraisal import urls as appraisal_urls
 from openmis.appraisal.api import AppraiseView
 from openmis.bi import api as bi_api
-from openmis.bi import views as bi_views
+from openmis.bi import urls as bi_urls
 from openmis.core.api import ApiTokenViewSet, TokenView
 from openmis.core.notices_api import NoticeViewSet
 from openmis.core.urls import api_patterns, app_urls, attachment_urls
@@ -45,7 +45,7 @@ urlpatterns = [
     app_urls("portfolio", portfolio_views.urlpatterns),
     app_urls("meetings", meetings_urls.urlpatterns),
     app_urls("feedback", feedback_views.urlpatterns),
-    app_urls("bi", bi_views.urlpatterns),
+    app_urls("bi", bi_urls.urlpatterns),
     path("api/auth/token/", TokenView.as_view(), name="api-token"),
     path(
         "api/auth/tokens/",

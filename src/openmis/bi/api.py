@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from openmis.analytics.errors import AnalyticsError, ImportFailed, SpecError
 from openmis.bi import access, loading, services
 from openmis.bi.models import Dataset, ImportJob
+from openmis.bi.models.base import COLUMN_TYPE
 from openmis.core import permissions as perms
 from openmis.core import registry
 from openmis.core.api import ObjectSerializer
@@ -252,7 +253,7 @@ class UploadView(APIView):
                 if key.startswith("column_types.")
             }
         )
-        bad = {k: v for k, v in types.items() if not loading.COLUMN_TYPE.match(v)}
+        bad = {k: v for k, v in types.items() if not COLUMN_TYPE.match(v)}
         if bad:
             raise exceptions.ValidationError(
                 {

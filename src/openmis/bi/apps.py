@@ -10,10 +10,28 @@ class BiConfig(AppConfig):
     verbose_name = _("Business intelligence")
 
     def ready(self):
+        from django.db.models.signals import post_delete
         from django.utils import formats, translation
 
         from openmis.analytics import i18n
-        from openmis.bi import registry  # noqa: F401  (registers the objects)
+        from openmis.bi import (
+            catalog,
+            loading,
+            registry,  # noqa: F401  (registers the objects)
+        )
+        from openmis.bi.models import Dataset
+        from openmis.bi.models.base import warehouse_checks
+
+        # The models state what a valid dataset or question is; the checks that reach the
+        # warehouse are the services', plugged in here so that no model imports a service.
+        warehouse_checks.install(
+            external_table=catalog.check_external_table,
+            spec=catalog.check_spec,
+            sql=catalog.check_sql,
+        )
+        post_delete.connect(
+            loading.drop_deleted_data, sender=Dataset, dispatch_uid="openmis-bi-dataset-data"
+        )
 
         # The analytics layer has no Django import: its error messages are translated with
         # Django's catalogs (in the active language of the request) once plugged in here.

@@ -3,13 +3,14 @@
 A subscription e-mails a dashboard (PDF) or a question (CSV or XLSX) daily, weekly or monthly
 at a local time of *each recipient's* time zone; an alert e-mails its recipients when a value
 of a question's result crosses a limit. Both compute what they send with the recipient's
-rights (:func:`openmis.bi.services.run_question` applies the reader's row rules), never the
+rights (:func:`openmis.bi.results.run_question` applies the reader's row rules), never the
 sender's: a recipient who may not open the question or dashboard gets nothing.
 
-Cron runs :func:`send_due` (``openmis manage send_deliveries``) and :func:`check_alerts`
-(``openmis manage check_alerts``) every few minutes; a :class:`~openmis.bi.models.Delivery`
-row per subscription, recipient and slot makes a delivery go out once, even when two senders
-run at the same time.
+Cron runs :func:`send_due` (``openmis manage send_deliveries``) and
+:func:`openmis.bi.alerts.check_alerts` (``openmis manage check_alerts``) every few minutes;
+a :class:`~openmis.bi.models.Delivery` row per subscription, recipient and slot makes a
+delivery go out once, even when two senders run at the same time. When a delivery is due is
+:mod:`openmis.bi.schedule`'s to say.
 """
 
 from __future__ import annotations
@@ -18,46 +19,42 @@ import csv
 import datetime as dt
 import io
 import logging
-import zoneinfo
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
-from django.utils.dates import WEEKDAYS
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from openmis.bi import access, services
-from openmis.bi.models import Alert, AlertState, Dashboard, Delivery, Question, Subscription
+from openmis.bi import access, results
+from openmis.bi.models import Dashboard, Delivery, Question, Subscription
+from openmis.bi.schedule import (
+    aware,
+    children_map,
+    next_due,
+    previous_due,
+    recipients_of,
+    schedule_label,
+    zone_of,
+)
 from openmis.core import cache as data_cache
 from openmis.core import permissions
 from openmis.core.exports import safe_row, safe_rows
 
 __all__ = [
-    "check_alerts",
-    "local_instant",
-    "next_due",
     "overview_rows",
-    "previous_due",
-    "recipients_of",
-    "schedule_label",
     "send_due",
     "subscription_context",
-    "zone_of",
 ]
 
 log = logging.getLogger(__name__)
 
-UTC = dt.UTC
 CATCH_UP = dt.timedelta(hours=24)
 XLSX_MAX_ROWS = 1_048_575
 HISTORY = 20
-_SEARCH_DAYS = 400
 MIME = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -69,250 +66,21 @@ class Skip(Exception):
     """The recipient gets nothing, for the reason given (not an error)."""
 
 
-# --- recipients and their time zones ------------------------------------------------------------
-
-
-def _children_map() -> dict[int | None, list[int]]:
-    from openmis.org.models import Department
-
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    return children
-
-
-def _below(roots, children: dict[int | None, list[int]]) -> set[int]:
-    found: set[int] = set()
-    stack = list(roots)
-    while stack:
-        pk = stack.pop()
-        if pk not in found:
-            found.add(pk)
-            stack.extend(children.get(pk, []))
-    return found
-
-
-def recipients_of(subscription: Subscription, *, children=None) -> list:
-    """The users a subscription goes to.
-
-    Parameters
-    ----------
-    subscription
-        The subscription.
-    children
-        Optional ``{department_id: [child ids]}`` map, to share one across many calls.
-
-    Returns
-    -------
-    list of User
-        The active users among its ``recipients`` (by primary key), then the active users
-        whose :class:`~openmis.org.models.Person` is in one of its ``departments`` or a
-        department below one (by primary key), each once.
-    """
-    users = get_user_model().objects.filter(is_active=True).select_related("person")
-    found = list(users.filter(bi_subscriptions=subscription).order_by("pk"))
-    department_ids = [d.pk for d in subscription.departments.all()]
-    if department_ids:
-        below = _below(department_ids, children if children is not None else _children_map())
-        found += list(
-            users.filter(person__department_id__in=below, person__active=True).order_by("pk")
-        )
-    seen: set[int] = set()
-    result = []
-    for user in found:
-        if user.pk not in seen:
-            seen.add(user.pk)
-            result.append(user)
-    return result
-
-
-def zone_of(person_or_user) -> zoneinfo.ZoneInfo:
-    """The time zone of a person, or of a user's person; the installation's when none is set.
-
-    Parameters
-    ----------
-    person_or_user
-        A :class:`~openmis.org.models.Person` or a user (with or without a person).
-
-    Returns
-    -------
-    zoneinfo.ZoneInfo
-        The zone their scheduled e-mails follow.
-    """
-    from openmis.org.models import Person
-
-    person = (
-        person_or_user
-        if isinstance(person_or_user, Person)
-        else getattr(person_or_user, "person", None)
-    )
-    name = (person.time_zone if person is not None else "") or settings.TIME_ZONE
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
-# --- the schedule -------------------------------------------------------------------------------
-
-
-def local_instant(day: dt.date, at: dt.time, zone: zoneinfo.ZoneInfo) -> dt.datetime:
-    """The instant (aware, UTC) when the clocks of ``zone`` show ``at`` on ``day``.
-
-    A local time that does not exist (the hour skipped when clocks go forward) becomes the
-    first instant after the gap; an ambiguous one (the hour repeated when clocks go back)
-    is its first occurrence (``fold=0``).
-
-    Parameters
-    ----------
-    day, at
-        The local date and wall-clock time.
-    zone
-        The time zone.
-
-    Returns
-    -------
-    datetime.datetime
-        An aware datetime in UTC.
-    """
-    wall = dt.datetime.combine(day, at.replace(tzinfo=None, fold=0))
-    first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
-    if first.astimezone(zone).replace(tzinfo=None) == wall:
-        return first
-    # ``wall`` falls in a gap: ``first`` (the offset before the gap) lies after it and
-    # ``early`` (the offset after the gap) before it; find the second the clocks jump.
-    early = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
-    low, high = int(min(early, first).timestamp()), int(max(early, first).timestamp())
-    while high - low > 1:
-        middle = (low + high) // 2
-        if dt.datetime.fromtimestamp(middle, zone).replace(tzinfo=None) >= wall:
-            high = middle
-        else:
-            low = middle
-    return dt.datetime.fromtimestamp(high, UTC)
-
-
-def _time_of(subscription: Subscription) -> dt.time:
-    value = subscription.time
-    return dt.time.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _on_schedule(subscription: Subscription, day: dt.date) -> bool:
-    frequency = subscription.frequency
-    if frequency == Subscription.Frequency.DAILY:
-        return True
-    if frequency == Subscription.Frequency.WEEKLY:
-        return day.weekday() == subscription.weekday
-    return day.day == subscription.day_of_month
-
-
-def _aware(value: dt.datetime, name: str) -> dt.datetime:
-    if timezone.is_naive(value):
-        raise ValueError(f"{name} must be an aware datetime")
-    return value
-
-
-def next_due(subscription: Subscription, person_or_user, after: dt.datetime) -> dt.datetime:
-    """The first delivery slot of ``subscription`` for a recipient strictly after ``after``.
-
-    Slots are at the subscription's local ``time`` in the recipient's time zone: every day
-    (daily), on ``weekday`` (weekly, 0 is Monday) or on ``day_of_month`` (monthly).
-
-    Parameters
-    ----------
-    subscription
-        The subscription.
-    person_or_user
-        The recipient: a person or a user (see :func:`zone_of`).
-    after
-        An aware datetime.
-
-    Returns
-    -------
-    datetime.datetime
-        The slot, aware, in UTC (see :func:`local_instant` for days when clocks change).
-    """
-    after = _aware(after, "after")
-    zone = zone_of(person_or_user)
-    at = _time_of(subscription)
-    start = after.astimezone(zone).date() - dt.timedelta(days=1)
-    for offset in range(_SEARCH_DAYS):
-        day = start + dt.timedelta(days=offset)
-        if _on_schedule(subscription, day):
-            instant = local_instant(day, at, zone)
-            if instant > after:
-                return instant
-    raise ValueError("the subscription has no slot within a year")  # unreachable
-
-
-def previous_due(subscription: Subscription, person_or_user, at: dt.datetime) -> dt.datetime:
-    """The latest delivery slot of ``subscription`` for a recipient at or before ``at``.
-
-    Parameters
-    ----------
-    subscription
-        The subscription.
-    person_or_user
-        The recipient: a person or a user (see :func:`zone_of`).
-    at
-        An aware datetime.
-
-    Returns
-    -------
-    datetime.datetime
-        The slot, aware, in UTC.
-    """
-    at = _aware(at, "at")
-    zone = zone_of(person_or_user)
-    wall = _time_of(subscription)
-    start = at.astimezone(zone).date() + dt.timedelta(days=1)
-    for offset in range(_SEARCH_DAYS):
-        day = start - dt.timedelta(days=offset)
-        if _on_schedule(subscription, day):
-            instant = local_instant(day, wall, zone)
-            if instant <= at:
-                return instant
-    raise ValueError("the subscription has no slot within a year")  # unreachable
-
-
-def schedule_label(subscription: Subscription) -> str:
-    """When a subscription goes out, in words: "Weekly on Monday at 07:00 (local time)".
-
-    Parameters
-    ----------
-    subscription
-        The subscription.
-
-    Returns
-    -------
-    str
-        The schedule, translated into the active language.
-    """
-    values = {"time": _time_of(subscription).strftime("%H:%M")}
-    if subscription.frequency == Subscription.Frequency.DAILY:
-        return _("Daily at %(time)s (local time)") % values
-    if subscription.frequency == Subscription.Frequency.WEEKLY:
-        values["weekday"] = WEEKDAYS[subscription.weekday]
-        return _("Weekly on %(weekday)s at %(time)s (local time)") % values
-    values["day"] = subscription.day_of_month
-    return _("Monthly on day %(day)d at %(time)s (local time)") % values
-
-
 # --- sending ------------------------------------------------------------------------------------
 
 
-def _site_url(path: str) -> str:
+def site_url(path: str) -> str:
     """An absolute link when the installation's address is known (its first trusted origin)."""
     base = settings.SITE_URL or next(iter(settings.CSRF_TRUSTED_ORIGINS), "")
     return f"{base.rstrip('/')}{path}"
 
 
-def _address(user) -> str:
+def address_of(user) -> str:
     person = getattr(user, "person", None)
     return user.email or (person.email if person is not None else "")
 
 
-def _name(user) -> str:
+def name_of(user) -> str:
     person = getattr(user, "person", None)
     return str(person) if person is not None else (user.get_full_name() or user.username)
 
@@ -330,7 +98,7 @@ def _refusal(user, obj) -> str:
     return ""
 
 
-def _may_open(user, obj) -> bool:
+def may_open(user, obj) -> bool:
     return not _refusal(user, obj)
 
 
@@ -352,12 +120,12 @@ def _attachment(subscription: Subscription, recipient, now: dt.datetime, local_d
     stem = f"{slugify(target.title) or 'openmis'}-{local_day:%Y-%m-%d}"
     fmt = subscription.format
     if isinstance(target, Dashboard):
-        from openmis.bi.pdf import dashboard_pdf
+        from openmis.bi.pdf.document import dashboard_pdf
 
         content = dashboard_pdf(target, recipient, now=now)
         name = f"{stem}.pdf"
         return name, content, MIME["pdf"], _("%(file)s sent.") % {"file": name}
-    result = services.run_question(recipient, target, export=True)
+    result = results.run_question(recipient, target, export=True)
     rows = len(result["rows"])
     if fmt == Subscription.Format.XLSX:
         if rows > XLSX_MAX_ROWS:
@@ -365,7 +133,7 @@ def _attachment(subscription: Subscription, recipient, now: dt.datetime, local_d
                 _("The result has %(rows)d rows, more than a spreadsheet can hold.")
                 % {"rows": rows}
             )
-        content, name = services.result_xlsx(result), f"{stem}.xlsx"
+        content, name = results.result_xlsx(result), f"{stem}.xlsx"
     else:
         content, name = _csv_bytes(result), f"{stem}.csv"
     detail = ngettext("%(file)s sent (%(rows)d row).", "%(file)s sent (%(rows)d rows).", rows) % {
@@ -375,14 +143,14 @@ def _attachment(subscription: Subscription, recipient, now: dt.datetime, local_d
     return name, content, MIME["xlsx" if name.endswith(".xlsx") else "csv"], detail
 
 
-def _error_text(exc: Exception) -> str:
+def error_text(exc: Exception) -> str:
     detail = getattr(exc, "detail", None)
     return str(detail) if detail else (str(exc) or type(exc).__name__)
 
 
 def _deliver(subscription: Subscription, recipient, due: dt.datetime, now: dt.datetime):
     """Build and send one delivery; the (status, detail) to record."""
-    address = _address(recipient)
+    address = address_of(recipient)
     if not address:
         return Delivery.Status.SKIPPED, _("The recipient has no e-mail address.")
     zone = zone_of(recipient)
@@ -393,12 +161,12 @@ def _deliver(subscription: Subscription, recipient, due: dt.datetime, now: dt.da
         return Delivery.Status.SKIPPED, str(skip)
     except Exception as exc:  # any failure of the query or the PDF is recorded, not raised
         log.warning("Delivery of %s to %s failed", subscription.pk, recipient.pk, exc_info=True)
-        return Delivery.Status.FAILED, _error_text(exc)
+        return Delivery.Status.FAILED, error_text(exc)
     target = subscription.question or subscription.dashboard
     subject = f"{target.title} — {subscription.get_frequency_display()}"
     body = "\n".join(
         [
-            _("Hello %(name)s,") % {"name": _name(recipient)},
+            _("Hello %(name)s,") % {"name": name_of(recipient)},
             "",
             _("Attached is “%(title)s” as of %(when)s (%(zone)s), with the data you may see.")
             % {
@@ -406,10 +174,10 @@ def _deliver(subscription: Subscription, recipient, due: dt.datetime, now: dt.da
                 "when": local_due.strftime("%Y-%m-%d %H:%M"),
                 "zone": zone.key,
             },
-            _("Open it in OpenMIS: %(link)s") % {"link": _site_url(target.get_absolute_url())},
+            _("Open it in OpenMIS: %(link)s") % {"link": site_url(target.get_absolute_url())},
             "",
             _("You receive this e-mail because of the subscription %(link)s.")
-            % {"link": _site_url(subscription.get_absolute_url())},
+            % {"link": site_url(subscription.get_absolute_url())},
         ]
     )
     message = EmailMessage(subject, body, None, [address])
@@ -418,7 +186,7 @@ def _deliver(subscription: Subscription, recipient, due: dt.datetime, now: dt.da
         message.send()
     except Exception as exc:  # the mail server refused it: recorded, the others still go
         log.warning("Mail of delivery %s to %s failed", subscription.pk, recipient.pk)
-        return Delivery.Status.FAILED, _error_text(exc)
+        return Delivery.Status.FAILED, error_text(exc)
     return Delivery.Status.SENT, detail
 
 
@@ -441,9 +209,9 @@ def send_due(now: dt.datetime | None = None) -> dict:
     dict
         ``{"sent": n, "skipped": n, "failed": n}``: the deliveries made by this run.
     """
-    now = _aware(now, "now") if now is not None else timezone.now()
+    now = aware(now, "now") if now is not None else timezone.now()
     counts = {"sent": 0, "skipped": 0, "failed": 0}
-    children = _children_map()
+    children = children_map()
     subscriptions = (
         Subscription.objects.filter(active=True)
         .select_related("question", "dashboard")
@@ -482,163 +250,6 @@ def send_due(now: dt.datetime | None = None) -> dict:
     return counts
 
 
-# --- alerts -------------------------------------------------------------------------------------
-
-
-def _alert_recipients(alert: Alert) -> list:
-    users = [alert.owner] if alert.owner is not None else []
-    users += list(alert.recipients.order_by("pk").select_related("person"))
-    seen: set[int] = set()
-    result = []
-    for user in users:
-        if user.is_active and user.pk not in seen:
-            seen.add(user.pk)
-            result.append(user)
-    return result
-
-
-def _watched_value(result: dict, column: str) -> tuple[Decimal | None, float | None, str]:
-    """The value of ``column`` in the last row: ``(as a number, as stored, why not)``."""
-    columns = list(result.get("columns", []))
-    if column not in columns:
-        return (
-            None,
-            None,
-            _("The result has no column “%(column)s” (it has: %(columns)s).")
-            % {"column": column, "columns": ", ".join(map(str, columns)) or "—"},
-        )
-    if not result.get("rows"):
-        return None, None, _("The result has no rows.")
-    raw = result["rows"][-1][columns.index(column)]
-    if raw is None or isinstance(raw, bool):
-        return None, None, _("The value of “%(column)s” is empty.") % {"column": column}
-    try:
-        number = Decimal(str(raw))
-    except InvalidOperation:
-        return (
-            None,
-            None,
-            _("The value of “%(column)s” is not a number: %(value)s.")
-            % {"column": column, "value": raw},
-        )
-    if not number.is_finite():
-        return None, None, _("The value of “%(column)s” is not a number.") % {"column": column}
-    return number, float(number), ""
-
-
-def _plain(number: Decimal) -> str:
-    """``400``, ``375.75``: a number without trailing zeros or an exponent."""
-    return format(number.normalize(), "f")
-
-
-def _alert_mail(alert: Alert, recipient, value: Decimal) -> EmailMessage:
-    question = alert.question
-    values = {
-        "title": question.title,
-        "column": alert.column,
-        "threshold": _plain(alert.threshold),
-        "value": _plain(value),
-    }
-    if alert.condition == Alert.Condition.ABOVE:
-        subject = _("Alert: %(title)s — %(column)s is above %(threshold)s") % values
-        news = _(
-            "“%(column)s” of “%(title)s” is now %(value)s: it went above the limit of "
-            "%(threshold)s (with the data you may see)."
-        )
-    else:
-        subject = _("Alert: %(title)s — %(column)s is below %(threshold)s") % values
-        news = _(
-            "“%(column)s” of “%(title)s” is now %(value)s: it went below the limit of "
-            "%(threshold)s (with the data you may see)."
-        )
-    body = "\n".join(
-        [
-            _("Hello %(name)s,") % {"name": _name(recipient)},
-            "",
-            news % values,
-            _("Open it in OpenMIS: %(link)s") % {"link": _site_url(question.get_absolute_url())},
-            "",
-            _("You will not be told again until the value has gone back and crosses anew."),
-            _("The alert: %(link)s") % {"link": _site_url(alert.get_absolute_url())},
-        ]
-    )
-    return EmailMessage(subject, body, None, [_address(recipient)])
-
-
-def check_alerts(now: dt.datetime | None = None) -> dict:
-    """Check every active alert for each of its recipients: the body of
-    ``openmis manage check_alerts``.
-
-    Each recipient (the alert's recipients and its owner) is judged on the question's result
-    as *they* may see it: the value of the alert's column in the last row, compared with the
-    limit. An e-mail goes only on a crossing (the condition did not hold at the last check
-    and holds now); the state per recipient is kept in
-    :class:`~openmis.bi.models.AlertState`. A result without the column, without rows or
-    with a value that is not a number counts as not crossed and is reported.
-
-    Parameters
-    ----------
-    now
-        The current time (aware); default :func:`django.utils.timezone.now`. Only for
-        symmetry with :func:`send_due`: the state records when it was checked.
-
-    Returns
-    -------
-    dict
-        ``{"checked": n, "sent": n, "skipped": n, "failed": n, "problems": [str]}``:
-        recipients judged, e-mails sent, recipients who may not see the question (or have no
-        address), checks that failed, and what was wrong with each failed or unusable check.
-    """
-    now = _aware(now, "now") if now is not None else timezone.now()
-    counts: dict = {"checked": 0, "sent": 0, "skipped": 0, "failed": 0, "problems": []}
-    alerts = (
-        Alert.objects.filter(active=True).select_related("question", "owner__person").order_by("pk")
-    )
-    with translation.override(settings.LANGUAGE_CODE):
-        for alert in alerts:
-            for recipient in _alert_recipients(alert):
-                _check_one(alert, recipient, counts)
-    return counts
-
-
-def _check_one(alert: Alert, recipient, counts: dict) -> None:
-    where = _("Alert %(pk)d, %(user)s") % {"pk": alert.pk, "user": recipient.get_username()}
-    if not _may_open(recipient, alert.question) or not _address(recipient):
-        counts["skipped"] += 1
-        return
-    try:
-        result = services.run_question(recipient, alert.question)
-    except Exception as exc:  # the query failed: the state stays as it was
-        counts["failed"] += 1
-        counts["problems"].append(f"{where}: {_error_text(exc)}")
-        return
-    number, stored, problem = _watched_value(result, alert.column)
-    if problem:
-        counts["problems"].append(f"{where}: {problem}")
-    holds = number is not None and (
-        number > alert.threshold
-        if alert.condition == Alert.Condition.ABOVE
-        else number < alert.threshold
-    )
-    try:
-        with transaction.atomic():
-            state, _created = AlertState.objects.select_for_update().get_or_create(
-                alert=alert, recipient=recipient
-            )
-            crossed = holds and not state.triggered
-            state.triggered, state.value, state.detail = holds, stored, problem or ""
-            state.save()
-            if crossed:
-                _alert_mail(alert, recipient, number).send()
-    except Exception as exc:  # the mail failed: the state is rolled back, so it retries
-        log.warning("Alert %s for %s failed", alert.pk, recipient.pk, exc_info=True)
-        counts["failed"] += 1
-        counts["problems"].append(f"{where}: {_error_text(exc)}")
-        return
-    counts["checked"] += 1
-    counts["sent"] += int(crossed)
-
-
 # --- pages --------------------------------------------------------------------------------------
 
 
@@ -671,7 +282,7 @@ def subscription_context(subscription: Subscription, request) -> dict:
                 "person": getattr(user, "person", None),
                 "zone": zone.key,
                 "next": upcoming.astimezone(zone) if upcoming else None,
-                "receives": target is not None and _may_open(user, target),
+                "receives": target is not None and may_open(user, target),
             }
         )
     deliveries = subscription.deliveries.select_related("recipient").order_by("-due", "-pk")
@@ -695,7 +306,7 @@ def overview_rows(subscriptions) -> list[dict]:
     list of dict
         ``{"subscription", "schedule", "recipients", "departments", "last_due"}``.
     """
-    children = _children_map()
+    children = children_map()
     queryset = subscriptions.prefetch_related("departments").annotate(
         last_due=Max("deliveries__due")
     )

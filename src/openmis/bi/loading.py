@@ -21,10 +21,6 @@ from openmis.bi.engine import get_warehouse
 from openmis.bi.models import Column, Dataset, ImportJob
 from openmis.core import cache as data_cache
 
-COLUMN_TYPE = re.compile(
-    r"^(string|boolean|date|timestamp|time|int(8|16|32|64)|uint(8|16|32|64)|float(32|64)"
-    r"|decimal\(\d{1,2},\s*\d{1,2}\))$"
-)
 FORMATS = {"csv", "tsv", "txt", "xlsx", "parquet", "json", "jsonl", "ndjson"}
 
 
@@ -314,6 +310,15 @@ def drop_data(key: str, version: int) -> None:
         cleanup(key, set())
     else:
         wh.drop(wh.location(key, version))
+
+
+def drop_deleted_data(sender, instance: Dataset, **kwargs) -> None:
+    """When a dataset is deleted (``post_delete``, connected in :mod:`openmis.bi.apps`), remove
+    its loaded data from the warehouse once the deletion is committed; an external table is
+    left alone."""
+    key, version = instance.key, instance.data_version
+    if version and not instance.external_table:
+        transaction.on_commit(lambda: drop_data(key, version))
 
 
 def _discard(job: ImportJob) -> None:

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy
 
-from openmis.bi import access, deliveries, views
+from openmis.bi import access, deliveries
 from openmis.bi.api import ImportJobSerializer
 from openmis.bi.models import (
     Alert,
@@ -17,6 +17,7 @@ from openmis.bi.models import (
     Share,
     Subscription,
 )
+from openmis.bi.views import dashboards, datasets, questions
 from openmis.core.registry import register, register_page
 
 NAV = gettext_lazy("Business intelligence")
@@ -33,8 +34,8 @@ register(
     search=["name", "title", "description"],
     department_field="department",
     nav_group=NAV,
-    detail_context=views.dataset_context,
-    delete_warnings=views.dataset_delete_warnings,
+    detail_context=datasets.dataset_context,
+    delete_warnings=datasets.dataset_delete_warnings,
     object_access=access.dataset_access,
     # counted over every row: a restricted dataset's readers get them through their rules
     history_exclude=("row_count", "profile"),
@@ -120,7 +121,7 @@ register(
     search=["title", "description"],
     department_field="department",
     nav_group=NAV,
-    detail_context=views.question_context,
+    detail_context=questions.question_context,
     visible_to=access.visible_questions,
     object_access=access.content_access,
     select=["owner"],
@@ -135,7 +136,7 @@ register(
     search=["title", "description"],
     department_field="department",
     nav_group=NAV,
-    detail_context=views.dashboard_context,
+    detail_context=dashboards.dashboard_context,
     visible_to=access.visible_dashboards,
     object_access=access.content_access,
 )

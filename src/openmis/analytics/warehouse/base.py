@@ -7,6 +7,7 @@ import math
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -297,3 +298,108 @@ class Warehouse(ABC):
 
     def _profile_query(self, sql: str, location: Location) -> Result:
         return self.execute(sql, locations=[location], timeout=self.profile_timeout)
+
+
+@dataclass
+class LoadSession:
+    """One engine's side of loading a file: what :meth:`FileLoadingWarehouse.load` needs
+    between opening the new version and switching it in.
+
+    Attributes
+    ----------
+    reader
+        The DuckDB connection that scans the file.
+    expect
+        When appending: the columns (name -> type) of the version appended to; else None.
+    consume
+        ``(plan, progress) -> value``: write the rows of a typed plan into the new version,
+        starting from scratch each time (see :func:`~.reading.read`).
+    finish
+        ``(value) -> (columns, row_count)``: the new version's columns and rows, given what
+        the last ``consume`` returned.
+    """
+
+    reader: Any
+    expect: dict[str, str] | None
+    consume: Callable[[Any, Progress | None], Any]
+    finish: Callable[[Any], tuple[dict[str, str], int]]
+
+
+class FileLoadingWarehouse(Warehouse):
+    """An engine that loads files into versions of its own (the embedded engine, PostgreSQL).
+
+    Every such engine reads a file the same way (DuckDB's readers, the same type inference and
+    error messages, progress from the calling thread); it differs only in where it writes the
+    rows and how it switches a new version in, which :meth:`_load_session` supplies.
+    """
+
+    def load(
+        self,
+        source: Path,
+        *,
+        key: str,
+        version: int,
+        fmt: str | None = None,
+        column_types: dict[str, str] | None = None,
+        append_to: Location | None = None,
+        progress: Progress | None = None,
+        max_line_size: int | None = None,
+    ) -> LoadResult:
+        """Load a file as a new, immutable version ``version`` of dataset ``key``.
+
+        Parameters
+        ----------
+        source
+            The file: CSV/TSV/TXT, XLSX (first sheet), Parquet, JSON (array or one object
+            per line).
+        key, version
+            The dataset and the new version number.
+        fmt
+            The format, when the suffix does not say it.
+        column_types
+            Column -> type overrides (Ibis type strings).
+        append_to
+            A previous version: the new version holds its rows, then the file's rows. The
+            file's columns must match it by name.
+        progress
+            Called with the fraction done (0 to 1), from the calling thread.
+        max_line_size
+            The longest CSV line accepted, in bytes (default: ``files.DEFAULT_MAX_LINE_SIZE``).
+
+        Returns
+        -------
+        LoadResult
+            The new version's location, columns and row count.
+
+        Raises
+        ------
+        ImportFailed
+            The file could not be loaded; nothing was written and no version was touched.
+        """
+        from openmis.analytics.warehouse import reading
+        from openmis.analytics.warehouse.files import DEFAULT_MAX_LINE_SIZE
+
+        with self._load_session(key, version, append_to) as session:
+            value = reading.read(
+                session.reader,
+                source,
+                session.consume,
+                fmt=fmt,
+                column_types=column_types,
+                expect=session.expect,
+                max_line_size=DEFAULT_MAX_LINE_SIZE if max_line_size is None else max_line_size,
+                tmp_root=self.tmp_dir,
+                progress=progress,
+            )
+            columns, row_count = session.finish(value)
+        if progress is not None:
+            progress(1.0)
+        return LoadResult(self.location(key, version), columns, int(row_count))
+
+    @abstractmethod
+    def _load_session(
+        self, key: str, version: int, append_to: Location | None
+    ) -> AbstractContextManager[LoadSession]:
+        """Open version ``version`` of ``key`` for writing (holding ``append_to``'s rows
+        first, when given); on leaving without an error, switch it in; on an error, leave
+        nothing behind and raise :class:`~openmis.analytics.errors.ImportFailed`."""

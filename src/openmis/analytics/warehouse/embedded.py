@@ -27,13 +27,13 @@ from openmis.analytics.i18n import _
 from openmis.analytics.warehouse import connections, reading
 from openmis.analytics.warehouse.base import (
     STREAM_BATCH_ROWS,
-    LoadResult,
+    FileLoadingWarehouse,
+    LoadSession,
     Progress,
     Result,
-    Warehouse,
 )
 from openmis.analytics.warehouse.diagnose import first_line
-from openmis.analytics.warehouse.files import DEFAULT_MAX_LINE_SIZE, quote_ident, quote_literal
+from openmis.analytics.warehouse.files import quote_ident, quote_literal
 from openmis.analytics.warehouse.types import normalise_duckdb
 
 _KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,50}")
@@ -51,7 +51,7 @@ def check_key(key: str, version: int) -> None:
         raise ValueError(f"Invalid dataset version {version!r}.")
 
 
-class DuckDBWarehouse(Warehouse):
+class DuckDBWarehouse(FileLoadingWarehouse):
     """Dataset versions as DuckDB files under ``root``; queries on warm read-only connections.
 
     Parameters
@@ -130,49 +130,12 @@ class DuckDBWarehouse(Warehouse):
 
     # --- loading -----------------------------------------------------------------------------
 
-    def load(
-        self,
-        source: Path,
-        *,
-        key: str,
-        version: int,
-        fmt: str | None = None,
-        column_types: dict[str, str] | None = None,
-        append_to: Location | None = None,
-        progress: Progress | None = None,
-        max_line_size: int = DEFAULT_MAX_LINE_SIZE,
-    ) -> LoadResult:
-        """Load a file as a new, immutable version file of dataset ``key``.
-
-        Parameters
-        ----------
-        source
-            The file: CSV/TSV/TXT, XLSX (first sheet), Parquet, JSON (array or one object
-            per line).
-        key, version
-            The dataset and the new version number.
-        fmt
-            The format, when the suffix does not say it.
-        column_types
-            Column -> type overrides (Ibis type strings).
-        append_to
-            A previous version: the new version holds its rows, then the file's rows. The
-            file's columns must match it by name.
-        progress
-            Called with the fraction done (0 to 1), from the calling thread.
-        max_line_size
-            The longest CSV line accepted, in bytes.
-
-        Returns
-        -------
-        LoadResult
-            The new version's location, columns and row count.
-
-        Raises
-        ------
-        ImportFailed
-            The file could not be loaded; nothing was written and no version was touched.
-        """
+    @contextlib.contextmanager
+    def _load_session(
+        self, key: str, version: int, append_to: Location | None
+    ) -> Iterator[LoadSession]:
+        """Write the new version to a temporary file with its own connection; rename it into
+        place when complete (a query never sees a file being written)."""
         target = self.path(key, version)
         previous = self.file_of(append_to) if append_to is not None else None
         if previous is not None and not previous.exists():
@@ -197,22 +160,15 @@ class DuckDBWarehouse(Warehouse):
                     else:
                         _run_with_progress(con, f"CREATE TABLE data AS {plan.sql}", step)
 
-                reading.read(
-                    con,
-                    source,
-                    consume,
-                    fmt=fmt,
-                    column_types=column_types,
-                    expect=expect,
-                    max_line_size=max_line_size,
-                    tmp_root=self.tmp_dir,
-                    progress=progress,
-                )
-                columns = _columns(con, "data")
-                row_count = con.execute("SELECT count(*) FROM data").fetchone()[0]
-                if previous is not None:
-                    con.execute("DETACH previous")
-                con.execute("CHECKPOINT")
+                def finish(_value) -> tuple[dict[str, str], int]:
+                    columns = _columns(con, "data")
+                    row_count = con.execute("SELECT count(*) FROM data").fetchone()[0]
+                    if previous is not None:
+                        con.execute("DETACH previous")
+                    con.execute("CHECKPOINT")
+                    return columns, int(row_count)
+
+                yield LoadSession(con, expect, consume, finish)
             finally:
                 con.close()
             os.replace(tmp, target)
@@ -221,9 +177,6 @@ class DuckDBWarehouse(Warehouse):
         finally:
             for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
                 leftover.unlink(missing_ok=True)
-        if progress is not None:
-            progress(1.0)
-        return LoadResult(self.location(key, version), columns, int(row_count))
 
     def _config(self, **extra) -> dict:
         return {

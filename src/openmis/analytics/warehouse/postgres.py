@@ -8,6 +8,7 @@ timeout, rows streamed up to the cap.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import time
@@ -26,16 +27,16 @@ from openmis.analytics.i18n import _
 from openmis.analytics.warehouse import reading
 from openmis.analytics.warehouse.base import (
     STREAM_BATCH_ROWS,
-    LoadResult,
+    FileLoadingWarehouse,
+    LoadSession,
     Progress,
     Result,
-    Warehouse,
     json_value,
 )
 from openmis.analytics.warehouse.connections import timed_out
 from openmis.analytics.warehouse.diagnose import arrow_error, first_line
 from openmis.analytics.warehouse.embedded import check_key
-from openmis.analytics.warehouse.files import DEFAULT_MAX_LINE_SIZE, quote_ident, scratch_connection
+from openmis.analytics.warehouse.files import quote_ident, scratch_connection
 from openmis.analytics.warehouse.types import from_postgres, to_postgres
 
 DEFAULT_SCHEMA = "openmis_warehouse"
@@ -61,7 +62,7 @@ def split_url(url: str) -> tuple[str, str]:
     return urlunsplit(("postgresql", parts.netloc, parts.path, rest, parts.fragment)), schema
 
 
-class PostgresWarehouse(Warehouse):
+class PostgresWarehouse(FileLoadingWarehouse):
     """Dataset versions as tables of one PostgreSQL schema.
 
     Parameters
@@ -106,23 +107,12 @@ class PostgresWarehouse(Warehouse):
     def _connect(self, *, autocommit: bool = True) -> psycopg.Connection:
         return psycopg.connect(self.conninfo, autocommit=autocommit, connect_timeout=10)
 
-    def load(
-        self,
-        source: Path,
-        *,
-        key: str,
-        version: int,
-        fmt: str | None = None,
-        column_types: dict[str, str] | None = None,
-        append_to: Location | None = None,
-        progress: Progress | None = None,
-        max_line_size: int = DEFAULT_MAX_LINE_SIZE,
-    ) -> LoadResult:
-        """Load a file into a new table ``<key>_v<version>`` in one transaction.
-
-        Parameters and errors are those of the embedded engine's ``load``: the file is read
-        by DuckDB, so the messages are the same.
-        """
+    @contextlib.contextmanager
+    def _load_session(
+        self, key: str, version: int, append_to: Location | None
+    ) -> Iterator[LoadSession]:
+        """Write the new version's table in one transaction (a failed load leaves none),
+        streaming the file's rows as CSV batches into ``COPY``."""
         location = self.location(key, version)
         target = self._table(location)
         previous = self._table(append_to) if append_to is not None else None
@@ -190,25 +180,14 @@ class PostgresWarehouse(Warehouse):
                         cur.execute(pgsql.SQL("SELECT count(*) FROM {}").format(target))
                         return int(cur.fetchone()[0])
 
-                row_count = reading.read(
-                    reader,
-                    source,
-                    consume,
-                    fmt=fmt,
-                    column_types=column_types,
-                    expect=expect,
-                    max_line_size=max_line_size,
-                    tmp_root=self.tmp_dir,
-                    progress=progress,
-                )
-                columns = self._columns(pg, location.table)
+                def finish(row_count: int) -> tuple[dict[str, str], int]:
+                    return self._columns(pg, location.table), row_count
+
+                yield LoadSession(reader, expect, consume, finish)
         except psycopg.Error as exc:
             raise ImportFailed(first_line(exc)) from None
         finally:
             reader.close()
-        if progress is not None:
-            progress(1.0)
-        return LoadResult(location, columns, row_count)
 
     def _columns(self, pg: psycopg.Connection, table: str) -> dict[str, str]:
         rows = pg.execute(

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 
-from openmis.bi import deliveries, loading
+from openmis.bi import alerts, loading
 from openmis.bi.models import Alert, AlertState, ImportJob, RowRule, Share
 from openmis.bi.tests import factories as f
 from openmis.org.roles import ANALYST, DIRECTOR
@@ -92,9 +92,9 @@ def test_a_crossing_sends_one_e_mail_and_a_new_crossing_another(world):
     item = alert(world, owner=world["north"])
     title = world["question"].title
     # When it is checked below the limit, then after new data takes it above
-    below = deliveries.check_alerts()
+    below = alerts.check_alerts()
     reload(world["dataset"], [("North", 300), ("North", 200.5), ("South", 900)])
-    crossing = deliveries.check_alerts()
+    crossing = alerts.check_alerts()
     # Then the crossing sends one e-mail
     assert below == counts(checked=1)
     assert crossing == counts(checked=1, sent=1)
@@ -106,14 +106,14 @@ def test_a_crossing_sends_one_e_mail_and_a_new_crossing_another(world):
     assert f"/bi/questions/{world['question'].pk}/" in mail.outbox[0].body
     assert states(item) == {"anna": (True, 500.5)}
     # And staying above sends nothing more
-    assert deliveries.check_alerts() == counts(checked=1)
+    assert alerts.check_alerts() == counts(checked=1)
     assert len(mail.outbox) == 1
     # And going below, then above again, sends a second one
     reload(world["dataset"], [("North", 399)])
-    assert deliveries.check_alerts() == counts(checked=1)
+    assert alerts.check_alerts() == counts(checked=1)
     assert states(item) == {"anna": (False, 399.0)}
     reload(world["dataset"], [("North", 401)])
-    assert deliveries.check_alerts() == counts(checked=1, sent=1)
+    assert alerts.check_alerts() == counts(checked=1, sent=1)
     assert len(mail.outbox) == 2
     assert states(item) == {"anna": (True, 401.0)}
 
@@ -124,7 +124,7 @@ def test_each_recipient_is_judged_on_their_own_rows(world):
         world, owner=world["owner"], recipients=[world["north"], world["south"]], threshold=360
     )
     # When it is checked
-    result = deliveries.check_alerts()
+    result = alerts.check_alerts()
     # Then the owner (all rows: 751) and Anna are told, Bob is not
     assert result == counts(checked=3, sent=2)
     assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.com", "cfo@example.com"]
@@ -141,7 +141,7 @@ def test_an_alert_below_the_limit(world):
     item = alert(
         world, condition="below", threshold=360, recipients=[world["north"], world["south"]]
     )
-    assert deliveries.check_alerts() == counts(checked=2, sent=1)
+    assert alerts.check_alerts() == counts(checked=2, sent=1)
     assert [m.to for m in mail.outbox] == [["bob@example.com"]]
     assert mail.outbox[0].subject == f"Alert: {world['question'].title} — revenue is below 360"
     assert states(item) == {"anna": (False, 375.75), "bob": (True, 350.25)}
@@ -151,7 +151,7 @@ def test_an_unknown_column_is_reported_without_an_e_mail(world):
     # Given an alert on a column the result does not have
     item = alert(world, owner=world["north"], column="profit")
     # When it is checked
-    result = deliveries.check_alerts()
+    result = alerts.check_alerts()
     # Then nobody is told, and the state and the report say why
     assert result == counts(
         checked=1,
@@ -168,7 +168,7 @@ def test_a_result_without_rows_is_not_a_crossing(world):
         filters=[{"column": "region", "op": "=", "value": "Nowhere"}],
     )
     item = alert(world, owner=world["north"], question=question)
-    assert deliveries.check_alerts() == counts(
+    assert alerts.check_alerts() == counts(
         checked=1, problems=[f"Alert {item.pk}, anna: The result has no rows."]
     )
     assert states(item) == {"anna": (False, None)}
@@ -178,7 +178,7 @@ def test_the_value_in_the_last_row_is_watched(world):
     # Given revenue by region (North 375.75, South 350.25, West 25.00), West last
     question = f.question(owner=world["owner"], visibility="organization")
     item = alert(world, owner=world["owner"], question=question, condition="below", threshold=30)
-    assert deliveries.check_alerts() == counts(checked=1, sent=1)
+    assert alerts.check_alerts() == counts(checked=1, sent=1)
     assert states(item) == {"cfo": (True, 25.0)}
 
 
@@ -190,7 +190,7 @@ def test_a_recipient_who_cannot_see_the_question_is_skipped(world):
         world, question=question, recipients=[world["north"], world["south"]], threshold=100
     )
     # When it is checked
-    result = deliveries.check_alerts()
+    result = alerts.check_alerts()
     # Then Bob is skipped: nothing is computed for him with anyone else's rights
     assert result == counts(checked=1, sent=1, skipped=1)
     assert [m.to for m in mail.outbox] == [["anna@example.com"]]
@@ -205,17 +205,17 @@ def test_a_refused_e_mail_is_retried_at_the_next_check(world, monkeypatch):
 
     with monkeypatch.context() as patch:
         patch.setattr("django.core.mail.EmailMessage.send", refuse)
-        assert deliveries.check_alerts() == counts(
+        assert alerts.check_alerts() == counts(
             failed=1, problems=[f"Alert {item.pk}, anna: mail server down"]
         )
     assert states(item) == {}
-    assert deliveries.check_alerts() == counts(checked=1, sent=1)
+    assert alerts.check_alerts() == counts(checked=1, sent=1)
     assert len(mail.outbox) == 1
 
 
 def test_paused_alerts_are_not_checked(world):
     alert(world, owner=world["north"], threshold=100, active=False)
-    assert deliveries.check_alerts() == counts()
+    assert alerts.check_alerts() == counts()
     assert mail.outbox == []
 
 

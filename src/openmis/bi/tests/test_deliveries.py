@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from openmis.bi import deliveries
 from openmis.bi.models import Card, Delivery, RowRule, Share, Subscription
+from openmis.bi.schedule import next_due, recipients_of
 from openmis.bi.tests import factories as f
 from openmis.org.roles import ANALYST, DIRECTOR, EMPLOYEE, LEADER
 from openmis.org.tests.factories import DepartmentFactory, PersonFactory, user_with_role
@@ -129,21 +130,21 @@ def schedule(frequency="daily", at=dt.time(7, 0), **fields) -> Subscription:
     ],
 )
 def test_daily_slots_are_at_the_recipients_local_time(zone, after, expected):
-    assert deliveries.next_due(schedule(), person_in(zone), after) == expected
+    assert next_due(schedule(), person_in(zone), after) == expected
 
 
 def test_a_local_time_skipped_by_the_clocks_moves_to_the_first_instant_after_the_gap():
     # Given a daily delivery at 02:30, a time that does not exist on spring-forward days
     subscription = schedule(at=dt.time(2, 30))
     # Then it goes at 03:00 local time, when the clocks jump from 02:00 to 03:00
-    warsaw = deliveries.next_due(subscription, person_in(WARSAW), utc(2026, 3, 28, 12))
-    new_york = deliveries.next_due(subscription, person_in(NEW_YORK), utc(2026, 3, 7, 12))
+    warsaw = next_due(subscription, person_in(WARSAW), utc(2026, 3, 28, 12))
+    new_york = next_due(subscription, person_in(NEW_YORK), utc(2026, 3, 7, 12))
     assert warsaw == utc(2026, 3, 29, 1, 0)
     assert warsaw.astimezone(ZoneInfo(WARSAW)).strftime("%H:%M %Z") == "03:00 CEST"
     assert new_york == utc(2026, 3, 8, 7, 0)
     assert new_york.astimezone(ZoneInfo(NEW_YORK)).strftime("%H:%M %Z") == "03:00 EDT"
     # And the day after at 02:30 again
-    assert deliveries.next_due(subscription, person_in(WARSAW), warsaw) == utc(2026, 3, 30, 0, 30)
+    assert next_due(subscription, person_in(WARSAW), warsaw) == utc(2026, 3, 30, 0, 30)
 
 
 def test_a_local_time_repeated_by_the_clocks_goes_at_its_first_occurrence():
@@ -151,12 +152,12 @@ def test_a_local_time_repeated_by_the_clocks_goes_at_its_first_occurrence():
     subscription = schedule(at=dt.time(1, 30))
     person = person_in(NEW_YORK)
     # Then it goes once, at 01:30 EDT, and the next day at 01:30 EST
-    first = deliveries.next_due(subscription, person, utc(2026, 10, 31, 12))
+    first = next_due(subscription, person, utc(2026, 10, 31, 12))
     assert first == utc(2026, 11, 1, 5, 30)
-    assert deliveries.next_due(subscription, person, first) == utc(2026, 11, 2, 6, 30)
+    assert next_due(subscription, person, first) == utc(2026, 11, 2, 6, 30)
     # Likewise 02:30 in Warsaw on 25 October 2026 (CEST, then CET)
     subscription = schedule(at=dt.time(2, 30))
-    assert deliveries.next_due(subscription, person_in(WARSAW), utc(2026, 10, 24, 12)) == utc(
+    assert next_due(subscription, person_in(WARSAW), utc(2026, 10, 24, 12)) == utc(
         2026, 10, 25, 0, 30
     )
 
@@ -176,7 +177,7 @@ def test_a_local_time_repeated_by_the_clocks_goes_at_its_first_occurrence():
 )
 def test_weekly_slots(zone, weekday, after, expected):
     subscription = schedule("weekly", weekday=weekday)
-    assert deliveries.next_due(subscription, person_in(zone), after) == expected
+    assert next_due(subscription, person_in(zone), after) == expected
 
 
 @pytest.mark.parametrize(
@@ -193,7 +194,7 @@ def test_weekly_slots(zone, weekday, after, expected):
 )
 def test_monthly_slots(zone, day, at, after, expected):
     subscription = schedule("monthly", at=at, day_of_month=day)
-    assert deliveries.next_due(subscription, person_in(zone), after) == expected
+    assert next_due(subscription, person_in(zone), after) == expected
 
 
 def test_the_installations_time_zone_when_the_recipient_has_none():
@@ -207,14 +208,14 @@ def test_the_installations_time_zone_when_the_recipient_has_none():
     subscription = schedule()
     after = utc(2026, 5, 11)
     # Then both get their e-mail at 07:00 in Warsaw
-    assert deliveries.next_due(subscription, no_person, after) == utc(2026, 5, 11, 5)
-    assert deliveries.next_due(subscription, person_in(""), after) == utc(2026, 5, 11, 5)
-    assert deliveries.next_due(subscription, user_with_role(EMPLOYEE), after) == utc(2026, 5, 11, 5)
+    assert next_due(subscription, no_person, after) == utc(2026, 5, 11, 5)
+    assert next_due(subscription, person_in(""), after) == utc(2026, 5, 11, 5)
+    assert next_due(subscription, user_with_role(EMPLOYEE), after) == utc(2026, 5, 11, 5)
 
 
 def test_a_naive_time_is_refused():
     with pytest.raises(ValueError, match="aware"):
-        deliveries.next_due(schedule(), person_in(WARSAW), dt.datetime(2026, 5, 11))
+        next_due(schedule(), person_in(WARSAW), dt.datetime(2026, 5, 11))
 
 
 # --- recipients ---------------------------------------------------------------------------------
@@ -235,10 +236,10 @@ def test_department_recipients_resolve_to_the_members_of_sub_departments(world):
         world["question"], recipients=[world["north"], member], departments=[east]
     )
     # Then the recipients are the named ones, then the logins below East, each once
-    assert deliveries.recipients_of(subscription) == [world["north"], member]
+    assert recipients_of(subscription) == [world["north"], member]
     subscription.departments.add(sales)
-    assert deliveries.recipients_of(subscription) == [world["north"], member, head]
-    assert gone not in deliveries.recipients_of(subscription)
+    assert recipients_of(subscription) == [world["north"], member, head]
+    assert gone not in recipients_of(subscription)
 
 
 # --- sending ------------------------------------------------------------------------------------
@@ -431,7 +432,7 @@ def test_a_dashboard_pdf_is_made_with_the_recipients_rights(world, monkeypatch):
         return b"%PDF-1.7 for " + user.username.encode()
 
     monkeypatch.setitem(
-        sys.modules, "openmis.bi.pdf", types.SimpleNamespace(dashboard_pdf=dashboard_pdf)
+        sys.modules, "openmis.bi.pdf.document", types.SimpleNamespace(dashboard_pdf=dashboard_pdf)
     )
     in_zone(world["south"], WARSAW)
     subscribe(board, fmt="pdf", recipients=[world["north"], world["south"]], owner=world["owner"])

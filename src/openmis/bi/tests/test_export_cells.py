@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from openmis.bi import deliveries, services
+from openmis.bi import deliveries, results
 from openmis.bi.models import Question
 from openmis.bi.tests import factories as f
 from openmis.org.roles import ANALYST
@@ -74,7 +74,7 @@ def test_question_xlsx_export_writes_text_cells_and_copes_with_control_character
 
 
 def test_delivered_files_are_neutralised_too(owner, question):
-    result = services.run_question(owner, question, export=True)
+    result = results.run_question(owner, question, export=True)
     csv_text = deliveries._csv_bytes(result).decode()
     assert list(csv.reader(io.StringIO(csv_text))) == NEUTRALISED
-    assert xlsx_cells(services.result_xlsx(result)) == XLSX_CELLS
+    assert xlsx_cells(results.result_xlsx(result)) == XLSX_CELLS

@@ -67,12 +67,12 @@ def test_the_csv_export_streams_the_rows_from_the_warehouse_in_batches(
 ):
     from django.http import StreamingHttpResponse
 
-    from openmis.bi import services
+    from openmis.bi import results
     from openmis.conftest import logged_in
 
     # Given a question of 6 rows, and exports reading 2 rows at a time
     analyst, question = raw_orders_question
-    monkeypatch.setattr(services, "EXPORT_BATCH_ROWS", 2)
+    monkeypatch.setattr(results, "EXPORT_BATCH_ROWS", 2)
     # When it is exported as CSV (and the whole result is never read at once)
     response = logged_in(analyst).get(f"/bi/questions/{question.pk}/export.csv")
     # Then the file streams: the header, then one piece per batch of rows, with every row

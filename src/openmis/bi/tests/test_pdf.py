@@ -9,9 +9,10 @@ from django.test import Client
 from django.utils import translation
 from pypdf import PdfReader
 
-from openmis.bi import services
+from openmis.bi import results
 from openmis.bi.models import Card, Question, RowRule, Share
-from openmis.bi.pdf import dashboard_pdf, markdown_blocks
+from openmis.bi.pdf.document import dashboard_pdf
+from openmis.bi.pdf.markdown import markdown_blocks
 from openmis.bi.tests import factories as f
 from openmis.org.roles import ANALYST, LEADER
 from openmis.org.tests.factories import DepartmentFactory, user_with_role
@@ -257,7 +258,7 @@ def test_negative_and_missing_values_single_categories_and_long_labels_render():
     assert long_name not in text
     assert "Region with a name" in text
     assert "…" in text
-    assert services.run_question(user, question)["rows"] == [["North", 100]]
+    assert results.run_question(user, question)["rows"] == [["North", 100]]
 
 
 def test_a_long_table_shows_its_first_twenty_rows():

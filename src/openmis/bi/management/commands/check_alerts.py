@@ -6,7 +6,7 @@ recipient is told once per crossing, judged on the rows their own rights let the
 
 from django.core.management.base import BaseCommand
 
-from openmis.bi.deliveries import check_alerts
+from openmis.bi.alerts import check_alerts
 
 
 class Command(BaseCommand):

@@ -1,0 +1,160 @@
+"""Saved questions answered: with a dashboard's filters, exported whole, drilled into, and
+their results shaped as cross tables or workbooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from openmis.bi.engine import get_warehouse
+from openmis.bi.services import _secured_sql, compile_spec, reader_context, run_query, run_sql
+from openmis.core.exports import safe_row
+
+EXPORT_ROW_CAP = 5_000_000
+#: Rows read from the warehouse at a time by exports (what an export holds in memory).
+EXPORT_BATCH_ROWS = 10_000
+
+
+def _with_filters(spec: dict, extra_filters: dict | None, columns: dict[str, str]) -> dict:
+    """The spec with a dashboard's filter values added for the columns its dataset has."""
+    if not extra_filters:
+        return spec
+    added = []
+    for column, raw in extra_filters.items():
+        if column not in columns:
+            continue
+        if ".." in raw:
+            low, high = (v.strip() for v in raw.split("..", 1))
+            added.append({"column": column, "op": "between", "value": [low, high]})
+        elif "," in raw:
+            added.append(
+                {"column": column, "op": "in", "value": [v.strip() for v in raw.split(",")]}
+            )
+        else:
+            added.append({"column": column, "op": "=", "value": raw.strip()})
+    if not added:
+        return spec
+    return {**spec, "filters": [*spec.get("filters", []), *added]}
+
+
+def run_question(user, question, *, extra_filters=None, export: bool = False) -> dict:
+    """A saved question's result as ``user`` may see it (dashboard filters optional)."""
+    if question.sql and not question.spec:
+        return run_sql(user, question.sql)
+    ctx = reader_context(user)
+    dataset = question.spec.get("dataset", "")
+    fields = dict(ctx.field_choices(dataset)) if dataset in ctx.catalog else {}
+    spec = _with_filters(question.spec, extra_filters, fields)
+    if not export:
+        return run_query(user, spec)
+    _parsed, sql, locations = compile_spec(user, spec, context=ctx)
+    return (
+        get_warehouse()
+        .execute(
+            sql,
+            locations=locations,
+            timeout=settings.BI_QUERY_TIMEOUT * 4,
+            row_cap=EXPORT_ROW_CAP,
+        )
+        .to_json()
+    )
+
+
+def stream_question(user, question):
+    """A saved question's whole result as ``user`` may see it, for exports: its column names
+    and an iterator of row batches, read from the warehouse as they are consumed (at most
+    ``EXPORT_ROW_CAP`` rows; nothing is cached). The query has run when this returns, so its
+    errors (:class:`~openmis.analytics.errors.AnalyticsError`) are raised here."""
+    ctx = reader_context(user)
+    if question.sql and not question.spec:
+        sql, locations = _secured_sql(ctx, question.sql)
+    else:
+        _parsed, sql, locations = compile_spec(user, question.spec, context=ctx)
+    batches = get_warehouse().stream(
+        sql,
+        locations=locations,
+        timeout=settings.BI_QUERY_TIMEOUT * 4,
+        row_cap=EXPORT_ROW_CAP,
+        batch_rows=EXPORT_BATCH_ROWS,
+    )
+    columns = next(batches)
+    return columns, batches
+
+
+DRILL_ROWS = 500
+_BUCKET_STEP = {
+    "day": {"days": 1},
+    "week": {"weeks": 1},
+    "month": {"months": 1},
+    "quarter": {"months": 3},
+    "year": {"years": 1},
+}
+
+
+def drill_spec(user, question, value: str) -> dict:
+    """The spec of the rows behind ``value`` of a one-dimension question's only dimension."""
+    from dateutil.relativedelta import relativedelta
+
+    from openmis.analytics.errors import SpecError
+
+    spec = question.spec
+    dimensions = spec.get("dimensions", [])
+    if question.sql or len(dimensions) != 1:
+        raise SpecError("dimensions", _("Only a question grouped by one field can be drilled."))
+    dim = dimensions[0]
+    column, bucket = (dim, None) if isinstance(dim, str) else (dim.get("column"), dim.get("bucket"))
+    ctx = reader_context(user)
+    dataset = spec.get("dataset", "")
+    if dataset not in ctx.catalog:
+        raise SpecError("dataset", _("Unknown dataset."))
+    if value in ("", "None"):
+        condition = {"column": column, "op": "is_null"}
+    elif bucket:
+        try:
+            start = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            raise SpecError("value", _("Not a date: %(value)s") % {"value": value}) from None
+        end = start + relativedelta(**_BUCKET_STEP[bucket]) - dt.timedelta(days=1)
+        condition = {"column": column, "op": "between", "value": [str(start), str(end)]}
+    else:
+        condition = {"column": column, "op": "=", "value": value}
+    return {
+        "dataset": dataset,
+        "fields": list(ctx.columns[dataset]),
+        "filters": [*spec.get("filters", []), condition],
+        "limit": DRILL_ROWS,
+    }
+
+
+def pivot(result: dict) -> dict | None:
+    """A two-dimension result turned into a cross table: rows by the first column, columns
+    by the second, values from the third."""
+    columns, rows = result["columns"], result["rows"]
+    if len(columns) < 3:
+        return None
+    across = list(dict.fromkeys(row[1] for row in rows))
+    table: dict = {}
+    for row in rows:
+        table.setdefault(row[0], {})[row[1]] = row[2]
+    return {
+        "corner": f"{columns[0]} / {columns[1]}",
+        "across": across,
+        "rows": [(key, [values.get(a) for a in across]) for key, values in table.items()],
+    }
+
+
+def result_xlsx(result: dict) -> bytes:
+    """A result as an XLSX workbook, written in openpyxl's streaming mode."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("result")
+    sheet.append(safe_row(result["columns"]))
+    for row in result["rows"]:
+        sheet.append(safe_row(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

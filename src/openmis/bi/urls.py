@@ -1,0 +1,21 @@
+"""URLs of the BI app's own pages (its registered types get theirs from core)."""
+
+from django.urls import path
+
+from openmis.bi.views import dashboards, datasets, questions, shares
+
+urlpatterns = [
+    path("ask/", questions.builder, name="builder"),
+    path("sql/", questions.sql_editor, name="sql"),
+    path("shared/", shares.shared_with_me, name="shared"),
+    path("datasets/<int:pk>/upload/", datasets.upload, name="upload"),
+    path("datasets/<int:pk>/refresh/", datasets.refresh_external, name="refresh_external"),
+    path("datasets/<int:pk>/upload/<str:token>/", datasets.upload_preview, name="upload_preview"),
+    path("imports/<int:pk>/progress/", datasets.import_progress, name="import_progress"),
+    path("questions/<int:pk>/export.<str:fmt>", questions.question_export, name="question_export"),
+    path("questions/<int:pk>/drill/", questions.question_drill, name="question_drill"),
+    path("cards/<int:pk>/render/", dashboards.card_render, name="card_render"),
+    path("dashboards/<int:pk>/pdf/", dashboards.dashboard_pdf, name="dashboard_pdf"),
+    path("share/<str:kind>/<int:pk>/", shares.share, name="share"),
+    path("subscriptions/overview/", shares.subscriptions_overview, name="subscriptions_overview"),
+]

@@ -1,0 +1,78 @@
+"""Dashboard pages: filters, cards that load on their own, the PDF."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from openmis.bi import access
+from openmis.bi.models import Card, Dashboard
+from openmis.bi.views.questions import answer, result_context
+from openmis.bi.views.shares import share_targets
+from openmis.core import registry
+from openmis.core.markdown import render_markdown
+
+MAX_CARDS = 25
+
+
+def _dashboard_filters(dashboard: Dashboard, params) -> dict:
+    return {
+        col: params[f"f_{col}"]
+        for col in (dashboard.filters or [])
+        if isinstance(col, str) and params.get(f"f_{col}", "").strip()
+    }
+
+
+def dashboard_context(dashboard: Dashboard, request) -> dict:
+    cards = list(dashboard.cards.select_related("question"))
+    values = _dashboard_filters(dashboard, request.GET)
+    return {
+        "cards": cards,
+        "too_many_cards": len(cards) > MAX_CARDS,
+        "max_cards": MAX_CARDS,
+        "filter_values": [(c, values.get(c, "")) for c in dashboard.filters or []],
+        "filter_query": request.GET.urlencode(),
+        "can_share": access.may_share(request.user, dashboard),
+        "shares": list(dashboard.shares.select_related("user", "role", "department")),
+        "share_targets": share_targets(),
+    }
+
+
+@login_required
+def card_render(request, pk):
+    """One card's content, loaded by the dashboard page on its own (htmx)."""
+    card = get_object_or_404(Card.objects.select_related("dashboard", "question"), pk=pk)
+    if not registry.get(Dashboard).for_user(request.user).filter(pk=card.dashboard_id).exists():
+        raise PermissionDenied(_("This dashboard has not been shared with you."))
+    context = {"card": card}
+    if card.question_id:
+        question = card.question
+        values = _dashboard_filters(card.dashboard, request.GET)
+        result, error = answer(request.user, question, extra_filters=values)
+        dims = len(question.spec.get("dimensions", [])) if question.spec else None
+        context.update(
+            error=error, chart=question.chart, **result_context(question.chart, result, dims)
+        )
+    else:
+        context["text_html"] = render_markdown(card.text)
+    return TemplateResponse(request, "bi/_card.html", context)
+
+
+@login_required
+def dashboard_pdf(request, pk):
+    """The dashboard as a PDF, with the reader's rows and the filters of the query string."""
+    from openmis.bi.pdf import document
+
+    dashboard = registry.get(Dashboard).for_user(request.user).filter(pk=pk).first()
+    if dashboard is None:
+        raise PermissionDenied(_("This dashboard has not been shared with you."))
+    values = _dashboard_filters(dashboard, request.GET)
+    response = HttpResponse(
+        document.dashboard_pdf(dashboard, request.user, values), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="dashboard-{dashboard.pk}.pdf"'
+    return response
