@@ -22,7 +22,7 @@ HTTPS = conf.env_bool("OPENMIS_HTTPS", False)
 TESTING = conf.env_bool("OPENMIS_TESTING", False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "openmis.core.admin_apps.AdminConfig",  # django.contrib.admin, without import-export's mixins
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -16,9 +16,24 @@ from openmis.meetings.models import (
     Occurrence,
     Outcome,
 )
-from openmis.meetings.views import occurrence_context, series_context
 
 NAV = gettext_lazy("Meetings")
+
+
+def series_context(series: MeetingSeries, request) -> dict:
+    """:func:`openmis.meetings.views.series_context`, imported on the first detail page: the
+    views import icalendar, which the site need not load to start."""
+    from openmis.meetings.views import series_context
+
+    return series_context(series, request)
+
+
+def occurrence_context(occurrence: Occurrence, request) -> dict:
+    """:func:`openmis.meetings.views.occurrence_context`, imported on the first detail page."""
+    from openmis.meetings.views import occurrence_context
+
+    return occurrence_context(occurrence, request)
+
 
 AGENDA_FIELDS = ["occurrence", "title", "notes", "status", "system", "position"]
 OUTCOME_FIELDS = ["occurrence", "kind", "text"]
