@@ -7,7 +7,7 @@ NPM    := $(VENV)/bin/npm
 VENDOR := src/openmis/static/vendor
 export OPENMIS_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run install assets test test-fast lint format schema messages bench clean
+.PHONY: run install assets test test-shuffled test-fast lint format schema messages bench clean
 
 run: install ## install everything, then serve on http://127.0.0.1:8000 with demo data
 	$(VENV)/bin/openmis run $(ARGS)
@@ -46,11 +46,18 @@ test: install ## the whole suite: lint, migrations, schema, catalogs, tests (SQL
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) tools/check.py
-	OPENMIS_TESTING=1 $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	OPENMIS_TESTING=1 $(VENV)/bin/pytest -n 2 --dist load -m "not browser" $(PYTEST_ARGS)
+	OPENMIS_TESTING=1 $(VENV)/bin/pytest -n 0 -m browser $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: none selected
 	@if [ -n "$$OPENMIS_TEST_DATABASE_URL" ]; then \
 	  echo "== again on $$OPENMIS_TEST_DATABASE_URL"; \
-	  OPENMIS_TESTING=1 OPENMIS_TEST_POSTGRES=1 $(VENV)/bin/pytest -n 2 --dist loadgroup -m "not browser" $(PYTEST_ARGS); \
+	  OPENMIS_TESTING=1 OPENMIS_TEST_POSTGRES=1 $(VENV)/bin/pytest -n 2 --dist load -m "not browser" $(PYTEST_ARGS); \
 	fi
+
+# Tests are spread over the workers one by one (--dist load): none relies on another's order
+# or worker. The browser tests run in one process, as they share one live server and one
+# Chromium (module fixtures), which two workers would each start on a two-core runner.
+test-shuffled: install ## the tests (browser tests excluded) in a random order: prove order-independence
+	OPENMIS_TESTING=1 $(VENV)/bin/pytest -p randomly -n 2 --dist load -m "not browser" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -71,6 +78,7 @@ bench: install
 	$(PY) bench/people_list.py
 	$(PY) bench/portfolio.py
 	$(PY) bench/monte_carlo.py
+	$(PY) bench/startup.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)

@@ -71,6 +71,25 @@ def _empty_warehouse():
 
 
 @pytest.fixture(autouse=True)
+def _default_language_and_time_zone():
+    """Each test ends with the default language and time zone active again.
+
+    A request through the test client runs ``LocaleMiddleware``, which activates the request's
+    language in this thread and leaves it active; so does ``translation.activate`` in a test.
+    Without this, a test that asks for Polish would leave Polish active for the next test the
+    same worker runs, and every English message it checks (e.g. the analytics layer's
+    errors, translated with Django's catalogs in the active language) would be in Polish.
+    """
+    from django.utils import timezone, translation
+
+    translation.deactivate()  # the state of a fresh process: settings.LANGUAGE_CODE
+    timezone.deactivate()  # settings.TIME_ZONE
+    yield
+    translation.deactivate()
+    timezone.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: a test database restarts the data generation."""
     from django.core.cache import cache

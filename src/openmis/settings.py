@@ -22,7 +22,7 @@ HTTPS = conf.env_bool("OPENMIS_HTTPS", False)
 TESTING = conf.env_bool("OPENMIS_TESTING", False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "openmis.core.admin_apps.AdminConfig",  # django.contrib.admin, without import-export's mixins
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -281,6 +281,8 @@ SPECTACULAR_SETTINGS = {
     # bodies explicitly.
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     "ENUM_NAME_OVERRIDES": {"LifecycleStageEnum": "openmis.portfolio.models.System.Stage"},
+    # openmis.urls.SignedIntConverter: an integer, as Django's <int:...> is published
+    "PATH_CONVERTER_OVERRIDES": {"signed_int": {"type": "integer"}},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "openmis.core.api.add_error_responses",

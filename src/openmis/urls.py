@@ -5,7 +5,7 @@ from __future__ import annotations
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.http import JsonResponse
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.defaults import page_not_found, server_error
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -22,6 +22,23 @@ from openmis.core.views import tokens as token_views
 from openmis.feedback import views as feedback_views
 from openmis.meetings import urls as meetings_urls
 from openmis.portfolio import views as portfolio_views
+
+
+class SignedIntConverter:
+    """An id path segment, negative too, as the API router's ``{id}`` admits: a path the schema
+    publishes resolves for every integer it states, so its view answers (404 for no such
+    object, 405 for a method the path does not have) rather than the URL resolver's 404."""
+
+    regex = "-?[0-9]+"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(SignedIntConverter, "signed_int")  # published as {"type": "integer"}
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -53,7 +70,7 @@ urlpatterns = [
         name="api-token-list",
     ),
     path(
-        "api/auth/tokens/<int:pk>/",
+        "api/auth/tokens/<signed_int:pk>/",
         ApiTokenViewSet.as_view({"delete": "destroy"}),
         name="api-token-detail",
     ),
@@ -66,8 +83,14 @@ urlpatterns = [
     path("api/appraisal/appraise/", AppraiseView.as_view(), name="api-appraise"),
     path("api/bi/query/", bi_api.QueryView.as_view(), name="api-bi-query"),
     path("api/bi/sql/", bi_api.SqlView.as_view(), name="api-bi-sql"),
-    path("api/bi/datasets/<int:pk>/upload/", bi_api.UploadView.as_view(), name="api-bi-upload"),
-    path("api/bi/datasets/<int:pk>/profile/", bi_api.ProfileView.as_view(), name="api-bi-profile"),
+    path(
+        "api/bi/datasets/<signed_int:pk>/upload/", bi_api.UploadView.as_view(), name="api-bi-upload"
+    ),
+    path(
+        "api/bi/datasets/<signed_int:pk>/profile/",
+        bi_api.ProfileView.as_view(),
+        name="api-bi-profile",
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's script comes from this same URL (?script), not inline; its page holds one
     # inline <style>, which only this page's policy allows.

@@ -12,10 +12,18 @@ from openmis.appraisal.models import (
     Judgement,
     Score,
 )
-from openmis.appraisal.views import evaluation_context
 from openmis.core.registry import register
 
 NAV = _("Appraisal")
+
+
+def evaluation_context(evaluation, request) -> dict:
+    """:func:`openmis.appraisal.views.evaluation_context`, imported on the first detail page:
+    the views import the calculations (numpy), which the site need not load to start."""
+    from openmis.appraisal.views import evaluation_context
+
+    return evaluation_context(evaluation, request)
+
 
 register(
     Evaluation,

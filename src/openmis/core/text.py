@@ -5,8 +5,14 @@ New text is cleaned when any model of OpenMIS is saved (forms, API, imports, com
 one place); text stored before is cleaned again by the exports (:mod:`openmis.core.exports`).
 """
 
+import re
+
 from django.db import models
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+#: The control characters XML (and so an .xlsx cell) cannot hold: openpyxl's
+#: ``openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE``, written out so that saving a model does not
+#: import openpyxl (a third of a second at start-up).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def clean_text(value: str) -> str:

@@ -21,10 +21,25 @@ from openmis.meetings.models import (
     Occurrence,
     Outcome,
 )
-from openmis.meetings.views import cockpit_tiles, occurrence_context, series_context
 from openmis.org import roles
 
 NAV = gettext_lazy("Meetings")
+
+
+def series_context(series: MeetingSeries, request) -> dict:
+    """:func:`openmis.meetings.views.series_context`, imported on the first detail page: the
+    views import icalendar, which the site need not load to start."""
+    from openmis.meetings.views import series_context
+
+    return series_context(series, request)
+
+
+def occurrence_context(occurrence: Occurrence, request) -> dict:
+    """:func:`openmis.meetings.views.occurrence_context`, imported on the first detail page."""
+    from openmis.meetings.views import occurrence_context
+
+    return occurrence_context(occurrence, request)
+
 
 AGENDA_FIELDS = ["occurrence", "title", "notes", "status", "system", "position"]
 OUTCOME_FIELDS = ["occurrence", "kind", "text"]
@@ -143,6 +158,8 @@ register_kind(
 
 
 def _cockpit_tiles(request) -> dict:
+    from openmis.meetings.views import cockpit_tiles
+
     return cockpit_tiles(request.user)
 
 

@@ -16,10 +16,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
-from openpyxl.utils.exceptions import InvalidFileException
 
 from openmis.analytics.errors import ImportFailed
 from openmis.analytics.i18n import _, ngettext
@@ -31,6 +29,9 @@ _FALSE = {"false", "f", "no", "n", "0"}
 
 
 def _rows(path: Path) -> Iterator[tuple]:
+    import openpyxl  # a third of a second to import: only when a workbook is read
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):

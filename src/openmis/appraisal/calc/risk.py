@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
-from scipy.stats import multivariate_normal
 
 from openmis.appraisal.calc._base import (
     HISTOGRAM_BINS,
@@ -283,6 +282,8 @@ def _rank_scores(
     """
     if correlation == 0 or drivers == 1:
         return rng.standard_normal((draws, drivers))
+    from scipy.stats import multivariate_normal  # scipy.stats takes long to import: on use
+
     pearson = 2 * math.sin(math.pi * correlation / 6)
     matrix = np.full((drivers, drivers), pearson)
     np.fill_diagonal(matrix, 1.0)

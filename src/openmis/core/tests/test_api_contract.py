@@ -173,3 +173,26 @@ def test_an_empty_filter_lists_all_rows_as_the_schema_says(api, department, sche
     assert parameters["parent"] == {
         "anyOf": [{"type": "integer"}, {"type": "string", "enum": [""]}]
     }
+
+
+# --- methods -----------------------------------------------------------------------------------
+
+
+PATHS_WITH_AN_ID = [
+    "/api/auth/tokens/{id}/",
+    "/api/bi/datasets/{id}/upload/",
+    "/api/bi/datasets/{id}/profile/",
+]
+
+
+@pytest.mark.parametrize("path", PATHS_WITH_AN_ID)
+def test_a_method_a_published_path_lacks_is_405_for_any_integer_id(api, schema, path):
+    # the schema publishes {id} as any integer (no minimum), and no TRACE
+    (operation,) = schema["paths"][path].values()
+    (id_schema,) = [p["schema"] for p in operation["parameters"] if p["name"] == "id"]
+    assert id_schema == {"type": "integer"}
+    assert "trace" not in schema["paths"][path]
+    for id_ in (-1, 0, 7):
+        response = api.generic("TRACE", path.replace("{id}", str(id_)))
+        # the path's view answers 405, where the URL resolver used to answer 404 below 0
+        assert response.status_code == 405, id_
