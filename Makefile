@@ -46,16 +46,14 @@ test: install ## the whole suite: lint, migrations, schema, catalogs, tests (SQL
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) tools/check.py
-	OPENMIS_TESTING=1 $(VENV)/bin/pytest -n 2 --dist load -m "not browser" $(PYTEST_ARGS)
-	OPENMIS_TESTING=1 $(VENV)/bin/pytest -n 0 -m browser $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: none selected
+	OPENMIS_TESTING=1 $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 	@if [ -n "$$OPENMIS_TEST_DATABASE_URL" ]; then \
 	  echo "== again on $$OPENMIS_TEST_DATABASE_URL"; \
-	  OPENMIS_TESTING=1 OPENMIS_TEST_POSTGRES=1 $(VENV)/bin/pytest -n 2 --dist load -m "not browser" $(PYTEST_ARGS); \
+	  OPENMIS_TESTING=1 OPENMIS_TEST_POSTGRES=1 $(VENV)/bin/pytest -n 2 --dist loadgroup -m "not browser" $(PYTEST_ARGS); \
 	fi
 
-# Tests are spread over the workers one by one (--dist load): none relies on another's order
-# or worker. The browser tests run in one process, as they share one live server and one
-# Chromium (module fixtures), which two workers would each start on a two-core runner.
+# The same tests in a random order, spread over the workers one by one: proves that no test
+# relies on another's order or worker (the language and time zone are reset after each test).
 test-shuffled: install ## the tests (browser tests excluded) in a random order: prove order-independence
 	OPENMIS_TESTING=1 $(VENV)/bin/pytest -p randomly -n 2 --dist load -m "not browser" $(PYTEST_ARGS)
 
