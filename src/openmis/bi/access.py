@@ -32,6 +32,8 @@ from openmis.bi.models import (
     Visibility,
 )
 from openmis.core import permissions
+from openmis.org.people import person_of, role_ids
+from openmis.org.tree import department_chain
 
 ADMINISTER_CONTENT = "bi.administer_content"
 MANAGE_ROW_SECURITY = "bi.manage_row_security"
@@ -69,42 +71,6 @@ def may_share(user, obj) -> bool:
 def may_secure_rows(user) -> bool:
     """Whether ``user`` may switch a dataset's ``restricted`` flag and write its row rules."""
     return permissions.has_perm(user, MANAGE_ROW_SECURITY)
-
-
-def person_of(user):
-    """The user's Person record (with its department), read once per request."""
-    cached = getattr(user, "_openmis_bi_person", False)
-    if cached is not False:
-        return cached
-    from openmis.org.models import Person
-
-    person = (
-        Person.objects.filter(user=user).select_related("department").first()
-        if user.is_authenticated
-        else None
-    )
-    user._openmis_bi_person = person
-    return person
-
-
-def department_chain(user) -> list[int]:
-    """The user's department and every department above it (shares and rules given to a
-    department reach the departments below it)."""
-    cached = getattr(user, "_openmis_bi_chain", None)
-    if cached is not None:
-        return cached
-    from openmis.org.models import Department
-
-    person = person_of(user)
-    chain: list[int] = []
-    if person is not None and person.department_id:
-        parents = dict(Department.objects.values_list("pk", "parent_id"))
-        pk = person.department_id
-        while pk is not None and pk not in chain:
-            chain.append(pk)
-            pk = parents.get(pk)
-    user._openmis_bi_chain = chain
-    return chain
 
 
 def _share_targets(user) -> Q:
@@ -256,20 +222,10 @@ def reads_every_row(user, dataset) -> bool:
     return policy is None or any(not conditions for conditions in policy.alternatives)
 
 
-def _rule_applies(rule: RowRule, user, role_ids: set[int], chain: list[int]) -> bool:
-    if rule.role_id is not None and rule.role_id not in role_ids:
+def _rule_applies(rule: RowRule, user, roles: frozenset[int], chain: list[int]) -> bool:
+    if rule.role_id is not None and rule.role_id not in roles:
         return False
     return rule.department_id is None or rule.department_id in chain
-
-
-def _role_ids(user) -> set[int]:
-    cached = getattr(user, "_openmis_bi_roles", None)
-    if cached is None:
-        from openmis.org.models import Role
-
-        cached = set(Role.objects.filter(group__user=user).values_list("pk", flat=True))
-        user._openmis_bi_roles = cached
-    return cached
 
 
 def policy_for(user, dataset) -> RowPolicy | None:
@@ -282,7 +238,7 @@ def policy_for(user, dataset) -> RowPolicy | None:
     person = person_of(user)
     department = person.department if person is not None else None
     chain = department_chain(user)
-    roles = _role_ids(user)
+    roles = role_ids(user)
     alternatives: list[tuple[Condition, ...]] = []
     for rule in dataset.rules.all():
         if not _rule_applies(rule, user, roles, chain):

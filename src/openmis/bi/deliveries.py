@@ -33,7 +33,6 @@ from openmis.bi import access, results
 from openmis.bi.models import Dashboard, Delivery, Question, Subscription
 from openmis.bi.schedule import (
     aware,
-    children_map,
     next_due,
     previous_due,
     recipients_of,
@@ -42,6 +41,7 @@ from openmis.bi.schedule import (
 )
 from openmis.core import cache as data_cache
 from openmis.core import permissions
+from openmis.core.caching import request_scope
 from openmis.core.exports import safe_row, safe_rows
 
 __all__ = [
@@ -211,14 +211,14 @@ def send_due(now: dt.datetime | None = None) -> dict:
     """
     now = aware(now, "now") if now is not None else timezone.now()
     counts = {"sent": 0, "skipped": 0, "failed": 0}
-    children = children_map()
     subscriptions = (
         Subscription.objects.filter(active=True)
         .select_related("question", "dashboard")
         .prefetch_related("departments")
         .order_by("pk")
     )
-    with translation.override(settings.LANGUAGE_CODE):
+    # one scope a run: the department tree, people and roles are read once (until a write)
+    with request_scope(), translation.override(settings.LANGUAGE_CODE):
         for subscription in subscriptions:
             if subscription.question_id is None and subscription.dashboard_id is None:
                 continue
@@ -228,7 +228,7 @@ def send_due(now: dt.datetime | None = None) -> dict:
                     "recipient_id", "due"
                 )
             )
-            for recipient in recipients_of(subscription, children=children):
+            for recipient in recipients_of(subscription):
                 due = previous_due(subscription, recipient, now)
                 if due < earliest or (recipient.pk, due) in done:
                     continue
@@ -306,7 +306,6 @@ def overview_rows(subscriptions) -> list[dict]:
     list of dict
         ``{"subscription", "schedule", "recipients", "departments", "last_due"}``.
     """
-    children = children_map()
     queryset = subscriptions.prefetch_related("departments").annotate(
         last_due=Max("deliveries__due")
     )
@@ -314,7 +313,7 @@ def overview_rows(subscriptions) -> list[dict]:
         {
             "subscription": subscription,
             "schedule": schedule_label(subscription),
-            "recipients": recipients_of(subscription, children=children),
+            "recipients": recipients_of(subscription),
             "departments": list(subscription.departments.all()),
             "last_due": subscription.last_due,
         }

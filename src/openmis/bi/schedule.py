@@ -14,6 +14,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
 from openmis.bi.models import Subscription
+from openmis.org.tree import below
 
 UTC = dt.UTC
 _SEARCH_DAYS = 400
@@ -22,35 +23,13 @@ _SEARCH_DAYS = 400
 # --- recipients and their time zones ------------------------------------------------------------
 
 
-def children_map() -> dict[int | None, list[int]]:
-    from openmis.org.models import Department
-
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    return children
-
-
-def _below(roots, children: dict[int | None, list[int]]) -> set[int]:
-    found: set[int] = set()
-    stack = list(roots)
-    while stack:
-        pk = stack.pop()
-        if pk not in found:
-            found.add(pk)
-            stack.extend(children.get(pk, []))
-    return found
-
-
-def recipients_of(subscription: Subscription, *, children=None) -> list:
+def recipients_of(subscription: Subscription) -> list:
     """The users a subscription goes to.
 
     Parameters
     ----------
     subscription
         The subscription.
-    children
-        Optional ``{department_id: [child ids]}`` map, to share one across many calls.
 
     Returns
     -------
@@ -63,10 +42,10 @@ def recipients_of(subscription: Subscription, *, children=None) -> list:
     found = list(users.filter(bi_subscriptions=subscription).order_by("pk"))
     department_ids = [d.pk for d in subscription.departments.all()]
     if department_ids:
-        below = _below(department_ids, children if children is not None else children_map())
-        found += list(
-            users.filter(person__department_id__in=below, person__active=True).order_by("pk")
+        in_departments = users.filter(
+            person__department_id__in=below(department_ids), person__active=True
         )
+        found += list(in_departments.order_by("pk"))
     seen: set[int] = set()
     result = []
     for user in found:

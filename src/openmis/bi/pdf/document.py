@@ -28,6 +28,7 @@ from openmis.bi.pdf.style import (
     draw_message,
 )
 from openmis.core import registry
+from openmis.org.people import person_of
 
 __all__ = ["dashboard_pdf"]
 
@@ -41,9 +42,7 @@ def _reader_name(user) -> str:
 
 def _reader_zone(user):
     """The reader's time zone (of their person record), or the installation's."""
-    from openmis.org.models import Person
-
-    person = Person.objects.filter(user=user).first() if user.is_authenticated else None
+    person = person_of(user)
     return person.zone() if person else zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 

@@ -24,6 +24,7 @@ from openmis.bi.models import Question
 from openmis.bi.views.shares import share_targets
 from openmis.core import registry
 from openmis.core.exports import safe_row, safe_rows
+from openmis.org.people import person_of
 
 XLSX_MAX_ROWS = 1_048_575
 AGGS = [
@@ -272,7 +273,7 @@ def builder(request):
             title=params["title"].strip()[:200],
             chart=chart if chart in Question.Chart.values else Question.Chart.TABLE,
             spec=spec,
-            department=getattr(access.person_of(request.user), "department", None),
+            department=getattr(person_of(request.user), "department", None),
         )
         try:
             question.full_clean(exclude=["owner"])
