@@ -34,8 +34,7 @@ from django.utils.translation import ngettext
 
 from openmis.bi import access, services
 from openmis.bi.models import Alert, AlertState, Dashboard, Delivery, Question, Subscription
-from openmis.core import cache as data_cache
-from openmis.core import permissions
+from openmis.core import caching, permissions
 from openmis.core.exports import safe_row, safe_rows
 
 __all__ = [
@@ -477,7 +476,7 @@ def send_due(now: dt.datetime | None = None) -> dict:
                     continue  # another sender has taken this one
                 status, detail = _deliver(subscription, recipient, due, now)
                 Delivery.objects.filter(pk=delivery.pk).update(status=status, detail=detail)
-                data_cache.bump()  # a plain UPDATE sends no signals
+                caching.bump("bi")  # a plain UPDATE sends no signals
                 counts[str(status)] += 1
     return counts
 

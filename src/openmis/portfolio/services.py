@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from auditlog.context import set_actor
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
@@ -16,7 +15,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from openmis.core import cache as data_cache
+from openmis.core import caching
 from openmis.core.services import save_object
 from openmis.portfolio.models import (
     Contract,
@@ -184,16 +183,20 @@ def _with_systems(found: list[tuple[int, int]]) -> list[tuple[System, int]]:
 def impact(system: System, limit: int = IMPACT_SHOWN) -> tuple[list[tuple[System, int]], int]:
     """``(the limit nearest dependents with their distance, how many there are in all)``.
 
-    The search is cached under the data generation (see :mod:`openmis.core.cache`): any
+    The search is cached until the portfolio changes (see :mod:`openmis.core.caching`): any
     committed change of a dependency makes the next page view search again.
     """
-    key = data_cache.key("impact", system.pk, limit, IMPACT_DEPTH, data_cache.generation())
-    cached = cache.get(key)
-    if cached is None:
+
+    def search():
         found = dependent_ids(system)
-        cached = (found[:limit], len(found))
-        cache.set(key, cached, CACHE_SECONDS)
-    nearest, total = cached
+        return found[:limit], len(found)
+
+    nearest, total = caching.get_or_set(
+        ("impact", system.pk, limit, IMPACT_DEPTH),
+        search,
+        depends_on=("portfolio",),
+        timeout=CACHE_SECONDS,
+    )
     return _with_systems(nearest), total
 
 
@@ -345,7 +348,7 @@ def send_renewal_reminders(today: date | None = None) -> int:
             }
         send_mail(subject, body, None, [contract.owner.email])
         Contract.objects.filter(pk=contract.pk).update(reminded_for=deadline)
-        data_cache.bump()  # a plain UPDATE sends no signals
+        caching.bump("portfolio")  # a plain UPDATE sends no signals
         sent += 1
     return sent
 
