@@ -305,6 +305,15 @@ class RequestMemoMiddleware:
             return self.get_response(request)
 
 
+_process_caches: list[ProcessCache] = []
+
+
+def clear_process_caches() -> None:
+    """Empty every :class:`ProcessCache` of this process (tests start from nothing)."""
+    for kept in _process_caches:
+        kept.clear()
+
+
 class ProcessCache:
     """A small least-recently-used cache in this process, for values that depend only on
     their key and on the code that made them (compiled SQL): the code cannot change while a
@@ -314,6 +323,7 @@ class ProcessCache:
         self.maxsize = maxsize
         self._data: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        _process_caches.append(self)
 
     def get_or_set(self, cache_key, fn: Callable[[], Any]) -> Any:
         """The value kept under ``cache_key``, or ``fn()`` kept from now on."""

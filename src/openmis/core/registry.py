@@ -57,6 +57,14 @@ class ObjectType:
     detail_context
         ``callable(obj, request) -> dict`` adding to the detail page's context (results an
         app computes for its own detail template).
+    page_cache
+        ``callable(obj, user) -> tuple``: everything besides the data, the day, the language,
+        the time zone and the user's right to change or delete ``obj`` that the type's detail
+        page depends on (what of it the user may see or do). When set, the rendered page is
+        kept under those and the generations of :attr:`cache_depends_on`, and served again
+        without rendering (see :class:`~openmis.core.views.generic.ObjectDetailView`); leave
+        it unset for pages with per-request content (forms bound to the request, query
+        strings).
     cache_extra_apps
         App labels the type's cached list and detail fragments depend on besides those found
         from its relations (see :attr:`cache_depends_on`): for columns computed from apps the
@@ -98,6 +106,7 @@ class ObjectType:
     prefetch: list[str] = field(default_factory=list)
     select: list[str] = field(default_factory=list)
     detail_context: Any = None
+    page_cache: Any = None
     cache_extra_apps: tuple[str, ...] = ()
     read_only: bool = False
     delete_warnings: Any = None

@@ -15,7 +15,7 @@ from openmis.portfolio.models import (
     SystemCost,
     Vendor,
 )
-from openmis.portfolio.views import project_context, system_context
+from openmis.portfolio.views import project_context, system_context, system_page_varies
 
 NAV = gettext_lazy("Portfolio")
 
@@ -111,6 +111,7 @@ register(
     department_field="business_owner",
     nav_group=NAV,
     detail_context=system_context,
+    page_cache=system_page_varies,
     delete_warnings=_system_delete_warnings,
 )
 register(

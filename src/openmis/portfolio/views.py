@@ -65,6 +65,13 @@ def system_context(system, request) -> dict:
     }
 
 
+def system_page_varies(system, user) -> tuple[bool, ...]:
+    """What a system's page depends on besides the data and the user's right to change the
+    system (which also decides whether they may move its stage): what of the feedback section
+    they may see and do (the registry's ``page_cache``)."""
+    return _feedback_visibility(user)
+
+
 def _feedback_visibility(user) -> tuple[bool, ...]:
     """What of the feedback section ``user`` may see (see feedback.services.system_feedback)."""
     from openmis.feedback.models import Feedback, Improvement

@@ -86,7 +86,7 @@ def test_fragments_are_kept_apart_by_language_and_time_zone(director):
         assert formats.localize(timezone.localtime(system.updated)) in english_tokyo
 
 
-# --- system pages: their sections are kept per what the user may do and see -------------------
+# --- whole pages of types that say what their page depends on (systems) ------------------------
 
 CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -97,18 +97,27 @@ def page_of(client, system):
     return response
 
 
-def test_a_system_page_carries_this_sessions_token(director):
-    """The sections are kept, the page around them is rendered for every request: each
-    session's page carries its own CSRF token, which the stage move accepts."""
+def without_tokens(html: bytes) -> str:
+    text = CSRF_VALUE.sub("TOKEN", html.decode())
+    return re.sub(r'"X-CSRFToken": "[^"]+"', "TOKEN", text)
+
+
+def test_a_system_page_is_served_again_with_this_sessions_token(director):
     system = portfolio.SystemFactory(name="Payroll")
     client, other = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     client.force_login(director)
     other.force_login(director)  # a second session (logging in is a write: done first)
-    first = page_of(client, system).content.decode()
-    kept = page_of(other, system).content.decode()
-    mine = CSRF_VALUE.search(first, first.index('id="stage-form"')).group(1)
-    token = CSRF_VALUE.search(kept, kept.index('id="stage-form"')).group(1)
-    assert token != mine
+    first = page_of(client, system)
+    again = page_of(client, system)
+    assert "core/cached_page.html" not in [t.name for t in first.templates]
+    assert "core/cached_page.html" in [t.name for t in again.templates]
+    assert without_tokens(again.content) == without_tokens(first.content)
+
+    # The other session gets the kept page with a token of its own, which the move accepts.
+    kept = page_of(other, system)
+    assert "core/cached_page.html" in [t.name for t in kept.templates]
+    html = kept.content.decode()
+    token = CSRF_VALUE.search(html, html.index('id="stage-form"')).group(1)
     moved = other.post(
         f"/portfolio/systems/{system.pk}/stage/",
         {"stage": "evaluating", "date": "2026-01-05", "csrfmiddlewaretoken": token},
@@ -117,9 +126,10 @@ def test_a_system_page_carries_this_sessions_token(director):
     system.refresh_from_db()
     assert system.lifecycle_stage == "evaluating"
     # The move is on the next view, with its message above the page.
-    after = other.get(moved["Location"]).content.decode()
-    assert "Evaluating" in after
-    assert 'role="alert"' in after
+    after = other.get(moved["Location"])
+    assert "core/cached_page.html" not in [t.name for t in after.templates]
+    assert "Evaluating" in after.content.decode()
+    assert 'role="alert"' in after.content.decode()
 
 
 def test_a_warm_system_page_renders_no_section_again_until_the_portfolio_changes(director):

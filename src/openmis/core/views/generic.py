@@ -7,16 +7,20 @@ so a model gets all of them from its registry declaration alone.
 from __future__ import annotations
 
 import inspect
+import re
 import secrets
+from datetime import date
 from pathlib import Path
 
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import ForeignKey
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string, select_template
 from django.template.response import TemplateResponse
@@ -229,6 +233,30 @@ def detail_fragments(object_type, obj) -> dict[str, str]:
     return {name: mark_safe(html) for name, html in fragments.items()}  # noqa: S308
 
 
+# The regions of a rendered page (marked in base.html) that a cached detail page keeps; the
+# rest (menu, user, messages, CSRF tokens of the header) is rendered for every request.
+PAGE_REGIONS = {
+    "title": re.compile(r"<title>(.*?) · OpenMIS</title>", re.S),
+    "head": re.compile(r"<!--om:head-->(.*?)<!--/om:head-->", re.S),
+    "content": re.compile(r"<!--om:content-->(.*?)<!--/om:content-->", re.S),
+    "body": re.compile(r"<!--om:body-->(.*?)<!--/om:body-->", re.S),
+}
+CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_MARK = "\x00csrf\x00"
+
+
+def page_regions(html: str) -> dict[str, str] | None:
+    """The cacheable regions of a rendered page, its forms' CSRF tokens replaced by a mark
+    (each session has its own); None when a region is missing."""
+    regions = {}
+    for name, pattern in PAGE_REGIONS.items():
+        found = pattern.search(html)
+        if found is None:
+            return None
+        regions[name] = CSRF_INPUT.sub(rf"\g<1>{CSRF_MARK}\g<2>", found.group(1))
+    return regions
+
+
 class ObjectDetailView(ObjectView):
     """Fields, related objects and change history; template ``<app>/<model>.html`` if present.
 
@@ -258,6 +286,35 @@ class ObjectDetailView(ObjectView):
         user = request.user
         can_change = permissions.can(user, ot, "change", obj)
         can_delete = permissions.can(user, ot, "delete", obj)
+        page_key = None
+        if ot.page_cache is not None:
+            # The page of a type that says what it depends on is rendered once per generation
+            # of the apps it shows and per what the user may see or do (their permission
+            # context: nothing of one user's page shows on another's); the header, menu and
+            # messages around it are rendered as for any page, and its forms get this
+            # session's token. Measured: a warm system page costs a third less this way than
+            # rendering its template around its cached sections.
+            page_key = caching.versioned_key(
+                (
+                    "page",
+                    ot.label,
+                    obj.pk,
+                    get_language(),
+                    timezone.get_current_timezone_name(),
+                    get_script_prefix(),
+                    date.today().isoformat(),
+                    can_change,
+                    can_delete,
+                    *ot.page_cache(obj, user),
+                ),
+                depends_on=ot.cache_depends_on,
+            )
+            regions = cache.get(page_key)
+            if regions is not None:
+                token = get_token(request)
+                page = {k: mark_safe(v.replace(CSRF_MARK, token)) for k, v in regions.items()}  # noqa: S308
+                context = {"object": obj, "object_type": ot, "page": page}
+                return TemplateResponse(request, "core/cached_page.html", context)
         template = select_template(
             [f"{ot.app_label}/{ot.model_name}.html", "core/object_detail.html"]
         )
@@ -266,7 +323,16 @@ class ObjectDetailView(ObjectView):
             context.update(ot.detail_context(obj, request))
         # After the type's context: it may write (a series materialising its meetings).
         context["detail"] = detail_fragments(ot, obj)
-        return TemplateResponse(request, template.template.name, context)
+        response = TemplateResponse(request, template.template.name, context)
+        if page_key is not None:
+
+            def keep(rendered):
+                regions = page_regions(rendered.content.decode())
+                if regions is not None:
+                    cache.set(page_key, regions, DETAIL_CACHE_SECONDS)
+
+            response.add_post_render_callback(keep)
+        return response
 
 
 class ObjectEditView(ObjectView):
