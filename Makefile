@@ -45,6 +45,7 @@ lock: $(PY) ## re-resolve the lock files after changing pyproject.toml
 test: install ## the whole suite: lint, migrations, schema, catalogs, tests (SQLite, then PostgreSQL)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) tools/check.py
 	OPENMIS_TESTING=1 $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 	@if [ -n "$$OPENMIS_TEST_DATABASE_URL" ]; then \
@@ -60,6 +61,7 @@ test-shuffled: install ## the tests (browser tests excluded) in a random order: 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -113,9 +113,9 @@ def load_data(seed: int) -> dict[str, str]:
     )
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connections, transaction
-    from rest_framework.authtoken.models import Token
 
     from openmis.core.models import Installation
+    from openmis.core.tokens import issue
     from openmis.org import demo
     from openmis.org.models import Department, Person, Role
     from openmis.org.roles import DIRECTOR
@@ -184,7 +184,7 @@ def load_data(seed: int) -> dict[str, str]:
         user.groups.add(Role.objects.get(slug=DIRECTOR).group)
         TOTP.activate(user, generate_totp_secret())
         Person.objects.filter(pk=heads[0].pk).update(user=user)
-        token = Token.objects.create(user=user)
+        _instance, token = issue(user, "bench")
 
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
@@ -198,7 +198,7 @@ def load_data(seed: int) -> dict[str, str]:
     credentials = {
         "username": user.username,
         "password": password,
-        "token": token.key,
+        "token": token,
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "session_key": session.session_key,
     }

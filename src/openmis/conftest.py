@@ -91,7 +91,12 @@ def _default_language_and_time_zone():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: a test database restarts the data generation."""
+    """Each test starts with an empty cache: a test database restarts the generations, so
+    what this thread read of them is forgotten too."""
     from django.core.cache import cache
 
+    from openmis.core import caching
+
     cache.clear()
+    caching.clear_process_caches()
+    caching._generations.set(None)

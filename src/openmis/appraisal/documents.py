@@ -56,7 +56,7 @@ class EvaluationView(ObjectView):
         return evaluation
 
     def figures(self, evaluation: Evaluation) -> dict:
-        """The page's results (cached per language and data generation)."""
+        """The page's results (cached per language until the data they read changes)."""
         return evaluation_context(evaluation, self.request)
 
 

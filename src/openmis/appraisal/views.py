@@ -11,8 +11,7 @@ from openmis.appraisal.calc import CalcError
 from openmis.appraisal.formatting import number_text, percent_text
 from openmis.appraisal.models import RATE_PLAUSIBLE, CashFlowLine, Decision
 from openmis.appraisal.services import appraise, evaluation_input
-from openmis.core import cache as data_cache
-from openmis.core import registry
+from openmis.core import caching, registry
 
 
 def _money(value: float, currency: str) -> str:
@@ -262,8 +261,11 @@ def _linked(evaluation) -> dict:
 
 
 def evaluation_context(evaluation, request) -> dict:
-    """Results of the evaluation, cached until any data changes (the simulation is costly)."""
-    key = data_cache.key("evaluation", evaluation.pk, get_language(), data_cache.generation())
+    """Results of the evaluation, cached until the data it reads changes (the simulation is
+    costly): the evaluation's app and those of what it points to (systems, improvements)."""
+    key = caching.versioned_key(
+        ("evaluation", evaluation.pk, get_language()), caching.depends_on_model(type(evaluation))
+    )
     cached = cache.get(key)
     if cached is None:
         notices = []

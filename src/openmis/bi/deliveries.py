@@ -39,9 +39,7 @@ from openmis.bi.schedule import (
     schedule_label,
     zone_of,
 )
-from openmis.core import cache as data_cache
-from openmis.core import permissions
-from openmis.core.caching import request_scope
+from openmis.core import caching, permissions
 from openmis.core.exports import safe_row, safe_rows
 
 __all__ = [
@@ -218,7 +216,7 @@ def send_due(now: dt.datetime | None = None) -> dict:
         .order_by("pk")
     )
     # one scope a run: the department tree, people and roles are read once (until a write)
-    with request_scope(), translation.override(settings.LANGUAGE_CODE):
+    with caching.request_scope(), translation.override(settings.LANGUAGE_CODE):
         for subscription in subscriptions:
             if subscription.question_id is None and subscription.dashboard_id is None:
                 continue
@@ -245,7 +243,7 @@ def send_due(now: dt.datetime | None = None) -> dict:
                     continue  # another sender has taken this one
                 status, detail = _deliver(subscription, recipient, due, now)
                 Delivery.objects.filter(pk=delivery.pk).update(status=status, detail=detail)
-                data_cache.bump()  # a plain UPDATE sends no signals
+                caching.bump("bi")  # a plain UPDATE sends no signals
                 counts[str(status)] += 1
     return counts
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from openmis.analytics.errors import ImportFailed
 from openmis.bi.engine import get_warehouse
 from openmis.bi.models import Column, Dataset, ImportJob
-from openmis.core import cache as data_cache
+from openmis.core import caching
 
 FORMATS = {"csv", "tsv", "txt", "xlsx", "parquet", "json", "jsonl", "ndjson"}
 
@@ -196,7 +196,7 @@ def _run_import(job_id: int, *, keep_file: bool = False) -> ImportJob:
             error_column=exc.column or "",
             finished=timezone.now(),
         )
-        data_cache.bump()
+        caching.bump("bi")
         if not keep_file:
             _discard(job)
         job.refresh_from_db()
@@ -211,7 +211,7 @@ def _run_import(job_id: int, *, keep_file: bool = False) -> ImportJob:
                 rows=result.row_count,
                 finished=timezone.now(),
             )
-            data_cache.bump()
+            caching.bump("bi")
             job.refresh_from_db()
             return job
         _sync_columns(locked, result.columns)
@@ -265,7 +265,7 @@ def fail_interrupted_imports() -> int:
         wh.discard_partial(job.dataset.key, job.pk)
         count += 1
     if count:
-        data_cache.bump()
+        caching.bump("bi")
     return count
 
 
@@ -279,7 +279,7 @@ def profile_dataset(dataset_id: int, version: int) -> None:
     columns = {c.name: c.type for c in dataset.columns.all()}
     profile = get_warehouse().profile(get_warehouse().location(dataset.key, version), columns)
     if Dataset.objects.filter(pk=dataset_id, data_version=version).update(profile=profile):
-        data_cache.bump()  # a plain UPDATE sends no signals; kept dataset pages show it now
+        caching.bump("bi")  # a plain UPDATE sends no signals; kept dataset pages show it now
 
 
 def refresh_external(dataset: Dataset) -> Dataset:

@@ -10,19 +10,18 @@ rule change can never serve a stale or someone else's result.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 import pickle
 import threading
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 import ibis
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+import openmis
 from openmis.analytics import compile as qcompile
 from openmis.analytics import guard
 from openmis.analytics.catalog import Condition, Relation, RowPolicy, TableInfo
@@ -30,7 +29,7 @@ from openmis.analytics.spec import parse_spec
 from openmis.bi import access
 from openmis.bi.engine import get_warehouse
 from openmis.bi.models import Dataset
-from openmis.core import permissions
+from openmis.core import caching, permissions
 
 __all__ = [
     "ReaderContext",
@@ -180,31 +179,34 @@ class ReaderContext:
         return fields
 
 
+READER_DEPENDS_ON = ("bi", "org", "auth")  # datasets and rules; departments; roles
+
+
+@caching.per_request
 def reader_context(user) -> ReaderContext:
-    """The reader's catalog and row policies, kept per user and data generation.
-
-    Any change of datasets, rules, roles or departments moves the generation, so a kept
-    context is never stale.
-    """
-    from openmis.core import cache as data_cache
-
-    generation = data_cache.generation()
-    kept = getattr(user, "_openmis_bi_context", None)
-    if kept is not None and kept[0] == generation:
-        return kept[1]
-    key = data_cache.key("bi-reader", user.pk, generation)
-    ctx = cache.get(key)
-    if ctx is None:
-        ctx = ReaderContext(user)
-        cache.set(key, ctx, 600)
+    """The reader's catalog and row policies: built once per request, and kept in the shared
+    cache until datasets, rules (``bi``), departments (``org``) or roles (``auth``) change."""
+    ctx = caching.get_or_set(
+        ("bi-reader", user.pk), lambda: ReaderContext(user), depends_on=READER_DEPENDS_ON
+    )
     ctx.user = user
-    user._openmis_bi_context = (generation, ctx)
     return ctx
 
 
+def _answer_key(sql: str) -> str:
+    """The shared cache's key of the answer to ``sql``: the SQL that runs names the dataset
+    versions it reads (their files or tables) and embeds the reader's row rules, so a new
+    import or a rule change gives a new key; the release, the engine and the row cap decide
+    the shape of the answer."""
+    return caching.key(
+        "bi-answer", openmis.__version__, get_warehouse().dialect, settings.BI_ROW_CAP, sql
+    )
+
+
 def _cached_execute(sql: str, locations, *, use_cache: bool = True, ttl: int | None = None) -> dict:
+    """The answer to ``sql`` (``"cached"``: whether it came from the shared cache)."""
     wh = get_warehouse()
-    key = "bi:result:" + hashlib.sha256(f"{wh.dialect}\n{sql}".encode()).hexdigest()
+    key = _answer_key(sql)
     if use_cache:
         hit = cache.get(key)
         if hit is not None:
@@ -272,37 +274,27 @@ def compile_spec(user, data, *, today: dt.date | None = None, context: ReaderCon
     return spec, sql, [ctx.catalog[n].location for n in names]
 
 
-COMPILED_CACHE_SECONDS = 3600
+# Compiled SQL, per process: it depends only on the spec, the reader's fingerprint (dataset
+# versions and places, relations, row policies), the day and the code, which cannot change
+# while the process runs, so its key needs no version of the compiler.
+_compiled_sql = caching.ProcessCache(maxsize=512)
 
 
-@functools.cache
-def _compiler_version() -> str:
-    """The code that turns a spec into SQL (this module's compiler and Ibis), as part of the
-    keys of kept SQL and answers: after an upgrade, a shared cache serves nothing the old
-    code made."""
-    source = (
-        Path(qcompile.__file__).read_bytes()
-        + Path(qcompile.__file__).with_name("spec.py").read_bytes()
-    )
-    return hashlib.sha256(source + ibis.__version__.encode()).hexdigest()[:16]
-
-
-def _compiled(user, data, today, ctx: ReaderContext, key: str):
+def _compiled(user, data, today, ctx: ReaderContext):
     """The SQL of query spec ``data`` for this reader, the locations it reads and how long its
-    result may be cached; kept under ``key``.
+    result may be cached.
 
-    Compiling through Ibis costs 3 to 20 ms, as much as a small query itself. The key holds
-    the spec, the reader's fingerprint (dataset versions and places, relations, row policies)
-    and the day (relative dates), so a kept SQL is exactly what compiling again would give.
-    It is kept even when results are not (a forced re-run still reads fresh data).
+    Compiling through Ibis costs 3 to 20 ms, as much as a small query itself, so it is kept
+    (in this process) even when results are not: a forced re-run still reads fresh data.
     """
-    kept = cache.get(key)
-    if kept is None:
+
+    def compile_now():
         spec, sql, locations = compile_spec(user, data, today=today, context=ctx)
         names = {spec.dataset, *(r.target for r in ctx.catalog[spec.dataset].relations)}
-        kept = (sql, locations, ctx.cache_seconds(names))
-        cache.set(key, kept, COMPILED_CACHE_SECONDS)
-    return kept
+        return sql, locations, ctx.cache_seconds(names)
+
+    spec_key = (json.dumps(data, sort_keys=True, default=str), ctx.fingerprint, today)
+    return _compiled_sql.get_or_set(spec_key, compile_now)
 
 
 def run_query(user, data, *, today: dt.date | None = None, use_cache: bool = True) -> dict:
@@ -311,23 +303,8 @@ def run_query(user, data, *, today: dt.date | None = None, use_cache: bool = Tru
     Raises :class:`~openmis.analytics.errors.AnalyticsError` (a 400 for callers).
     """
     ctx = reader_context(user)
-    today = today or timezone.localdate()
-    # Answers are kept under the query as sent plus the reader's fingerprint, so a repeated
-    # question is answered without compiling it again.
-    digest = hashlib.sha256(
-        f"{json.dumps(data, sort_keys=True, default=str)}\n{ctx.fingerprint}\n{today}\n"
-        f"{_compiler_version()}".encode()
-    ).hexdigest()
-    answer_key = "bi:answer:" + digest
-    if use_cache:
-        hit = cache.get(answer_key)
-        if hit is not None:
-            return {**hit, "cached": True}
-    sql, locations, ttl = _compiled(user, data, today, ctx, "bi:compiled:" + digest)
-    result = _cached_execute(sql, locations, use_cache=use_cache, ttl=ttl)
-    if use_cache:
-        _cache_result(answer_key, {k: v for k, v in result.items() if k != "cached"}, ttl)
-    return result
+    sql, locations, ttl = _compiled(user, data, today or timezone.localdate(), ctx)
+    return _cached_execute(sql, locations, use_cache=use_cache, ttl=ttl)
 
 
 def can_use_sql(user) -> bool:

@@ -4,8 +4,9 @@ The navigation menu lists every registered type and page the user may see. Build
 rendering it on every request cost more than the rest of a cached list page, so the rendered
 menu is cached: its key holds which entries the user may see (so two users with the same
 permissions share it, and a permission change gives a new key at once), the language, the
-script prefix, the registry's contents and the data generation (any committed write to the
-roles, groups or permissions bumps it; see :mod:`openmis.core.cache`). Only pages that render
+script prefix, the registry's contents and the generations of ``auth`` and ``org`` (any
+committed write to the users, roles, groups or permissions moves them; see
+:mod:`openmis.core.caching`). Only pages that render
 the menu pay for it: the context holds a lazy value, computed when the template prints it.
 """
 
@@ -19,8 +20,7 @@ from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from openmis.core import cache as data_cache
-from openmis.core import permissions, registry
+from openmis.core import caching, permissions, registry
 
 NAV_TEMPLATE = "core/_navigation.html"
 NAV_CACHE_SECONDS = 3600
@@ -36,7 +36,7 @@ def _registry_fingerprint() -> str:
     """
     types = ",".join(ot.label for ot in registry.all_types())
     pages = ",".join(f"{page.url_name}:{page.permission}" for page in registry.all_pages())
-    return data_cache.key("nav-registry", types, pages)
+    return caching.key("nav-registry", types, pages)
 
 
 def _visibility(user) -> tuple[list[bool], list[bool], bool]:
@@ -82,13 +82,9 @@ def navigation_html(user) -> SafeString:
     """The rendered menu entries of an authenticated ``user``, from the cache when possible."""
     types, pages, changelog = _visibility(user)
     bits = "".join("1" if v else "0" for v in [*types, *pages, changelog])
-    key = data_cache.key(
-        "nav",
-        _registry_fingerprint(),
-        bits,
-        get_language(),
-        get_script_prefix(),
-        data_cache.generation(),
+    key = caching.versioned_key(
+        ("nav", _registry_fingerprint(), bits, get_language(), get_script_prefix()),
+        depends_on=("auth", "org"),
     )
     html = shared_cache.get(key)
     if html is None:

@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from openmis.core import cache as data_cache
+from openmis.core import caching
 from openmis.core.auth import has_totp, two_factor_required
 
 USER_CACHE_SECONDS = 600
@@ -42,9 +42,9 @@ class RequireTwoFactorMiddleware:
 def session_user(request):
     """The request's user, as ``django.contrib.auth.get_user`` finds it, kept in the cache.
 
-    The key holds the session's user id, backend and password hash, and the data generation:
-    any change to a user, their groups or permissions (a password, a deactivation) bumps the
-    generation, so the next request of every session checks the user again. A session whose
+    The key holds the session's user id, backend and password hash, and the generation of
+    ``auth``: any change to a user, their groups or permissions (a password, a deactivation)
+    moves it, so the next request of every session checks the user again. A session whose
     hash no longer matches has a key of its own, which only a successful check fills. Saves
     the user query on every page.
     """
@@ -54,12 +54,14 @@ def session_user(request):
     user_id = session.get(auth.SESSION_KEY)
     key = None
     if user_id is not None:
-        key = data_cache.key(
-            "session-user",
-            user_id,
-            session.get(auth.BACKEND_SESSION_KEY),
-            session.get(auth.HASH_SESSION_KEY),
-            data_cache.generation(),
+        key = caching.versioned_key(
+            (
+                "session-user",
+                user_id,
+                session.get(auth.BACKEND_SESSION_KEY),
+                session.get(auth.HASH_SESSION_KEY),
+            ),
+            depends_on=("auth",),
         )
         user = cache.get(key)
         if user is not None:

@@ -48,13 +48,6 @@ class Installation(models.Model):
         help_text=_("Demo data is loaded; two-factor authentication is not enforced."),
     )
 
-    generation = models.PositiveBigIntegerField(
-        _("data generation"),
-        default=0,
-        editable=False,
-        help_text=_("Goes up with every change of data; keys the caches of rendered lists."),
-    )
-
     class Meta:
         verbose_name = _("installation")
 
@@ -63,9 +56,6 @@ class Installation(models.Model):
 
     def save(self, *args, **kwargs):
         self.pk = 1
-        if type(self).objects.filter(pk=1).exists():
-            # ``generation`` only ever moves by an atomic UPDATE (openmis.core.cache.bump).
-            kwargs["update_fields"] = ["demo_mode"]
         super().save(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
 
@@ -77,6 +67,24 @@ class Installation(models.Model):
             obj, _created = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, obj, 30)
         return obj
+
+
+class CacheGeneration(models.Model):
+    """How many times the data of one app (or ``*``: of every app) has changed.
+
+    Cached values name the generations of what they depend on in their keys (see
+    :mod:`openmis.core.caching`); a write moves its app's row by an atomic upsert inside the
+    writer's transaction, so every process sees it once it commits.
+    """
+
+    label = models.CharField(_("label"), max_length=100, primary_key=True)
+    value = models.PositiveBigIntegerField(_("generation"), default=0)
+
+    class Meta:
+        verbose_name = _("cache generation")
+
+    def __str__(self):
+        return f"{self.label}: {self.value}"
 
 
 class ApiToken(AbstractAuthToken):

@@ -61,11 +61,15 @@ class ObjectType:
         ``callable(obj, user) -> tuple``: everything besides the data, the day, the language,
         the time zone and the user's right to change or delete ``obj`` that the type's detail
         page depends on (what of it the user may see or do). When set, the rendered page is
-        kept under those and served again without rendering (see
-        :class:`~openmis.core.views.generic.ObjectDetailView`); leave it unset for pages
-        with per-request content (forms bound to the request, query strings). What the
-        panels other apps register on the page depend on
+        kept under those and the generations of :attr:`cache_depends_on`, and served again
+        without rendering (see :class:`~openmis.core.views.generic.ObjectDetailView`); leave
+        it unset for pages with per-request content (forms bound to the request, query
+        strings). What the panels other apps register on the page depend on
         (:func:`openmis.core.extensions.panels_vary`) is added by :func:`register`.
+    cache_extra_apps
+        App labels the type's cached list and detail fragments depend on besides those found
+        from its relations (see :attr:`cache_depends_on`): for columns computed from apps the
+        model has no relation to.
     select
         Extra ``select_related`` paths that the rows' names need (``alternative__evaluation``
         when an alternative's name shows its evaluation).
@@ -113,6 +117,7 @@ class ObjectType:
     select: list[str] = field(default_factory=list)
     detail_context: Any = None
     page_cache: Any = None
+    cache_extra_apps: tuple[str, ...] = ()
     read_only: bool = False
     delete_warnings: Any = None
     visible_to: Any = None
@@ -138,6 +143,15 @@ class ObjectType:
     def label(self) -> str:
         """``app_label.model_name``, the key of the registry."""
         return self.opts.label_lower
+
+    @cached_property
+    def cache_depends_on(self) -> frozenset[str]:
+        """The app labels whose writes drop this type's cached lists and pages: its own, those
+        of the models its rows point to (followed on) and those of the models pointing at it
+        (the related counts), see :func:`openmis.core.caching.depends_on_model`."""
+        from openmis.core import caching
+
+        return caching.depends_on_model(self.model) | frozenset(self.cache_extra_apps)
 
     @property
     def verbose_name(self):

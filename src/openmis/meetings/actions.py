@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openmis.core import cache as data_cache
+from openmis.core import caching
 from openmis.core.notifications import notify
 from openmis.core.services import save_object
 from openmis.meetings.models import ActionItem, Occurrence, Outcome
@@ -134,7 +134,7 @@ def send_action_reminders(today: date | None = None) -> int:
                 key=f"{today.isoformat()} {','.join(str(i.pk) for i in owned)}",
             )
             ActionItem.objects.filter(pk__in=[i.pk for i in owned]).update(reminded_on=today)
-        data_cache.bump()
+        caching.bump("meetings")
         sent += notice is not None
     return sent
 

@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openmis.core import cache as data_cache
+from openmis.core import caching
 from openmis.core.services import save_object
 from openmis.meetings.models import AgendaItem, MeetingSeries, Occurrence
 
@@ -66,7 +66,7 @@ def carry_over(occurrence: Occurrence, now: datetime | None = None) -> int:
         ],
         ignore_conflicts=True,
     )
-    data_cache.bump()  # a bulk write sends no signals
+    caching.bump("meetings")  # a bulk write sends no signals
     return len(sources)
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from openmis.core import cache as data_cache
+from openmis.core import caching
 from openmis.meetings import recurrence
 from openmis.meetings.agenda import carry_over
 from openmis.meetings.models import AgendaItem, MeetingSeries, Occurrence
@@ -107,7 +107,7 @@ def materialise(series: MeetingSeries, now: datetime | None = None) -> dict[str,
     if upcoming is not None:
         carry_over(upcoming, now)
     # Plain UPDATEs and bulk writes send no signals: tell the caches (core.cache) at once.
-    data_cache.bump()
+    caching.bump("meetings")
     return {
         "created": len(created),
         "resized": len(resized),

@@ -7,13 +7,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from auditlog.context import set_actor
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 
-from openmis.core import cache as data_cache
+from openmis.core import caching
 from openmis.core.notifications import notify
 from openmis.core.services import save_object
 from openmis.portfolio.models import (
@@ -183,16 +182,20 @@ def _with_systems(found: list[tuple[int, int]]) -> list[tuple[System, int]]:
 def impact(system: System, limit: int = IMPACT_SHOWN) -> tuple[list[tuple[System, int]], int]:
     """``(the limit nearest dependents with their distance, how many there are in all)``.
 
-    The search is cached under the data generation (see :mod:`openmis.core.cache`): any
+    The search is cached until the portfolio changes (see :mod:`openmis.core.caching`): any
     committed change of a dependency makes the next page view search again.
     """
-    key = data_cache.key("impact", system.pk, limit, IMPACT_DEPTH, data_cache.generation())
-    cached = cache.get(key)
-    if cached is None:
+
+    def search():
         found = dependent_ids(system)
-        cached = (found[:limit], len(found))
-        cache.set(key, cached, CACHE_SECONDS)
-    nearest, total = cached
+        return found[:limit], len(found)
+
+    nearest, total = caching.get_or_set(
+        ("impact", system.pk, limit, IMPACT_DEPTH),
+        search,
+        depends_on=("portfolio",),
+        timeout=CACHE_SECONDS,
+    )
     return _with_systems(nearest), total
 
 
@@ -336,7 +339,7 @@ def send_renewal_reminders(today: date | None = None) -> int:
                 key=deadline.isoformat(),
             )
             Contract.objects.filter(pk=contract.pk).update(reminded_for=deadline)
-        data_cache.bump()  # a plain UPDATE sends no signals
+        caching.bump("portfolio")  # a plain UPDATE sends no signals
         sent += notice is not None
     return sent
 

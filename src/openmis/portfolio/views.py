@@ -9,7 +9,6 @@ from datetime import date
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
@@ -21,8 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from openmis.core import cache as data_cache
-from openmis.core import permissions, registry
+from openmis.core import caching, permissions, registry
 from openmis.core.services import ConflictError
 from openmis.portfolio import services
 from openmis.portfolio.models import Dependency, DeploymentProject, System
@@ -75,27 +73,33 @@ def system_page_varies(system, user) -> tuple:
 def system_sections(system, request, can_move: bool) -> dict:
     """The rendered sections of a system's page, from the cache when possible.
 
-    They depend on the data (the data generation is in the key: any committed write makes
-    the next view render them anew), the language, today's date (project status and
-    windows move with it) and whether the user may move the system.
+    They depend on the data of the portfolio and of the apps whose rows point at a system or
+    that a system points to (feedback, departments...: any committed write there makes the
+    next view render them anew), the language, today's date (the rating trend, project
+    status and review windows move with it) and whether the user may move the system
+    (panels other apps add to the page are rendered apart, see core.extensions).
     """
-    key = data_cache.key(
-        "system-page",
-        system.pk,
-        get_language(),
-        get_script_prefix(),
-        date.today().isoformat(),
-        can_move,
-        data_cache.generation(),
-    )
-    sections = cache.get(key)
-    if sections is None:
+
+    def render():
         context = _section_context(system, request, can_move)
-        sections = {
+        return {
             name: render_to_string(template, context, request=None)
             for name, template in SECTION_TEMPLATES.items()
         }
-        cache.set(key, sections, SECTIONS_CACHE_SECONDS)
+
+    sections = caching.get_or_set(
+        (
+            "system-page",
+            system.pk,
+            get_language(),
+            get_script_prefix(),
+            date.today().isoformat(),
+            can_move,
+        ),
+        render,
+        depends_on=caching.depends_on_model(System),
+        timeout=SECTIONS_CACHE_SECONDS,
+    )
     return {name: mark_safe(html) for name, html in sections.items()}  # noqa: S308
 
 
@@ -249,7 +253,7 @@ GRAPH_CACHE_SECONDS = 600
 def graph_data(request):
     """Nodes and links of the dependency graph (whole, or around ``?system=``) as JSON.
 
-    The JSON is cached under the data generation: any committed write rebuilds it.
+    The JSON is cached until the portfolio changes: any committed write there rebuilds it.
     """
     _require(request.user, System, "view")
     system = None
@@ -258,17 +262,17 @@ def graph_data(request):
         if not raw.isdigit():
             return JsonResponse({"system": [_("Enter a whole number.")]}, status=400)
         system = get_object_or_404(System.objects.only("pk"), pk=raw)
-    key = data_cache.key(
-        "graph",
-        system.pk if system else "all",
-        services.GRAPH_MAX_NODES,
-        get_language(),  # the stage labels
-        data_cache.generation(),
+    body = caching.get_or_set(
+        (
+            "graph",
+            system.pk if system else "all",
+            services.GRAPH_MAX_NODES,
+            get_language(),  # the stage labels
+        ),
+        lambda: json.dumps(services.dependency_graph(system), cls=DjangoJSONEncoder),
+        depends_on=("portfolio",),
+        timeout=GRAPH_CACHE_SECONDS,
     )
-    body = cache.get(key)
-    if body is None:
-        body = json.dumps(services.dependency_graph(system), cls=DjangoJSONEncoder)
-        cache.set(key, body, GRAPH_CACHE_SECONDS)
     return HttpResponse(body, content_type="application/json")
 
 

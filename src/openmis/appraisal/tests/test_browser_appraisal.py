@@ -91,7 +91,7 @@ def director(core):
                     codename__in=[f"{a}_{model}" for a in actions.split()],
                 )
             )
-    Installation.current()  # the data generation that keys the cached results lives here
+    Installation.current()
     user = user_with_role(DIRECTOR, username="director", email="director@example.com", totp=False)
     TOTP.activate(user, core.TOTP_SECRET)
     return user

@@ -64,3 +64,160 @@ def test_a_model_instance_is_keyed_by_its_primary_key(department):
 def test_the_memo_ends_with_the_request(client):
     client.get("/health/")
     assert caching._memo.get() is None
+
+
+# --- the shared cache: generations per app -------------------------------------------------------
+
+
+def _counted(value):
+    made = []
+
+    def fn():
+        made.append(1)
+        return value
+
+    return fn, made
+
+
+@pytest.mark.django_db
+def test_a_write_in_bi_keeps_a_value_that_depends_on_the_portfolio(director):
+    from openmis.bi.models import Dashboard
+
+    fn, made = _counted("systems")
+    assert caching.get_or_set(("v",), fn, depends_on=("portfolio", "org")) == "systems"
+    Dashboard.objects.create(title="Sales", owner=director)
+    caching.bump("bi")  # as a warehouse import does
+    assert caching.get_or_set(("v",), fn, depends_on=("portfolio", "org")) == "systems"
+    assert made == [1]
+
+
+@pytest.mark.django_db
+def test_a_change_to_a_person_drops_a_value_that_depends_on_org(department):
+    from openmis.org.models import Person
+
+    person = Person.objects.create(first_name="Ada", last_name="Nowak", department=department)
+    fn, made = _counted("people")
+    caching.get_or_set(("v",), fn, depends_on=("org",))
+    caching.get_or_set(("v",), fn, depends_on=("org",))
+    assert made == [1]
+    person.last_name = "Kowalska"
+    person.save()
+    caching.get_or_set(("v",), fn, depends_on=("org",))
+    assert made == [1, 1]
+
+
+@pytest.mark.django_db
+def test_a_bump_with_no_label_drops_everything():
+    fn, made = _counted(1)
+    caching.get_or_set(("v",), fn, depends_on=("portfolio",))
+    caching.bump()
+    caching.get_or_set(("v",), fn, depends_on=("portfolio",))
+    assert made == [1, 1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_write_moves_no_generation(department):
+    from django.db import transaction
+
+    before = caching.generations()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        department.name = "Renamed"
+        department.save()
+        raise RuntimeError
+    caching._generations.set(None)
+    assert caching.generations() == before
+
+
+@pytest.mark.django_db
+def test_installation_and_token_writes_move_nothing(director):
+    from openmis.core import tokens
+    from openmis.core.models import Installation
+
+    before = caching.generations()
+    installation = Installation.current()
+    installation.demo_mode = not installation.demo_mode
+    installation.save()
+    tokens.issue(director, "script")
+    caching._generations.set(None)
+    assert caching.generations() == before
+
+
+def test_a_page_of_a_type_depends_on_the_apps_it_shows():
+    from openmis.portfolio.models import System
+
+    labels = caching.depends_on_model(System)
+    # its own; departments and people (org) it points to; feedback pointing at it
+    assert {"portfolio", "org", "feedback"} <= labels
+    assert "bi" not in labels  # a warehouse import never drops a system's page
+
+
+def test_the_process_cache_keeps_the_most_recently_used():
+    kept = caching.ProcessCache(maxsize=2)
+    made = []
+    for key in ["a", "b", "a", "c", "a", "b"]:
+        kept.get_or_set(key, lambda key=key: made.append(key) or key.upper())
+    # "b" was the least recently used when "c" came, so it is made again at the end
+    assert made == ["a", "b", "c", "b"]
+    assert len(kept) == 2
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def _queries_on(client, url, table):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q for q in queries.captured_queries if f'"{table}"' in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_a_warehouse_import_keeps_the_portfolio_list_and_a_department_change_drops_it(director):
+    from openmis.conftest import logged_in
+    from openmis.portfolio.tests.factories import SystemFactory
+
+    system = SystemFactory(name="Payroll")
+    client = logged_in(director)
+    url = "/portfolio/systems/"
+    assert _queries_on(client, url, "portfolio_system")
+    caching.bump("bi")  # what an import into the warehouse does
+    assert not _queries_on(client, url, "portfolio_system")
+    department = system.business_owner
+    department.name = "Finance and Payroll"
+    department.save()
+    assert _queries_on(client, url, "portfolio_system")
+    assert "Finance and Payroll" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_person_change_shows_on_the_people_list_at_once(director, department):
+    from openmis.conftest import logged_in
+    from openmis.org.models import Person
+
+    person = Person.objects.create(first_name="Ada", last_name="Nowak", department=department)
+    client = logged_in(director)
+    assert "Nowak" in client.get("/org/people/").content.decode()
+    person.last_name = "Kowalska"
+    person.save()
+    page = client.get("/org/people/").content.decode()
+    assert "Kowalska" in page and "Nowak" not in page
+
+
+@pytest.mark.django_db
+def test_a_list_of_private_rows_is_kept_per_user(department):
+    from openmis.bi.tests import factories as bi
+    from openmis.conftest import logged_in
+    from openmis.org.roles import ANALYST
+    from openmis.org.tests.factories import user_with_role
+
+    alice = user_with_role(ANALYST, department, username="alice")
+    bob = user_with_role(ANALYST, department, username="bob")
+    mine, theirs = bi.question(owner=alice), bi.question(owner=bob)
+    alice_client, bob_client = logged_in(alice), logged_in(bob)
+    for _ in range(2):  # the second round is served from what the first kept
+        alice_page = alice_client.get("/bi/questions/").content.decode()
+        bob_page = bob_client.get("/bi/questions/").content.decode()
+        assert mine.title in alice_page and theirs.title not in alice_page
+        assert theirs.title in bob_page and mine.title not in bob_page

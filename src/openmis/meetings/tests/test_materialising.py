@@ -10,7 +10,6 @@ from django.utils import timezone
 from openmis import cli
 from openmis.core import registry
 from openmis.core.imports import run_import
-from openmis.core.tests.test_reading import signed_in, writes_of
 from openmis.meetings import ical, materialising, recurrence
 from openmis.meetings.models import AgendaItem, MeetingSeries
 from openmis.meetings.tests.factories import (
@@ -20,6 +19,7 @@ from openmis.meetings.tests.factories import (
     SeriesFactory,
 )
 from openmis.org.tests.factories import PersonFactory
+from openmis.tests.test_reading import signed_in, writes_of
 
 pytestmark = pytest.mark.django_db
 

@@ -132,6 +132,22 @@ def test_a_system_page_is_served_again_with_this_sessions_token(director):
     assert 'role="alert"' in after.content.decode()
 
 
+def test_a_warm_system_page_renders_no_section_again_until_the_portfolio_changes(director):
+    system = portfolio.SystemFactory(name="Payroll")
+    client = Client()
+    client.force_login(director)
+    page_of(client, system)
+    with CaptureQueriesContext(connection) as warm:
+        page_of(client, system)
+    assert not [q for q in warm.captured_queries if "portfolio_systemcost" in q["sql"]], (
+        "the warm page computed the costs section again instead of taking it from the cache"
+    )
+    portfolio.SystemCostFactory(system=system)
+    with CaptureQueriesContext(connection) as after:
+        page_of(client, system)
+    assert [q for q in after.captured_queries if "portfolio_systemcost" in q["sql"]]
+
+
 def test_what_one_user_may_do_never_shows_on_anothers_page(director, department):
     system = portfolio.SystemFactory(name="Payroll", business_owner=department)
     boss = Client()

@@ -187,7 +187,7 @@ def test_a_failed_send_is_retried_with_longer_waits_then_marked_failed(
     settings, clock, django_capture_on_commit_callbacks
 ):
     # Given a mail server that refuses everything
-    settings.EMAIL_BACKEND = "openmis.core.tests.test_notifications.BrokenBackend"
+    settings.EMAIL_BACKEND = "openmis.tests.test_notifications.BrokenBackend"
     with django_capture_on_commit_callbacks(execute=True):
         notice = ping(PersonFactory())
     # Then the first try failed, and the next waits a minute
@@ -225,7 +225,7 @@ def test_a_failed_send_is_retried_with_longer_waits_then_marked_failed(
 def test_a_retry_succeeds_once_the_mail_server_is_back(
     settings, clock, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "openmis.core.tests.test_notifications.BrokenBackend"
+    settings.EMAIL_BACKEND = "openmis.tests.test_notifications.BrokenBackend"
     with django_capture_on_commit_callbacks(execute=True):
         notice = ping(PersonFactory(email="ola@example.com"))
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -245,7 +245,7 @@ def test_a_queue_that_can_wait_gets_the_retry_at_its_time(
 
     # Given the queue of the worker, which holds jobs until their time (here: a list)
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    settings.EMAIL_BACKEND = "openmis.core.tests.test_notifications.BrokenBackend"
+    settings.EMAIL_BACKEND = "openmis.tests.test_notifications.BrokenBackend"
     with django_capture_on_commit_callbacks(execute=True):
         notice = ping(PersonFactory())
     assert [(r.args, r.task.run_after) for r in default_task_backend.results] == [

@@ -8,10 +8,10 @@ from django.test import Client
 
 from openmis.core import attachments
 from openmis.core.models import Attachment
-from openmis.core.tests import test_attachments as files
 from openmis.core.views.attachments import DOWNLOAD_CSP
 from openmis.org.roles import ANALYST, EMPLOYEE
 from openmis.org.tests.factories import user_with_role
+from openmis.tests import test_attachments as files
 
 pytestmark = pytest.mark.django_db
 

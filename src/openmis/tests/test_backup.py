@@ -78,7 +78,7 @@ def backup_during_writes(tmp_path: Path, source_env: dict, archive: Path) -> tup
     started and the most that can have been committed when it ended."""
     stop, log = tmp_path / "stop", tmp_path / "log.jsonl"
     writer = subprocess.Popen(
-        [sys.executable, "-m", "openmis.core.tests.backup_load", "write", stop, log],
+        [sys.executable, "-m", "openmis.tests.backup_load", "write", stop, log],
         env={**source_env, "DJANGO_SETTINGS_MODULE": "openmis.settings"},
         stderr=subprocess.PIPE,
         text=True,
@@ -106,7 +106,7 @@ def backup_during_writes(tmp_path: Path, source_env: dict, archive: Path) -> tup
 def check_restored(tmp_path: Path, target_env: dict, before: int, most: int) -> None:
     _people, answers = read_log(tmp_path / "log.jsonl")
     result = subprocess.run(
-        [sys.executable, "-m", "openmis.core.tests.backup_load", "report"],
+        [sys.executable, "-m", "openmis.tests.backup_load", "report"],
         env={**target_env, "DJANGO_SETTINGS_MODULE": "openmis.settings"},
         capture_output=True,
         text=True,
