@@ -80,18 +80,6 @@ def _counted(value):
 
 
 @pytest.mark.django_db
-def test_a_write_in_bi_keeps_a_value_that_depends_on_the_portfolio(director):
-    from openmis.bi.models import Dashboard
-
-    fn, made = _counted("systems")
-    assert caching.get_or_set(("v",), fn, depends_on=("portfolio", "org")) == "systems"
-    Dashboard.objects.create(title="Sales", owner=director)
-    caching.bump("bi")  # as a warehouse import does
-    assert caching.get_or_set(("v",), fn, depends_on=("portfolio", "org")) == "systems"
-    assert made == [1]
-
-
-@pytest.mark.django_db
 def test_a_change_to_a_person_drops_a_value_that_depends_on_org(department):
     from openmis.org.models import Person
 
@@ -142,15 +130,6 @@ def test_installation_and_token_writes_move_nothing(director):
     assert caching.generations() == before
 
 
-def test_a_page_of_a_type_depends_on_the_apps_it_shows():
-    from openmis.portfolio.models import System
-
-    labels = caching.depends_on_model(System)
-    # its own; departments and people (org) it points to; feedback pointing at it
-    assert {"portfolio", "org", "feedback"} <= labels
-    assert "bi" not in labels  # a warehouse import never drops a system's page
-
-
 def test_the_process_cache_keeps_the_most_recently_used():
     kept = caching.ProcessCache(maxsize=2)
     made = []
@@ -174,24 +153,6 @@ def _queries_on(client, url, table):
 
 
 @pytest.mark.django_db
-def test_a_warehouse_import_keeps_the_portfolio_list_and_a_department_change_drops_it(director):
-    from openmis.conftest import logged_in
-    from openmis.portfolio.tests.factories import SystemFactory
-
-    system = SystemFactory(name="Payroll")
-    client = logged_in(director)
-    url = "/portfolio/systems/"
-    assert _queries_on(client, url, "portfolio_system")
-    caching.bump("bi")  # what an import into the warehouse does
-    assert not _queries_on(client, url, "portfolio_system")
-    department = system.business_owner
-    department.name = "Finance and Payroll"
-    department.save()
-    assert _queries_on(client, url, "portfolio_system")
-    assert "Finance and Payroll" in client.get(url).content.decode()
-
-
-@pytest.mark.django_db
 def test_a_person_change_shows_on_the_people_list_at_once(director, department):
     from openmis.conftest import logged_in
     from openmis.org.models import Person
@@ -203,21 +164,3 @@ def test_a_person_change_shows_on_the_people_list_at_once(director, department):
     person.save()
     page = client.get("/org/people/").content.decode()
     assert "Kowalska" in page and "Nowak" not in page
-
-
-@pytest.mark.django_db
-def test_a_list_of_private_rows_is_kept_per_user(department):
-    from openmis.bi.tests import factories as bi
-    from openmis.conftest import logged_in
-    from openmis.org.roles import ANALYST
-    from openmis.org.tests.factories import user_with_role
-
-    alice = user_with_role(ANALYST, department, username="alice")
-    bob = user_with_role(ANALYST, department, username="bob")
-    mine, theirs = bi.question(owner=alice), bi.question(owner=bob)
-    alice_client, bob_client = logged_in(alice), logged_in(bob)
-    for _ in range(2):  # the second round is served from what the first kept
-        alice_page = alice_client.get("/bi/questions/").content.decode()
-        bob_page = bob_client.get("/bi/questions/").content.decode()
-        assert mine.title in alice_page and theirs.title not in alice_page
-        assert theirs.title in bob_page and mine.title not in bob_page
