@@ -103,7 +103,7 @@ def test_a_bump_with_no_label_drops_everything():
     assert made == [1, 1]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_rolled_back_write_moves_no_generation(department):
     from django.db import transaction
 

@@ -84,8 +84,9 @@ UNSTATABLE = [
 ]
 # Fields whose every rule is the running site's catalog: a dataset's external table is named
 # in a form that depends on the warehouse engine (``schema.table`` on PostgreSQL,
-# ``source.table`` of a configured DuckDB file) and must exist there.
-UNSTATABLE_FIELDS = {"external_table"}
+# ``source.table`` of a configured DuckDB file) and must exist there; a question's SQL must be
+# one read-only SELECT over the datasets the caller may read (the SQL guard).
+UNSTATABLE_FIELDS = {"external_table", "sql"}
 # Operations whose 400 depends on content a schema cannot describe: credentials, the rows of an
 # imported file, a query against the warehouse, the cross-row rules of the appraisal, the
 # content of an attached file.
