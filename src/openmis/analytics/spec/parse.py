@@ -1,281 +1,39 @@
-"""The query spec of ``POST /api/bi/query/``: parsing, validation against a catalog, canonical form.
-
-A spec asks for measures grouped by dimensions (or for raw rows of some fields), filtered and
-ordered. :func:`parse_spec` turns the JSON into an immutable :class:`QuerySpec` whose values
-are already coerced to the column types; :meth:`QuerySpec.to_dict` gives it back as canonical
-JSON, for cache keys and saved questions. Nothing here touches an engine.
-
-Semantics worth knowing:
-
-- A path ``relation.column`` names a column of a related dataset (one level); a column of the
-  dataset itself whose name contains a dot wins over a relation of the same spelling.
-- Against a timestamp column, a date-only value (``"2024-03-01"``) compares the day of the
-  timestamp, so ``between ["2024-03-01", "2024-03-31"]`` covers the whole of 31 March.
-- ``!=`` and ``not_in`` follow SQL: rows where the column is null do not match.
-- ``contains`` and ``starts_with`` are case-sensitive.
-"""
+"""Parsing a query spec: the JSON of ``POST /api/bi/query/`` checked against a catalog,
+with a sentence saying what to fix at the first mistake."""
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import ibis
 import ibis.expr.datatypes as dtypes
 
-from openmis.analytics.catalog import Catalog, Relation, TableInfo
+from openmis.analytics.catalog import Catalog, TableInfo
 from openmis.analytics.errors import SpecError
 from openmis.analytics.i18n import _, number
-
-AGGREGATIONS = ("sum", "avg", "min", "max", "count", "count_distinct", "median")
-NUMERIC_AGGREGATIONS = frozenset({"sum", "avg", "median"})
-BUCKETS = ("day", "week", "month", "quarter", "year")
-UNITS = BUCKETS
-COMPARISON_OPS = ("=", "!=", "<", "<=", ">", ">=")
-LIST_OPS = ("in", "not_in")
-TEXT_OPS = ("contains", "starts_with")
-NULL_OPS = ("is_null", "not_null")
-RELATIVE_OPS = ("last", "this", "previous")
-CONDITION_OPS = (*COMPARISON_OPS, *LIST_OPS, "between", *TEXT_OPS, *NULL_OPS)
-FILTER_OPS = (*CONDITION_OPS, *RELATIVE_OPS)
-MAX_LIMIT = 1_000_000
-MAX_RELATIVE = 100_000
+from openmis.analytics.spec.model import (
+    AGGREGATIONS,
+    BUCKETS,
+    FILTER_OPS,
+    MAX_LIMIT,
+    MAX_RELATIVE,
+    NULL_OPS,
+    NUMERIC_AGGREGATIONS,
+    RELATIVE_OPS,
+    TEXT_OPS,
+    UNITS,
+    ColumnRef,
+    Dimension,
+    Filter,
+    Measure,
+    Order,
+    QuerySpec,
+    resolve_column,
+)
+from openmis.analytics.spec.values import filter_value
 
 _TOP_KEYS = ("dataset", "measures", "dimensions", "filters", "order_by", "limit", "fields")
 _ORDERED_OPS = frozenset({"<", "<=", ">", ">=", "between"})
-
-
-@dataclass(frozen=True)
-class Measure:
-    """An aggregate output column: ``agg`` over ``column`` (``None``: count of rows)."""
-
-    agg: str
-    column: str | None
-    name: str
-
-
-@dataclass(frozen=True)
-class Dimension:
-    """A grouping output column, optionally a date truncated to a time ``bucket``."""
-
-    column: str
-    bucket: str | None
-    name: str
-
-
-@dataclass(frozen=True)
-class Filter:
-    """A row filter applied before aggregation; ``value`` is coerced to the column type."""
-
-    column: str
-    op: str
-    value: Any = None
-    unit: str | None = None
-
-
-@dataclass(frozen=True)
-class Order:
-    """A sort key: an output name (or, for raw fields, any column path)."""
-
-    column: str
-    desc: bool = False
-
-
-@dataclass(frozen=True)
-class QuerySpec:
-    """A validated query: what to compute from which dataset, as immutable plain data."""
-
-    dataset: str
-    measures: tuple[Measure, ...]
-    dimensions: tuple[Dimension, ...]
-    filters: tuple[Filter, ...]
-    order_by: tuple[Order, ...]
-    limit: int | None
-    fields: tuple[str, ...]
-
-    def output_names(self) -> list[str]:
-        """Return the result's column names, in order.
-
-        Returns
-        -------
-        list of str
-            The dimension names then the measure names, or the raw fields.
-        """
-        if self.fields:
-            return list(self.fields)
-        return [d.name for d in self.dimensions] + [m.name for m in self.measures]
-
-    def to_dict(self) -> dict:
-        """Return the canonical JSON form of the spec, for cache keys and saved questions.
-
-        Every default is spelled out (output names included), so two specs that mean the same
-        give equal dicts, and ``parse_spec(spec.to_dict(), catalog)`` gives back an equal spec.
-
-        Returns
-        -------
-        dict
-            Plain JSON data: dates and timestamps as ISO strings, numbers as numbers.
-        """
-        measures = [_present(agg=m.agg, column=m.column, as_=m.name) for m in self.measures]
-        dimensions = [
-            _present(column=d.column, bucket=d.bucket, as_=d.name) for d in self.dimensions
-        ]
-        filters = [
-            _present(column=f.column, op=f.op, value=_json_value(f.value), unit=f.unit)
-            for f in self.filters
-        ]
-        return {
-            "dataset": self.dataset,
-            "measures": measures,
-            "dimensions": dimensions,
-            "filters": filters,
-            "order_by": [{"column": o.column, "desc": o.desc} for o in self.order_by],
-            "limit": self.limit,
-            "fields": list(self.fields),
-        }
-
-
-@dataclass(frozen=True)
-class ColumnRef:
-    """Where a column path points: a column of the dataset or of one of its relations."""
-
-    path: str
-    relation: Relation | None
-    column: str
-    dtype: dtypes.DataType
-
-
-def resolve_column(catalog: Catalog, info: TableInfo, path: str) -> ColumnRef | None:
-    """Find the column a spec path names, or ``None`` when there is none.
-
-    Parameters
-    ----------
-    catalog
-        The datasets the user may read; a relation whose target is missing is not followed.
-    info
-        The dataset the path is relative to.
-    path
-        ``column`` or ``relation.column``.
-    """
-    if path in info.columns:
-        return ColumnRef(path, None, path, ibis.dtype(info.columns[path]))
-    name, dot, column = path.partition(".")
-    if not dot:
-        return None
-    for relation in info.relations:
-        if relation.name == name:
-            target = catalog.get(relation.target)
-            if target is None or column not in target.columns:
-                return None
-            return ColumnRef(path, relation, column, ibis.dtype(target.columns[column]))
-    return None
-
-
-def coerce_value(dtype: dtypes.DataType, value: Any) -> Any:
-    """Coerce one JSON value to the Python value a column of ``dtype`` compares with.
-
-    Raises
-    ------
-    ValueError
-        With a sentence saying what was expected.
-    """
-    if value is None:
-        raise ValueError(_("A value is required here (to match empty values, use is_null)."))
-    if dtype.is_boolean():
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("true", "false"):
-            return value.lower() == "true"
-        if isinstance(value, int) and value in (0, 1):
-            return bool(value)
-        raise ValueError(_("The value must be true or false."))
-    if dtype.is_numeric():
-        return _coerce_number(value)
-    if dtype.is_string():
-        if isinstance(value, str):
-            return value
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-        raise ValueError(_("The value must be a text."))
-    if dtype.is_date():
-        if isinstance(value, str) and len(value) == 10:
-            with contextlib.suppress(ValueError):
-                value = dt.date.fromisoformat(value)
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value
-        raise ValueError(_("The value must be a date in ISO format, e.g. 2024-03-31."))
-    if dtype.is_timestamp():
-        return _coerce_timestamp(dtype, value)
-    raise ValueError(
-        _("Columns of type %(type)s can only be tested with is_null or not_null.") % {"type": dtype}
-    )
-
-
-def _coerce_number(value: Any) -> int | float:
-    if isinstance(value, bool):
-        raise ValueError(_("The value must be a number."))
-    if isinstance(value, int):
-        if not -(2**63) <= value < 2**63:
-            raise ValueError(_("The number is too large."))
-        return value
-    if isinstance(value, str):
-        try:
-            value = Decimal(value.strip())
-        except InvalidOperation:
-            raise ValueError(_('"%(value)s" is not a number.') % {"value": value.strip()}) from None
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError(_("The value must be a finite number."))
-        if value == value.to_integral_value() and "." not in str(value):
-            return _coerce_number(int(value))
-        value = float(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(_("The value must be a finite number."))
-        return value
-    raise ValueError(_("The value must be a number."))
-
-
-def _coerce_timestamp(dtype: dtypes.DataType, value: Any) -> dt.date:
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            value = (dt.date if len(text) == 10 else dt.datetime).fromisoformat(text)
-        except ValueError:
-            raise ValueError(
-                _(
-                    "The value must be a date or a timestamp in ISO format, "
-                    "e.g. 2024-03-31 or 2024-03-31T14:30:00."
-                )
-            ) from None
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC)
-            if dtype.timezone is None:
-                value = value.replace(tzinfo=None)
-        return value
-    if isinstance(value, dt.date):
-        return value
-    raise ValueError(_("The value must be a date or a timestamp in ISO format."))
-
-
-def _present(**items: Any) -> dict[str, Any]:
-    """The items that are set, ``as_`` spelled ``as``."""
-    return {key.rstrip("_"): value for key, value in items.items() if value is not None}
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return [_json_value(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
 
 _NUMBER = ("number",)
 _TEXT = ("text",)
@@ -300,15 +58,6 @@ def _needs(ref: ColumnRef, kinds: tuple[str, ...], field: str, message: str, **p
     ``%(column)s`` and its type as ``%(type)s``."""
     if _kind(ref.dtype) not in kinds:
         raise SpecError(field, message % {**params, "column": ref.path, "type": ref.dtype})
-
-
-def _same_kind_timestamps(values: tuple) -> tuple:
-    """A date among timestamps means its midnight; a list of dates only compares days."""
-    if any(isinstance(v, dt.datetime) for v in values):
-        return tuple(
-            v if isinstance(v, dt.datetime) else dt.datetime.combine(v, dt.time()) for v in values
-        )
-    return values
 
 
 class _Parser:
@@ -459,36 +208,6 @@ def _last_needs_a_count(unit: str) -> str:
     if unit == "quarter":
         return _('"last" needs a whole number of quarters between 1 and %(max)d.')
     return _('"last" needs a whole number of years between 1 and %(max)d.')
-
-
-def filter_value(dtype: dtypes.DataType, op: str, value: Any, field: str) -> Any:
-    """Check and coerce the value of a filter or row-rule condition for ``op``.
-
-    Lists come back as tuples. Raises :class:`SpecError` at ``field`` when the value does not
-    fit the operator or the column type.
-    """
-    if op in NULL_OPS:
-        return None
-    try:
-        if op == "between":
-            if not isinstance(value, list | tuple) or len(value) != 2:
-                raise ValueError(_('"between" needs a list of two values: [low, high].'))
-            values = tuple(coerce_value(dtype, v) for v in value)
-        elif op in LIST_OPS:
-            if not isinstance(value, list | tuple) or not value:
-                raise ValueError(_('"%(op)s" needs a non-empty list of values.') % {"op": op})
-            values = tuple(coerce_value(dtype, v) for v in value)
-        elif op in TEXT_OPS:
-            if not isinstance(value, str):
-                raise ValueError(_('"%(op)s" needs a text value.') % {"op": op})
-            return value
-        else:
-            if isinstance(value, list | tuple | dict):
-                raise ValueError(_('"%(op)s" needs a single value, not a list.') % {"op": op})
-            return coerce_value(dtype, value)
-    except ValueError as exc:
-        raise SpecError(field, str(exc)) from None
-    return _same_kind_timestamps(values) if dtype.is_timestamp() else values
 
 
 def parse_spec(data: Any, catalog: Catalog) -> QuerySpec:
