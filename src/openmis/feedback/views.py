@@ -7,21 +7,17 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext as _
 
 from openmis.core import permissions, registry
 from openmis.core.services import ConflictError
+from openmis.core.views.access import require
 from openmis.feedback import services
 from openmis.feedback.forms import GroupForm, StatusForm
 from openmis.feedback.models import Feedback, Improvement
-
-
-def _require(user, model, action, obj=None):
-    if not permissions.can(user, registry.get(model), action, obj):
-        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def improvement_context(improvement, request) -> dict:
@@ -74,7 +70,7 @@ def feedback_context(feedback, request) -> dict:
 @login_required
 def change_status(request, pk):
     improvement = get_object_or_404(Improvement, pk=pk)
-    _require(request.user, Improvement, "change", improvement)
+    require(request.user, Improvement, "change", improvement)
     if request.method != "POST":
         return redirect(improvement.get_absolute_url())
     form = StatusForm(request.POST)
@@ -107,7 +103,7 @@ def change_status(request, pk):
 @login_required
 def group(request, pk):
     feedback = get_object_or_404(Feedback, pk=pk)
-    _require(request.user, Feedback, "view")
+    require(request.user, Feedback, "view")
     if request.method != "POST":
         return redirect(feedback.get_absolute_url())
     form = GroupForm(request.POST, feedback=feedback)
@@ -115,7 +111,7 @@ def group(request, pk):
         messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
         return redirect(feedback.get_absolute_url())
     improvement = form.cleaned_data["improvement"]
-    _require(request.user, Improvement, "change", improvement)
+    require(request.user, Improvement, "change", improvement)
     services.group_feedback(feedback, improvement, request.user)
     messages.success(
         request,

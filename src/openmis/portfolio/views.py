@@ -9,7 +9,7 @@ from datetime import date
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -22,13 +22,9 @@ from django.utils.translation import gettext as _
 
 from openmis.core import caching, permissions, registry
 from openmis.core.services import ConflictError
+from openmis.core.views.access import require
 from openmis.portfolio import services
 from openmis.portfolio.models import Dependency, DeploymentProject, System
-
-
-def _require(user, model, action, obj=None):
-    if not permissions.can(user, registry.get(model), action, obj):
-        raise PermissionDenied(_("Your role does not allow this."))
 
 
 class StageForm(forms.Form):
@@ -189,7 +185,7 @@ def project_context(project, request) -> dict:
 @login_required
 def move_stage(request, pk):
     system = get_object_or_404(System, pk=pk)
-    _require(request.user, System, "change", system)
+    require(request.user, System, "change", system)
     form = StageForm(request.POST)
     if form.is_valid():
         try:
@@ -219,7 +215,7 @@ def move_stage(request, pk):
 @login_required
 def project_go_live(request, pk):
     project = get_object_or_404(DeploymentProject, pk=pk)
-    _require(request.user, DeploymentProject, "change", project)
+    require(request.user, DeploymentProject, "change", project)
     if request.method != "POST":
         return redirect(project.get_absolute_url())
     try:
@@ -239,7 +235,7 @@ def project_go_live(request, pk):
 
 @login_required
 def graph(request):
-    _require(request.user, System, "view")
+    require(request.user, System, "view")
     system = None
     if request.GET.get("system", "").isdigit():
         system = get_object_or_404(System, pk=request.GET["system"])
@@ -255,7 +251,7 @@ def graph_data(request):
 
     The JSON is cached until the portfolio changes: any committed write there rebuilds it.
     """
-    _require(request.user, System, "view")
+    require(request.user, System, "view")
     system = None
     raw = request.GET.get("system", "")
     if raw:
@@ -278,7 +274,7 @@ def graph_data(request):
 
 @login_required
 def rationalisation(request):
-    _require(request.user, System, "view")
+    require(request.user, System, "view")
     systems = services.rationalisation()
     quadrants = {"invest": [], "migrate": [], "tolerate": [], "eliminate": []}
     for system in systems:
@@ -307,7 +303,7 @@ def rationalisation(request):
 def renewals(request):
     from openmis.portfolio.models import Contract
 
-    _require(request.user, Contract, "view")
+    require(request.user, Contract, "view")
     today = date.today()
     rows = [(c, (c.notice_deadline - today).days) for c in services.upcoming_renewals(today)]
     return TemplateResponse(request, "portfolio/renewals.html", {"rows": rows, "today": today})
@@ -317,7 +313,7 @@ def renewals(request):
 def tco(request):
     from openmis.portfolio.models import SystemCost
 
-    _require(request.user, SystemCost, "view")
+    require(request.user, SystemCost, "view")
     year = request.GET.get("year")
     year = int(year) if year and year.isdigit() else None
     years = sorted(set(SystemCost.objects.values_list("year", flat=True)))
