@@ -7,7 +7,7 @@ import contextlib
 from auditlog.context import set_actor
 from django.contrib.auth import get_user_model
 from django.db import router, transaction
-from django.db.models import ProtectedError
+from django.db.models import PROTECT, RESTRICT, ProtectedError
 from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
 
@@ -86,6 +86,33 @@ def deletion_conflict(instance) -> ConflictError | None:
     except ProtectedError as exc:
         return _protected(instance, exc.protected_objects)
     return None
+
+
+def protected_references(instance) -> list[tuple[str, int]]:
+    """The kinds of records that keep ``instance`` from being deleted, and how many of each.
+
+    A kind is a model with a foreign key to ``instance``'s model declared ``on_delete=PROTECT``
+    (or ``RESTRICT``), named by its plural verbose name; two such keys of one model (both ends
+    of a dependency) count as one kind. Kinds with no record are left out. Records of other
+    apps come first (the reader of the object's own app may not know of them), then those of
+    the object's app, each in the order Django lists the relations.
+
+    The foreign key is the declaration: an app says its records need an object of an app
+    beneath it without that app naming them (feedback and improvements need their system).
+    """
+    opts = instance._meta
+    relations = [
+        rel
+        for rel in opts.related_objects
+        if not rel.many_to_many and rel.on_delete in (PROTECT, RESTRICT)
+    ]
+    relations.sort(key=lambda rel: rel.related_model._meta.app_label == opts.app_label)
+    counts: dict[type, int] = {}
+    for rel in relations:
+        model = rel.related_model
+        found = model._base_manager.filter(**{rel.field.name: instance}).count()
+        counts[model] = counts.get(model, 0) + found
+    return [(str(model._meta.verbose_name_plural), n) for model, n in counts.items() if n]
 
 
 def _protected(instance, protected_objects) -> ConflictError:

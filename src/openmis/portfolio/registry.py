@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from openmis.core.extensions import register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.registry import register, register_page
+from openmis.core.services import protected_references
 from openmis.org import roles
 from openmis.portfolio import tiles
 from openmis.portfolio.models import (
@@ -27,7 +28,8 @@ NAV = gettext_lazy("Portfolio")
 
 def _system_delete_warnings(system):
     """What the delete page says first: who depends on the system, and which records refer to
-    it (they keep it from being deleted until they are removed or moved to another system)."""
+    it (they keep it from being deleted until they are removed or moved to another system:
+    those whose foreign key protects it, whichever app they belong to)."""
     from openmis.portfolio.services import impact
 
     warnings = []
@@ -38,15 +40,8 @@ def _system_delete_warnings(system):
             _("%(count)d systems depend on %(system)s, directly or through others: %(names)s.")
             % {"count": count, "system": system, "names": names}
         )
-    referring = [
-        (manager.model._meta.verbose_name_plural, manager.count())
-        for manager in (system.feedback, system.improvements, system.costs)
-    ]
-    # both sides of a dependency are one kind of record to the reader
-    referring.append(
-        (system.feeds.model._meta.verbose_name_plural, system.feeds.count() + system.fed_by.count())
-    )
-    records = ", ".join(f"{label} ({n})" for label, n in referring if n)
+    # an app whose records need a system says so on their foreign key (on_delete=PROTECT)
+    records = ", ".join(f"{label} ({n})" for label, n in protected_references(system))
     if records:
         warnings.append(
             _(

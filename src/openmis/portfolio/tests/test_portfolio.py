@@ -212,6 +212,20 @@ def test_the_delete_page_counts_both_sides_of_dependencies_once(director_client)
     assert "refer to it: dependencies (2). Remove them" in page
 
 
+def test_the_delete_page_names_every_kind_of_record_that_protects_the_system(director_client):
+    # Given a system that a deployment project is about (its foreign key protects the system)
+    erp = SystemFactory(name="ERP")
+    ProjectFactory(system=erp, name="ERP roll-out")
+    # When its delete page is opened
+    page = director_client.get(f"/portfolio/systems/{erp.pk}/delete/").content.decode()
+    # Then the project is named among what refers to it, and no delete button is offered
+    assert (
+        "ERP cannot be deleted while other records refer to it: deployment projects (1). "
+        "Remove them or move them to another system first."
+    ) in page
+    assert 'id="confirm-delete"' not in page
+
+
 def test_the_api_refuses_to_delete_a_system_in_use_with_409_naming_its_dependents(
     director, api_client_for, erp_in_use
 ):
