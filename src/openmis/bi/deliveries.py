@@ -11,6 +11,11 @@ Cron runs :func:`send_due` (``openmis manage send_deliveries``) and
 a :class:`~openmis.bi.models.Delivery` row per subscription, recipient and slot makes a
 delivery go out once, even when two senders run at the same time. When a delivery is due is
 :mod:`openmis.bi.schedule`'s to say.
+
+The e-mails are core notices (:mod:`openmis.core.notifications`, kinds ``bi.delivery`` and
+``bi.alert``): written in the recipient's language, sent by the task queue, retried, and
+listed on the recipient's notifications page. A delivery's file is built as its e-mail
+leaves (:func:`delivery_files`, the kind's ``attachments``), so a retry builds it anew.
 """
 
 from __future__ import annotations

@@ -672,6 +672,14 @@ def test_each_recipient_has_a_notice_and_sees_it_among_their_notifications(world
     # And Anna finds hers on her notifications page, and Bob's is not there
     page = client_for(world["north"]).get("/accounts/notifications/").content.decode()
     assert page.count(f"{world['question'].title} — Daily") == 1
+    # And the owner's history of the subscription links the e-mail sent to them
+    page = client_for(world["owner"]).get(f"/bi/subscriptions/{subscription.pk}/")
+    assert page.status_code == 200
+    mine = notices.get(recipient=world["owner"])
+    assert f'href="/accounts/notifications/{mine.pk}/"' in page.content.decode()
+    assert f"/accounts/notifications/{notices.get(recipient=world['north']).pk}/" not in (
+        page.content.decode()
+    )
     response = client_for(world["north"]).get("/api/core/notices/")
     assert [(n["kind"], n["about"], n["object_id"]) for n in response.json()["results"]] == [
         ("bi.delivery", "bi.subscription", subscription.pk)
