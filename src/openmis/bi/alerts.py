@@ -9,7 +9,6 @@ import logging
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -18,10 +17,14 @@ from openmis.bi import results
 from openmis.bi.deliveries import address_of, error_text, may_open, name_of, site_url
 from openmis.bi.models import Alert, AlertState
 from openmis.bi.schedule import aware
+from openmis.core.notifications import notify, template
 
-__all__ = ["check_alerts"]
+__all__ = ["ALERT", "check_alerts"]
 
 log = logging.getLogger(__name__)
+
+#: the kind of notice of an alert (declared in ``registry.py``)
+ALERT = "bi.alert"
 
 
 # --- alerts -------------------------------------------------------------------------------------
@@ -73,38 +76,18 @@ def _plain(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
 
-def _alert_mail(alert: Alert, recipient, value: Decimal) -> EmailMessage:
+def _alert_context(alert: Alert, recipient, value: Decimal) -> dict:
     question = alert.question
-    values = {
+    return {
+        "above": alert.condition == Alert.Condition.ABOVE,
+        "name": name_of(recipient),
         "title": question.title,
         "column": alert.column,
         "threshold": _plain(alert.threshold),
         "value": _plain(value),
+        "link": site_url(question.get_absolute_url()),
+        "alert_link": site_url(alert.get_absolute_url()),
     }
-    if alert.condition == Alert.Condition.ABOVE:
-        subject = _("Alert: %(title)s — %(column)s is above %(threshold)s") % values
-        news = _(
-            "“%(column)s” of “%(title)s” is now %(value)s: it went above the limit of "
-            "%(threshold)s (with the data you may see)."
-        )
-    else:
-        subject = _("Alert: %(title)s — %(column)s is below %(threshold)s") % values
-        news = _(
-            "“%(column)s” of “%(title)s” is now %(value)s: it went below the limit of "
-            "%(threshold)s (with the data you may see)."
-        )
-    body = "\n".join(
-        [
-            _("Hello %(name)s,") % {"name": name_of(recipient)},
-            "",
-            news % values,
-            _("Open it in OpenMIS: %(link)s") % {"link": site_url(question.get_absolute_url())},
-            "",
-            _("You will not be told again until the value has gone back and crosses anew."),
-            _("The alert: %(link)s") % {"link": site_url(alert.get_absolute_url())},
-        ]
-    )
-    return EmailMessage(subject, body, None, [address_of(recipient)])
 
 
 def check_alerts(now: dt.datetime | None = None) -> dict:
@@ -114,7 +97,8 @@ def check_alerts(now: dt.datetime | None = None) -> dict:
     Each recipient (the alert's recipients and its owner) is judged on the question's result
     as *they* may see it: the value of the alert's column in the last row, compared with the
     limit. An e-mail goes only on a crossing (the condition did not hold at the last check
-    and holds now); the state per recipient is kept in
+    and holds now), as a notice of kind ``bi.alert`` that core's notifications send in the
+    recipient's language once the check commits; the state per recipient is kept in
     :class:`~openmis.bi.models.AlertState`. A result without the column, without rows or
     with a value that is not a number counts as not crossed and is reported.
 
@@ -168,14 +152,26 @@ def _check_one(alert: Alert, recipient, counts: dict) -> None:
                 alert=alert, recipient=recipient
             )
             crossed = holds and not state.triggered
+            # the last check before the crossing: one e-mail per triggering, even if a
+            # check runs twice
+            since = state.checked.isoformat()
             state.triggered, state.value, state.detail = holds, stored, problem or ""
             state.save()
-            if crossed:
-                _alert_mail(alert, recipient, number).send()
-    except Exception as exc:  # the mail failed: the state is rolled back, so it retries
+            notice = None
+            if crossed:  # sent by core once this commits, in the recipient's language
+                notice = notify(
+                    recipient,
+                    ALERT,
+                    template("bi/notices/alert_subject.txt"),
+                    template("bi/notices/alert_body.txt"),
+                    _alert_context(alert, recipient, number),
+                    obj=alert,
+                    key=f"bi.alert:{alert.pk}:{recipient.pk}:{state.pk}:{since}",
+                )
+    except Exception as exc:  # the state is rolled back, so it is tried at the next check
         log.warning("Alert %s for %s failed", alert.pk, recipient.pk, exc_info=True)
         counts["failed"] += 1
         counts["problems"].append(f"{where}: {error_text(exc)}")
         return
     counts["checked"] += 1
-    counts["sent"] += int(crossed)
+    counts["sent"] += int(notice is not None)

@@ -11,6 +11,11 @@ Cron runs :func:`send_due` (``openmis manage send_deliveries``) and
 a :class:`~openmis.bi.models.Delivery` row per subscription, recipient and slot makes a
 delivery go out once, even when two senders run at the same time. When a delivery is due is
 :mod:`openmis.bi.schedule`'s to say.
+
+The e-mails are core notices (:mod:`openmis.core.notifications`, kinds ``bi.delivery`` and
+``bi.alert``): written in the recipient's language, sent by the task queue, retried, and
+listed on the recipient's notifications page. A delivery's file is built as its e-mail
+leaves (:func:`delivery_files`, the kind's ``attachments``), so a retry builds it anew.
 """
 
 from __future__ import annotations
@@ -19,9 +24,9 @@ import csv
 import datetime as dt
 import io
 import logging
+import zoneinfo
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
@@ -41,14 +46,21 @@ from openmis.bi.schedule import (
 )
 from openmis.core import caching, permissions
 from openmis.core.exports import safe_row, safe_rows
+from openmis.core.models import Notice
+from openmis.core.notifications import notify, template
 
 __all__ = [
+    "DELIVERY",
+    "delivery_files",
     "overview_rows",
     "send_due",
     "subscription_context",
 ]
 
 log = logging.getLogger(__name__)
+
+#: the kind of notice of a scheduled delivery (declared in ``registry.py``)
+DELIVERY = "bi.delivery"
 
 CATCH_UP = dt.timedelta(hours=24)
 XLSX_MAX_ROWS = 1_048_575
@@ -108,9 +120,16 @@ def _csv_bytes(result: dict) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _attachment(subscription: Subscription, recipient, now: dt.datetime, local_day: dt.date):
+def _attachment(
+    subscription: Subscription,
+    recipient,
+    now: dt.datetime,
+    local_day: dt.date,
+    notice: Notice | None = None,
+):
     """``(file name, bytes, MIME type, detail)`` of the file for ``recipient``, built with
-    the recipient's rights. Raises :class:`Skip` when they may not open the content."""
+    the recipient's rights (a PDF in the language and time zone of their ``notice``). Raises
+    :class:`Skip` when they may not open the content."""
     target = subscription.question or subscription.dashboard
     refusal = _refusal(recipient, target)
     if refusal:
@@ -120,7 +139,10 @@ def _attachment(subscription: Subscription, recipient, now: dt.datetime, local_d
     if isinstance(target, Dashboard):
         from openmis.bi.pdf.document import dashboard_pdf
 
-        content = dashboard_pdf(target, recipient, now=now)
+        language = (notice.language if notice else "") or translation.get_language()
+        zone = (notice.time_zone if notice else "") or settings.TIME_ZONE
+        with translation.override(language), timezone.override(zoneinfo.ZoneInfo(zone)):
+            content = dashboard_pdf(target, recipient, now=now)
         name = f"{stem}.pdf"
         return name, content, MIME["pdf"], _("%(file)s sent.") % {"file": name}
     result = results.run_question(recipient, target, export=True)
@@ -146,46 +168,95 @@ def error_text(exc: Exception) -> str:
     return str(detail) if detail else (str(exc) or type(exc).__name__)
 
 
-def _deliver(subscription: Subscription, recipient, due: dt.datetime, now: dt.datetime):
-    """Build and send one delivery; the (status, detail) to record."""
-    address = address_of(recipient)
-    if not address:
-        return Delivery.Status.SKIPPED, _("The recipient has no e-mail address.")
-    zone = zone_of(recipient)
-    local_due = due.astimezone(zone)
-    try:
-        name, content, mime, detail = _attachment(subscription, recipient, now, local_due.date())
-    except Skip as skip:
-        return Delivery.Status.SKIPPED, str(skip)
-    except Exception as exc:  # any failure of the query or the PDF is recorded, not raised
-        log.warning("Delivery of %s to %s failed", subscription.pk, recipient.pk, exc_info=True)
-        return Delivery.Status.FAILED, error_text(exc)
-    target = subscription.question or subscription.dashboard
-    subject = f"{target.title} — {subscription.get_frequency_display()}"
-    body = "\n".join(
-        [
-            _("Hello %(name)s,") % {"name": name_of(recipient)},
-            "",
-            _("Attached is “%(title)s” as of %(when)s (%(zone)s), with the data you may see.")
-            % {
-                "title": target.title,
-                "when": local_due.strftime("%Y-%m-%d %H:%M"),
-                "zone": zone.key,
-            },
-            _("Open it in OpenMIS: %(link)s") % {"link": site_url(target.get_absolute_url())},
-            "",
-            _("You receive this e-mail because of the subscription %(link)s.")
-            % {"link": site_url(subscription.get_absolute_url())},
-        ]
+def _record(delivery: Delivery, status: str, detail: str) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(status=status, detail=detail)
+    caching.bump("bi")  # a plain UPDATE sends no signals
+
+
+def delivery_files(notice: Notice) -> list[tuple[str, bytes, str]]:
+    """The file of a delivery's e-mail, built when the e-mail leaves (the ``attachments`` of
+    the ``bi.delivery`` kind): with the *recipient's* rights, so that their row rules apply,
+    and built anew on each retry; nothing large is kept with the notice.
+
+    Records on the :class:`~openmis.bi.models.Delivery` how it went (in the installation's
+    language: its owner reads it). Raises when there is no file to send (the recipient may no
+    longer open it, or the query failed), so that no e-mail leaves without its file and core
+    tries again later.
+    """
+    delivery = (
+        Delivery.objects.select_related(
+            "subscription__question", "subscription__dashboard", "recipient__person"
+        )
+        .filter(notice=notice)
+        .first()
     )
-    message = EmailMessage(subject, body, None, [address])
-    message.attach(name, content, mime)
+    if delivery is None:
+        raise LookupError(f"Notice {notice.pk} belongs to no delivery.")
+    subscription, recipient = delivery.subscription, delivery.recipient
+    local_day = delivery.due.astimezone(zone_of(recipient)).date()
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            with transaction.atomic():  # a failed query leaves the transaction usable
+                name, content, mime, detail = _attachment(
+                    subscription, recipient, delivery.created, local_day, notice
+                )
+        except Skip as skip:
+            _record(delivery, Delivery.Status.SKIPPED, str(skip))
+            raise
+        except Exception as exc:  # the query or the PDF failed: recorded, tried again later
+            log.warning("Delivery %s failed", delivery.pk, exc_info=True)
+            _record(delivery, Delivery.Status.FAILED, error_text(exc))
+            raise
+        _record(delivery, Delivery.Status.SENT, detail)
+    return [(name, content, mime)]
+
+
+def _queue(subscription: Subscription, recipient, delivery: Delivery, due: dt.datetime) -> str:
+    """Hand one delivery to core's notifications, and record on it how that went; its
+    status."""
+    if not address_of(recipient):
+        _record(delivery, Delivery.Status.SKIPPED, _("The recipient has no e-mail address."))
+        return Delivery.Status.SKIPPED
+    target = subscription.question or subscription.dashboard
+    refusal = _refusal(recipient, target)
+    if refusal:  # known now: no e-mail (and checked again when the file is built)
+        _record(delivery, Delivery.Status.SKIPPED, refusal)
+        return Delivery.Status.SKIPPED
+    zone = zone_of(recipient)
+    context = {
+        "subscription": subscription,
+        "title": target.title,
+        "name": name_of(recipient),
+        "when": due.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+        "zone": zone.key,
+        "link": site_url(target.get_absolute_url()),
+        "subscription_link": site_url(subscription.get_absolute_url()),
+    }
     try:
-        message.send()
-    except Exception as exc:  # the mail server refused it: recorded, the others still go
-        log.warning("Mail of delivery %s to %s failed", subscription.pk, recipient.pk)
-        return Delivery.Status.FAILED, error_text(exc)
-    return Delivery.Status.SENT, detail
+        # the e-mail leaves once this commits; its file is built, and recorded, then
+        with transaction.atomic():
+            notice = notify(
+                recipient,
+                DELIVERY,
+                template("bi/notices/delivery_subject.txt"),
+                template("bi/notices/delivery_body.txt"),
+                context,
+                obj=subscription,
+                key=f"bi.delivery:{subscription.pk}:{due.isoformat()}:{recipient.pk}",
+            )
+            if notice is None:  # this slot's e-mail was made before (its row was deleted)
+                status, detail = Delivery.Status.SKIPPED, _("Sent before: not sent again.")
+            else:
+                status, detail = Delivery.Status.QUEUED, _("Waiting to be sent.")
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=status, detail=detail, notice=notice
+            )
+    except Exception as exc:  # recorded, the others still go
+        log.warning("Delivery of %s to %s failed", subscription.pk, recipient.pk, exc_info=True)
+        _record(delivery, Delivery.Status.FAILED, error_text(exc))
+        return Delivery.Status.FAILED
+    caching.bump("bi")
+    return status
 
 
 def send_due(now: dt.datetime | None = None) -> dict:
@@ -194,8 +265,10 @@ def send_due(now: dt.datetime | None = None) -> dict:
     For each active subscription and each recipient, the latest slot at or before ``now``
     (in the recipient's time zone) is due when it is at most 24 hours old, not older than
     the subscription, and has no delivery yet. Its :class:`~openmis.bi.models.Delivery` row
-    is created first, so a concurrent sender skips it; then the file is built with the
-    recipient's rights and e-mailed.
+    is created first, so a concurrent sender skips it; then the e-mail is handed to core's
+    notifications (kind ``bi.delivery``, once per subscription, slot and recipient), in the
+    recipient's language, and its file is built with the recipient's rights when it leaves
+    (:func:`delivery_files`).
 
     Parameters
     ----------
@@ -205,7 +278,8 @@ def send_due(now: dt.datetime | None = None) -> dict:
     Returns
     -------
     dict
-        ``{"sent": n, "skipped": n, "failed": n}``: the deliveries made by this run.
+        ``{"sent": n, "skipped": n, "failed": n}``: the deliveries made by this run ("sent":
+        handed to the mail queue).
     """
     now = aware(now, "now") if now is not None else timezone.now()
     counts = {"sent": 0, "skipped": 0, "failed": 0}
@@ -236,15 +310,14 @@ def send_due(now: dt.datetime | None = None) -> dict:
                             subscription=subscription,
                             recipient=recipient,
                             due=due,
+                            created=now,
                             status=Delivery.Status.FAILED,
                             detail=_("Sending was interrupted."),
                         )
                 except IntegrityError:
                     continue  # another sender has taken this one
-                status, detail = _deliver(subscription, recipient, due, now)
-                Delivery.objects.filter(pk=delivery.pk).update(status=status, detail=detail)
-                caching.bump("bi")  # a plain UPDATE sends no signals
-                counts[str(status)] += 1
+                status = _queue(subscription, recipient, delivery, due)
+                counts["sent" if status == Delivery.Status.QUEUED else str(status)] += 1
     return counts
 
 
@@ -283,7 +356,9 @@ def subscription_context(subscription: Subscription, request) -> dict:
                 "receives": target is not None and may_open(user, target),
             }
         )
-    deliveries = subscription.deliveries.select_related("recipient").order_by("-due", "-pk")
+    deliveries = subscription.deliveries.select_related("recipient", "notice").order_by(
+        "-due", "-pk"
+    )
     return {
         "recipient_rows": rows,
         "deliveries": list(deliveries[:HISTORY]),

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy
 
-from openmis.bi import access, deliveries
+from openmis.bi import access, alerts, deliveries
 from openmis.bi.api import ImportJobSerializer
 from openmis.bi.models import (
     Alert,
@@ -18,6 +18,7 @@ from openmis.bi.models import (
     Subscription,
 )
 from openmis.bi.views import dashboards, datasets, questions
+from openmis.core.notifications import register_kind
 from openmis.core.registry import register, register_page
 
 NAV = gettext_lazy("Business intelligence")
@@ -223,4 +224,19 @@ register_page(
     gettext_lazy("Scheduled deliveries"),
     "bi:subscriptions_overview",
     "bi.view_subscription",
+)
+
+register_kind(
+    deliveries.DELIVERY,
+    gettext_lazy("Scheduled delivery"),
+    gettext_lazy(
+        "To each recipient of a subscription, at its time of their time zone: the question "
+        "or dashboard as a file, with the data they may see."
+    ),
+    attachments=deliveries.delivery_files,
+)
+register_kind(
+    alerts.ALERT,
+    gettext_lazy("Data alert"),
+    gettext_lazy("To each recipient of an alert, when the value they may see crosses its limit."),
 )

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openmis.bi.models.questions import Dashboard, Question
-from openmis.core.models import OpenMISModel
+from openmis.core.models import Notice, OpenMISModel
 
 
 class Subscription(OpenMISModel):
@@ -108,9 +109,15 @@ class Subscription(OpenMISModel):
 
 
 class Delivery(models.Model):
-    """One scheduled e-mail to one recipient: sent, skipped (with why) or failed."""
+    """One scheduled e-mail to one recipient: queued, sent, skipped (with why) or failed.
+
+    The e-mail itself is a :class:`~openmis.core.models.Notice` (``notice``), sent by core's
+    notifications; its file is built when it leaves (see
+    :func:`openmis.bi.deliveries.delivery_files`), which records here how that went.
+    """
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
         SENT = "sent", _("Sent")
         SKIPPED = "skipped", _("Skipped")
         FAILED = "failed", _("Failed")
@@ -124,7 +131,16 @@ class Delivery(models.Model):
     due = models.DateTimeField(_("due"))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices)
     detail = models.TextField(_("detail"), blank=True)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
+    #: when the sender made it: the "as of" of the file (a retry rebuilds it with this date)
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    notice = models.OneToOneField(
+        Notice,
+        verbose_name=_("e-mail"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bi_delivery",
+    )
 
     class Meta:
         verbose_name = _("delivery")
@@ -138,6 +154,33 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.subscription} → {self.recipient} · {self.due:%Y-%m-%d %H:%M}"
+
+    def _mail_pending(self) -> bool:
+        """The file was built but the e-mail has not left (the mail server refused it)."""
+        return (
+            self.status == self.Status.SENT
+            and self.notice is not None
+            and self.notice.status != Notice.Status.SENT
+        )
+
+    @property
+    def shown_status(self) -> str:
+        """The status as the history shows it: the e-mail's when it has not left."""
+        if self._mail_pending():
+            failed = self.notice.status == Notice.Status.FAILED
+            return self.Status.FAILED if failed else self.Status.QUEUED
+        return self.status
+
+    @property
+    def shown_status_label(self) -> str:
+        return str(self.Status(self.shown_status).label)
+
+    @property
+    def shown_detail(self) -> str:
+        """The detail as the history shows it, with the mail server's error if it refused."""
+        if self._mail_pending() and self.notice.last_error:
+            return f"{self.detail} {self.notice.last_error}".strip()
+        return self.detail
 
 
 class Alert(OpenMISModel):

@@ -12,13 +12,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from openmis.bi import deliveries
 from openmis.bi.models import Card, Delivery, RowRule, Share, Subscription
 from openmis.bi.schedule import next_due, recipients_of
 from openmis.bi.tests import factories as f
+from openmis.core import notifications
+from openmis.core.models import Notice
 from openmis.org.roles import ANALYST, DIRECTOR, EMPLOYEE, LEADER
 from openmis.org.tests.factories import DepartmentFactory, PersonFactory, user_with_role
 
@@ -68,6 +70,12 @@ def subscribe(
     Subscription.objects.filter(pk=subscription.pk).update(created=created)
     subscription.refresh_from_db()
     return subscription
+
+
+def send_due(now):
+    """Run the sender; its e-mails leave once its transaction commits, as in production."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return deliveries.send_due(now)
 
 
 def attachment(message):
@@ -254,7 +262,7 @@ def test_recipients_in_different_time_zones_get_it_at_their_own_local_seven(worl
     )
     # When the sender runs through the morning (every few minutes, from cron)
     runs = {
-        now: deliveries.send_due(now)
+        now: send_due(now)
         for now in (
             utc(2026, 5, 11, 4, 59),  # 06:59 in Warsaw
             utc(2026, 5, 11, 5, 3),  # 07:03 in Warsaw
@@ -287,7 +295,7 @@ def test_each_recipients_csv_holds_only_the_rows_they_may_see(world):
     in_zone(world["south"], WARSAW)
     subscribe(question, recipients=[world["north"], world["south"]], owner=world["owner"])
     # When the delivery goes out
-    assert deliveries.send_due(utc(2026, 5, 11, 5, 0)) == {"sent": 2, "skipped": 0, "failed": 0}
+    assert send_due(utc(2026, 5, 11, 5, 0)) == {"sent": 2, "skipped": 0, "failed": 0}
     # Then each recipient's file has their own region only, not the owner's view
     files = {m.to[0]: attachment(m) for m in mail.outbox}
     name, content, mime = files["anna@example.com"]
@@ -305,7 +313,7 @@ def test_a_recipient_the_question_is_not_shared_with_gets_nothing(world):
     in_zone(world["south"], WARSAW)
     subscription = subscribe(question, recipients=[world["north"], world["south"]])
     # When the delivery goes out
-    counts = deliveries.send_due(utc(2026, 5, 11, 5, 0))
+    counts = send_due(utc(2026, 5, 11, 5, 0))
     # Then Anna gets her rows and Bob nothing, with the reason recorded
     assert counts == {"sent": 1, "skipped": 1, "failed": 0}
     assert [m.to for m in mail.outbox] == [["anna@example.com"]]
@@ -321,7 +329,7 @@ def test_a_recipient_whose_role_may_not_open_questions_gets_nothing(world):
     nobody = user_with_role(None, DepartmentFactory(name="Guests"), username="guest")
     subscription = subscribe(world["question"], recipients=[nobody])
     # When the delivery goes out
-    counts = deliveries.send_due(utc(2026, 5, 11, 5, 0))
+    counts = send_due(utc(2026, 5, 11, 5, 0))
     # Then nothing is sent, and why is recorded
     assert counts == {"sent": 0, "skipped": 1, "failed": 0}
     assert mail.outbox == []
@@ -333,9 +341,9 @@ def test_a_recipient_whose_role_may_not_open_questions_gets_nothing(world):
 def test_running_twice_at_the_same_time_sends_once(world):
     subscription = subscribe(world["question"], recipients=[world["north"]])
     now = utc(2026, 5, 11, 5, 0)
-    assert deliveries.send_due(now) == {"sent": 1, "skipped": 0, "failed": 0}
-    assert deliveries.send_due(now) == {"sent": 0, "skipped": 0, "failed": 0}
-    assert deliveries.send_due(now + dt.timedelta(minutes=5)) == {
+    assert send_due(now) == {"sent": 1, "skipped": 0, "failed": 0}
+    assert send_due(now) == {"sent": 0, "skipped": 0, "failed": 0}
+    assert send_due(now + dt.timedelta(minutes=5)) == {
         "sent": 0,
         "skipped": 0,
         "failed": 0,
@@ -356,7 +364,7 @@ def test_a_concurrent_sender_that_took_the_slot_first_wins(world, monkeypatch):
 
     monkeypatch.setattr(deliveries, "recipients_of", racing)
     # When this sender goes on
-    counts = deliveries.send_due(due)
+    counts = send_due(due)
     # Then the unique delivery row stops it: nothing is sent twice
     assert counts == {"sent": 0, "skipped": 0, "failed": 0}
     assert mail.outbox == []
@@ -367,9 +375,9 @@ def test_a_missed_slot_is_caught_up_within_a_day_but_not_later(world):
     # Given a weekly subscription on Mondays at 07:00 (05:00 UTC) and no run since
     subscribe(world["question"], frequency="weekly", weekday=0, recipients=[world["north"]])
     # When the sender runs again on Tuesday after 07:00, the slot is more than a day old
-    late = deliveries.send_due(utc(2026, 5, 12, 5, 1))
+    late = send_due(utc(2026, 5, 12, 5, 1))
     # But on Tuesday before 07:00, it is less than a day old
-    in_time = deliveries.send_due(utc(2026, 5, 12, 4, 59))
+    in_time = send_due(utc(2026, 5, 12, 4, 59))
     # Then only the timely run sends Monday's delivery
     assert late == {"sent": 0, "skipped": 0, "failed": 0}
     assert in_time == {"sent": 1, "skipped": 0, "failed": 0}
@@ -378,20 +386,20 @@ def test_a_missed_slot_is_caught_up_within_a_day_but_not_later(world):
 
 def test_no_slot_from_before_the_subscription_existed(world):
     subscribe(world["question"], recipients=[world["north"]], created=utc(2026, 5, 11, 6, 0))
-    assert deliveries.send_due(utc(2026, 5, 11, 8, 0)) == {"sent": 0, "skipped": 0, "failed": 0}
-    assert deliveries.send_due(utc(2026, 5, 12, 5, 0)) == {"sent": 1, "skipped": 0, "failed": 0}
+    assert send_due(utc(2026, 5, 11, 8, 0)) == {"sent": 0, "skipped": 0, "failed": 0}
+    assert send_due(utc(2026, 5, 12, 5, 0)) == {"sent": 1, "skipped": 0, "failed": 0}
 
 
 def test_paused_subscriptions_send_nothing(world):
     subscribe(world["question"], recipients=[world["north"]], active=False)
-    assert deliveries.send_due(utc(2026, 5, 11, 5, 0)) == {"sent": 0, "skipped": 0, "failed": 0}
+    assert send_due(utc(2026, 5, 11, 5, 0)) == {"sent": 0, "skipped": 0, "failed": 0}
 
 
 def test_an_xlsx_attachment_opens_with_the_header(world):
     from openpyxl import load_workbook
 
     subscribe(world["question"], fmt="xlsx", recipients=[world["north"]])
-    deliveries.send_due(utc(2026, 5, 11, 5, 0))
+    send_due(utc(2026, 5, 11, 5, 0))
     name, content, mime = attachment(mail.outbox[0])
     assert name.endswith(".xlsx")
     assert mime == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -412,7 +420,7 @@ def test_a_dashboard_delivery_attaches_a_pdf(world):
     subscription = subscribe(board, fmt="pdf", frequency="weekly", weekday=0)
     subscription.recipients.set([world["north"]])
     # When Monday's delivery goes out
-    counts = deliveries.send_due(utc(2026, 5, 11, 5, 0))
+    counts = send_due(utc(2026, 5, 11, 5, 0))
     # Then she gets the PDF
     assert counts == {"sent": 1, "skipped": 0, "failed": 0}, subscription.deliveries.get().detail
     name, content, mime = attachment(mail.outbox[0])
@@ -438,7 +446,7 @@ def test_a_dashboard_pdf_is_made_with_the_recipients_rights(world, monkeypatch):
     subscribe(board, fmt="pdf", recipients=[world["north"], world["south"]], owner=world["owner"])
     # When the delivery goes out
     now = utc(2026, 5, 11, 5, 1)
-    counts = deliveries.send_due(now)
+    counts = send_due(now)
     # Then the PDF is rendered for Anna as Anna, never as its owner, and Bob gets nothing
     assert counts == {"sent": 1, "skipped": 1, "failed": 0}
     assert made == [(board, world["north"], now)]
@@ -451,12 +459,14 @@ def test_a_failing_query_is_recorded_and_the_others_still_go_out(world):
     first = subscribe(broken, recipients=[world["north"]])
     subscribe(world["question"], recipients=[world["north"]])
     # When the deliveries go out
-    counts = deliveries.send_due(utc(2026, 5, 11, 5, 0))
-    # Then the broken one is recorded as failed with why, and the other one is sent
-    assert counts == {"sent": 1, "skipped": 0, "failed": 1}
+    counts = send_due(utc(2026, 5, 11, 5, 0))
+    # Then the broken one is recorded as failed with why (its file is built as the e-mail
+    # leaves, which is tried again later), and the other one is sent
+    assert counts == {"sent": 2, "skipped": 0, "failed": 0}
     failed = first.deliveries.get()
     assert failed.status == "failed"
     assert failed.detail == 'Unknown dataset "gone".'
+    assert failed.notice.status == "queued"
     assert [m.subject for m in mail.outbox] == [f"{world['question'].title} — Daily"]
 
 
@@ -466,9 +476,23 @@ def test_a_refused_e_mail_is_recorded_as_failed(world, monkeypatch):
     def refuse(self, fail_silently=False):
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
-    assert deliveries.send_due(utc(2026, 5, 11, 5, 0)) == {"sent": 0, "skipped": 0, "failed": 1}
-    assert subscription.deliveries.get().detail == "mail server down"
+    with monkeypatch.context() as patch:
+        patch.setattr("django.core.mail.EmailMessage.send", refuse)
+        assert send_due(utc(2026, 5, 11, 5, 0)) == {"sent": 1, "skipped": 0, "failed": 0}
+    # The e-mail was refused: the history says so, and core tries it again later
+    delivery = subscription.deliveries.select_related("notice").get()
+    assert delivery.shown_status == "queued"
+    assert "mail server down" in delivery.shown_detail
+    assert mail.outbox == []
+    # When the mail server is back, the retry sends it, with its file built anew
+    Notice.objects.filter(pk=delivery.notice_id).update(next_attempt=timezone.now())
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert notifications.deliver(delivery.notice_id) == "sent"
+    delivery = subscription.deliveries.select_related("notice").get()
+    assert (delivery.shown_status, delivery.shown_detail) == (
+        "sent",
+        f"{attachment(mail.outbox[0])[0]} sent (1 row).",
+    )
 
 
 def test_the_command_sends_what_is_due_and_prints_counts(world):
@@ -483,8 +507,9 @@ def test_the_command_sends_what_is_due_and_prints_counts(world):
     )
     out = StringIO()
     # When cron runs the command twice
-    call_command("send_deliveries", stdout=out)
-    call_command("send_deliveries", stdout=out)
+    for _run in range(2):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("send_deliveries", stdout=out)
     # Then it sent once and said so
     assert out.getvalue().splitlines() == [
         "1 delivery(ies) sent, 0 skipped, 0 failed.",
@@ -597,3 +622,127 @@ def test_only_the_owner_and_the_mis_office_may_change_a_subscription(world):
     assert client_for(world["south"]).get(url).status_code == 403
     assert client_for(world["north"]).get(url).status_code == 200
     assert client_for(director).get(url).status_code == 200
+
+
+# --- the e-mails are core notices ---------------------------------------------------------------
+
+
+def in_polish(user):
+    user.person.language = "pl"
+    user.person.save()
+    return user
+
+
+def test_a_delivery_is_written_in_the_recipients_language(world):
+    # Given a daily subscription for Anna, who reads Polish, and Bob, who reads English
+    in_polish(world["north"])
+    in_zone(world["south"], WARSAW)
+    subscribe(world["question"], recipients=[world["north"], world["south"]])
+    # When it goes out
+    send_due(utc(2026, 5, 11, 5, 0))
+    # Then Anna's e-mail is in Polish and Bob's in English, each with their own file
+    title = world["question"].title
+    by_address = {m.to[0]: m for m in mail.outbox}
+    anna, bob = by_address["anna@example.com"], by_address["bob@example.com"]
+    assert anna.subject == f"{title} — Codziennie"
+    assert "Dzień dobry" in anna.body
+    assert "2026-05-11 07:00 (Europe/Warsaw)" in anna.body
+    assert bob.subject == f"{title} — Daily"
+    assert attachment(anna)[1].splitlines() == ["region,revenue", "North,375.75"]
+
+
+def test_each_recipient_has_a_notice_and_sees_it_among_their_notifications(world):
+    # Given a subscription for the owner, Anna and Bob
+    in_zone(world["south"], WARSAW)
+    recipients = [world["owner"], world["north"], world["south"]]
+    subscription = subscribe(world["question"], recipients=recipients, owner=world["owner"])
+    # When it goes out
+    send_due(utc(2026, 5, 11, 5, 0))
+    # Then there is a sent notice about the subscription per recipient, linked to its delivery
+    notices = Notice.objects.filter(kind=deliveries.DELIVERY).order_by("recipient_id")
+    assert [(n.recipient, n.email, n.status) for n in notices] == [
+        (world["owner"], "cfo@example.com", "sent"),
+        (world["north"], "anna@example.com", "sent"),
+        (world["south"], "bob@example.com", "sent"),
+    ]
+    assert {(n.content_type.model, n.object_id) for n in notices} == {
+        ("subscription", subscription.pk)
+    }
+    assert {n.bi_delivery.subscription for n in notices} == {subscription}
+    # And Anna finds hers on her notifications page, and Bob's is not there
+    page = client_for(world["north"]).get("/accounts/notifications/").content.decode()
+    assert page.count(f"{world['question'].title} — Daily") == 1
+    # And the owner's history of the subscription links the e-mail sent to them
+    page = client_for(world["owner"]).get(f"/bi/subscriptions/{subscription.pk}/")
+    assert page.status_code == 200
+    mine = notices.get(recipient=world["owner"])
+    assert f'href="/accounts/notifications/{mine.pk}/"' in page.content.decode()
+    assert f"/accounts/notifications/{notices.get(recipient=world['north']).pk}/" not in (
+        page.content.decode()
+    )
+    response = client_for(world["north"]).get("/api/core/notices/")
+    assert [(n["kind"], n["about"], n["object_id"]) for n in response.json()["results"]] == [
+        ("bi.delivery", "bi.subscription", subscription.pk)
+    ]
+
+
+def test_a_second_run_for_the_same_slot_sends_nothing_twice(world):
+    # Given a delivery that went out
+    subscription = subscribe(world["question"], recipients=[world["north"]])
+    now = utc(2026, 5, 11, 5, 0)
+    assert send_due(now) == {"sent": 1, "skipped": 0, "failed": 0}
+    # When its record is lost and the sender runs again for the same slot
+    subscription.deliveries.all().delete()
+    again = send_due(now + dt.timedelta(minutes=3))
+    # Then the notice's key stops it: one notice, one e-mail
+    assert again == {"sent": 0, "skipped": 1, "failed": 0}
+    assert Notice.objects.filter(kind=deliveries.DELIVERY).count() == 1
+    assert len(mail.outbox) == 1
+    assert subscription.deliveries.get().status == "skipped"
+    # And the next day's slot is a new e-mail
+    assert send_due(now + dt.timedelta(days=1)) == {"sent": 1, "skipped": 0, "failed": 0}
+    assert len(mail.outbox) == 2
+
+
+def test_the_file_is_built_as_the_recipient_when_the_e_mail_leaves_and_again_on_a_retry(world):
+    # Given deliveries queued for Anna (North) and the owner (every region), not yet sent
+    subscription = subscribe(
+        world["question"], recipients=[world["north"], world["owner"]], owner=world["owner"]
+    )
+    assert deliveries.send_due(utc(2026, 5, 11, 5, 0)) == {"sent": 2, "skipped": 0, "failed": 0}
+    assert {d.status for d in subscription.deliveries.all()} == {"queued"}
+    assert mail.outbox == []
+    # When the e-mails leave
+    for delivery in subscription.deliveries.all():
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            assert notifications.deliver(delivery.notice_id) == "sent"
+    # Then each file holds the rows of its recipient's row rules only
+    files = {m.to[0]: attachment(m)[1].splitlines() for m in mail.outbox}
+    assert files["anna@example.com"] == ["region,revenue", "North,375.75"]
+    assert files["cfo@example.com"][1:] == ["North,375.75", "South,350.25", "West,25.0"]
+    # And building it again (as a retry does) gives Anna hers again, nothing stored meanwhile
+    notice = subscription.deliveries.get(recipient=world["north"]).notice
+    [(name, content, mime)] = deliveries.delivery_files(notice)
+    assert name.endswith("-2026-05-11.csv")
+    assert content.splitlines() == [b"region,revenue", b"North,375.75"]
+    assert mime == "text/csv"
+
+
+def test_a_recipient_who_lost_access_before_the_e_mail_left_gets_no_file(world):
+    # Given a delivery queued for Anna of a question shared with her
+    question = f.question(owner=world["owner"])
+    share = Share.objects.create(question=question, user=world["north"])
+    subscription = subscribe(question, recipients=[world["north"]])
+    deliveries.send_due(utc(2026, 5, 11, 5, 0))
+    # When the share is withdrawn before the e-mail leaves
+    share.delete()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        status = notifications.deliver(subscription.deliveries.get().notice_id)
+    # Then nothing is sent, and why is recorded
+    assert status == "queued"
+    assert mail.outbox == []
+    delivery = subscription.deliveries.get()
+    assert (delivery.status, delivery.detail) == (
+        "skipped",
+        "Not shared with this recipient: nothing was sent.",
+    )
