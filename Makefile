@@ -50,7 +50,7 @@ test: install ## the whole suite: lint, migrations, schema, catalogs, tests (SQL
 	OPENMIS_TESTING=1 $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 	@if [ -n "$$OPENMIS_TEST_DATABASE_URL" ]; then \
 	  echo "== again on $$OPENMIS_TEST_DATABASE_URL"; \
-	  OPENMIS_TESTING=1 OPENMIS_TEST_POSTGRES=1 $(VENV)/bin/pytest -n 2 --dist loadgroup -m "not browser" $(PYTEST_ARGS); \
+	  OPENMIS_TESTING=1 OPENMIS_TEST_POSTGRES=1 $(VENV)/bin/pytest -n 2 --dist loadgroup -m "not browser and not engine_neutral" $(PYTEST_ARGS); \
 	fi
 
 # The same tests in a random order, spread over the workers one by one: proves that no test

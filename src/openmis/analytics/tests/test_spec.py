@@ -13,6 +13,9 @@ from openmis.analytics.catalog import Location, Relation, TableInfo
 from openmis.analytics.errors import SpecError
 from openmis.analytics.spec import Dimension, Filter, Measure, Order, QuerySpec, parse_spec
 
+# Runs alike on every database engine: the PostgreSQL pass leaves it out.
+pytestmark = pytest.mark.engine_neutral
+
 ORDERS = TableInfo(
     "orders",
     {

@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 
 from openmis.appraisal import calc
 
+# Runs alike on every database engine: the PostgreSQL pass leaves it out.
+pytestmark = pytest.mark.engine_neutral
+
 # A generated case builds numpy arrays and runs numpy's root finder: no per-example deadline.
 PROFILE = settings(deadline=None, max_examples=150)
 

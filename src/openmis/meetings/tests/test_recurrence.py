@@ -16,6 +16,9 @@ from openmis.meetings.recurrence import (
     starts_between,
 )
 
+# Runs alike on every database engine: the PostgreSQL pass leaves it out.
+pytestmark = pytest.mark.engine_neutral
+
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
