@@ -8,7 +8,9 @@ values (:func:`split`); the shape is compiled once, with made-up *sentinel* valu
 place, and its SQL is cut at the sentinels' literals (:func:`build`); a spec of that shape
 then gets its SQL by putting its own values' literals into the cuts
 (:meth:`SqlTemplate.render`), each rendered by the same Ibis compiler that renders it in a
-whole compile. The result is the SQL that compiling the spec would give.
+whole compile. The result is the SQL that compiling the spec would give, but for the line
+breaks sqlglot's pretty printer puts into a list of values longer than a line (the sentinels'
+length decides them), which change no meaning.
 
 Why this cannot loosen a row rule or let a value escape its place: only the values of the
 spec's own filters become slots (a row policy's values stay in the compiled text, as do
