@@ -188,7 +188,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "openmis.core.staticfiles.StaticFilesStorage"  # WhiteNoise's, URLs kept
         )
     },
 }

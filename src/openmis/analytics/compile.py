@@ -290,7 +290,7 @@ def _predicate(column: ir.Value, dtype: dtypes.DataType, op: str, value: Any) ->
     values = value if isinstance(value, tuple) else (value,)
     if dtype.is_timestamp() and not any(isinstance(v, dt.datetime) for v in values):
         column = column.cast("date")  # a date-only value compares the day of the timestamp
-    literals = [_literal(dtype, v) for v in values]
+    literals = [filter_literal(dtype, v) for v in values]
     if op == "in":
         return column.isin(literals)
     if op == "not_in":
@@ -309,7 +309,8 @@ def _predicate(column: ir.Value, dtype: dtypes.DataType, op: str, value: Any) ->
     return comparisons[op](lit)
 
 
-def _literal(dtype: dtypes.DataType, value: Any) -> Any:
+def filter_literal(dtype: dtypes.DataType, value: Any) -> ir.Scalar:
+    """The Ibis literal a filter or row rule compares a column of ``dtype`` with."""
     if dtype.is_decimal() and isinstance(value, float):
         return ibis.literal(Decimal(str(value)))
     return ibis.literal(value)

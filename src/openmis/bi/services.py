@@ -23,7 +23,7 @@ from django.utils import timezone
 
 import openmis
 from openmis.analytics import compile as qcompile
-from openmis.analytics import guard
+from openmis.analytics import guard, template
 from openmis.analytics.catalog import Condition, Relation, RowPolicy, TableInfo
 from openmis.analytics.spec import parse_spec
 from openmis.bi import access
@@ -182,15 +182,25 @@ class ReaderContext:
 READER_DEPENDS_ON = ("bi", "org", "auth")  # datasets and rules; departments; roles
 
 
+# Reader contexts as objects, per process, under their shared cache key (which holds the
+# generations they depend on): reading one back from the cache unpickles its datasets.
+_reader_contexts = caching.ProcessCache(maxsize=256)
+
+
 @caching.per_request
 def reader_context(user) -> ReaderContext:
     """The reader's catalog and row policies: built once per request, and kept in the shared
     cache until datasets, rules (``bi``), departments (``org``) or roles (``auth``) change."""
-    ctx = caching.get_or_set(
-        ("bi-reader", user.pk), lambda: ReaderContext(user), depends_on=READER_DEPENDS_ON
-    )
-    ctx.user = user
-    return ctx
+    key_parts = ("bi-reader", user.pk)
+
+    def shared() -> ReaderContext:
+        ctx = caching.get_or_set(
+            key_parts, lambda: ReaderContext(user), depends_on=READER_DEPENDS_ON
+        )
+        ctx.user = None  # shared between requests: the user is not kept
+        return ctx
+
+    return _reader_contexts.get_or_set(caching.versioned_key(key_parts, READER_DEPENDS_ON), shared)
 
 
 def _answer_key(sql: str) -> str:
@@ -278,6 +288,10 @@ def compile_spec(user, data, *, today: dt.date | None = None, context: ReaderCon
 # versions and places, relations, row policies), the day and the code, which cannot change
 # while the process runs, so its key needs no version of the compiler.
 _compiled_sql = caching.ProcessCache(maxsize=512)
+# The same, per shape of spec (its filter values left out; see openmis.analytics.template):
+# a question asked with a new filter value reuses its shape's compile. None: a shape that
+# cannot be templated, compiled whole every time.
+_templates = caching.ProcessCache(maxsize=512)
 
 
 def _compiled(user, data, today, ctx: ReaderContext):
@@ -285,13 +299,27 @@ def _compiled(user, data, today, ctx: ReaderContext):
     result may be cached.
 
     Compiling through Ibis costs 3 to 20 ms, as much as a small query itself, so it is kept
-    (in this process) even when results are not: a forced re-run still reads fresh data.
+    (in this process) even when results are not: a forced re-run still reads fresh data. A
+    spec not seen before whose shape was (another filter value) puts its values' literals
+    into the shape's compiled SQL, which gives the SQL compiling it would.
     """
 
     def compile_now():
-        spec, sql, locations = compile_spec(user, data, today=today, context=ctx)
+        spec = parse_spec(data, ctx.catalog)
+        dialect = get_warehouse().dialect
+
+        def compile_sql(some_spec):
+            expr = qcompile.compile_query(some_spec, ctx.catalog, ctx.policies, today=today)
+            return qcompile.to_sql(expr, dialect)
+
+        shape, literals = template.split(spec, ctx.catalog)
+        sql_template = _templates.get_or_set(
+            (shape, ctx.fingerprint, today, dialect),
+            lambda: template.build(shape, compile_sql, dialect),
+        )
+        sql = compile_sql(spec) if sql_template is None else sql_template.render(literals)
         names = {spec.dataset, *(r.target for r in ctx.catalog[spec.dataset].relations)}
-        return sql, locations, ctx.cache_seconds(names)
+        return sql, [ctx.catalog[n].location for n in names], ctx.cache_seconds(names)
 
     spec_key = (json.dumps(data, sort_keys=True, default=str), ctx.fingerprint, today)
     return _compiled_sql.get_or_set(spec_key, compile_now)

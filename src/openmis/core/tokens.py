@@ -17,6 +17,7 @@ from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication
+from knox.signals import token_expired
 
 from openmis.core.models import ApiToken
 
@@ -67,6 +68,16 @@ def revoke_all(user) -> int:
 class ApiTokenAuthentication(TokenAuthentication):
     """``Authorization: Token <token>``: knox's check (hash, expiry, active account), and
     the time of last use kept for the user's token list."""
+
+    def _cleanup_token(self, auth_token) -> bool:
+        # The presented token only: knox also reads every other token of the user on every
+        # request, to delete the expired ones, which issue() does and which never work.
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            username = auth_token.user.get_username()
+            auth_token.delete()
+            token_expired.send(sender=type(self), username=username, source="auth_token")
+            return True
+        return False
 
     def validate_user(self, auth_token):
         user, token = super().validate_user(auth_token)

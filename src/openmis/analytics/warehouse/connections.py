@@ -8,6 +8,7 @@ attach, and rebuilds one only when that set changes.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import os
 import re
 import shutil
@@ -111,32 +112,89 @@ POOL = Pool(POOL_SIZE)
 os.register_at_fork(after_in_child=POOL.after_fork)
 
 
+class _Timer:
+    """One thread per process that interrupts the queries that ran past their time.
+
+    Starting a thread per query cost more than the rest of the engine's own work on a small
+    query (and, on a busy machine, a wait for the scheduler); one thread keeps the deadlines
+    of all running queries instead.
+    """
+
+    def __init__(self):
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
+        self._cond = threading.Condition()
+        self._watches: list[tuple[float, int, _Watchdog]] = []
+        self._seq = 0
+        self._thread: threading.Thread | None = None
+
+    def add(self, watch: _Watchdog, deadline: float) -> None:
+        with self._cond:
+            if len(self._watches) > 256:  # ended watches wait for their deadline: drop them
+                self._watches = [item for item in self._watches if not item[2].done]
+                heapq.heapify(self._watches)
+            self._seq += 1
+            heapq.heappush(self._watches, (deadline, self._seq, watch))
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="openmis-timeout", daemon=True
+                )
+                self._thread.start()
+            if self._watches[0][2] is watch:
+                self._cond.notify()
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                while self._watches and self._watches[0][2].done:
+                    heapq.heappop(self._watches)
+                if not self._watches:
+                    self._cond.wait()
+                    continue
+                deadline, _seq, watch = self._watches[0]
+                wait = deadline - time.monotonic()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                heapq.heappop(self._watches)
+                # Under the lock, so no interrupt lands after the query's watch has ended
+                # (the cursor may then run the next step of a stream).
+                watch.fired = True
+                with contextlib.suppress(duckdb.Error):
+                    watch.interrupt()
+                self._seq += 1
+                heapq.heappush(self._watches, (time.monotonic() + 0.05, self._seq, watch))
+
+    def end(self, watch: _Watchdog) -> None:
+        with self._cond:
+            watch.done = True
+            watch.interrupt = _never
+
+
+def _never() -> None:
+    pass
+
+
+_TIMER = _Timer()
+
+
 class _Watchdog:
     """Interrupts a cursor once ``timeout`` seconds have passed, and again until it stops."""
 
     def __init__(self, timeout: float, interrupt: Callable[[], None]):
         self.timeout = timeout
         self.fired = False
-        self._interrupt = interrupt
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._watch, name="openmis-timeout", daemon=True)
-
-    def _watch(self) -> None:
-        if self._done.wait(self.timeout):
-            return
-        self.fired = True
-        while not self._done.is_set():
-            with contextlib.suppress(duckdb.Error):
-                self._interrupt()
-            self._done.wait(0.05)
+        self.done = False
+        self.interrupt = interrupt
 
     def __enter__(self) -> _Watchdog:
-        self._thread.start()
+        _TIMER.add(self, time.monotonic() + self.timeout)
         return self
 
     def __exit__(self, *exc) -> None:
-        self._done.set()
-        self._thread.join()
+        _TIMER.end(self)
 
 
 def run(
@@ -164,10 +222,11 @@ def run(
         start = time.perf_counter()
         with _Watchdog(timeout, cursor.interrupt) as watchdog:
             try:
+                # The statement already parsed: the engine does not parse the SQL again.
                 if params is None:
-                    cursor.execute(sql)
+                    cursor.execute(statements[0])
                 else:
-                    cursor.execute(sql, list(params))
+                    cursor.execute(statements[0], list(params))
                 columns = [d[0] for d in cursor.description or []]
                 rows = cursor.fetchmany(row_cap + 1)
             except duckdb.Error as exc:
@@ -216,7 +275,7 @@ def stream(
                         raise QueryTimeout(timed_out(timeout)) from None
                     raise QueryFailed(clean_error(exc, memory_limit)) from None
 
-        engine(lambda: cursor.execute(sql))
+        engine(lambda: cursor.execute(statements[0]))
         yield [d[0] for d in cursor.description or []]
         left = row_cap
         while left > 0:
