@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+import ibis.backends.sql.dialects  # noqa: F401  (before any SQL is written: see the package)
 import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect

@@ -2,6 +2,19 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _catalog_check(name: str):
+    """:mod:`openmis.bi.catalog`'s check ``name``, imported when first called: the catalog
+    imports the query engine (Ibis, sqlglot, DuckDB), which starting Django need not load."""
+
+    def check(*args, **kwargs):
+        from openmis.bi import catalog
+
+        return getattr(catalog, name)(*args, **kwargs)
+
+    check.__name__ = check.__qualname__ = name
+    return check
+
+
 class BiConfig(AppConfig):
     """Business intelligence: the warehouse's datasets, questions, dashboards and sharing."""
 
@@ -15,7 +28,6 @@ class BiConfig(AppConfig):
 
         from openmis.analytics import i18n
         from openmis.bi import (
-            catalog,
             loading,
             registry,  # noqa: F401  (registers the objects)
         )
@@ -25,9 +37,9 @@ class BiConfig(AppConfig):
         # The models state what a valid dataset or question is; the checks that reach the
         # warehouse are the services', plugged in here so that no model imports a service.
         warehouse_checks.install(
-            external_table=catalog.check_external_table,
-            spec=catalog.check_spec,
-            sql=catalog.check_sql,
+            external_table=_catalog_check("check_external_table"),
+            spec=_catalog_check("check_spec"),
+            sql=_catalog_check("check_sql"),
         )
         post_delete.connect(
             loading.drop_deleted_data, sender=Dataset, dispatch_uid="openmis-bi-dataset-data"

@@ -44,7 +44,10 @@ class ObjectType:
     nav_group
         Heading under which the model appears in the navigation.
     form_class, serializer_class, filterset_class
-        Optional hand-written replacements of the generated classes.
+        Optional hand-written replacements of the generated classes. ``serializer_class`` is
+        best given as its dotted path (``"openmis.org.serializers.RoleSerializer"``), imported
+        on first use: a serializer module imports DRF's serializers, which starting Django
+        need not load (see ``core/tests/test_startup.py``).
     ordering
         Default order of lists.
     prefetch
@@ -262,8 +265,12 @@ class ObjectType:
 
     @cached_property
     def serializer(self):
-        from openmis.core.api import serializer_for
+        from django.utils.module_loading import import_string
 
+        from openmis.core.api.serializers import serializer_for
+
+        if isinstance(self.serializer_class, str):
+            return import_string(self.serializer_class)
         return self.serializer_class or serializer_for(self)
 
     @cached_property
