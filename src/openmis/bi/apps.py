@@ -2,19 +2,6 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def _catalog_check(name: str):
-    """:mod:`openmis.bi.catalog`'s check ``name``, imported when first called: the catalog
-    imports the query engine (Ibis, sqlglot, DuckDB), which starting Django need not load."""
-
-    def check(*args, **kwargs):
-        from openmis.bi import catalog
-
-        return getattr(catalog, name)(*args, **kwargs)
-
-    check.__name__ = check.__qualname__ = name
-    return check
-
-
 class BiConfig(AppConfig):
     """Business intelligence: the warehouse's datasets, questions, dashboards and sharing."""
 
@@ -33,13 +20,15 @@ class BiConfig(AppConfig):
         )
         from openmis.bi.models import Dataset
         from openmis.bi.models.base import warehouse_checks
+        from openmis.core.registry import on_call
 
         # The models state what a valid dataset or question is; the checks that reach the
-        # warehouse are the services', plugged in here so that no model imports a service.
+        # warehouse are the services', plugged in here so that no model imports a service
+        # (and imported when first called: the catalog imports the query engine).
         warehouse_checks.install(
-            external_table=_catalog_check("check_external_table"),
-            spec=_catalog_check("check_spec"),
-            sql=_catalog_check("check_sql"),
+            external_table=on_call("openmis.bi.catalog.check_external_table"),
+            spec=on_call("openmis.bi.catalog.check_spec"),
+            sql=on_call("openmis.bi.catalog.check_sql"),
         )
         post_delete.connect(
             loading.drop_deleted_data, sender=Dataset, dispatch_uid="openmis-bi-dataset-data"

@@ -16,26 +16,11 @@ from openmis.bi.models import (
     Share,
     Subscription,
 )
-from openmis.core.registry import register, register_page
+from openmis.core.registry import on_call, register, register_page
 
 NAV = gettext_lazy("Business intelligence")
-
-
-def _on_call(path: str):
-    """The function at ``path`` (``module.function`` under ``openmis.bi``), imported when first
-    called: the views and deliveries import the query engine (Ibis, sqlglot, DuckDB), which
-    starting Django need not load."""
-    module, name = path.rsplit(".", 1)
-
-    def call(*args, **kwargs):
-        from importlib import import_module
-
-        return getattr(import_module(f"openmis.bi.{module}"), name)(*args, **kwargs)
-
-    call.__name__ = call.__qualname__ = name
-    call.__doc__ = f":func:`openmis.bi.{path}`, imported on first use."
-    return call
-
+# Views and deliveries are named by path (on_call): they import the query engine (Ibis,
+# sqlglot, DuckDB), which starting Django need not load.
 
 register(
     Dataset,
@@ -49,8 +34,8 @@ register(
     search=["name", "title", "description"],
     department_field="department",
     nav_group=NAV,
-    detail_context=_on_call("views.datasets.dataset_context"),
-    delete_warnings=_on_call("views.datasets.dataset_delete_warnings"),
+    detail_context=on_call("openmis.bi.views.datasets.dataset_context"),
+    delete_warnings=on_call("openmis.bi.views.datasets.dataset_delete_warnings"),
     object_access=access.dataset_access,
     # counted over every row: a restricted dataset's readers get them through their rules
     history_exclude=("row_count", "profile"),
@@ -136,7 +121,7 @@ register(
     search=["title", "description"],
     department_field="department",
     nav_group=NAV,
-    detail_context=_on_call("views.questions.question_context"),
+    detail_context=on_call("openmis.bi.views.questions.question_context"),
     visible_to=access.visible_questions,
     object_access=access.content_access,
     select=["owner"],
@@ -151,7 +136,7 @@ register(
     search=["title", "description"],
     department_field="department",
     nav_group=NAV,
-    detail_context=_on_call("views.dashboards.dashboard_context"),
+    detail_context=on_call("openmis.bi.views.dashboards.dashboard_context"),
     visible_to=access.visible_dashboards,
     object_access=access.content_access,
 )
@@ -206,7 +191,7 @@ register(
     visible_to=access.visible_subscriptions,
     object_access=access.delivery_access,
     select=["question", "dashboard", "owner"],
-    detail_context=_on_call("deliveries.subscription_context"),
+    detail_context=on_call("openmis.bi.deliveries.subscription_context"),
 )
 register(
     Alert,

@@ -306,6 +306,24 @@ def all_pages() -> list[Page]:
     return list(_pages)
 
 
+def on_call(path: str):
+    """The function at the dotted ``path``, imported when first called.
+
+    For registries and app configs, which ``django.setup()`` imports: a view's function given
+    as ``detail_context`` (or a check installed at start) whose module imports what starting
+    Django need not load (the BI query engine, file formats) is named so instead.
+    """
+
+    def call(*args, **kwargs):
+        from django.utils.module_loading import import_string
+
+        return import_string(path)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = path.rsplit(".", 1)[-1]
+    call.__doc__ = f":func:`{path}`, imported on first use."
+    return call
+
+
 def register(model: type[models.Model], **options) -> ObjectType:
     """Declare ``model`` to the generic object framework and to the audit log."""
     from auditlog.registry import auditlog
