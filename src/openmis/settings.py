@@ -285,9 +285,9 @@ SPECTACULAR_SETTINGS = {
     "PATH_CONVERTER_OVERRIDES": {"signed_int": {"type": "integer"}},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "openmis.core.api.add_error_responses",
-        "openmis.core.api.local_times",
-        "openmis.core.api.empty_filters",
+        "openmis.core.api.schema.add_error_responses",
+        "openmis.core.api.schema.local_times",
+        "openmis.core.api.schema.empty_filters",
     ],
 }
 

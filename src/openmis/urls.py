@@ -13,7 +13,7 @@ from openmis.appraisal import urls as appraisal_urls
 from openmis.appraisal.api import AppraiseView
 from openmis.bi import api as bi_api
 from openmis.bi import urls as bi_urls
-from openmis.core.api import ApiTokenViewSet, TokenView
+from openmis.core.api.tokens import ApiTokenViewSet, TokenView
 from openmis.core.notices_api import NoticeViewSet
 from openmis.core.urls import api_patterns, app_urls, attachment_urls
 from openmis.core.views import notices as notice_views

@@ -11,10 +11,12 @@ The BI app (``openmis.bi``) is the only Django code that calls into this package
                 the secured relations
 - ``warehouse`` engines: DuckDB per-version files (default) and any Ibis backend by URL;
                 loading files with the engine's native readers, executing with limits, profiling
-"""
 
-# Ibis teaches sqlglot's dialects its own SQL (PostgreSQL's make_date, for instance) when its
-# dialects module is imported; sqlglot caches a dialect's generator on first use, so this must
-# happen before anything here writes SQL, or date filters compile to functions PostgreSQL
-# does not have.
-import ibis.backends.sql.dialects  # noqa: F401
+The package itself imports nothing: every process that starts Django loads the BI models,
+which need only :mod:`.errors`, so Ibis, sqlglot and the engines are imported by the modules
+that use them. Ibis teaches sqlglot's dialects its own SQL (PostgreSQL's ``make_date``, for
+instance) when ``ibis.backends.sql.dialects`` is imported, and sqlglot caches a dialect's
+generator on first use: every module here that writes SQL (:mod:`.compile`, :mod:`.guard`,
+:mod:`.warehouse.base`) imports it first, or date filters compile to functions PostgreSQL
+does not have.
+"""

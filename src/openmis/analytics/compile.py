@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 import ibis
+import ibis.backends.sql.dialects  # before any SQL is written: see the package
 import ibis.expr.datatypes as dtypes
 import ibis.expr.types as ir
 

@@ -25,10 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from openmis.appraisal.formatting import filename_text
-from openmis.appraisal.memo import render_memo
 from openmis.appraisal.models import CashFlowLine, Decision, Evaluation
 from openmis.appraisal.views import evaluation_context
-from openmis.appraisal.workbook import render_workbook
 from openmis.core import permissions, registry
 from openmis.core.forms import style_widgets
 from openmis.core.services import ConflictError, save_object
@@ -64,6 +62,8 @@ class MemoView(EvaluationView):
     """``memo.pdf``: the decision memo, one click from the evaluation page."""
 
     def get(self, request, pk):
+        from openmis.appraisal.memo import render_memo  # fpdf2, Pillow: loaded when asked for
+
         evaluation = self.evaluation(pk)
         content = render_memo(evaluation, self.figures(evaluation))
         response = HttpResponse(content, content_type="application/pdf")
@@ -76,6 +76,8 @@ class WorkbookView(EvaluationView):
     """``workbook.xlsx``: inputs and results of the evaluation for a spreadsheet."""
 
     def get(self, request, pk):
+        from openmis.appraisal.workbook import render_workbook  # openpyxl: loaded when asked for
+
         evaluation = self.evaluation(pk)
         content = render_workbook(evaluation, self.figures(evaluation))
         response = HttpResponse(

@@ -15,19 +15,20 @@ class BiConfig(AppConfig):
 
         from openmis.analytics import i18n
         from openmis.bi import (
-            catalog,
             loading,
             registry,  # noqa: F401  (registers the objects)
         )
         from openmis.bi.models import Dataset
         from openmis.bi.models.base import warehouse_checks
+        from openmis.core.registry import on_call
 
         # The models state what a valid dataset or question is; the checks that reach the
-        # warehouse are the services', plugged in here so that no model imports a service.
+        # warehouse are the services', plugged in here so that no model imports a service
+        # (and imported when first called: the catalog imports the query engine).
         warehouse_checks.install(
-            external_table=catalog.check_external_table,
-            spec=catalog.check_spec,
-            sql=catalog.check_sql,
+            external_table=on_call("openmis.bi.catalog.check_external_table"),
+            spec=on_call("openmis.bi.catalog.check_spec"),
+            sql=on_call("openmis.bi.catalog.check_sql"),
         )
         post_delete.connect(
             loading.drop_deleted_data, sender=Dataset, dispatch_uid="openmis-bi-dataset-data"

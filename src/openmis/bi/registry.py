@@ -2,8 +2,7 @@
 
 from django.utils.translation import gettext_lazy
 
-from openmis.bi import access, alerts, deliveries
-from openmis.bi.api import ImportJobSerializer
+from openmis.bi import access
 from openmis.bi.models import (
     Alert,
     Card,
@@ -17,11 +16,12 @@ from openmis.bi.models import (
     Share,
     Subscription,
 )
-from openmis.bi.views import dashboards, datasets, questions
 from openmis.core.notifications import register_kind
-from openmis.core.registry import register, register_page
+from openmis.core.registry import on_call, register, register_page
 
 NAV = gettext_lazy("Business intelligence")
+# Views and deliveries are named by path (on_call): they import the query engine (Ibis,
+# sqlglot, DuckDB), which starting Django need not load.
 
 register(
     Dataset,
@@ -35,8 +35,8 @@ register(
     search=["name", "title", "description"],
     department_field="department",
     nav_group=NAV,
-    detail_context=datasets.dataset_context,
-    delete_warnings=datasets.dataset_delete_warnings,
+    detail_context=on_call("openmis.bi.views.datasets.dataset_context"),
+    delete_warnings=on_call("openmis.bi.views.datasets.dataset_delete_warnings"),
     object_access=access.dataset_access,
     # counted over every row: a restricted dataset's readers get them through their rules
     history_exclude=("row_count", "profile"),
@@ -101,7 +101,7 @@ register(
     department_field="dataset__department",
     nav_group=NAV,
     read_only=True,
-    serializer_class=ImportJobSerializer,
+    serializer_class="openmis.bi.api.ImportJobSerializer",
 )
 register(
     Question,
@@ -122,7 +122,7 @@ register(
     search=["title", "description"],
     department_field="department",
     nav_group=NAV,
-    detail_context=questions.question_context,
+    detail_context=on_call("openmis.bi.views.questions.question_context"),
     visible_to=access.visible_questions,
     object_access=access.content_access,
     select=["owner"],
@@ -137,7 +137,7 @@ register(
     search=["title", "description"],
     department_field="department",
     nav_group=NAV,
-    detail_context=dashboards.dashboard_context,
+    detail_context=on_call("openmis.bi.views.dashboards.dashboard_context"),
     visible_to=access.visible_dashboards,
     object_access=access.content_access,
 )
@@ -192,7 +192,7 @@ register(
     visible_to=access.visible_subscriptions,
     object_access=access.delivery_access,
     select=["question", "dashboard", "owner"],
-    detail_context=deliveries.subscription_context,
+    detail_context=on_call("openmis.bi.deliveries.subscription_context"),
 )
 register(
     Alert,
@@ -227,16 +227,16 @@ register_page(
 )
 
 register_kind(
-    deliveries.DELIVERY,
+    "bi.delivery",  # bi.deliveries.DELIVERY
     gettext_lazy("Scheduled delivery"),
     gettext_lazy(
         "To each recipient of a subscription, at its time of their time zone: the question "
         "or dashboard as a file, with the data they may see."
     ),
-    attachments=deliveries.delivery_files,
+    attachments=on_call("openmis.bi.deliveries.delivery_files"),
 )
 register_kind(
-    alerts.ALERT,
+    "bi.alert",  # bi.alerts.ALERT
     gettext_lazy("Data alert"),
     gettext_lazy("To each recipient of an alert, when the value they may see crosses its limit."),
 )

@@ -44,7 +44,10 @@ class ObjectType:
     nav_group
         Heading under which the model appears in the navigation.
     form_class, serializer_class, filterset_class
-        Optional hand-written replacements of the generated classes.
+        Optional hand-written replacements of the generated classes. ``serializer_class`` is
+        best given as its dotted path (``"openmis.org.serializers.RoleSerializer"``), imported
+        on first use: a serializer module imports DRF's serializers, which starting Django
+        need not load (see ``core/tests/test_startup.py``).
     ordering
         Default order of lists.
     prefetch
@@ -262,8 +265,12 @@ class ObjectType:
 
     @cached_property
     def serializer(self):
-        from openmis.core.api import serializer_for
+        from django.utils.module_loading import import_string
 
+        from openmis.core.api.serializers import serializer_for
+
+        if isinstance(self.serializer_class, str):
+            return import_string(self.serializer_class)
         return self.serializer_class or serializer_for(self)
 
     @cached_property
@@ -297,6 +304,24 @@ def register_page(nav_group, label, url_name: str, permission: str) -> None:
 
 def all_pages() -> list[Page]:
     return list(_pages)
+
+
+def on_call(path: str):
+    """The function at the dotted ``path``, imported when first called.
+
+    For registries and app configs, which ``django.setup()`` imports: a view's function given
+    as ``detail_context`` (or a check installed at start) whose module imports what starting
+    Django need not load (the BI query engine, file formats) is named so instead.
+    """
+
+    def call(*args, **kwargs):
+        from django.utils.module_loading import import_string
+
+        return import_string(path)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = path.rsplit(".", 1)[-1]
+    call.__doc__ = f":func:`{path}`, imported on first use."
+    return call
 
 
 def register(model: type[models.Model], **options) -> ObjectType:

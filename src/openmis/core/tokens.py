@@ -2,7 +2,9 @@
 
 One mechanism for the token endpoint, the user's token page and its API: tokens are
 django-rest-knox tokens (hashed at rest, several per user, each with an expiry) kept in
-:class:`openmis.core.models.ApiToken`.
+:class:`openmis.core.models.ApiToken`. The scheme of the OpenAPI schema is
+:class:`openmis.core.api.schema.ApiTokenScheme`, imported with the API (its drf-spectacular
+base imports DRF's serializers, which starting Django need not load).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
-from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication
 from knox.signals import token_expired
 
@@ -86,13 +87,6 @@ class ApiTokenAuthentication(TokenAuthentication):
             ApiToken.objects.filter(pk=token.pk).update(last_used=now)
             token.last_used = now
         return user, token
-
-
-class ApiTokenScheme(KnoxTokenScheme):
-    """drf-spectacular: the token scheme under the name the schema has always used."""
-
-    target_class = "openmis.core.tokens.ApiTokenAuthentication"
-    name = "tokenAuth"
 
 
 # --- revocation when the account changes --------------------------------------------------------

@@ -6,7 +6,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from openmis.core import registry
-from openmis.core.api import viewset_for
+from openmis.core.api.viewsets import viewset_for
 from openmis.core.views import generic
 
 

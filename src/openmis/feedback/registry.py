@@ -6,7 +6,6 @@ from openmis.core.extensions import register_panel, register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.registry import register
 from openmis.feedback import panels, tiles
-from openmis.feedback.api import ImprovementSerializer, StatusChangeSerializer
 from openmis.feedback.filters import FILTERS, SEARCH, FeedbackFilterSet
 from openmis.feedback.forms import (
     FEEDBACK_FIELDS,
@@ -49,7 +48,7 @@ register(
     department_field="system__business_owner",
     nav_group=NAV,
     form_class=ImprovementForm,
-    serializer_class=ImprovementSerializer,
+    serializer_class="openmis.feedback.api.ImprovementSerializer",
     detail_context=improvement_context,
 )
 register(
@@ -72,7 +71,7 @@ register(
     search=["improvement__title", "reason"],
     department_field="improvement__system__business_owner",
     nav_group=NAV,
-    serializer_class=StatusChangeSerializer,
+    serializer_class="openmis.feedback.api.StatusChangeSerializer",
     read_only=True,
 )
 

@@ -10,7 +10,6 @@ from openmis.core.notifications import register_kind
 from openmis.core.periodic import register_periodic
 from openmis.core.registry import register, register_page
 from openmis.meetings import actions, materialising, services
-from openmis.meetings.api import MeetingSeriesSerializer
 from openmis.meetings.forms import SERIES_FIELDS, MeetingLinkedForm, MeetingSeriesForm
 from openmis.meetings.models import (
     ActionItem,
@@ -76,7 +75,7 @@ register(
     department_field="department",
     nav_group=NAV,
     form_class=MeetingSeriesForm,
-    serializer_class=MeetingSeriesSerializer,
+    serializer_class="openmis.meetings.api.MeetingSeriesSerializer",
     detail_context=series_context,
     delete_warnings=services.delete_warnings,
     # A new or changed series has its meetings at once; pages only read them.

@@ -7,7 +7,6 @@ from openmis.core.registry import register
 from openmis.org import notifications, roles, tiles
 from openmis.org.forms import PersonForm, RoleForm
 from openmis.org.models import Department, Person, Role
-from openmis.org.serializers import RoleSerializer
 
 NAV = _("Organization")
 
@@ -60,7 +59,7 @@ register(
     search=["group__name", "description"],
     nav_group=NAV,
     form_class=RoleForm,
-    serializer_class=RoleSerializer,
+    serializer_class="openmis.org.serializers.RoleSerializer",
     prefetch=["group__permissions__content_type"],
 )
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import ibis.backends.sql.dialects  # noqa: F401  (before any SQL is written: see openmis.analytics)
 from sqlglot.dialects.dialect import Dialect
 
 from openmis.analytics.errors import SqlRefused

@@ -10,18 +10,24 @@
   (:mod:`.generic`).
 
 Files are read by DuckDB's native readers for every engine (:mod:`.reading`, :mod:`.xlsx`).
+
+The engines (DuckDB, Ibis, sqlglot, PyArrow) are imported on first use, not with the package:
+``from openmis.analytics.warehouse import DuckDBWarehouse`` still works (PEP 562).
 """
 
 from __future__ import annotations
 
 import re
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from openmis.analytics.warehouse.base import LoadResult, Result, Warehouse, json_value
-from openmis.analytics.warehouse.embedded import DuckDBWarehouse
-from openmis.analytics.warehouse.generic import IbisWarehouse
-from openmis.analytics.warehouse.postgres import PostgresWarehouse
+if TYPE_CHECKING:
+    from openmis.analytics.warehouse.base import LoadResult, Result, Warehouse, json_value
+    from openmis.analytics.warehouse.embedded import DuckDBWarehouse
+    from openmis.analytics.warehouse.generic import IbisWarehouse
+    from openmis.analytics.warehouse.postgres import PostgresWarehouse
 
 __all__ = [
     "DuckDBWarehouse",
@@ -33,6 +39,26 @@ __all__ = [
     "connect",
     "json_value",
 ]
+
+#: Where each name of ``__all__`` but :func:`connect` is defined, imported on first use.
+_LAZY = {
+    "DuckDBWarehouse": "embedded",
+    "IbisWarehouse": "generic",
+    "LoadResult": "base",
+    "PostgresWarehouse": "postgres",
+    "Result": "base",
+    "Warehouse": "base",
+    "json_value": "base",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
@@ -77,9 +103,15 @@ def connect(
     options = {"data_dir": data_dir, "memory_limit": memory_limit, "threads": threads}
     scheme = urlsplit(url).scheme.lower() if url else "duckdb"
     if scheme == "duckdb":
+        from openmis.analytics.warehouse.embedded import DuckDBWarehouse
+
         return DuckDBWarehouse(_duckdb_root(url, data_dir), external=external, **options)
     if scheme.split("+", 1)[0] in {"postgres", "postgresql"}:
+        from openmis.analytics.warehouse.postgres import PostgresWarehouse
+
         return PostgresWarehouse(url, **options)
+    from openmis.analytics.warehouse.generic import IbisWarehouse
+
     return IbisWarehouse(url, **options)
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import ibis.backends.sql.dialects  # noqa: F401  (before any SQL is written: see the package)
 import sqlglot.expressions as sge
 
 from openmis.analytics.catalog import Location

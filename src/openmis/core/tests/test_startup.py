@@ -2,10 +2,12 @@
 modules ``django.setup()`` imports, so file-format and calculation libraries are imported
 where they are used, not by settings, app configs or registries.
 
-Not a timing test: it lists the heavy modules a fresh ``django.setup()`` has imported.
-Still loaded at start (to be made lazy with the split of ``bi``): ibis, sqlglot, DuckDB and
-pyarrow, through ``bi.registry`` -> ``bi.views``/``bi.deliveries`` -> ``bi.services``; and
-the DRF serializers, which the registries of every app name.
+Not a timing test: it lists the heavy modules a fresh ``django.setup()`` has imported
+(``bench/startup.py`` times it against a bare Django project). A module listed here that
+shows up again was imported at the top of a module that settings, an app config, a registry
+or a model imports: import it where it is used instead (inside the function, through
+``openmis.core.api``'s or ``openmis.analytics.warehouse``'s lazy names, or a registry's
+function that imports the view when called, as ``bi/registry.py`` does).
 """
 
 from __future__ import annotations
@@ -17,15 +19,30 @@ import sys
 
 #: Imported on use only: PDF (fpdf2) and spreadsheet writing/reading (openpyxl, and
 #: import-export's admin mixins, which pull openpyxl, tablib and numpy), images (Pillow),
-#: iCalendar feeds, and the appraisal's statistics (scipy) and finance (numpy-financial).
+#: iCalendar feeds, and the appraisal's statistics (scipy) and finance (numpy-financial);
+#: the BI query engine (Ibis, sqlglot, DuckDB, PyArrow, NumPy) and Markdown rendering; DRF's
+#: serializers, views and drf-spectacular's schema generation (loaded with the URLs).
 NOT_AT_START = (
-    "PIL",
+    "drf_spectacular.openapi",
+    "drf_spectacular.plumbing",
+    "duckdb",
     "fpdf",
+    "ibis",
     "icalendar",
     "import_export.admin",
+    "markdown",
+    "numpy",
     "numpy_financial",
     "openpyxl",
+    "PIL",
+    "pyarrow",
+    "rest_framework.fields",
+    "rest_framework.serializers",
+    "rest_framework.views",
+    "rest_framework.viewsets",
     "scipy",
+    "sqlglot",
+    "tablib",
 )
 
 PROBE = f"""
