@@ -12,7 +12,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_save
 
-        from openmis.core import attachments, cache, caching  # noqa: F401  (write signals)
+        from openmis.core import attachments, caching  # noqa: F401  (write signals)
         from openmis.core.text import clean_instance_text
         from openmis.core.tiles import register_tiles
         from openmis.core.tokens import connect_signals

@@ -150,11 +150,6 @@ def generation(*labels: str) -> tuple[int, ...]:
     return tuple(current.get(label, 0) for label in (EVERYTHING, *labels))
 
 
-def total_generation() -> int:
-    """A number that goes up with any write at all (for callers that depend on everything)."""
-    return sum(generations().values())
-
-
 def bump(*labels: str) -> None:
     """Move the generations of ``labels`` (app labels; none: everything) by one.
 

@@ -18,6 +18,7 @@ from functools import reduce
 
 from django.db.models import Model
 
+from openmis.core import caching
 from openmis.core.caching import per_request
 from openmis.core.registry import ObjectType
 
@@ -32,11 +33,15 @@ class ScopeProvider:
     ``role_permissions(user)`` yields ``("app.codename", scope)`` for each permission the
     user holds through a role, ``scope`` being :data:`ALL` or :data:`DEPARTMENT` (any other
     value grants nothing). ``department_ids(user)`` gives the primary keys of the departments
-    a department-scoped permission lets the user write in.
+    a department-scoped permission lets the user write in. ``depends_on`` names the app
+    labels whose writes change what ``role_permissions`` answers (the roles, their groups and
+    memberships): the permissions a user holds are kept in the shared cache until one of
+    them (or ``auth``, which holds the permissions themselves) is written.
     """
 
     role_permissions: Callable[[object], Iterable[tuple[str, str]]]
     department_ids: Callable[[object], Collection[int]]
+    depends_on: tuple[str, ...] = ()
 
 
 _provider: ScopeProvider | None = None
@@ -54,21 +59,30 @@ def scope_provider() -> ScopeProvider | None:
     return _provider
 
 
+# What a user's direct permissions and group memberships live in (Django's auth): a change
+# to any of them moves this app's generation.
+AUTH_DEPENDS_ON = ("auth",)
+SCOPES_CACHE_SECONDS = 600
+
+
 @per_request
 def _scopes(user) -> dict[str, str]:
     """``{"app.codename": "all" | "department"}`` for the user, computed once per request."""
-    from django.contrib.auth.models import Permission
-    from django.core.cache import cache
-
-    from openmis.core import cache as data_cache
-
     provider = _provider
-    # Any change of roles or permissions bumps the data generation, so this key goes stale
-    # at once, in every process.
-    cache_key = data_cache.key("scopes", user.pk, data_cache.generation())
-    cached = cache.get(cache_key) if provider is not None else None
-    if cached is not None:
-        return cached
+    if provider is None:
+        return _load_scopes(user, None)
+    # Kept until auth (permissions, groups, memberships) or an app the provider reads (its
+    # roles) is written, in every process; a write elsewhere (a warehouse import) keeps it.
+    return caching.get_or_set(
+        ("scopes", user.pk),
+        lambda: _load_scopes(user, provider),
+        depends_on=(*AUTH_DEPENDS_ON, *provider.depends_on),
+        timeout=SCOPES_CACHE_SECONDS,
+    )
+
+
+def _load_scopes(user, provider: ScopeProvider | None) -> dict[str, str]:
+    from django.contrib.auth.models import Permission
 
     scopes: dict[str, str] = {}
     for perm, scope in provider.role_permissions(user) if provider is not None else ():
@@ -77,8 +91,6 @@ def _scopes(user) -> dict[str, str]:
     direct = Permission.objects.filter(user=user).values_list("content_type__app_label", "codename")
     for app_label, codename in direct:
         scopes[f"{app_label}.{codename}"] = ALL
-    if provider is not None:
-        cache.set(cache_key, scopes, 600)
     return scopes
 
 

@@ -275,7 +275,7 @@ class ObjectType:
 
     @cached_property
     def resource(self):
-        from openmis.core.imports import resource_for
+        from openmis.core.imports.resource import resource_for
 
         return resource_for(self)
 

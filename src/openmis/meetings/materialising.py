@@ -106,7 +106,7 @@ def materialise(series: MeetingSeries, now: datetime | None = None) -> dict[str,
     )
     if upcoming is not None:
         carry_over(upcoming, now)
-    # Plain UPDATEs and bulk writes send no signals: tell the caches (core.cache) at once.
+    # Plain UPDATEs and bulk writes send no signals: tell the caches (core.caching) at once.
     caching.bump("meetings")
     return {
         "created": len(created),

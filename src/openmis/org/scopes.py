@@ -29,4 +29,9 @@ def role_permissions(user) -> Iterator[tuple[str, str]]:
         yield f"{app_label}.{codename}", scope
 
 
-PROVIDER = ScopeProvider(role_permissions=role_permissions, department_ids=tree.department_ids)
+PROVIDER = ScopeProvider(
+    role_permissions=role_permissions,
+    department_ids=tree.department_ids,
+    # Groups, their permissions and memberships (auth); roles and their write scope (org).
+    depends_on=("auth", "org"),
+)

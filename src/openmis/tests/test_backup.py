@@ -26,6 +26,7 @@ import pytest
 
 from openmis import cli
 from openmis.core import backup
+from openmis.core.backup import postgres, snapshot
 
 ON_POSTGRES = bool(
     os.environ.get("OPENMIS_TEST_POSTGRES") and os.environ.get("OPENMIS_TEST_DATABASE_URL")
@@ -410,7 +411,7 @@ def test_a_pg_dump_older_than_the_server_is_refused(tmp_path):
     old = tmp_path / "pg_dump"
     old.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 12.9'\n")
     old.chmod(0o755)
-    assert backup._tool_major(str(old)) == 12
+    assert postgres._tool_major(str(old)) == 12
     with pytest.raises(backup.BackupError) as refused:
         backup.check_pg_dump_version(12, 160004)
     assert str(refused.value) == (
@@ -445,7 +446,7 @@ def test_a_postgresql_warehouse_in_the_main_database_is_in_its_dump(
         warehouse_url=warehouse_url,
         secret_from_environment=False,
     )
-    assert backup._warehouse_in_database(main.warehouse(), main) is inside
+    assert snapshot._warehouse_in_database(main.warehouse(), main) is inside
 
 
 def test_backup_says_what_it_leaves_out(small, tmp_path, monkeypatch, capsys):

@@ -64,3 +64,17 @@ def test_a_list_of_private_rows_is_kept_per_user(department):
         bob_page = bob_client.get("/bi/questions/").content.decode()
         assert mine.title in alice_page and theirs.title not in alice_page
         assert theirs.title in bob_page and mine.title not in bob_page
+
+
+@pytest.mark.django_db
+def test_a_write_in_bi_keeps_the_permissions_of_a_user_cached(director):
+    from openmis.bi.models import Dashboard
+    from openmis.core.tests.test_permissions_scope import _permission_queries
+
+    # given the director's permissions, read once and so kept in the shared cache
+    assert _permission_queries(director) == 2  # through roles, direct
+    # when a dashboard is created and a warehouse import moves the generation of bi
+    Dashboard.objects.create(title="Sales", owner=director)
+    caching.bump("bi")
+    # then the next request still finds the permissions in the cache
+    assert _permission_queries(director) == 0

@@ -313,7 +313,7 @@ def _with_cell(content: bytes, column: str, value) -> bytes:
 def _answers(world, field: str, target_pk, api) -> dict:
     """What the API, the form and an import answer when ``field`` names ``target_pk``;
     the id itself is replaced by ``<id>`` so that answers for two ids can be compared."""
-    from openmis.core.imports import _natural_key_field
+    from openmis.core.imports.resource import _natural_key_field
 
     ot = world.ot
     many = ot.opts.get_field(field).many_to_many
@@ -399,7 +399,7 @@ def test_import_keeps_to_the_write_scope_of_the_record_as_it_is(label, api_clien
     """A role whose write scope is its department may not update, through an import, a record
     of another department: neither as it is, nor moved into its own department (the API
     refuses both, 403); a dry run says the same. A role that may not import is refused."""
-    from openmis.core.imports import _natural_key_field
+    from openmis.core.imports.resource import _natural_key_field
 
     home, away = DepartmentFactory(name="Home"), DepartmentFactory(name="Away")
     refusal = {"row": 2, "message": "You may only import records of your own department."}

@@ -102,3 +102,34 @@ def test_a_department_scope_reaches_no_row_when_the_provider_names_no_department
     )
     assert permissions.can(user, people, "change")  # on some row, in principle
     assert not permissions.can(user, people, "change", PersonFactory())
+
+
+def _permission_queries(user) -> int:
+    """How many queries that reading ``user``'s permissions makes in a new request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from openmis.core import caching
+
+    with caching.request_scope(), CaptureQueriesContext(connection) as queries:
+        permissions.held(user)
+    return len([q for q in queries.captured_queries if '"auth_permission"' in q["sql"]])
+
+
+def test_a_warehouse_write_keeps_the_permission_cache_and_a_role_change_drops_it(sales):
+    from openmis.core import caching
+    from openmis.org.models import Role
+
+    # given a leader whose permissions were read once (and so are in the shared cache)
+    leader = user_with_role(LEADER, sales)
+    assert _permission_queries(leader) == 2  # through roles, direct
+    assert _permission_queries(leader) == 0
+    # when a warehouse import moves the generation of bi (as every BI write does)
+    caching.bump("bi")
+    # then the next request reads the permissions from the cache: no query of them
+    assert _permission_queries(leader) == 0
+    # and a change to a role drops them: the next request reads them again
+    role = Role.objects.get(slug=LEADER)
+    role.description = "Leads a department."
+    role.save()
+    assert _permission_queries(leader) == 2  # through roles, direct

@@ -77,6 +77,37 @@ def test_director_edits_a_role_and_the_change_takes_effect(director_client):
     assert employee_role.scope == "department"
 
 
+def test_a_change_to_a_roles_permissions_is_seen_by_the_next_request():
+    from django.contrib.auth.models import Permission
+
+    # given an employee, whose permissions (no adding people) are cached by a first request
+    client = Client()
+    client.force_login(user_with_role(EMPLOYEE))
+    assert client.get("/org/people/add/").status_code == 403
+    # when the employee role is given the permission to add people
+    Role.objects.get(slug=EMPLOYEE).group.permissions.add(
+        Permission.objects.get(content_type__app_label="org", codename="add_person")
+    )
+    # then the employee's very next request may add a person
+    assert client.get("/org/people/add/").status_code == 200
+
+
+def test_a_change_to_a_roles_scope_is_seen_by_the_next_request():
+    # given an MIS staff member of Marketing, who may edit a Finance person (scope: all)
+    staff = user_with_role(STAFF, DepartmentFactory(name="Marketing"))
+    accountant = PersonFactory(department=DepartmentFactory(name="Finance"))
+    client = Client()
+    client.force_login(staff)
+    url = f"/org/people/{accountant.pk}/edit/"
+    assert client.get(url).status_code == 200
+    # when the role's write scope becomes the own department
+    role = Role.objects.get(slug=STAFF)
+    role.scope = Role.Scope.DEPARTMENT
+    role.save()
+    # then the next request may no longer edit the Finance person
+    assert client.get(url).status_code == 403
+
+
 def test_role_names_are_translated_for_builtin_roles():
     from django.utils import translation
 
