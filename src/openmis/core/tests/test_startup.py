@@ -17,6 +17,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+
+# Runs alike on every database engine: the PostgreSQL pass leaves it out.
+pytestmark = pytest.mark.engine_neutral
+
 #: Imported on use only: PDF (fpdf2) and spreadsheet writing/reading (openpyxl, and
 #: import-export's admin mixins, which pull openpyxl, tablib and numpy), images (Pillow),
 #: iCalendar feeds, and the appraisal's statistics (scipy) and finance (numpy-financial);
