@@ -67,27 +67,23 @@ from openmis.appraisal.calc.cashflow import (
 from openmis.appraisal.calc.mcda import (
     AhpResult,
     McdaResult,
-    WeightSensitivity,
     aggregate_judgements,
     ahp,
     normalise_weights,
     topsis,
-    weight_sensitivity,
     weighted_sum,
 )
 from openmis.appraisal.calc.risk import (
     Flow,
     Histogram,
     SimulationResult,
-    TornadoBar,
-    TornadoResult,
-    break_even,
     flows_from_spec,
     lines_from_spec,
     simulate,
     spec_npv,
-    tornado,
 )
+from openmis.appraisal.calc.sensitivity import WeightSensitivity, weight_sensitivity
+from openmis.appraisal.calc.tornado import TornadoBar, TornadoResult, break_even, tornado
 
 __all__ = [
     "CONSISTENCY_THRESHOLD",
