@@ -79,7 +79,6 @@ bench: install
 	$(PY) bench/portfolio.py
 	$(PY) bench/monte_carlo.py
 	$(PY) bench/startup.py
-	$(PY) bench/startup.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)
