@@ -8,7 +8,7 @@ import time
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import exceptions, parsers, permissions, serializers, status
+from rest_framework import exceptions, parsers, permissions, renderers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -105,6 +105,9 @@ class QueryView(APIView):
     """Answer a query spec with the caller's rights (row-level rules applied)."""
 
     permission_classes = [permissions.IsAuthenticated]
+    # JSON out, as the schema documents: no content negotiation over the browsable API on
+    # every answer.
+    renderer_classes = [renderers.JSONRenderer]
 
     @extend_schema(
         request=QueryRequestSerializer,
@@ -134,6 +137,9 @@ class SqlView(APIView):
     """Run one read-only SELECT over the datasets the caller may read."""
 
     permission_classes = [permissions.IsAuthenticated]
+    # JSON out, as the schema documents: no content negotiation over the browsable API on
+    # every answer.
+    renderer_classes = [renderers.JSONRenderer]
 
     @extend_schema(
         request=SqlRequestSerializer,

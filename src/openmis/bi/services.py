@@ -249,6 +249,11 @@ def result_fits_cache(result: dict) -> bool:
 
 def _cache_result(key: str, result: dict, ttl: int) -> None:
     """Keep ``result`` under ``key`` for ``ttl`` seconds, unless it is too large to keep."""
+    if ttl is not None and ttl <= 0:
+        # What setting it with such a timeout does (the entry expires at once), without
+        # pickling the result to measure it: the result cache is off.
+        cache.delete(key)
+        return
     if result_fits_cache(result):
         cache.set(key, result, ttl)
 
