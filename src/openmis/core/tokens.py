@@ -83,10 +83,10 @@ class ApiTokenAuthentication(TokenAuthentication):
         # the same check in one indexed query without ORDER BY. Nothing is remembered between
         # requests: expiry, revocation and deactivation count at once.
         msg = _("Invalid token.")
-        token = token.decode("utf-8")
         try:
+            token = token.decode("utf-8")
             digest = hash_token(token)
-        except (TypeError, binascii.Error):
+        except (UnicodeDecodeError, TypeError, binascii.Error):
             raise exceptions.AuthenticationFailed(msg) from None
         try:
             auth_token = ApiToken.objects.select_related("user").get(digest=digest)

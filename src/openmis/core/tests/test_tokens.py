@@ -82,6 +82,33 @@ def test_a_token_expires_after_the_configured_days(make_user, settings):
     assert not ApiToken.objects.filter(pk=token.pk).exists()
 
 
+def test_only_the_whole_secret_of_a_live_token_of_an_active_user_works(make_user):
+    # given a user's token, which works
+    user = make_user(STAFF, username="checked")
+    secret = login_token("checked")
+    assert works(secret)
+    # then the same key with another secret, a longer one, garbage, or bytes that are not
+    # UTF-8 (a 401, not a 500), is refused
+    wrong_ones = (
+        secret[:-1] + ("0" if secret[-1] != "0" else "1"),
+        secret + "0",
+        "zz-!",
+        "caf\xe9",
+    )
+    for wrong in wrong_ones:
+        response = client_with(wrong).get(PEOPLE)
+        assert response.status_code == 401
+        assert response.json() == {"detail": "Invalid token."}
+    # and when the account is deactivated without a save (no signal), the next request fails
+    user.__class__.objects.filter(pk=user.pk).update(is_active=False)
+    assert client_with(secret).get(PEOPLE).json() == {"detail": "User inactive or deleted."}
+    # and a revoked token fails on the very next request
+    user.__class__.objects.filter(pk=user.pk).update(is_active=True)
+    assert works(secret)
+    ApiToken.objects.filter(user=user).delete()
+    assert not works(secret)
+
+
 def test_default_lifetime_is_90_days_and_0_means_never(make_user, settings):
     user = make_user(STAFF)
     token, _secret = tokens.issue(user)
