@@ -314,10 +314,15 @@ def on_call(path: str):
     Django need not load (the BI query engine, file formats) is named so instead.
     """
 
-    def call(*args, **kwargs):
-        from django.utils.module_loading import import_string
+    target = None
 
-        return import_string(path)(*args, **kwargs)
+    def call(*args, **kwargs):
+        nonlocal target
+        if target is None:  # resolved once: a page calls its detail context on every render
+            from django.utils.module_loading import import_string
+
+            target = import_string(path)
+        return target(*args, **kwargs)
 
     call.__name__ = call.__qualname__ = path.rsplit(".", 1)[-1]
     call.__doc__ = f":func:`{path}`, imported on first use."
