@@ -336,8 +336,11 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals": {"()": "openmis.core.logging.RefusalsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # A refused request (403, 400, 404) is one line, without a traceback: core/logging.py.
+    "loggers": {"django.request": {"filters": ["refusals"]}},
 }
 
 AXES_USERNAME_CALLABLE = "openmis.core.auth.axes_username"

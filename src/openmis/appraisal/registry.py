@@ -59,6 +59,7 @@ register(
     search=["note"],
     department_field="alternative__evaluation__department",
     nav_group=NAV,
+    in_menu=False,
     select=["alternative__evaluation"],
 )
 register(
@@ -71,6 +72,7 @@ register(
     search=["name"],
     department_field="evaluation__department",
     nav_group=NAV,
+    in_menu=False,
 )
 register(
     Score,
@@ -82,6 +84,7 @@ register(
     search=["person__last_name", "criterion__name"],
     department_field="person__department",
     nav_group=NAV,
+    in_menu=False,
     select=["alternative__evaluation", "criterion__evaluation"],
 )
 register(
@@ -94,6 +97,7 @@ register(
     search=["person__last_name"],
     department_field="person__department",
     nav_group=NAV,
+    in_menu=False,
 )
 register(
     Decision,

@@ -51,6 +51,7 @@ register(
     search=["name", "label", "description"],
     department_field="dataset__department",
     nav_group=NAV,
+    in_menu=False,
 )
 register(
     Relationship,
@@ -62,6 +63,7 @@ register(
     search=["name", "dataset__name", "target__name"],
     department_field="dataset__department",
     nav_group=NAV,
+    in_menu=False,
     select=["dataset", "target"],
 )
 register(
@@ -151,6 +153,7 @@ register(
     search=["text", "question__title", "dashboard__title"],
     department_field="dashboard__department",
     nav_group=NAV,
+    in_menu=False,
     visible_to=access.visible_cards,
     object_access=access.card_access,
 )
@@ -163,6 +166,7 @@ register(
     filters=["question", "dashboard", "user", "role", "department", "level"],
     search=["question__title", "dashboard__title"],
     nav_group=NAV,
+    in_menu=False,
     visible_to=access.visible_shares,
     object_access=access.share_access,
     select=["question", "dashboard", "user", "role__group", "department", "shared_by"],

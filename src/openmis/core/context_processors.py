@@ -24,7 +24,6 @@ from openmis.core import caching, permissions, registry
 
 NAV_TEMPLATE = "core/_navigation.html"
 NAV_CACHE_SECONDS = 3600
-CHANGELOG_PERMISSION = "auditlog.view_logentry"
 
 
 @cache
@@ -39,8 +38,8 @@ def _registry_fingerprint() -> str:
     return caching.key("nav-registry", types, pages)
 
 
-def _visibility(user) -> tuple[list[bool], list[bool], bool]:
-    """Which registered types and pages ``user`` may see, and the change log.
+def _visibility(user) -> tuple[list[bool], list[bool]]:
+    """Which registered types and pages ``user`` may see in the menu.
 
     Seeing a type's list needs its view permission, whatever the scope (reading is never
     scoped, see :func:`openmis.core.permissions.can`), so the answer depends only on the set of
@@ -53,42 +52,57 @@ def _visibility(user) -> tuple[list[bool], list[bool], bool]:
 
 
 @lru_cache(maxsize=512)
-def _visibility_of(perms: frozenset[str], superuser: bool) -> tuple[list[bool], list[bool], bool]:
+def _visibility_of(perms: frozenset[str], superuser: bool) -> tuple[list[bool], list[bool]]:
     def has(perm: str) -> bool:
         return superuser or perm in perms
 
-    types = [has(ot.perm("view")) for ot in registry.all_types()]
+    types = [ot.in_menu and has(ot.perm("view")) for ot in registry.all_types()]
     pages = [has(page.permission) for page in registry.all_pages()]
-    return types, pages, has(CHANGELOG_PERMISSION)
+    return types, pages
 
 
 def _groups(types: list[bool], pages: list[bool]) -> list[tuple[str, list[dict]]]:
-    """The visible entries grouped under their heading, in registration order."""
-    groups: dict[str, list] = {}
-    for ot, visible in zip(registry.all_types(), types, strict=True):
-        if visible:
-            groups.setdefault(str(ot.nav_group), []).append(
-                {"label": ot.verbose_name_plural, "url": ot.url("list")}
-            )
+    """The visible entries grouped under their heading: an app's pages (what one sets out to
+    do: ask a question, see the graph) first, then its records, each in registration order."""
+    groups: dict[str, dict[str, list]] = {}
     for page, visible in zip(registry.all_pages(), pages, strict=True):
         if visible:
-            groups.setdefault(str(page.nav_group), []).append(
-                {"label": page.label, "url": page.url, "page": True}
-            )
-    return list(groups.items())
+            entry = groups.setdefault(str(page.nav_group), {"pages": [], "types": []})
+            entry["pages"].append({"label": page.label, "url": page.url})
+    for ot, visible in zip(registry.all_types(), types, strict=True):
+        if visible:
+            entry = groups.setdefault(str(ot.nav_group), {"pages": [], "types": []})
+            entry["types"].append({"label": ot.verbose_name_plural, "url": ot.url("list")})
+    ordered = sorted(groups.items(), key=lambda item: _group_order(item[0]))
+    return [
+        (
+            name,
+            [*e["pages"], *([{"divider": True}] if e["pages"] and e["types"] else []), *e["types"]],
+        )
+        for name, e in ordered
+    ]
+
+
+def _group_order(name: str) -> int:
+    """Menus in the order the types registered (apps load in dependency order); a group
+    with pages only (none yet) goes last."""
+    for index, ot in enumerate(registry.all_types()):
+        if str(ot.nav_group) == name:
+            return index
+    return len(registry.all_types())
 
 
 def navigation_html(user) -> SafeString:
     """The rendered menu entries of an authenticated ``user``, from the cache when possible."""
-    types, pages, changelog = _visibility(user)
-    bits = "".join("1" if v else "0" for v in [*types, *pages, changelog])
+    types, pages = _visibility(user)
+    bits = "".join("1" if v else "0" for v in [*types, *pages])
     key = caching.versioned_key(
         ("nav", _registry_fingerprint(), bits, get_language(), get_script_prefix()),
         depends_on=("auth", "org"),
     )
     html = shared_cache.get(key)
     if html is None:
-        context = {"nav_groups": _groups(types, pages), "can_view_changelog": changelog}
+        context = {"nav_groups": _groups(types, pages)}
         html = render_to_string(NAV_TEMPLATE, context)
         shared_cache.set(key, html, NAV_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308  (our own template's output)

@@ -43,6 +43,10 @@ class ObjectType:
         write scope is their own department; ``"self"`` for departments themselves.
     nav_group
         Heading under which the model appears in the navigation.
+    in_menu
+        ``False`` for rows reached through another object's page (a dataset's columns, a
+        dashboard's cards): they keep their pages and API but stay out of the menu, which
+        lists what a user sets out to do and the records they look for.
     form_class, serializer_class, filterset_class
         Optional hand-written replacements of the generated classes. ``serializer_class`` is
         best given as its dotted path (``"openmis.org.serializers.RoleSerializer"``), imported
@@ -111,6 +115,7 @@ class ObjectType:
     export_fields: list[str] | None = None
     department_field: str | None = None
     nav_group: str = ""
+    in_menu: bool = True
     icon: str = ""
     form_class: Any = None
     serializer_class: Any = None

@@ -71,6 +71,7 @@ register(
     search=["improvement__title", "reason"],
     department_field="improvement__system__business_owner",
     nav_group=NAV,
+    in_menu=False,
     serializer_class="openmis.feedback.api.StatusChangeSerializer",
     read_only=True,
 )

@@ -104,6 +104,7 @@ register(
     search=["title", "notes"],
     department_field="occurrence__series__department",
     nav_group=NAV,
+    in_menu=False,
     select=["occurrence__series"],
     form_class=modelform_factory(AgendaItem, form=MeetingLinkedForm, fields=AGENDA_FIELDS),
 )
@@ -117,6 +118,7 @@ register(
     search=["text"],
     department_field="occurrence__series__department",
     nav_group=NAV,
+    in_menu=False,
     select=["occurrence__series"],
     form_class=modelform_factory(Outcome, form=MeetingLinkedForm, fields=OUTCOME_FIELDS),
 )

@@ -211,6 +211,7 @@ register(
     search=["name", "project__name"],
     department_field="project__system__business_owner",
     nav_group=NAV,
+    in_menu=False,
 )
 register(
     LifecycleTransition,
@@ -222,6 +223,7 @@ register(
     search=["system__name", "note"],
     department_field="system__business_owner",
     nav_group=NAV,
+    in_menu=False,
     read_only=True,
 )
 

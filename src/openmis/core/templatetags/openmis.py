@@ -39,6 +39,15 @@ def get_item(mapping, key):
 
 
 @register.filter
+def bootstrap(field, css: str):
+    """A bound field's widget with Bootstrap's ``css`` class (and ``is-invalid`` on error), for
+    forms OpenMIS does not build itself (allauth's sign-in and account pages)."""
+    classes = [css, *(["is-invalid"] if field.errors else [])]
+    existing = field.field.widget.attrs.get("class")
+    return field.as_widget(attrs={"class": " ".join([existing, *classes] if existing else classes)})
+
+
+@register.filter
 def money(value) -> str:
     """A whole amount with thin-space thousands, or an em dash when it does not exist."""
     if value is None:

@@ -161,7 +161,8 @@ def test_director_walks_through_org_management(page, live_server, director_with_
         expect(page.locator(selector)).to_have_text(pl(english))
     page.keyboard.press("Escape")
     expect(page.locator("#logout")).to_be_hidden()
-    expect(page.locator("#nav .navbar-nav .nav-link").first).to_have_text("Pulpit")
+    expect(page.locator(".navbar-brand")).to_have_attribute("title", "Pulpit")
+    expect(page.locator("#nav .navbar-nav .nav-link").first).to_have_text("Organizacja")
     expect(page.locator("h1")).to_have_text("Pulpit")
 
     # When they create a department: list page, Add, fill in, Save
@@ -291,3 +292,47 @@ def test_director_walks_through_org_management(page, live_server, director_with_
     page.wait_for_url(re.compile(r"/accounts/login/"))
     expect(page.locator("input[name=login]")).to_be_visible()
     expect(page.locator("#user-menu")).to_have_count(0)
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_the_top_bar_fits_1280_pixels(browser, live_server, director_with_totp, language):
+    """The MIS director, who sees every menu, on a 1280 px screen in either language: the bar
+    does not overflow the page, no entry wraps onto two lines and the language selector shows
+    its whole word (it used to read "Engli" and "Change log" took two lines at 1440 px)."""
+    director_with_totp.is_superuser = True  # every app's menu, whatever the migrations granted
+    director_with_totp.save(update_fields=["is_superuser"])
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    try:
+        page.goto("/accounts/login/")
+        page.fill("input[name=login]", "director")
+        page.fill("input[name=password]", PASSWORD)
+        _submit(page)
+        page.fill("input[name=code]", _totp_code())
+        _submit(page)
+        page.wait_for_url(f"{live_server.url}/")
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        measured = page.evaluate(
+            """() => {
+              const bar = document.querySelector("nav.navbar");
+              const select = document.querySelector("#language");
+              const links = [...document.querySelectorAll(".navbar .nav-link")];
+              const one = links[0].getBoundingClientRect().height;
+              return {
+                page: document.documentElement.scrollWidth,
+                bar: bar.scrollWidth,
+                wrapped: links.filter(a => a.getBoundingClientRect().height > one * 1.5)
+                  .map(a => a.textContent),
+                select: [select.scrollWidth, select.clientWidth],
+                entries: links.length,
+              };
+            }"""
+        )
+        assert measured["entries"] >= 6, page.locator("nav").inner_text()  # every menu is there
+        assert measured["page"] <= 1280 and measured["bar"] <= 1280, measured
+        assert measured["wrapped"] == [], measured
+        assert measured["select"][0] <= measured["select"][1], measured
+    finally:
+        context.close()
