@@ -57,7 +57,13 @@ def search(request):
                         "url": f"{ot.url('list')}?q={query}",
                     }
                 )
-    return TemplateResponse(request, "core/search.html", {"query": query, "groups": groups})
+    # ``search_query`` fills the header's search box: only here, with what was searched for
+    # (a list's ``query`` is its query string, which is no search).
+    return TemplateResponse(
+        request,
+        "core/search.html",
+        {"query": query, "search_query": query, "groups": groups},
+    )
 
 
 def _audited_content_types(request=None):
