@@ -45,7 +45,7 @@ def _field_rows(object_type, obj, viewable=frozenset()):
                 target = registry.get(field.related_model)
                 if target.label in viewable and not target.visible_to:
                     link = target.url("detail", value)
-        elif field.choices:
+        elif hasattr(obj, f"get_{name}_display"):  # choices, or the model's own words
             value = getattr(obj, f"get_{name}_display")()
         rows.append((field.verbose_name, value, link))
     return rows
