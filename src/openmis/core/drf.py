@@ -151,13 +151,25 @@ class ObjectPermission(permissions.BasePermission):
         if object_type is None:
             return True
         if getattr(view, "action", None) == "import_file":
-            return perms.can_import(request.user, object_type)
+            allowed = perms.can_import(request.user, object_type)
+            return allowed or self._refuse(object_type, "add")
         if getattr(view, "action", None) == "export_file":
-            return perms.can(request.user, object_type, "view")
-        return perms.can(request.user, object_type, ACTION_FOR_METHOD[request.method])
+            return perms.can(request.user, object_type, "view") or self._refuse(object_type, "view")
+        action = ACTION_FOR_METHOD[request.method]
+        return perms.can(request.user, object_type, action) or self._refuse(object_type, action)
 
     def has_object_permission(self, request, view, obj):
         object_type = getattr(view, "object_type", None)
         if object_type is None:
             return True
-        return perms.can(request.user, object_type, ACTION_FOR_METHOD[request.method], obj)
+        action = ACTION_FOR_METHOD[request.method]
+        allowed = perms.can(request.user, object_type, action, obj)
+        return allowed or self._refuse(object_type, action, obj)
+
+    def _refuse(self, object_type, action: str, obj=None) -> bool:
+        """False, with the 403's ``detail`` naming the action in words (DRF reads
+        ``message`` of the permission that refused; one instance serves one request)."""
+        from openmis.core.views.access import refusal
+
+        self.message = refusal(object_type, action, obj)
+        return False

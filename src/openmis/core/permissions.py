@@ -155,3 +155,20 @@ def can(user, object_type: ObjectType, action: str, obj: Model | None = None) ->
 def can_import(user, object_type: ObjectType) -> bool:
     """Imports create and update rows, so they need both permissions."""
     return can(user, object_type, "add") and can(user, object_type, "change")
+
+
+def viewable(user) -> frozenset[str]:
+    """Labels (``app.model``) of the registered types ``user`` may view: the pages a link
+    may lead them to without a refusal."""
+    from openmis.core import registry
+
+    return frozenset(ot.label for ot in registry.all_types() if can(user, ot, "view"))
+
+
+def view_signature(user) -> str:
+    """A short key of :func:`viewable`: what a page shared by the users who may view the
+    same types (its links, the names in its history) is cached under."""
+    import hashlib
+
+    labels = ",".join(sorted(viewable(user)))
+    return hashlib.blake2b(labels.encode(), digest_size=8).hexdigest()

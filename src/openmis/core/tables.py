@@ -68,7 +68,12 @@ class ObjectTable:
 
     def _column(self, name) -> Column:
         field = self.fields[name]
-        label = capfirst(field.verbose_name) if field is not None else capfirst(name)
+        if field is not None:
+            label = capfirst(field.verbose_name)
+        else:
+            # A computed column: its label as Django's admin reads it (``short_description``).
+            attr = getattr(self.object_type.model, name, None)
+            label = capfirst(getattr(getattr(attr, "fget", attr), "short_description", name))
         if field is None or field.many_to_many:
             return Column(name, label, sortable=False)
         direction = "asc" if self.sort == name else "desc" if self.sort == f"-{name}" else ""
@@ -132,8 +137,9 @@ class ObjectTable:
                 url = registry.get(field.related_model).detail_url(related.pk)
             return str(related), url
         value = getattr(obj, name)
-        if field.choices:
-            return str(getattr(obj, f"get_{name}_display")()), ""
+        display = getattr(obj, f"get_{name}_display", None)  # choices, or the model's words
+        if display is not None:
+            return (str(display()) or EMPTY), ""
         if isinstance(field, models.BooleanField):
             return (_("Yes") if value else _("No")), ""
         if value is None or value == "":

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core.forms import ObjectForm
+from openmis.org.roles import permission_choice_label
 
 PERMISSION_APPS = ["org", "auditlog", "core"]
 
@@ -43,6 +44,7 @@ class RoleForm(ObjectForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["permissions"].queryset = assignable_permissions()
+        self.fields["permissions"].label_from_instance = permission_choice_label
         if self.instance.pk:
             self.fields["name"].initial = self.instance.group.name
             self.fields["permissions"].initial = list(

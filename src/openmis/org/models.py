@@ -179,14 +179,22 @@ class Role(OpenMISModel):
             raise ConflictError(refusal)
         return super().delete(*args, **kwargs)
 
-    @property
-    def name(self) -> str:
+    def get_description_display(self) -> str:
+        """The description, in the reader's language while it is the built-in one."""
+        from openmis.org.roles import builtin_description
+
+        return builtin_description(self.slug, self.description)
+
+    def _name(self) -> str:
         """The role's name, translated for the built-in roles."""
         from openmis.org.roles import BUILTIN_LABELS
 
         if self.slug in BUILTIN_LABELS:
             return str(BUILTIN_LABELS[self.slug])
         return self.group.name
+
+    _name.short_description = _("name")  # the heading of the roles list's first column
+    name = property(_name)
 
 
 @receiver(post_delete, sender=Role, dispatch_uid="openmis-role-group")

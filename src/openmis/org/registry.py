@@ -50,7 +50,7 @@ register(
 register(
     Role,
     slug="roles",
-    list_columns=["group", "scope", "description"],
+    list_columns=["name", "scope", "description"],
     form_fields=["scope", "description"],
     import_fields=["group", "scope", "description"],
     export_fields=["id", "group", "scope", "description"],
@@ -61,6 +61,7 @@ register(
     form_class=RoleForm,
     serializer_class="openmis.org.serializers.RoleSerializer",
     prefetch=["group__permissions__content_type"],
+    select=["group"],
 )
 
 notifications.install()

@@ -29,7 +29,58 @@ BUILTIN_LABELS = {
     ANALYST: _("Analyst"),
     EMPLOYEE: _("Employee"),
 }
+# The built-in descriptions as the migration stored them, marked for translation: shown in
+# the reader's language as long as the MIS director has not rewritten them.
+BUILTIN_DESCRIPTIONS = {
+    DIRECTOR: _("Runs the MIS office; may do everything."),
+    STAFF: _("Runs the systems and keeps the portfolio."),
+    LEADER: _("Leads a department; manages its records."),
+    ANALYST: _("Analyses data and shares findings."),
+    EMPLOYEE: _("Reads what is shared with the organization."),
+}
 ALL_ACTIONS = "view add change delete"
+PERMISSION_SENTENCES = {
+    "view": _("Can view %(objects)s"),
+    "add": _("Can add %(objects)s"),
+    "change": _("Can change %(objects)s"),
+    "delete": _("Can delete %(objects)s"),
+}
+
+
+def builtin_description(slug: str | None, stored: str) -> str:
+    """A role's description in the reader's language when it is the built-in one, unchanged."""
+    english = {s: d for s, _n, _scope, d in BUILTIN_ROLES}
+    if slug in BUILTIN_DESCRIPTIONS and stored == english.get(slug):
+        return str(BUILTIN_DESCRIPTIONS[slug])
+    return stored
+
+
+def permission_label(permission) -> str:
+    """A permission in the reader's language: "Can add departments" for Django's built-in
+    view/add/change/delete permissions (their stored names are English, written by Django
+    when the tables were created), the translated name for those the apps declare."""
+    from django.utils.translation import gettext
+
+    model = permission.content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if (
+        model is not None
+        and action in PERMISSION_SENTENCES
+        and model_name == model._meta.model_name
+    ):
+        return str(PERMISSION_SENTENCES[action] % {"objects": model._meta.verbose_name_plural})
+    return gettext(permission.name)
+
+
+def permission_choice_label(permission) -> str:
+    """A permission as a role's form lists it: its app, then what it allows."""
+    from django.apps import apps
+
+    try:
+        app = apps.get_app_config(permission.content_type.app_label).verbose_name
+    except LookupError:
+        app = permission.content_type.app_label
+    return f"{app}: {permission_label(permission)}"
 
 
 def create_builtin_roles(apps, schema_editor=None):

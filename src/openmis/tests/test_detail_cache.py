@@ -73,11 +73,11 @@ def test_fragments_are_kept_apart_by_language_and_time_zone(director):
     system = portfolio.SystemFactory(name="Payroll")
     ot = registry.get("portfolio.system")
     with translation.override("en"), timezone.override("UTC"):
-        english_utc = detail_fragments(ot, system)["fields"]
+        english_utc = detail_fragments(ot, system, director)["fields"]
     with translation.override("pl"), timezone.override("UTC"):
-        polish_utc = detail_fragments(ot, system)["fields"]
+        polish_utc = detail_fragments(ot, system, director)["fields"]
     with translation.override("en"), timezone.override("Asia/Tokyo"):
-        english_tokyo = detail_fragments(ot, system)["fields"]
+        english_tokyo = detail_fragments(ot, system, director)["fields"]
     assert "Last changed" in english_utc
     assert "Ostatnia zmiana" in polish_utc
     # Tokyo is nine hours ahead of UTC: the same moment is another hour on the page.

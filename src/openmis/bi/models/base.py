@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 identifier = RegexValidator(
     r"^[a-z][a-z0-9_]{0,62}$",
@@ -54,6 +55,30 @@ COLUMN_TYPE = re.compile(
     r"^(string|boolean|date|timestamp|time|int(8|16|32|64)|uint(8|16|32|64)|float(32|64)"
     r"|decimal\(\d{1,2},\s*\d{1,2}\))$"
 )
+
+
+def column_type_label(type_name: str) -> str:
+    """A warehouse type in words, in the active language ("whole number", "date and time"):
+    what users read wherever a column's type is shown; the type string stays the stored and
+    edited value."""
+    name = (type_name or "").strip().lower()
+    if name == "string":
+        return pgettext_lazy("column type", "text")
+    if name == "boolean":
+        return pgettext_lazy("column type", "yes/no")
+    if name == "date":
+        return pgettext_lazy("column type", "date")
+    if name.startswith("timestamp"):
+        return pgettext_lazy("column type", "date and time")
+    if name == "time":
+        return pgettext_lazy("column type", "time of day")
+    if re.match(r"^u?int\d+$", name):
+        return pgettext_lazy("column type", "whole number")
+    if name.startswith("decimal"):
+        return pgettext_lazy("column type", "decimal number")
+    if name.startswith("float"):
+        return pgettext_lazy("column type", "number")
+    return type_name
 
 
 def _not_installed(*args) -> Any:

@@ -561,7 +561,7 @@ def test_leader_cannot_change_a_person_of_another_department(leader_setup):
     response = client.patch(person_url(person), {"job_title": "Boss"}, format="json")
     # then 403 and nothing changed
     assert response.status_code == 403
-    assert response.json() == {"detail": "You do not have permission to perform this action."}
+    assert response.json() == {"detail": "You may not change this person."}
     assert snapshot(Person) == before
     # and deleting is not theirs to do at all
     response = client.delete(person_url(person))

@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from openmis.core import extensions, permissions, registry
+from openmis.core import extensions, history, permissions, registry
 from openmis.core.forms import style_widgets
 
 SEARCH_LIMIT = 10
@@ -57,7 +57,13 @@ def search(request):
                         "url": f"{ot.url('list')}?q={query}",
                     }
                 )
-    return TemplateResponse(request, "core/search.html", {"query": query, "groups": groups})
+    # ``search_query`` fills the header's search box: only here, with what was searched for
+    # (a list's ``query`` is its query string, which is no search).
+    return TemplateResponse(
+        request,
+        "core/search.html",
+        {"query": query, "search_query": query, "groups": groups},
+    )
 
 
 def _audited_content_types(request=None):
@@ -108,6 +114,8 @@ def changelog(request):
     filterset = ChangeLogFilterSet(request.GET or None, queryset=queryset)
     rows = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else queryset.none()
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    # In words, related objects named with one query per model of the page.
+    page.object_list = history.present(list(page.object_list), request.user)
     params = request.GET.copy()
     params.pop("page", None)
     return TemplateResponse(

@@ -152,7 +152,7 @@ def _render_occurrence(request, occurrence, status=200, **forms):
         "object": occurrence,
         "can_change": can(request.user, Occurrence, "change", occurrence),
         "can_delete": can(request.user, Occurrence, "delete", occurrence),
-        "detail": detail_fragments(object_type, occurrence),
+        "detail": detail_fragments(object_type, occurrence, request.user),
         **occurrence_context(occurrence, request, **forms),
     }
     return TemplateResponse(request, "meetings/occurrence.html", context, status=status)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from openmis.core import permissions, registry
+from openmis.core.views.access import refusal
 
 
 class ObjectView(LoginRequiredMixin, View):
@@ -20,10 +21,7 @@ class ObjectView(LoginRequiredMixin, View):
 
     def require(self, action: str, obj=None) -> None:
         if not permissions.can(self.request.user, self.object_type, action, obj):
-            raise PermissionDenied(
-                _("Your role does not allow you to %(action)s %(objects)s.")
-                % {"action": _(action), "objects": self.object_type.opts.verbose_name_plural}
-            )
+            raise PermissionDenied(refusal(self.object_type, action, obj))
 
     def get_object(self, pk):
         ot = self.object_type

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from auditlog.models import LogEntry
 from django.core.cache import cache
 from django.db.models import ForeignKey
 from django.middleware.csrf import get_token
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from openmis.core import caching, permissions, registry
+from openmis.core import caching, history, permissions, registry
 from openmis.core.views.generic.base import ObjectView
 
 DETAIL_CACHE_SECONDS = 600
@@ -29,7 +28,9 @@ DETAIL_FRAGMENTS = {
 }
 
 
-def _field_rows(object_type, obj):
+def _field_rows(object_type, obj, viewable=frozenset()):
+    """``(label, value, link)`` of the type's form fields; a related object is linked only
+    when the reader may view its type (``viewable``), so no link leads them to a refusal."""
     rows = []
     for name in object_type.form_fields:
         field = object_type.opts.get_field(name)
@@ -41,20 +42,25 @@ def _field_rows(object_type, obj):
         link = None
         if value is not None and isinstance(field, ForeignKey):
             if registry.is_registered(field.related_model):
-                link = registry.get(field.related_model).url("detail", value)
-        elif field.choices:
+                target = registry.get(field.related_model)
+                if target.label in viewable and not target.visible_to:
+                    link = target.url("detail", value)
+        elif hasattr(obj, f"get_{name}_display"):  # choices, or the model's own words
             value = getattr(obj, f"get_{name}_display")()
         rows.append((field.verbose_name, value, link))
     return rows
 
 
-def _related(object_type, obj):
-    """Registered objects that point at ``obj``: a count and a link to their filtered list."""
+def _related(object_type, obj, viewable=frozenset()):
+    """Registered objects that point at ``obj``: a count and a link to their filtered list,
+    for the types the reader may view (``viewable``)."""
     related = []
     for rel in object_type.opts.related_objects:
         if not registry.is_registered(rel.related_model) or rel.many_to_many:
             continue
         other = registry.get(rel.related_model)
+        if other.label not in viewable:
+            continue
         name = rel.field.name
         if name not in other.filters:
             continue
@@ -76,34 +82,25 @@ def _related(object_type, obj):
     return related
 
 
-def history(obj, limit: int = 50) -> list:
-    """Audit log entries of ``obj``, newest first, without the fields its type keeps out of
-    the history (entries recorded before a field was excluded included)."""
-    entries = list(LogEntry.objects.get_for_object(obj).select_related("actor")[:limit])
-    excluded = registry.get(obj).history_exclude if registry.is_registered(obj) else ()
-    for entry in entries:
-        if excluded and isinstance(entry.changes, dict):
-            entry.changes = {k: v for k, v in entry.changes.items() if k not in excluded}
-    return entries
-
-
-def detail_fragments(object_type, obj) -> dict[str, str]:
+def detail_fragments(object_type, obj, user) -> dict[str, str]:
     """The rendered fields table, related-object counts and change history of ``obj``.
 
-    They show the data only, the same to everyone who may view the object, so they are
+    They show the data, linked and named as far as the reader may view the types they lead
+    to, the same to everyone who may view the object and the same types, so they are
     cached until the apps the type depends on change (``ObjectType.cache_depends_on``: any
     committed write there renders them anew), under the language, the time zone (the
-    timestamps) and the script prefix (the links). A warm detail page then makes no query
-    for them: the counts alone are one query per related type.
+    timestamps), the script prefix (the links) and :func:`history.reader_key`. A warm detail
+    page then makes no query for them: the counts alone are one query per related type.
     """
 
     def render() -> dict[str, str]:
+        viewable = permissions.viewable(user)
         inner = {
             "object": obj,
             "object_type": object_type,
-            "fields": _field_rows(object_type, obj),
-            "related": _related(object_type, obj),
-            "history": history(obj),
+            "fields": _field_rows(object_type, obj, viewable),
+            "related": _related(object_type, obj, viewable),
+            "history": history.for_object(obj, user),
         }
         return {
             name: render_to_string(template, inner) for name, template in DETAIL_FRAGMENTS.items()
@@ -117,6 +114,7 @@ def detail_fragments(object_type, obj) -> dict[str, str]:
             get_language(),
             timezone.get_current_timezone_name(),
             get_script_prefix(),
+            *history.reader_key(object_type.model, user),
         ),
         render,
         depends_on=object_type.cache_depends_on,
@@ -197,6 +195,7 @@ class ObjectDetailView(ObjectView):
                     date.today().isoformat(),
                     can_change,
                     can_delete,
+                    *history.reader_key(ot.model, user),
                     *ot.page_cache(obj, user),
                 ),
                 depends_on=ot.cache_depends_on,
@@ -213,7 +212,7 @@ class ObjectDetailView(ObjectView):
         context = self.context(object=obj, can_change=can_change, can_delete=can_delete)
         if ot.detail_context is not None:
             context.update(ot.detail_context(obj, request))
-        context["detail"] = detail_fragments(ot, obj)
+        context["detail"] = detail_fragments(ot, obj, user)
         response = TemplateResponse(request, template.template.name, context)
         if page_key is not None:
 
