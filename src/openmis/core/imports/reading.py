@@ -180,9 +180,7 @@ def _rows_within_limit(rows) -> list[list[str]]:
     return kept
 
 
-def read_table(
-    filename: str, content: bytes, object_type, encoding: str = ""
-) -> tablib.Dataset:
+def read_table(filename: str, content: bytes, object_type, encoding: str = "") -> tablib.Dataset:
     """Read an uploaded CSV or XLSX file into a dataset whose headers are field names.
 
     ``encoding`` is the CSV file's (a key of :data:`ENCODINGS`); empty, it is detected. The
@@ -216,7 +214,7 @@ def read_table(
             [ImportError_(None, None, _("Only CSV and XLSX files can be imported."))]
         )
     if not rows or not any(rows[0]):
-        raise ImportFileError([ImportError_(1, None, _("The file is empty."))])
+        raise ImportFileError([ImportError_(1, None, _("The file is empty."))], encoding)
     allowed = set(object_type.columns_for_import)
     labels = _column_labels(object_type)
     headers = [_normalise_header(h) for h in rows[0]]
@@ -252,7 +250,7 @@ def read_table(
         body.append((number, row[: len(headers)]))
     errors.extend(_null_character_errors(headers, body))
     if errors:
-        raise ImportFileError(errors)
+        raise ImportFileError(errors, encoding)
     keep = [i for i, h in enumerate(headers) if h in allowed]
     dataset = tablib.Dataset(headers=[headers[i] for i in keep])
     dataset.line_numbers = []

@@ -51,6 +51,7 @@ class ImportReport:
 class ImportFileError(Exception):
     """The file cannot be read as a table at all."""
 
-    def __init__(self, errors: list[ImportError_]):
+    def __init__(self, errors: list[ImportError_], encoding: str = ""):
         super().__init__("; ".join(e.message for e in errors))
         self.errors = errors
+        self.encoding = encoding  # of a CSV file that could be decoded

@@ -3,9 +3,11 @@ references to related objects by their natural keys."""
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from import_export import fields as ie_fields
 from import_export import resources, widgets
@@ -132,6 +134,27 @@ class LocalDateTimeWidget(widgets.DateTimeWidget):
         return moment
 
 
+class ChoiceWidget(widgets.CharWidget):
+    """A choice by its code or by its label, in English or the reader's language, as XLSX
+    exports write it ("On premises" or ``on_premises``)."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if not text:
+            return text
+        wanted = text.strip().casefold()
+        for code, label in self.choices:
+            with translation.override("en"):
+                english = str(label)
+            if wanted in (str(code).casefold(), str(label).casefold(), english.casefold()):
+                return code
+        return text  # the form's validation names the value that is not a choice
+
+
 class ObjectResource(resources.ModelResource):
     """Base of the generated resources: the importing user's rights, as the API checks them.
 
@@ -155,6 +178,12 @@ class ObjectResource(resources.ModelResource):
             if widget is widgets.IntegerWidget
         },
     }
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        if getattr(f, "choices", None) and not f.is_relation:
+            return functools.partial(ChoiceWidget, list(f.flatchoices))
+        return super().widget_from_django_field(f, default)
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)

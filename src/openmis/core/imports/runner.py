@@ -65,7 +65,7 @@ def run_import(
     try:
         dataset = read_table(filename, content, object_type, encoding)
     except ImportFileError as exc:
-        report.errors = exc.errors
+        report.errors, report.encoding = exc.errors, exc.encoding
         return report
     report.encoding = dataset.encoding
     report.errors = _duplicate_key_errors(dataset, object_type)

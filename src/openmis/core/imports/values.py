@@ -145,7 +145,7 @@ def parse_date(value) -> date | None:
         return None
     for fmt in DATE_FORMATS:
         try:
-            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 -- a date, no time
+            return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
     moment = _parse_datetime_text(text)
@@ -164,21 +164,21 @@ def parse_datetime(value) -> datetime | None:
     if isinstance(value, datetime):
         return value
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)  # noqa: DTZ001 -- made aware later
+        return datetime(value.year, value.month, value.day)
     text = str(value).strip()
     if not text:
         return None
     moment = _parse_datetime_text(text)
     if moment is None:
         day = parse_date(text)
-        return datetime(day.year, day.month, day.day)  # noqa: DTZ001 -- made aware later
+        return datetime(day.year, day.month, day.day)
     return moment
 
 
 def _parse_datetime_text(text: str) -> datetime | None:
     for fmt in DATETIME_FORMATS:
         try:
-            return datetime.strptime(text, fmt)  # noqa: DTZ007 -- made aware by the caller
+            return datetime.strptime(text, fmt)
         except ValueError:
             continue
     try:
