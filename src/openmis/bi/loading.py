@@ -125,6 +125,27 @@ def preview(path: Path, file_name: str) -> tuple[dict[str, str], list[list]]:
     return get_warehouse().sniff(path, fmt=format_of(file_name), sample_rows=20)
 
 
+def column_changes(dataset: Dataset, columns: dict[str, str], mode: str) -> dict | None:
+    """How the columns of a file (name -> type, as they will be loaded) differ from the
+    dataset's: the columns added, removed and those whose type changes; None when a
+    replacement keeps them (or nothing is replaced: a first load, an append, which refuses
+    other columns itself). Questions and dashboards over a removed or retyped column break,
+    so the page warns and asks for a confirmation before such a file replaces the data."""
+    if mode != ImportJob.Mode.REPLACE or not dataset.data_version:
+        return None
+    current = {c.name: c.type for c in dataset.columns.all()}
+    if not current:
+        return None
+    changes = {
+        "added": [(n, t) for n, t in columns.items() if n not in current],
+        "removed": [(n, t) for n, t in current.items() if n not in columns],
+        "changed": [
+            (n, current[n], t) for n, t in columns.items() if n in current and current[n] != t
+        ],
+    }
+    return changes if any(changes.values()) else None
+
+
 def import_now(
     dataset: Dataset, path, *, mode=ImportJob.Mode.REPLACE, column_types=None
 ) -> ImportJob:

@@ -144,7 +144,9 @@ def upload_preview(request, pk, token):
         }
         overrides = {n: t for n, t in chosen.items() if t != columns[n]}
         bad = [t for t in overrides.values() if not COLUMN_TYPE.match(t)]
-        if not bad:
+        changes = None if bad else loading.column_changes(dataset, chosen, mode)
+        unconfirmed = changes is not None and request.POST.get("confirm_columns") != "1"
+        if not bad and not unconfirmed:
             job = loading.start_import(
                 request.user,
                 dataset,
@@ -157,7 +159,16 @@ def upload_preview(request, pk, token):
             uploads.pop(token, None)
             request.session[SESSION_UPLOADS] = uploads
             return redirect(reverse("bi:import_progress", args=[job.pk]))
-        messages.error(request, _("Unknown column type: %(type)s") % {"type": bad[0]})
+        if bad:
+            messages.error(request, _("Unknown column type: %(type)s") % {"type": bad[0]})
+        else:
+            messages.error(
+                request,
+                _("The file's columns differ from the dataset's: confirm the change to load it."),
+            )
+        types = chosen
+    else:
+        types = columns
     return TemplateResponse(
         request,
         "bi/upload_preview.html",
@@ -166,11 +177,13 @@ def upload_preview(request, pk, token):
             "file_name": staged["name"],
             "mode": mode,
             "columns": [
-                (i, name, inferred, sorted({*TYPE_CHOICES, inferred}))
+                (i, name, types[name], sorted({*TYPE_CHOICES, inferred, types[name]}))
                 for i, (name, inferred) in enumerate(columns.items())
             ],
             "names": list(columns),
             "rows": rows,
+            "changes": loading.column_changes(dataset, types, mode),
+            "encoding": staged.get("encoding", ""),
         },
     )
 
