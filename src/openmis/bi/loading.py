@@ -59,6 +59,31 @@ def stage_upload(source, file_name: str) -> Path:
     return target
 
 
+def to_utf8(path: Path, file_name: str) -> str:
+    """Rewrite a staged CSV file in UTF-8 when it is Windows-1250 or ISO-8859-2 text (as
+    Polish Excel saves "CSV"), so the warehouse reads its letters; returns the encoding it
+    was read in (empty for other formats). Detected on its first 256 KiB
+    (:func:`openmis.core.imports.reading.detect_encoding`), rewritten line by line."""
+    from openmis.core.imports.reading import detect_encoding
+
+    if format_of(file_name) != "csv":
+        return ""
+    with path.open("rb") as source:
+        sample = source.read(256 * 1024)
+        complete = not source.read(1)
+    encoding = detect_encoding(sample, complete=complete)
+    if encoding == "utf-8":
+        return encoding
+    converted = path.with_name(path.name + ".utf8")
+    with (
+        path.open(encoding=encoding, newline="") as source,
+        converted.open("w", encoding="utf-8", newline="") as target,
+    ):
+        shutil.copyfileobj(source, target, 1 << 20)
+    converted.replace(path)
+    return encoding
+
+
 def staged_path(token: str) -> Path | None:
     """The staged upload named ``token`` (its file name), if it is still there."""
     if not re.fullmatch(r"[0-9a-f]{32}\.[a-z0-9]{1,8}", token or ""):

@@ -773,3 +773,21 @@ def test_a_replacement_with_the_same_columns_needs_no_confirmation(client):
     staged = stage(client, dataset, f.ORDERS_CSV)
     assert client.get(staged["Location"]).context["changes"] is None
     assert client.post(staged["Location"], {"mode": "replace"}).status_code == 302
+
+
+@pytest.mark.parametrize("encoding", ["cp1250", "iso8859_2"])
+def test_a_polish_code_page_csv_is_read_with_its_letters(client, encoding):
+    # Given a semicolon-separated file saved by Polish Excel
+    dataset = Dataset.objects.create(name="miasta", title="Miasta")
+    text = "miasto;województwo;ludność\nŁódź;łódzkie;658444\nŚwiętochłowice;śląskie;49000\n"
+    staged = stage(client, dataset, text.encode(encoding), name="miasta.csv")
+    # Then the preview reads its letters and its columns, and says in which encoding
+    preview = client.get(staged["Location"])
+    assert [name for _i, name, _t, _c in preview.context["columns"]] == [
+        "miasto",
+        "województwo",
+        "ludność",
+    ]
+    assert preview.context["rows"][1][0] == "Świętochłowice"
+    label = {"cp1250": "Windows-1250", "iso8859_2": "ISO-8859-2"}[encoding]
+    assert f"Read as {label} text." in preview.content.decode()

@@ -20,6 +20,7 @@ from openmis.bi import access, loading, services
 from openmis.bi.models import Dataset, ImportJob
 from openmis.bi.models.base import COLUMN_TYPE
 from openmis.core import permissions, registry
+from openmis.core.imports.reading import ENCODINGS
 from openmis.core.views.access import require
 
 
@@ -83,11 +84,12 @@ def upload(request, pk):
         if source.size > settings.BI_UPLOAD_MAX_BYTES:
             raise ImportFailed(_("The file is larger than this installation accepts."))
         staged = loading.stage_upload(source, source.name)
+        encoding = loading.to_utf8(staged, source.name)
     except ImportFailed as exc:
         messages.error(request, exc.detail)
         return redirect(dataset.get_absolute_url())
     uploads = request.session.get(SESSION_UPLOADS, {})
-    uploads[staged.name] = {"dataset": dataset.pk, "name": source.name}
+    uploads[staged.name] = {"dataset": dataset.pk, "name": source.name, "encoding": encoding}
     request.session[SESSION_UPLOADS] = uploads
     mode = request.POST.get("mode", ImportJob.Mode.REPLACE)
     return redirect(reverse("bi:upload_preview", args=[dataset.pk, staged.name]) + f"?mode={mode}")
@@ -183,7 +185,7 @@ def upload_preview(request, pk, token):
             "names": list(columns),
             "rows": rows,
             "changes": loading.column_changes(dataset, types, mode),
-            "encoding": staged.get("encoding", ""),
+            "encoding": ENCODINGS.get(staged.get("encoding", ""), ""),
         },
     )
 

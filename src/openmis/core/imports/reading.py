@@ -33,20 +33,23 @@ _POLISH = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 _MISREAD = set("±¶¦¼¥¹Ľľ¤") | {chr(c) for c in range(0x80, 0xA0)}
 
 
-def detect_encoding(content: bytes) -> str:
+def detect_encoding(content: bytes, complete: bool = True) -> str:
     """The encoding of a CSV file: UTF-8 (with or without its BOM) when it decodes as such,
     else Windows-1250 or ISO-8859-2, the two code pages Polish files are written in.
 
     charset-normalizer weighs the two (its "chaos" of each decoding); as the two differ
     only in a few letters (ą, ś, ź and their capitals), the decoding that reads more Polish
     letters and fewer signs a Polish text never has decides when it disagrees.
+    ``complete`` is false when ``content`` is the start of a larger file.
     """
     if content.startswith(b"\xef\xbb\xbf"):
         return "utf-8"
     try:
         content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        # A sample cut in the middle of a letter is still UTF-8.
+        if not complete and exc.reason == "unexpected end of data":
+            return "utf-8"
     else:
         return "utf-8"
     from charset_normalizer import from_bytes
