@@ -59,6 +59,31 @@ def stage_upload(source, file_name: str) -> Path:
     return target
 
 
+def to_utf8(path: Path, file_name: str) -> str:
+    """Rewrite a staged CSV file in UTF-8 when it is Windows-1250 or ISO-8859-2 text (as
+    Polish Excel saves "CSV"), so the warehouse reads its letters; returns the encoding it
+    was read in (empty for other formats). Detected on its first 256 KiB
+    (:func:`openmis.core.imports.reading.detect_encoding`), rewritten line by line."""
+    from openmis.core.imports.reading import detect_encoding
+
+    if format_of(file_name) != "csv":
+        return ""
+    with path.open("rb") as source:
+        sample = source.read(256 * 1024)
+        complete = not source.read(1)
+    encoding = detect_encoding(sample, complete=complete)
+    if encoding == "utf-8":
+        return encoding
+    converted = path.with_name(path.name + ".utf8")
+    with (
+        path.open(encoding=encoding, newline="") as source,
+        converted.open("w", encoding="utf-8", newline="") as target,
+    ):
+        shutil.copyfileobj(source, target, 1 << 20)
+    converted.replace(path)
+    return encoding
+
+
 def staged_path(token: str) -> Path | None:
     """The staged upload named ``token`` (its file name), if it is still there."""
     if not re.fullmatch(r"[0-9a-f]{32}\.[a-z0-9]{1,8}", token or ""):
@@ -123,6 +148,27 @@ def start_import(
 def preview(path: Path, file_name: str) -> tuple[dict[str, str], list[list]]:
     """The columns the warehouse infers for a staged file, and its first rows."""
     return get_warehouse().sniff(path, fmt=format_of(file_name), sample_rows=20)
+
+
+def column_changes(dataset: Dataset, columns: dict[str, str], mode: str) -> dict | None:
+    """How the columns of a file (name -> type, as they will be loaded) differ from the
+    dataset's: the columns added, removed and those whose type changes; None when a
+    replacement keeps them (or nothing is replaced: a first load, an append, which refuses
+    other columns itself). Questions and dashboards over a removed or retyped column break,
+    so the page warns and asks for a confirmation before such a file replaces the data."""
+    if mode != ImportJob.Mode.REPLACE or not dataset.data_version:
+        return None
+    current = {c.name: c.type for c in dataset.columns.all()}
+    if not current:
+        return None
+    changes = {
+        "added": [(n, t) for n, t in columns.items() if n not in current],
+        "removed": [(n, t) for n, t in current.items() if n not in columns],
+        "changed": [
+            (n, current[n], t) for n, t in columns.items() if n in current and current[n] != t
+        ],
+    }
+    return changes if any(changes.values()) else None
 
 
 def import_now(

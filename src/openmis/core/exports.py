@@ -48,3 +48,54 @@ def unquote_cell(value: str) -> str:
     if value.startswith("'") and value[1:].startswith(FORMULA_START):
         return value[1:]
     return value
+
+
+def date_format() -> str:
+    """How XLSX date cells show, in the reader's language (the value is a date either way)."""
+    from django.utils import translation
+
+    return "dd.mm.yyyy" if (translation.get_language() or "").startswith("pl") else "yyyy-mm-dd"
+
+
+def xlsx_cell(sheet, value):
+    """``value`` as a typed XLSX cell of a write-only ``sheet``: numbers as numbers with a
+    thousands format, dates and times as Excel dates (a time-zone-aware moment in the
+    reader's time zone, naive in the cell, as Excel has no time zones), text made safe by
+    :func:`safe_cell` and always a string cell, so it never runs as a formula."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value).replace(tzinfo=None)
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = date_format() + " hh:mm"
+        return cell
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = date_format()
+        return cell
+    if isinstance(value, bool) or value is None:
+        return WriteOnlyCell(sheet, value)
+    if isinstance(value, int | float | Decimal):
+        if isinstance(value, Decimal) and not value.is_finite():
+            return WriteOnlyCell(sheet, None)
+        cell = WriteOnlyCell(sheet, value)
+        whole = isinstance(value, int) or (
+            isinstance(value, Decimal) and value.as_tuple().exponent >= 0
+        )
+        cell.number_format = "#,##0" if whole else "#,##0.00"
+        if isinstance(value, float):
+            cell.number_format = "#,##0.####"
+        return cell
+    cell = WriteOnlyCell(sheet, safe_cell(str(value)))
+    cell.data_type = "s"
+    return cell
+
+
+def xlsx_row(sheet, values) -> list:
+    """A row of :func:`xlsx_cell` cells, for ``sheet.append``."""
+    return [xlsx_cell(sheet, v) for v in values]

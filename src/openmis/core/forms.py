@@ -112,8 +112,20 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_(
-            "CSV (UTF-8, comma or semicolon separated) or XLSX; the first row names the columns."
+            "CSV (comma, semicolon or tab separated; numbers as 12 000,50 or 12000.50, dates as "
+            "31.12.2026 or 2026-12-31) or XLSX; the first row names the columns."
         ),
+    )
+    encoding = forms.ChoiceField(
+        label=_("Encoding of a CSV file"),
+        choices=[
+            ("", _("Detect automatically")),
+            ("utf-8", "UTF-8"),
+            ("cp1250", "Windows-1250"),
+            ("iso8859_2", "ISO-8859-2"),
+        ],
+        required=False,
+        help_text=_("Polish Excel saves “CSV” as Windows-1250; choose it if letters look wrong."),
     )
 
     def __init__(self, *args, **kwargs):

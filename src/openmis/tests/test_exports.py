@@ -88,10 +88,10 @@ def test_generic_xlsx_export_writes_text_cells_without_control_characters(
         assert response["Content-Type"] == XLSX
         header, *rows = xlsx_cells(response)
         names = [c.value for c in header]
-        row = next(r for r in rows if r[names.index("last_name")].value == "Zed")
-        title = row[names.index("job_title")]
+        row = next(r for r in rows if r[names.index("Last name")].value == "Zed")
+        title = row[names.index("Job title")]
         assert (title.value, title.data_type) == ("'" + FORMULA, "s")
-        assert row[names.index("phone")].value == "'+48 [31mERROR[0m"
+        assert row[names.index("Phone")].value == "'+48 [31mERROR[0m"
 
 
 def test_appraisal_workbook_keeps_numbers_and_neutralises_text(director_client, department):

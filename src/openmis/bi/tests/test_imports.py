@@ -82,9 +82,12 @@ def stage(client, dataset, content, *, name="orders.csv", mode="replace"):
     )
 
 
-def upload(client, dataset, content, *, name="orders.csv", mode="replace", types=None):
-    """Send a file, keep (or change) the inferred types on the preview and load it; the
-    answer of the last step reached."""
+def upload(
+    client, dataset, content, *, name="orders.csv", mode="replace", types=None, confirm=False
+):
+    """Send a file, keep (or change) the inferred types on the preview and load it (with
+    ``confirm``, confirming that its columns replace the dataset's); the answer of the last
+    step reached."""
     staged = stage(client, dataset, content, name=name, mode=mode)
     if staged.status_code != 302 or "/upload/" not in staged["Location"]:
         return staged
@@ -95,6 +98,8 @@ def upload(client, dataset, content, *, name="orders.csv", mode="replace", types
         f"type-{i}": (types or {}).get(column, inferred)
         for i, column, inferred, _choices in preview.context["columns"]
     }
+    if confirm:
+        chosen["confirm_columns"] = "1"
     return client.post(staged["Location"], {"mode": mode, **chosen})
 
 
@@ -246,7 +251,7 @@ def test_replacing_swaps_the_rows_and_syncs_the_columns(client, analyst):
     Column.objects.filter(dataset=dataset, name="region").update(description="Sales region")
     # When a file of other columns replaces them
     text = "id,region,revenue,note\n1,East,10.5,a\n2,East,4.5,b\n"
-    upload(client, dataset, text, name="east.csv", mode="replace")
+    upload(client, dataset, text, name="east.csv", mode="replace", confirm=True)
     # Then the dataset holds the new rows, and its column rows match the new file
     job = ImportJob.objects.latest("pk")
     assert (job.status, job.rows) == ("done", 2)
@@ -555,7 +560,7 @@ def test_a_type_clash_from_the_preview_fails_with_its_line_and_column(client, an
     dataset = f.orders()
     version = dataset.data_version
     # When the file is loaded with its region as a whole number
-    response = upload(client, dataset, f.ORDERS_CSV, types={"region": "int64"})
+    response = upload(client, dataset, f.ORDERS_CSV, types={"region": "int64"}, confirm=True)
     # Then the job failed at the first region, and the page says where
     job = ImportJob.objects.latest("pk")
     assert response["Location"] == f"/bi/imports/{job.pk}/progress/"
@@ -722,3 +727,67 @@ def test_a_refused_delete_keeps_the_data(client, django_capture_on_commit_callba
     assert callbacks == []
     assert Dataset.objects.filter(pk=dataset.pk).exists()
     assert readable(dataset.key, dataset.data_version)
+
+
+def test_a_replacement_with_other_columns_warns_and_waits_for_a_confirmation(client):
+    # Given the orders loaded once
+    dataset = f.orders()
+    version = dataset.data_version
+    # When a file without some columns, with a new one and a retyped one is previewed
+    text = "id,region,amount,note\n1,East,ten,a\n"
+    staged = stage(client, dataset, text, name="east.csv")
+    preview = client.get(staged["Location"])
+    # Then the preview lists the differences and asks for a confirmation
+    changes = preview.context["changes"]
+    assert changes["added"] == [("note", "string")]
+    assert [name for name, _type in changes["removed"]] == [
+        "status",
+        "quantity",
+        "order_date",
+        "customer_id",
+    ]
+    assert changes["changed"] == [("amount", "float64", "string")]
+    html = preview.content.decode()
+    assert 'id="column-changes"' in html
+    assert 'name="confirm_columns"' in html
+    # When it is loaded without the confirmation, nothing is queued and the warning stays
+    refused = client.post(staged["Location"], {"mode": "replace"})
+    assert refused.status_code == 200
+    assert 'id="column-changes"' in refused.content.decode()
+    assert ImportJob.objects.filter(dataset=dataset).count() == 1
+    # When it is confirmed, it replaces the data
+    done = client.post(staged["Location"], {"mode": "replace", "confirm_columns": "1"})
+    assert done.status_code == 302
+    dataset.refresh_from_db()
+    assert dataset.data_version != version
+    assert [c.name for c in dataset.columns.order_by("position")] == [
+        "id",
+        "region",
+        "amount",
+        "note",
+    ]
+
+
+def test_a_replacement_with_the_same_columns_needs_no_confirmation(client):
+    dataset = f.orders()
+    staged = stage(client, dataset, f.ORDERS_CSV)
+    assert client.get(staged["Location"]).context["changes"] is None
+    assert client.post(staged["Location"], {"mode": "replace"}).status_code == 302
+
+
+@pytest.mark.parametrize("encoding", ["cp1250", "iso8859_2"])
+def test_a_polish_code_page_csv_is_read_with_its_letters(client, encoding):
+    # Given a semicolon-separated file saved by Polish Excel
+    dataset = Dataset.objects.create(name="miasta", title="Miasta")
+    text = "miasto;województwo;ludność\nŁódź;łódzkie;658444\nŚwiętochłowice;śląskie;49000\n"
+    staged = stage(client, dataset, text.encode(encoding), name="miasta.csv")
+    # Then the preview reads its letters and its columns, and says in which encoding
+    preview = client.get(staged["Location"])
+    assert [name for _i, name, _t, _c in preview.context["columns"]] == [
+        "miasto",
+        "województwo",
+        "ludność",
+    ]
+    assert preview.context["rows"][1][0] == "Świętochłowice"
+    label = {"cp1250": "Windows-1250", "iso8859_2": "ISO-8859-2"}[encoding]
+    assert f"Read as {label} text." in preview.content.decode()

@@ -20,6 +20,7 @@ from openmis.bi import access, loading, services
 from openmis.bi.models import Dataset, ImportJob
 from openmis.bi.models.base import COLUMN_TYPE
 from openmis.core import permissions, registry
+from openmis.core.imports.reading import ENCODINGS
 from openmis.core.views.access import require
 
 
@@ -83,11 +84,12 @@ def upload(request, pk):
         if source.size > settings.BI_UPLOAD_MAX_BYTES:
             raise ImportFailed(_("The file is larger than this installation accepts."))
         staged = loading.stage_upload(source, source.name)
+        encoding = loading.to_utf8(staged, source.name)
     except ImportFailed as exc:
         messages.error(request, exc.detail)
         return redirect(dataset.get_absolute_url())
     uploads = request.session.get(SESSION_UPLOADS, {})
-    uploads[staged.name] = {"dataset": dataset.pk, "name": source.name}
+    uploads[staged.name] = {"dataset": dataset.pk, "name": source.name, "encoding": encoding}
     request.session[SESSION_UPLOADS] = uploads
     mode = request.POST.get("mode", ImportJob.Mode.REPLACE)
     return redirect(reverse("bi:upload_preview", args=[dataset.pk, staged.name]) + f"?mode={mode}")
@@ -144,7 +146,9 @@ def upload_preview(request, pk, token):
         }
         overrides = {n: t for n, t in chosen.items() if t != columns[n]}
         bad = [t for t in overrides.values() if not COLUMN_TYPE.match(t)]
-        if not bad:
+        changes = None if bad else loading.column_changes(dataset, chosen, mode)
+        unconfirmed = changes is not None and request.POST.get("confirm_columns") != "1"
+        if not bad and not unconfirmed:
             job = loading.start_import(
                 request.user,
                 dataset,
@@ -157,7 +161,16 @@ def upload_preview(request, pk, token):
             uploads.pop(token, None)
             request.session[SESSION_UPLOADS] = uploads
             return redirect(reverse("bi:import_progress", args=[job.pk]))
-        messages.error(request, _("Unknown column type: %(type)s") % {"type": bad[0]})
+        if bad:
+            messages.error(request, _("Unknown column type: %(type)s") % {"type": bad[0]})
+        else:
+            messages.error(
+                request,
+                _("The file's columns differ from the dataset's: confirm the change to load it."),
+            )
+        types = chosen
+    else:
+        types = columns
     return TemplateResponse(
         request,
         "bi/upload_preview.html",
@@ -166,11 +179,13 @@ def upload_preview(request, pk, token):
             "file_name": staged["name"],
             "mode": mode,
             "columns": [
-                (i, name, inferred, sorted({*TYPE_CHOICES, inferred}))
+                (i, name, types[name], sorted({*TYPE_CHOICES, inferred, types[name]}))
                 for i, (name, inferred) in enumerate(columns.items())
             ],
             "names": list(columns),
             "rows": rows,
+            "changes": loading.column_changes(dataset, types, mode),
+            "encoding": ENCODINGS.get(staged.get("encoding", ""), ""),
         },
     )
 

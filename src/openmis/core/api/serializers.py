@@ -91,9 +91,19 @@ def serializer_for(object_type):
 
 
 class ImportRequestSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text=gettext_lazy("CSV (UTF-8) or XLSX file."))
+    file = serializers.FileField(help_text=gettext_lazy("CSV or XLSX file."))
     dry_run = serializers.BooleanField(
         default=False, help_text=gettext_lazy("Only check the file; write nothing.")
+    )
+    encoding = serializers.ChoiceField(
+        choices=["", "utf-8", "cp1250", "iso8859_2"],
+        default="",
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy(
+            "Encoding of a CSV file: utf-8, cp1250 (Windows-1250) or iso8859_2 (ISO-8859-2); "
+            "empty, it is detected."
+        ),
     )
 
 
@@ -107,3 +117,6 @@ class ImportResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     errors = ImportErrorSerializer(many=True)
+    encoding = serializers.CharField(
+        allow_null=True, help_text="Encoding the CSV file was read in (null for XLSX)."
+    )

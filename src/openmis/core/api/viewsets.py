@@ -156,6 +156,7 @@ class ObjectViewSet(viewsets.ModelViewSet):
                 upload.read(),
                 request.user,
                 dry_run=form.validated_data["dry_run"],
+                encoding=form.validated_data.get("encoding", ""),
             )
         code = status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST
         return Response(report.as_dict(), status=code)

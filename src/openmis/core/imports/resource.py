@@ -3,13 +3,17 @@ references to related objects by their natural keys."""
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from import_export import fields as ie_fields
 from import_export import resources, widgets
 
 from openmis.core import permissions, registry
+from openmis.core.imports.values import parse_date, parse_datetime, parse_number
 
 
 def _not_found(model, field: str, value) -> str:
@@ -85,6 +89,72 @@ class StrictBooleanWidget(widgets.BooleanWidget):
         )
 
 
+class LocalDecimalWidget(widgets.DecimalWidget):
+    """A number as English or Polish spreadsheets write it ("12 000,50", "12.000,50")."""
+
+    def clean(self, value, row=None, **kwargs):
+        return parse_number(value)
+
+
+class LocalFloatWidget(widgets.FloatWidget):
+    """A number as English or Polish spreadsheets write it, as a float."""
+
+    def clean(self, value, row=None, **kwargs):
+        number = parse_number(value)
+        return None if number is None else float(number)
+
+
+class LocalIntegerWidget(widgets.IntegerWidget):
+    """A whole number, grouped by thousands or not ("1 234", "1.234", "1,234")."""
+
+    def clean(self, value, row=None, **kwargs):
+        number = parse_number(value, whole=True)
+        if number is None:
+            return None
+        if number != number.to_integral_value():
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
+        return int(number)
+
+
+class LocalDateWidget(widgets.DateWidget):
+    """A date as 31.12.2026 or 2026-12-31 (an XLSX date cell as it is)."""
+
+    def clean(self, value, row=None, **kwargs):
+        return parse_date(value)
+
+
+class LocalDateTimeWidget(widgets.DateTimeWidget):
+    """A date and time as 31.12.2026 14:30 or 2026-12-31 14:30, in the importing user's time
+    zone unless it names its own."""
+
+    def clean(self, value, row=None, **kwargs):
+        moment = parse_datetime(value)
+        if moment is not None and timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment
+
+
+class ChoiceWidget(widgets.CharWidget):
+    """A choice by its code or by its label, in English or the reader's language, as XLSX
+    exports write it ("On premises" or ``on_premises``)."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if not text:
+            return text
+        wanted = text.strip().casefold()
+        for code, label in self.choices:
+            with translation.override("en"):
+                english = str(label)
+            if wanted in (str(code).casefold(), str(label).casefold(), english.casefold()):
+                return code
+        return text  # the form's validation names the value that is not a choice
+
+
 class ObjectResource(resources.ModelResource):
     """Base of the generated resources: the importing user's rights, as the API checks them.
 
@@ -95,6 +165,25 @@ class ObjectResource(resources.ModelResource):
     """
 
     object_type = None
+
+    WIDGETS_MAP = {
+        **resources.ModelResource.WIDGETS_MAP,
+        "DecimalField": LocalDecimalWidget,
+        "FloatField": LocalFloatWidget,
+        "DateField": LocalDateWidget,
+        "DateTimeField": LocalDateTimeWidget,
+        **{
+            name: LocalIntegerWidget
+            for name, widget in resources.ModelResource.WIDGETS_MAP.items()
+            if widget is widgets.IntegerWidget
+        },
+    }
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        if getattr(f, "choices", None) and not f.is_relation:
+            return functools.partial(ChoiceWidget, list(f.flatchoices))
+        return super().widget_from_django_field(f, default)
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)

@@ -54,14 +54,20 @@ def _result_errors(result, dataset, resource) -> list[ImportError_]:
     return errors
 
 
-def run_import(object_type, filename: str, content: bytes, user, dry_run: bool) -> ImportReport:
-    """Check (``dry_run``) or carry out an import; nothing is written unless every row is valid."""
+def run_import(
+    object_type, filename: str, content: bytes, user, dry_run: bool, encoding: str = ""
+) -> ImportReport:
+    """Check (``dry_run``) or carry out an import; nothing is written unless every row is valid.
+
+    ``encoding`` is a CSV file's, when the user chose it; empty, it is detected.
+    """
     report = ImportReport(dry_run=dry_run)
     try:
-        dataset = read_table(filename, content, object_type)
+        dataset = read_table(filename, content, object_type, encoding)
     except ImportFileError as exc:
-        report.errors = exc.errors
+        report.errors, report.encoding = exc.errors, exc.encoding
         return report
+    report.encoding = dataset.encoding
     report.errors = _duplicate_key_errors(dataset, object_type)
     if report.errors:
         return report

@@ -621,7 +621,7 @@ def test_import_with_a_bad_row_writes_nothing(api, department):
     # then 400 names row, column and message of each problem, and nothing was written
     assert response.status_code == 400
     body = response.json()
-    assert set(body) == {"created", "updated", "errors"}
+    assert set(body) == {"created", "updated", "errors", "encoding"}
     assert body["errors"] == [
         {"row": 3, "column": "department", "message": "No department with name “Nowhere”."},
         {"row": 3, "column": "email", "message": "Enter a valid email address."},
@@ -655,6 +655,7 @@ def test_import_without_a_required_column_is_a_header_error(api, department):
         "errors": [
             {"row": 1, "column": "last_name", "message": "This required column is missing."}
         ],
+        "encoding": "utf-8",
     }
     assert snapshot(Person) == before
 
@@ -672,7 +673,7 @@ def test_import_dry_run_writes_nothing(api, department):
     response = api.post(f"{PEOPLE}import/", {"file": upload, "dry_run": "true"}, format="multipart")
     # then it reports two would be created, and none were
     assert response.status_code == 200
-    assert response.json() == {"created": 2, "updated": 0, "errors": []}
+    assert response.json() == {"created": 2, "updated": 0, "errors": [], "encoding": "utf-8"}
     assert snapshot(Person) == before
     assert LogEntry.objects.count() == log_entries
 
@@ -689,7 +690,7 @@ def test_import_creates_and_updates_rows_and_audits_them(api, director, departme
     response = api.post(f"{PEOPLE}import/", {"file": upload}, format="multipart")
     # then one row is created and one updated
     assert response.status_code == 200
-    assert response.json() == {"created": 1, "updated": 1, "errors": []}
+    assert response.json() == {"created": 1, "updated": 1, "errors": [], "encoding": "utf-8"}
     ola = Person.objects.get(email="ola@example.com")
     assert (ola.first_name, ola.last_name, ola.department, ola.job_title) == (
         "Ola",
@@ -772,7 +773,7 @@ def test_export_xlsx_of_a_department(api, two_departments):
     assert response["Content-Disposition"] == 'attachment; filename="people.xlsx"'
     sheet = load_workbook(io.BytesIO(response.getvalue()), read_only=True).worksheets[0]
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert rows[0][:4] == ["id", "first_name", "last_name", "email"]
+    assert rows[0][:4] == ["ID", "First name", "Last name", "Email"]
     assert len(rows) == 2
     assert rows[1][1:4] == ["Ewa", "Zielinska", "e@ex.com"]
     assert rows[1][5] == "IT"

@@ -231,7 +231,7 @@ def test_api_permissions(label, role, api_client_for):
     response = client.post(f"{base}import/", {"file": upload}, format="multipart")
     if world.may("add") and world.may("change"):
         assert response.status_code == 200, response.content
-        assert response.json() == {"created": 0, "updated": 1, "errors": []}
+        assert response.json() == {"created": 0, "updated": 1, "errors": [], "encoding": "utf-8"}
     else:
         assert response.status_code == denied
         assert ot.model.objects.get(pk=obj.pk).version == obj.version

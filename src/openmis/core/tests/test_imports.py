@@ -85,8 +85,10 @@ def test_existing_natural_key_updates_instead_of_creating(people, director, depa
 
 
 def test_wrong_encoding_is_reported_with_its_line(people, director, department):
+    # Given a Windows-1250 file read as the user said: UTF-8
     content = (HEADER + "Łucja,Żak,lucja@example.com,Marketing,\n").encode("cp1250")
-    report = run_import(people, "people.csv", content, director, dry_run=True)
+    report = run_import(people, "people.csv", content, director, dry_run=True, encoding="utf-8")
+    # Then the line of the first byte that is not UTF-8 is named
     assert len(report.errors) == 1
     assert report.errors[0].row == 2
     assert "not UTF-8" in report.errors[0].message
@@ -219,6 +221,7 @@ def test_leader_cannot_take_over_a_person_of_another_department_by_import(
     assert response.json() == {
         "created": 0,
         "updated": 0,
+        "encoding": "utf-8",
         "errors": [
             {
                 "row": 2,

@@ -58,7 +58,12 @@ class ObjectImportView(ObjectView):
             content = path.read_bytes()
             path.unlink(missing_ok=True)
             report = imports.run_import(
-                self.object_type, entry["name"], content, request.user, dry_run=False
+                self.object_type,
+                entry["name"],
+                content,
+                request.user,
+                dry_run=False,
+                encoding=entry.get("encoding", ""),
             )
             if report.ok:
                 messages.success(
@@ -73,11 +78,19 @@ class ObjectImportView(ObjectView):
             return self.render(form, status=400)
         upload = form.cleaned_data["file"]
         content = upload.read()
-        report = imports.run_import(self.object_type, upload.name, content, request.user, True)
+        encoding = form.cleaned_data["encoding"]
+        report = imports.run_import(
+            self.object_type, upload.name, content, request.user, True, encoding=encoding
+        )
         if not report.ok:
-            return self.render(ImportForm(), report, status=400)
+            return self.render(ImportForm(initial={"encoding": encoding}), report, status=400)
         token = secrets.token_urlsafe(16)
         (_stash_dir() / token).write_bytes(content)
-        stash[token] = {"type": self.object_type.label, "name": upload.name}
+        # The encoding read in the check, so the import reads the file as the preview showed.
+        stash[token] = {
+            "type": self.object_type.label,
+            "name": upload.name,
+            "encoding": report.encoding,
+        }
         request.session["openmis_imports"] = stash
         return self.render(ImportForm(), report, token=token)
