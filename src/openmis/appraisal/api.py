@@ -4,12 +4,12 @@ nothing. The stored objects have their generic endpoints (see registry.py)."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from openmis.appraisal.calc import MAX_DRAWS, MAX_HORIZON, CalcError
+from openmis.appraisal.calc import MAX_DRAWS, MAX_HORIZON, CalcError, saaty
 from openmis.appraisal.services import appraise
 
 
@@ -57,10 +57,46 @@ class CriterionInSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["benefit", "cost"], default="benefit")
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "number", "exclusiveMinimum": 0},
+            {"type": "string", "pattern": r"^\s*\d+([.,]\d*)?\s*(/\s*\d+([.,]\d*)?)?\s*$"},
+        ],
+        "nullable": True,
+        "example": "1/3",
+    }
+)
+class RatioField(serializers.Field):
+    """A judgement on Saaty's scale: a number (0.3333) or a ratio as text ("1/3"); null below
+    the diagonal means "the reciprocal of the judgement above it"."""
+
+    default_error_messages = {"invalid": _("Enter a positive number such as 3, 0.5 or 1/3.")}
+
+    def to_internal_value(self, data):
+        if data is None:
+            return None
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            return float(data)  # the calculation names a number it cannot use, e.g. -3
+        try:
+            return saaty.parse_ratio(data)
+        except CalcError:
+            self.fail("invalid")
+
+    def to_representation(self, value):
+        return value
+
+
 class AhpInSerializer(serializers.Serializer):
     items = serializers.ListField(child=serializers.CharField(), min_length=1)
     matrix = serializers.ListField(
-        child=serializers.ListField(child=serializers.FloatField()), min_length=1
+        child=serializers.ListField(child=RatioField(allow_null=True)),
+        min_length=1,
+        help_text=(
+            "matrix[i][j]: how much more important item i is than item j, on Saaty's 1-9 "
+            'scale: a number or a ratio as text (3, 0.5, "1/3"). The diagonal and the cells '
+            "below it may be null: they are then 1 and the reciprocals of those above."
+        ),
     )
 
 

@@ -371,6 +371,7 @@ class Judgement(OpenMISModel):
             except ValueError:
                 message = _("Enter the matrix as a list of rows.")
                 raise ValidationError({"matrix": message}) from None
+        self.matrix = _completed(self.matrix)
         if self.evaluation_id and self.matrix is not None:
             problem = self.problem(self.evaluation.criteria.count())
             if problem:
@@ -401,6 +402,28 @@ class Judgement(OpenMISModel):
                 "problem": error.message,
             }
         return None
+
+
+def _completed(matrix):
+    """A square matrix read into numbers: judgements sent as text ("1/3") become numbers, and
+    an empty diagonal or lower triangle is filled with 1 and the reciprocals. Anything else is
+    left for :meth:`Judgement.problem` to name."""
+    from openmis.appraisal.calc import CalcError, saaty
+
+    square = isinstance(matrix, list) and all(
+        isinstance(row, list) and len(row) == len(matrix) for row in matrix
+    )
+    if not square:
+        return matrix
+    try:
+        return saaty.complete_matrix(matrix)
+    except CalcError as error:
+        raise ValidationError(
+            {
+                "matrix": _("The comparison matrix cannot be used: %(field)s %(problem)s.")
+                % {"field": error.field, "problem": error.message}
+            }
+        ) from None
 
 
 class Decision(OpenMISModel):
