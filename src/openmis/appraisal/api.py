@@ -10,7 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from openmis.appraisal.calc import MAX_DRAWS, MAX_HORIZON, CalcError, saaty
+from openmis.appraisal.forms import EvaluationForm
+from openmis.appraisal.models import RATE_API_MAX, RATE_MIN, Evaluation
 from openmis.appraisal.services import appraise
+from openmis.core.api.serializers import ObjectSerializer
 
 
 class RangeSerializer(serializers.Serializer):
@@ -60,7 +63,7 @@ class CriterionInSerializer(serializers.Serializer):
 @extend_schema_field(
     {
         "oneOf": [
-            {"type": "number", "exclusiveMinimum": 0},
+            {"type": "number", "minimum": 0, "exclusiveMinimum": True},
             {"type": "string", "pattern": r"^\s*\d+([.,]\d*)?\s*(/\s*\d+([.,]\d*)?)?\s*$"},
         ],
         "nullable": True,
@@ -180,6 +183,34 @@ class AppraiseResponseSerializer(serializers.Serializer):
     weighted_sum = RankingSerializer(allow_null=True)
     topsis = RankingSerializer(allow_null=True)
     simulation = serializers.DictField(child=SimulationResultSerializer(), allow_null=True)
+
+
+class EvaluationSerializer(ObjectSerializer):
+    """The generated serializer, taking a discount rate of at most 1 (100 %): the form asks
+    before it saves a higher rate (900 % is almost always 9 % mistyped), the API cannot ask,
+    so a 9 sent for 9 % is refused."""
+
+    discount_rate = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=4,
+        min_value=RATE_MIN,
+        max_value=RATE_API_MAX,
+        required=False,
+        label=Evaluation._meta.get_field("discount_rate").verbose_name,
+        help_text=Evaluation._meta.get_field("discount_rate").help_text,
+    )
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "display",
+            *EvaluationForm.Meta.fields,
+            "version",
+            "created",
+            "updated",
+        ]
+        read_only_fields = ["version", "created", "updated"]
 
 
 class AppraiseView(APIView):
