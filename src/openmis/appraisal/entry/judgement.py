@@ -23,16 +23,19 @@ from openmis.core.services import ConflictError
 
 
 def _more_important(name: str, k: int) -> str:
-    """How an option of the scale reads: ``name`` is ``k`` times as important (k = 2..9)."""
+    """How an option of the scale reads: ``name`` is ``k`` times as important (k = 2..9).
+
+    The name and the number come first: a select too narrow for the words still shows
+    which criterion wins, and by how much."""
     labels = {
-        9: _("%(name)s is extremely more important (9)"),
-        8: _("%(name)s is very strongly to extremely more important (8)"),
-        7: _("%(name)s is very strongly more important (7)"),
-        6: _("%(name)s is strongly to very strongly more important (6)"),
-        5: _("%(name)s is strongly more important (5)"),
-        4: _("%(name)s is moderately to strongly more important (4)"),
-        3: _("%(name)s is moderately more important (3)"),
-        2: _("%(name)s is equally to moderately more important (2)"),
+        9: _("%(name)s · 9 · extremely more important"),
+        8: _("%(name)s · 8 · very strongly to extremely more important"),
+        7: _("%(name)s · 7 · very strongly more important"),
+        6: _("%(name)s · 6 · strongly to very strongly more important"),
+        5: _("%(name)s · 5 · strongly more important"),
+        4: _("%(name)s · 4 · moderately to strongly more important"),
+        3: _("%(name)s · 3 · moderately more important"),
+        2: _("%(name)s · 2 · equally to moderately more important"),
     }
     return labels[k] % {"name": name}
 
@@ -41,7 +44,7 @@ def scale_options(first: str, second: str) -> list[tuple[str, str]]:
     """The 17 choices of a pair, from ``first`` extremely more important (9) through equal
     (1) to ``second`` extremely more important (1/9), as (value, label)."""
     options = [(str(k), _more_important(first, k)) for k in range(9, 1, -1)]
-    options.append(("1", _("Equally important (1)")))
+    options.append(("1", _("1 · equally important")))
     options += [(f"1/{k}", _more_important(second, k)) for k in range(2, 10)]
     return options
 
@@ -193,7 +196,7 @@ class JudgementView(LoginRequiredMixin, View):
             "notice": notice,
             "conflict": conflict,
             "random_index": list(calc.SAATY_RANDOM_INDEX),
-            "threshold": calc.CONSISTENCY_THRESHOLD,
+            "threshold": str(calc.CONSISTENCY_THRESHOLD),  # read by ahp.js: not localised
             "warning_template": warning_template(),
             "criteria_ids": " ".join(str(c.pk) for c in self.criteria),
         }

@@ -150,7 +150,7 @@ def test_the_grid_shows_a_stored_judgement_and_escapes_the_names(director_client
     # When the grid is opened
     html = director_client.get(grid_url(evaluation)).content.decode()
     # Then the judgement is selected as 1/3 and its reciprocal shown as 3
-    assert '<option value="1/3" selected>Use is moderately more important (3)</option>' in html
+    assert '<option value="1/3" selected>Use · 3 · moderately more important</option>' in html
     assert 'data-reciprocal="0-1">3</td>' in html
     # and the names are text, never markup
     assert "<b>Cost</b>" not in html
@@ -362,3 +362,13 @@ def test_the_appraise_api_takes_ratios_as_text(api_client_for, director):
     assert bad.json() == {
         "ahp": {"matrix": {"0": {"1": ["Enter a positive number such as 3, 0.5 or 1/3."]}}}
     }
+
+
+def test_the_grid_gives_the_browser_its_numbers_unlocalised(director_client, director):
+    # The live calculation reads the threshold and Saaty's random indices from the page: in
+    # Polish "0,1" would not be a number to it, and no warning would ever show.
+    evaluation = EvaluationFactory()
+    _criteria(evaluation, ["Cost", "Use", "Risk"])
+    html = director_client.get(grid_url(evaluation), HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+    assert 'data-threshold="0.1"' in html
+    assert 'data-random-index="0.0 0.0 0.58 0.9 1.12' in html
