@@ -4,13 +4,16 @@ nothing. The stored objects have their generic endpoints (see registry.py)."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from openmis.appraisal.calc import MAX_DRAWS, MAX_HORIZON, CalcError
+from openmis.appraisal.calc import MAX_DRAWS, MAX_HORIZON, CalcError, saaty
+from openmis.appraisal.forms import EvaluationForm
+from openmis.appraisal.models import RATE_API_MAX, RATE_MIN, Evaluation
 from openmis.appraisal.services import appraise
+from openmis.core.api.serializers import ObjectSerializer
 
 
 class RangeSerializer(serializers.Serializer):
@@ -57,10 +60,46 @@ class CriterionInSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["benefit", "cost"], default="benefit")
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "number", "minimum": 0, "exclusiveMinimum": True},
+            {"type": "string", "pattern": r"^\s*\d+([.,]\d*)?\s*(/\s*\d+([.,]\d*)?)?\s*$"},
+        ],
+        "nullable": True,
+        "example": "1/3",
+    }
+)
+class RatioField(serializers.Field):
+    """A judgement on Saaty's scale: a number (0.3333) or a ratio as text ("1/3"); null below
+    the diagonal means "the reciprocal of the judgement above it"."""
+
+    default_error_messages = {"invalid": _("Enter a positive number such as 3, 0.5 or 1/3.")}
+
+    def to_internal_value(self, data):
+        if data is None:
+            return None
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            return float(data)  # the calculation names a number it cannot use, e.g. -3
+        try:
+            return saaty.parse_ratio(data)
+        except CalcError:
+            self.fail("invalid")
+
+    def to_representation(self, value):
+        return value
+
+
 class AhpInSerializer(serializers.Serializer):
     items = serializers.ListField(child=serializers.CharField(), min_length=1)
     matrix = serializers.ListField(
-        child=serializers.ListField(child=serializers.FloatField()), min_length=1
+        child=serializers.ListField(child=RatioField(allow_null=True)),
+        min_length=1,
+        help_text=(
+            "matrix[i][j]: how much more important item i is than item j, on Saaty's 1-9 "
+            'scale: a number or a ratio as text (3, 0.5, "1/3"). The diagonal and the cells '
+            "below it may be null: they are then 1 and the reciprocals of those above."
+        ),
     )
 
 
@@ -144,6 +183,34 @@ class AppraiseResponseSerializer(serializers.Serializer):
     weighted_sum = RankingSerializer(allow_null=True)
     topsis = RankingSerializer(allow_null=True)
     simulation = serializers.DictField(child=SimulationResultSerializer(), allow_null=True)
+
+
+class EvaluationSerializer(ObjectSerializer):
+    """The generated serializer, taking a discount rate of at most 1 (100 %): the form asks
+    before it saves a higher rate (900 % is almost always 9 % mistyped), the API cannot ask,
+    so a 9 sent for 9 % is refused."""
+
+    discount_rate = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=4,
+        min_value=RATE_MIN,
+        max_value=RATE_API_MAX,
+        required=False,
+        label=Evaluation._meta.get_field("discount_rate").verbose_name,
+        help_text=Evaluation._meta.get_field("discount_rate").help_text,
+    )
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "display",
+            *EvaluationForm.Meta.fields,
+            "version",
+            "created",
+            "updated",
+        ]
+        read_only_fields = ["version", "created", "updated"]
 
 
 class AppraiseView(APIView):

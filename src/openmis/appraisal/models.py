@@ -19,15 +19,20 @@ from django.utils.translation import gettext_lazy as _
 from openmis.core.models import OpenMISModel
 
 RATE_MIN = Decimal("-0.9999")
-RATE_MAX = Decimal("1")
-"""The discount rates accepted, as fractions: -99.99 % to 100 % a year."""
+RATE_MAX = Decimal("10")
+"""The discount rates that can be stored, as fractions: -99.99 % to 1000 % a year. The form
+asks for a confirmation outside :data:`RATE_PLAUSIBLE` (900 % is almost always 9 % mistyped);
+the API, which cannot ask, takes at most :data:`RATE_API_MAX`."""
+
+RATE_API_MAX = Decimal("1")
+"""The highest discount rate the API takes (100 %): a 9 sent for 9 % is refused there."""
 
 RATE_PLAUSIBLE = (Decimal("0"), Decimal("0.25"))
 """Rates outside this range are accepted but flagged on the evaluation page."""
 
 _RATE_RANGE = _(
-    "The discount rate must be from -99.99 %% to 100 %% a year: as a fraction (in the API), "
-    "-0.9999 to 1; 0.08 is 8 %%."
+    "The discount rate must be from -99.99 %% to 1000 %% a year: as a fraction, -0.9999 to "
+    "10; 0.08 is 8 %%."
 )
 
 
@@ -371,6 +376,7 @@ class Judgement(OpenMISModel):
             except ValueError:
                 message = _("Enter the matrix as a list of rows.")
                 raise ValidationError({"matrix": message}) from None
+        self.matrix = _completed(self.matrix)
         if self.evaluation_id and self.matrix is not None:
             problem = self.problem(self.evaluation.criteria.count())
             if problem:
@@ -401,6 +407,28 @@ class Judgement(OpenMISModel):
                 "problem": error.message,
             }
         return None
+
+
+def _completed(matrix):
+    """A square matrix read into numbers: judgements sent as text ("1/3") become numbers, and
+    an empty diagonal or lower triangle is filled with 1 and the reciprocals. Anything else is
+    left for :meth:`Judgement.problem` to name."""
+    from openmis.appraisal.calc import CalcError, saaty
+
+    square = isinstance(matrix, list) and all(
+        isinstance(row, list) and len(row) == len(matrix) for row in matrix
+    )
+    if not square:
+        return matrix
+    try:
+        return saaty.complete_matrix(matrix)
+    except CalcError as error:
+        raise ValidationError(
+            {
+                "matrix": _("The comparison matrix cannot be used: %(field)s %(problem)s.")
+                % {"field": error.field, "problem": error.message}
+            }
+        ) from None
 
 
 class Decision(OpenMISModel):

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from openmis.appraisal.forms import EvaluationForm
+from openmis.appraisal.forms import CriterionForm, EvaluationForm
 from openmis.appraisal.models import (
     Alternative,
     CashFlowLine,
@@ -31,6 +31,7 @@ register(
     form_class=EvaluationForm,
     list_columns=["title", "department", "status", "horizon_years", "discount_rate", "currency"],
     form_fields=list(EvaluationForm.Meta.fields),  # the form takes the rate in percent
+    serializer_class="openmis.appraisal.api.EvaluationSerializer",  # the API takes at most 1
     natural_key=["title"],
     filters=["department", "status", "currency"],
     search=["title", "need"],
@@ -65,6 +66,7 @@ register(
 register(
     Criterion,
     slug="criteria",
+    form_class=CriterionForm,  # the weight in percent
     list_columns=["name", "evaluation", "type", "weight"],
     form_fields=["evaluation", "name", "type", "weight"],
     natural_key=["evaluation", "name"],

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from typing import Any
 
 from openmis.appraisal import calc
-from openmis.appraisal.calc import CalcError
+from openmis.appraisal.calc import CalcError, saaty
 
 DEFAULT_DRAWS = 100_000
 
@@ -188,7 +188,7 @@ def _appraise_criteria(data: dict, names: list, result: dict, detail: bool) -> N
             raise CalcError("ahp.matrix", ahp["problem"])
         items = ahp.get("items") or []
         try:
-            computed = calc.ahp(ahp["matrix"], labels=items)
+            computed = calc.ahp(saaty.complete_matrix(ahp["matrix"]), labels=items)
         except CalcError as error:
             raise error.rebase("matrix", "ahp.matrix") from None
         if len(items) != len(computed.weights):

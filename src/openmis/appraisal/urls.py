@@ -1,5 +1,5 @@
 """Pages of the appraisal app beyond the generic ones (added to the "appraisal" namespace)."""
 
-from openmis.appraisal import documents, grid
+from openmis.appraisal import documents, entry, grid
 
-urlpatterns = [*documents.urlpatterns, *grid.urlpatterns]
+urlpatterns = [*documents.urlpatterns, *grid.urlpatterns, *entry.urlpatterns]

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from openmis.appraisal import calc
 from openmis.appraisal.calc import CalcError
 from openmis.appraisal.formatting import number_text, percent_text
-from openmis.appraisal.models import RATE_PLAUSIBLE, CashFlowLine, Decision
+from openmis.appraisal.models import RATE_PLAUSIBLE, CashFlowLine, Decision, Judgement, Score
 from openmis.appraisal.services import appraise, evaluation_input
-from openmis.core import caching, registry
+from openmis.core import caching, permissions, registry
 
 
 def _money(value: float, currency: str) -> str:
@@ -341,4 +341,20 @@ def evaluation_context(evaluation, request) -> dict:
         .select_related("chosen", "decided_by", "meeting__series", "project")
         .first()
     )
-    return {**cached, "links": links, "decision": decision, "linked": _linked(evaluation)}
+    entry = {
+        "judgements": _may_enter(request.user, Judgement),
+        "scores": _may_enter(request.user, Score),
+    }
+    return {
+        **cached,
+        "links": links,
+        "decision": decision,
+        "linked": _linked(evaluation),
+        "entry": entry,
+    }
+
+
+def _may_enter(user, model) -> bool:
+    """Whether ``user`` may enter some stakeholder's rows of ``model`` (judgements, scores)."""
+    object_type = registry.get(model)
+    return any(permissions.can(user, object_type, action) for action in ("add", "change"))

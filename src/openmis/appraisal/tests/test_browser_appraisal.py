@@ -1,6 +1,7 @@
 """End to end in a real headless Chromium: an MIS director creates an evaluation, adds two
 alternatives, enters their cash flows in the grid, sees the NPV and the tornado chart, and
-downloads the decision memo.
+downloads the decision memo; a department leader fills the pairwise comparison grid and
+sees the consistency ratio follow each choice.
 
 Chromium's settings, the login helpers (password and TOTP) and the built-in roles come from
 the core browser test, :mod:`openmis.core.tests.test_browser`.
@@ -21,10 +22,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from django.contrib.auth.models import Permission
 from playwright.sync_api import expect, sync_playwright
 
-from openmis.appraisal.models import Alternative, CashFlowLine, Evaluation
+from openmis.appraisal import calc
+from openmis.appraisal.calc import saaty
+from openmis.appraisal.models import Alternative, CashFlowLine, Criterion, Evaluation, Judgement
+from openmis.appraisal.tests.factories import AlternativeFactory, EvaluationFactory
 from openmis.core.models import Installation
 from openmis.org.models import Person, Role
-from openmis.org.roles import DIRECTOR
+from openmis.org.roles import DIRECTOR, LEADER
 from openmis.org.tests.factories import user_with_role
 
 XDIST_GROUP = "xdist_group(name): run in the named xdist worker group"
@@ -256,3 +260,81 @@ def test_director_appraises_two_alternatives_in_the_grid(
     assert download.suggested_filename.endswith(".pdf")
     download.save_as(tmp_path / "memo.pdf")
     assert (tmp_path / "memo.pdf").read_bytes().startswith(b"%PDF")
+
+
+# --------------------------------------------------------------------------- AHP grid (#13)
+
+SCREENSHOT_AHP = "/tmp/appraisal_ahp_grid.png"  # noqa: S108  (a fixed place to look at the layout)
+
+
+def _cr_text(judgements: dict) -> str:
+    """The consistency ratio the server's calculator gives, as the English page writes it."""
+    return f"{calc.ahp(saaty.reciprocal_matrix(3, judgements)).consistency_ratio:.3f}"
+
+
+def test_leader_fills_the_ahp_grid_and_sees_the_consistency_ratio(
+    page, live_server, director, core
+):
+    # Given a marketing leader (the weakest role that may enter judgements) and an
+    # evaluation of their department with three criteria
+    leader = user_with_role(LEADER, username="leader", totp=False)
+    person = Person.objects.get(user=leader)
+    evaluation = EvaluationFactory(title="New CRM", department=person.department)
+    AlternativeFactory(evaluation=evaluation, name="Keep")
+    for name in ["Cost", "Usability", "Security"]:
+        Criterion.objects.create(evaluation=evaluation, name=name)
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", "leader")
+    page.fill("input[name=password]", core.PASSWORD)
+    core._submit(page)
+    page.wait_for_url(f"{live_server.url}/")
+
+    # When they open the grid from the evaluation page
+    page.goto(f"/appraisal/evaluations/{evaluation.pk}/")
+    page.click("#open-judgement-grid")
+    page.wait_for_url(re.compile(r"/judgement/$"))
+    cr = page.locator("#ahp-cr")
+    warning = page.locator("#ahp-cr-warning")
+    # Then every pair starts equal: weights a third each, perfectly consistent
+    expect(cr).to_have_text("0.000")
+    expect(page.locator('[data-weight="0"]')).to_have_text("33.3\u00a0%")
+
+    # When Cost is equally to moderately more important than Usability (2)
+    page.select_option('select[data-i="0"][data-j="1"]', "2")
+    # Then the reciprocal, the weights and the ratio follow, as the server computes them
+    expect(page.locator('[data-reciprocal="0-1"]')).to_have_text("1/2")
+    expect(cr).to_have_text(_cr_text({(0, 1): "2", (0, 2): "1", (1, 2): "1"}))  # 0.046
+    expect(warning).to_be_hidden()
+    # and at 3 the same pair is no longer consistent with the two "equal" ones (CR 0.117)
+    page.select_option('select[data-i="0"][data-j="1"]', "3")
+    expect(cr).to_have_text(_cr_text({(0, 1): "3", (0, 2): "1", (1, 2): "1"}))
+    expect(warning).to_contain_text("The least consistent is Cost against Usability.")
+
+    # When the judgements contradict each other: Cost 9 x Usability, Usability 9 x Security,
+    # but Security 9 x Cost
+    page.select_option('select[data-i="0"][data-j="1"]', "9")
+    page.select_option('select[data-i="1"][data-j="2"]', "9")
+    page.select_option('select[data-i="0"][data-j="2"]', "1/9")
+    # Then the ratio is far above 0.10 and Saaty's warning names a pair
+    expect(cr).to_have_text(_cr_text({(0, 1): "9", (0, 2): "1/9", (1, 2): "9"}))
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("above 0.10: Saaty recommends revising the judgements")
+
+    # When they revise to consistent judgements (Cost 3 x Usability, 6 x Security; Usability
+    # 2 x Security) and save
+    page.select_option('select[data-i="0"][data-j="2"]', "6")
+    page.select_option('select[data-i="1"][data-j="2"]', "2")
+    page.select_option('select[data-i="0"][data-j="1"]', "3")
+    expect(cr).to_have_text("0.000")
+    expect(warning).to_be_hidden()
+    expect(page.locator('[data-weight="0"]')).to_have_text("66.7\u00a0%")
+    page.screenshot(path=SCREENSHOT_AHP, full_page=True)
+    page.click("#ahp-save")
+    page.wait_for_url(re.compile(rf"/judgement/\?person={person.pk}$"))
+    # Then the server stored the reciprocal matrix and shows the same figures
+    judgement = Judgement.objects.get(evaluation=evaluation, person=person)
+    assert judgement.matrix[2][0] == pytest.approx(1 / 6)
+    expect(page.locator(".alert-success")).to_contain_text("consistency ratio 0.000")
+    expect(cr).to_have_text("0.000")
+    expect(page.locator('[data-weight="2"]')).to_have_text("11.1\u00a0%")
+    expect(page.locator('select[data-i="0"][data-j="2"]')).to_have_value("6")

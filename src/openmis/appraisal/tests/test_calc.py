@@ -32,6 +32,7 @@ def test_calc_imports_no_django():
         "cashflow.py",
         "mcda.py",
         "risk.py",
+        "saaty.py",
         "sensitivity.py",
         "tornado.py",
     ]
@@ -48,7 +49,8 @@ def test_calc_imports_no_django():
 
 
 @pytest.mark.parametrize(
-    "module", ["_base", "cashflow", "risk", "tornado", "mcda", "sensitivity", "__init__"]
+    "module",
+    ["_base", "cashflow", "risk", "tornado", "mcda", "sensitivity", "saaty", "__init__"],
 )
 def test_docstring_examples(module):
     # The numpy-style Examples sections are executable documentation: they must hold.

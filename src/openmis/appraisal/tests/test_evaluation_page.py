@@ -211,16 +211,19 @@ def test_a_matrix_of_the_wrong_size_is_refused_on_save_by_the_api(
     assert not Judgement.objects.exists()
 
 
-def test_a_matrix_of_the_wrong_size_is_refused_on_save_by_the_form(
-    director_client, four_criteria, department
+def test_a_matrix_of_the_wrong_size_is_refused_on_save(
+    four_criteria, department, api_client_for, director
 ):
+    # A person compares criteria in the grid (one select per pair, see test_entry.py); a
+    # matrix sent by a script is checked against the evaluation's criteria all the same.
     person = PersonFactory(department=department)
-    response = director_client.post(
-        "/appraisal/judgements/add/",
-        {"evaluation": four_criteria.pk, "person": person.pk, "matrix": "[[1, 3], [0.3333, 1]]"},
+    response = api_client_for(director).post(
+        "/api/appraisal/judgements/",
+        {"evaluation": four_criteria.pk, "person": person.pk, "matrix": [[1, 3], ["1/3", 1]]},
+        format="json",
     )
-    assert response.status_code == 400  # the form again, with the error
-    assert "one row and one column for each of the 4 criteria" in response.content.decode()
+    assert response.status_code == 400
+    assert "one row and one column for each of the 4 criteria" in response.json()["matrix"][0]
     assert not Judgement.objects.exists()
 
 
