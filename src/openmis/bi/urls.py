@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from openmis.bi.views import dashboards, datasets, questions, shares
+from openmis.bi.views import builder, dashboards, datasets, questions, shares
 
 urlpatterns = [
-    path("ask/", questions.builder, name="builder"),
+    path("ask/", builder.builder, name="builder"),
     path("sql/", questions.sql_editor, name="sql"),
     path("shared/", shares.shared_with_me, name="shared"),
     path("datasets/<int:pk>/upload/", datasets.upload, name="upload"),

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
-import json
 import tempfile
 
 from django.contrib import messages
@@ -24,7 +22,6 @@ from openmis.bi.models import Question
 from openmis.bi.views.shares import share_targets
 from openmis.core import registry
 from openmis.core.exports import safe_row, safe_rows
-from openmis.org.people import person_of
 
 XLSX_MAX_ROWS = 1_048_575
 AGGS = [
@@ -91,10 +88,21 @@ def _drill_url(question: Question) -> str:
     return reverse("bi:question_drill", args=[question.pk]) + "?value="
 
 
+def _edit_url(question: Question, user) -> str:
+    """Where the question opens to be changed or asked again: the SQL editor for SQL, the
+    builder for a spec; empty when the reader may use neither."""
+    if question.sql and not question.spec:
+        allowed, name = access.may_use_sql(user), "bi:sql"
+    else:
+        allowed, name = access.may_query(user), "bi:builder"
+    return f"{reverse(name)}?question={question.pk}" if allowed else ""
+
+
 def question_context(question: Question, request) -> dict:
     result, error = answer(request.user, question)
     dims = len(question.spec.get("dimensions", [])) if question.spec else None
     return {
+        "edit_url": _edit_url(question, request.user),
         "drill_url": _drill_url(question),
         "error": error,
         "chart": question.chart,
@@ -198,129 +206,6 @@ def question_drill(request, pk):
     )
 
 
-def _builder_spec(params) -> dict:
-    """A query spec from the builder form's fields (``m0_agg``, ``d0_col``, ``f0_op``...)."""
-    spec: dict = {"dataset": params.get("dataset", "")}
-    measures, dimensions, filters = [], [], []
-    for i in range(4):
-        agg, col = params.get(f"m{i}_agg", ""), params.get(f"m{i}_col", "")
-        if agg:
-            measures.append({"agg": agg, **({"column": col} if col else {})})
-        col, bucket = params.get(f"d{i}_col", ""), params.get(f"d{i}_bucket", "")
-        if col:
-            dimensions.append({"column": col, "bucket": bucket} if bucket else col)
-        col, op, raw = (
-            params.get(f"f{i}_col", ""),
-            params.get(f"f{i}_op", ""),
-            params.get(f"f{i}_val", ""),
-        )
-        if col and op:
-            filters.append(_builder_filter(col, op, raw, params.get(f"f{i}_unit", "")))
-    if measures:
-        spec["measures"] = measures
-    if dimensions:
-        spec["dimensions"] = dimensions
-    if not measures and not dimensions and params.get("fields"):
-        spec["fields"] = [f.strip() for f in params["fields"].split(",") if f.strip()]
-    if filters:
-        spec["filters"] = filters
-    if params.get("sort"):
-        spec["order_by"] = [{"column": params["sort"], "desc": params.get("desc") == "1"}]
-    if params.get("limit", "").strip():
-        try:
-            spec["limit"] = int(params["limit"])
-        except ValueError:
-            spec["limit"] = params["limit"]
-    return spec
-
-
-def _builder_filter(col, op, raw, unit) -> dict:
-    flt: dict = {"column": col, "op": op}
-    if op in ("in", "not_in"):
-        flt["value"] = [v.strip() for v in raw.split(",") if v.strip()]
-    elif op == "between":
-        flt["value"] = [v.strip() for v in raw.split("..", 1)] if ".." in raw else [raw, raw]
-    elif op in ("last",):
-        flt["value"], flt["unit"] = raw, unit or "month"
-        with contextlib.suppress(ValueError):
-            flt["value"] = int(raw)
-    elif op in ("this", "previous"):
-        flt["unit"] = unit or "month"
-    elif op not in ("is_null", "not_null"):
-        flt["value"] = raw
-    return flt
-
-
-@login_required
-def builder(request):
-    """The no-code question builder: pick a dataset, measures, groups, filters, a chart."""
-    if not access.may_query(request.user):
-        raise PermissionDenied(_("Your role does not allow asking questions of the data."))
-    ctx = services.reader_context(request.user)
-    params = request.POST if request.method == "POST" else request.GET
-    dataset_name = params.get("dataset") or next(iter(sorted(ctx.catalog)), "")
-    spec = _builder_spec({**params.dict(), "dataset": dataset_name}) if dataset_name else {}
-    chart = params.get("chart", "bar")
-    result = error = None
-    wants_result = any(k.startswith(("m0_", "d0_")) or k == "fields" for k in params)
-    if spec and wants_result:
-        try:
-            result = services.run_query(request.user, spec)
-        except AnalyticsError as exc:
-            error = (f"{exc.field}: " if getattr(exc, "field", "") else "") + exc.detail
-    if request.method == "POST" and result is not None and params.get("title", "").strip():
-        question = Question(
-            title=params["title"].strip()[:200],
-            chart=chart if chart in Question.Chart.values else Question.Chart.TABLE,
-            spec=spec,
-            department=getattr(person_of(request.user), "department", None),
-        )
-        try:
-            question.full_clean(exclude=["owner"])
-        except Exception as exc:  # a ValidationError: show it beside the result
-            error = "; ".join(getattr(exc, "messages", [str(exc)]))
-        else:
-            services.save_question(question, request.user)
-            messages.success(request, _("Saved the question “%(title)s”.") % {"title": question})
-            return redirect(question.get_absolute_url())
-    columns = ctx.field_choices(dataset_name) if dataset_name in ctx.catalog else []
-    suggestions = (
-        services.value_suggestions(request.user, ctx.datasets[dataset_name])
-        if dataset_name in ctx.datasets
-        else {}
-    )
-    return TemplateResponse(
-        request,
-        "bi/builder.html",
-        {
-            "datasets": sorted(ctx.catalog),
-            "dataset": dataset_name,
-            "columns": columns,
-            "params": params,
-            "measure_rows": [
-                (i, params.get(f"m{i}_agg", ""), params.get(f"m{i}_col", "")) for i in range(4)
-            ],
-            "dimension_rows": [
-                (i, params.get(f"d{i}_col", ""), params.get(f"d{i}_bucket", "")) for i in range(2)
-            ],
-            "filter_rows": [
-                (i, *(params.get(f"f{i}_{k}", "") for k in ("col", "op", "val", "unit")))
-                for i in range(3)
-            ],
-            "suggestions": sorted(suggestions.items()),
-            "aggs": AGGS,
-            "buckets": BUCKETS,
-            "ops": OPS,
-            "charts": Question.Chart.choices,
-            "chart": chart,
-            "spec_json": json.dumps(spec, indent=2) if spec else "",
-            "error": error,
-            "dimensions": len(spec.get("dimensions", [])),
-            **result_context(chart, result, len(spec.get("dimensions", [])) or None),
-        },
-    )
-
-
 @login_required
 def sql_editor(request):
     """Read-only SQL over the datasets the user may see, with a schema browser beside it."""
@@ -328,6 +213,9 @@ def sql_editor(request):
         raise PermissionDenied(_("Your role does not allow SQL queries."))
     ctx = services.reader_context(request.user)
     sql = request.POST.get("sql", "") if request.method == "POST" else request.GET.get("sql", "")
+    pk = request.GET.get("question", "")
+    if not sql and pk.isdigit():  # a saved SQL question, opened to be changed or asked again
+        sql = get_object_or_404(registry.get(Question).for_user(request.user), pk=int(pk)).sql
     result = error = None
     if sql.strip():
         try:
