@@ -221,3 +221,15 @@ def test_a_two_grouping_line_chart_draws_a_line_per_region_and_reopens(
     expect(page.locator("#b-chart")).to_have_value("line")
     expect(page.locator(f"{chart} canvas")).to_have_count(1)
     assert _series_names(page, chart) == ["North", "South", "West"]
+
+    # When they filter the regions by typing part of a name in the value picker
+    page.select_option("select[name=f0_col]", "region")
+    page.select_option("select[name=f0_op]", "in")
+    page.locator("#b-filters .ts-control input").fill("nor")
+    page.locator("#b-filters .ts-dropdown .option", has_text="North").click()
+    expect(page.locator("input[name=f0_val]")).to_have_value("North")
+    page.click("#b-run")
+    page.wait_for_url(re.compile(r"f0_val=North"))
+    # Then only North's line is left
+    expect(page.locator(f"{chart} canvas")).to_have_count(1)
+    assert _series_names(page, chart) == ["North"]

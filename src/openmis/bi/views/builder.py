@@ -156,6 +156,14 @@ def builder(request):
             "chart": chart,
             "opened": opened,
             "may_update": opened is not None and access.may_edit(request.user, opened),
+            "picker_messages": {
+                "placeholder": _("Type to search"),
+                "use": _("Use “%s”"),
+                "none": _("No value matches."),
+                "loading": _("Looking up values…"),
+                "capped": _("Type to search: at most %(count)d values are listed.")
+                % {"count": services.VALUES_LIMIT},
+            },
             "spec_json": json.dumps(spec, indent=2) if spec else "",
             "error": error,
             "header_links": _header_links(state, result["columns"], form) if result else [],
