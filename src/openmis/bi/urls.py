@@ -14,6 +14,11 @@ urlpatterns = [
     path("imports/<int:pk>/progress/", datasets.import_progress, name="import_progress"),
     path("questions/<int:pk>/export.<str:fmt>", questions.question_export, name="question_export"),
     path("questions/<int:pk>/drill/", questions.question_drill, name="question_drill"),
+    path(
+        "questions/<int:pk>/add-to-dashboard/",
+        questions.add_to_dashboard,
+        name="question_add_to_dashboard",
+    ),
     path("cards/<int:pk>/render/", dashboards.card_render, name="card_render"),
     path("dashboards/<int:pk>/pdf/", dashboards.dashboard_pdf, name="dashboard_pdf"),
     path("share/<str:kind>/<int:pk>/", shares.share, name="share"),

@@ -13,17 +13,24 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from openmis.analytics.errors import AnalyticsError
 from openmis.bi import access, charts, results, services
-from openmis.bi.models import Question
+from openmis.bi.models import Card, Dashboard, Question
 from openmis.bi.views.shares import share_targets
 from openmis.core import registry
 from openmis.core.exports import safe_row, safe_rows
+from openmis.core.services import save_object
+from openmis.core.views import access as access_views
 
 XLSX_MAX_ROWS = 1_048_575
+#: Dashboards the question page offers to add the question to (the first, by title).
+MAX_DASHBOARDS_OFFERED = 200
 AGGS = [
     ("sum", gettext_lazy("sum")),
     ("avg", gettext_lazy("average")),
@@ -81,11 +88,18 @@ def result_context(question_chart: str, result: dict | None, dimensions: int | N
     }
 
 
-def _drill_url(question: Question) -> str:
-    """Where a click on a bar or slice leads: the rows behind it (one-dimension questions)."""
+def drill_url(question: Question, dashboard=None, filters: dict | None = None) -> str:
+    """Where a click on a bar or slice leads: the rows behind it (one-dimension questions),
+    on a dashboard's card with the dashboard's filter values."""
     if question.sql or len(question.spec.get("dimensions", [])) != 1:
         return ""
-    return reverse("bi:question_drill", args=[question.pk]) + "?value="
+    query = ""
+    if dashboard is not None:
+        query = urlencode(
+            {"dashboard": dashboard.pk, **{f"f_{c}": v for c, v in (filters or {}).items()}}
+        )
+        query += "&"
+    return reverse("bi:question_drill", args=[question.pk]) + "?" + query + "value="
 
 
 def _edit_url(question: Question, user) -> str:
@@ -103,7 +117,8 @@ def question_context(question: Question, request) -> dict:
     dims = len(question.spec.get("dimensions", [])) if question.spec else None
     return {
         "edit_url": _edit_url(question, request.user),
-        "drill_url": _drill_url(question),
+        "dashboards": list(dashboards_to_add_to(request.user)[:MAX_DASHBOARDS_OFFERED]),
+        "drill_url": drill_url(question),
         "error": error,
         "chart": question.chart,
         "can_share": access.may_share(request.user, question),
@@ -111,6 +126,33 @@ def question_context(question: Question, request) -> dict:
         "share_targets": share_targets(),
         **result_context(question.chart, result, dims),
     }
+
+
+def dashboards_to_add_to(user):
+    """The dashboards ``user`` may put a card on: those they may open and change."""
+    if not access_views.can(user, Card, "add"):
+        return Dashboard.objects.none()
+    return access.editable(registry.get(Dashboard).for_user(user), user).order_by("title")
+
+
+@login_required
+@require_POST
+def add_to_dashboard(request, pk):
+    """Put the question on one of the dashboards the user may change, as a new last card."""
+    question = get_object_or_404(registry.get(Question).for_user(request.user), pk=pk)
+    dashboard = get_object_or_404(
+        dashboards_to_add_to(request.user), pk=request.POST.get("dashboard") or 0
+    )
+    last = dashboard.cards.order_by("-position").values_list("position", flat=True).first()
+    card = Card(dashboard=dashboard, question=question, position=(last or 0) + 1)
+    access_views.require(request.user, Card, "add", card)
+    save_object(card, request.user)
+    messages.success(
+        request,
+        _("Added “%(question)s” to the dashboard “%(dashboard)s”.")
+        % {"question": question, "dashboard": dashboard},
+    )
+    return redirect(dashboard.get_absolute_url())
 
 
 @login_required
@@ -123,7 +165,14 @@ def question_export(request, pk, fmt):
     except AnalyticsError as exc:
         messages.error(request, exc.detail)
         return redirect(question.get_absolute_url())
-    name = f"question-{question.pk}"
+    return export_response(
+        request, columns, batches, fmt, f"question-{question.pk}", question.get_absolute_url()
+    )
+
+
+def export_response(request, columns, batches, fmt: str, name: str, back_url: str):
+    """Rows read by batches as a CSV (streamed) or XLSX download named ``name``; back to
+    ``back_url`` with a message when they do not fit a spreadsheet."""
     if fmt == "xlsx":
         workbook = _xlsx_file(columns, batches)
         if isinstance(workbook, int):
@@ -135,7 +184,7 @@ def question_export(request, pk, fmt):
                 )
                 % {"rows": workbook},
             )
-            return redirect(question.get_absolute_url())
+            return redirect(back_url)
         return FileResponse(
             workbook,
             as_attachment=True,
@@ -187,10 +236,21 @@ def question_drill(request, pk):
     """The rows behind one bar or slice of a one-dimension question, with the reader's rights."""
     question = get_object_or_404(registry.get(Question).for_user(request.user), pk=pk)
     value = request.GET.get("value", "")
-    result = error = None
+    dashboard, filters = None, {}
+    if request.GET.get("dashboard", "").isdigit():
+        dashboard = get_object_or_404(
+            registry.get(Dashboard).for_user(request.user), pk=int(request.GET["dashboard"])
+        )
+        # the dashboard's own reading of its filter fields (its module imports this one)
+        from openmis.bi.views.dashboards import _dashboard_filters
+
+        filters = _dashboard_filters(dashboard, request.GET)
+    result = error = total = None
     try:
-        spec = results.drill_spec(request.user, question, value)
+        spec = results.drill_spec(request.user, question, value, extra_filters=filters)
         result = services.run_query(request.user, spec)
+        if len(result["rows"]) >= results.DRILL_ROWS:
+            total = results.rows_behind(request.user, spec)
     except AnalyticsError as exc:
         error = exc.detail
     return TemplateResponse(
@@ -198,8 +258,17 @@ def question_drill(request, pk):
         "bi/drill.html",
         {
             "question": question,
+            "dashboard": dashboard,
             "value": value,
             "error": error,
+            "capped": (
+                {
+                    "shown": number_format(len(result["rows"]), force_grouping=True),
+                    "total": number_format(total, force_grouping=True),
+                }
+                if total is not None and total > len(result["rows"])
+                else None
+            ),
             **result_context("table", result, None),
         },
         status=400 if error else 200,
