@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from openmis.bi.views import builder, dashboards, datasets, questions, shares
+from openmis.bi.views import builder, dashboards, datasets, questions, shares, sql
 
 urlpatterns = [
     path("ask/", builder.builder, name="builder"),
-    path("sql/", questions.sql_editor, name="sql"),
+    path("sql/", sql.sql_editor, name="sql"),
+    path("sql/export.<str:fmt>", sql.sql_export, name="sql_export"),
     path("shared/", shares.shared_with_me, name="shared"),
     path("datasets/<int:pk>/upload/", datasets.upload, name="upload"),
     path("datasets/<int:pk>/refresh/", datasets.refresh_external, name="refresh_external"),

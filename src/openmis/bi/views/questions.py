@@ -8,7 +8,6 @@ import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -271,30 +270,5 @@ def question_drill(request, pk):
             ),
             **result_context("table", result, None),
         },
-        status=400 if error else 200,
-    )
-
-
-@login_required
-def sql_editor(request):
-    """Read-only SQL over the datasets the user may see, with a schema browser beside it."""
-    if not services.can_use_sql(request.user):
-        raise PermissionDenied(_("Your role does not allow SQL queries."))
-    ctx = services.reader_context(request.user)
-    sql = request.POST.get("sql", "") if request.method == "POST" else request.GET.get("sql", "")
-    pk = request.GET.get("question", "")
-    if not sql and pk.isdigit():  # a saved SQL question, opened to be changed or asked again
-        sql = get_object_or_404(registry.get(Question).for_user(request.user), pk=int(pk)).sql
-    result = error = None
-    if sql.strip():
-        try:
-            result = services.run_sql(request.user, sql)
-        except AnalyticsError as exc:
-            error = exc.detail
-    schema = [(name, list(ctx.columns[name].items())) for name in sorted(ctx.catalog)]
-    return TemplateResponse(
-        request,
-        "bi/sql.html",
-        {"sql": sql, "schema": schema, "error": error, **result_context("table", result, None)},
         status=400 if error else 200,
     )
