@@ -83,6 +83,7 @@ urlpatterns = [
     path("api/appraisal/appraise/", AppraiseView.as_view(), name="api-appraise"),
     path("api/bi/query/", bi_api.QueryView.as_view(), name="api-bi-query"),
     path("api/bi/sql/", bi_api.SqlView.as_view(), name="api-bi-sql"),
+    path("api/bi/values/", bi_api.ValuesView.as_view(), name="api-bi-values"),
     path(
         "api/bi/datasets/<signed_int:pk>/upload/", bi_api.UploadView.as_view(), name="api-bi-upload"
     ),

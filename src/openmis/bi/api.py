@@ -200,6 +200,56 @@ class ProfileView(APIView):
         return Response(profile or {"row_count": None, "columns": {}})
 
 
+class ValuesRequestSerializer(serializers.Serializer):
+    dataset = serializers.CharField(max_length=200)
+    column = serializers.CharField(max_length=401)
+    q = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=services.VALUES_SEARCH_MAX
+    )
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=services.VALUES_LIMIT, default=services.VALUES_LIMIT
+    )
+
+
+class ValuesSerializer(serializers.Serializer):
+    values = serializers.ListField(child=serializers.JSONField())
+    truncated = serializers.BooleanField()
+
+
+class ValuesView(APIView):
+    """The distinct values of a column the caller may read: a filter's searchable picker."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    renderer_classes = [renderers.JSONRenderer]
+
+    @extend_schema(
+        parameters=[ValuesRequestSerializer],
+        responses={200: ValuesSerializer},
+        description=(
+            "Distinct non-null values of `column` (`relation.column` for a related dataset) "
+            "over the rows the caller may read, in order, those containing `q` in any case, "
+            "at most `limit` (100); `truncated` says there are more. Needs the right to ask "
+            "questions, like `POST /api/bi/query/`."
+        ),
+    )
+    def get(self, request):
+        if not access.may_query(request.user):
+            raise exceptions.PermissionDenied(
+                _("Your role does not allow asking questions of the data.")
+            )
+        form = ValuesRequestSerializer(data=request.query_params)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        started = time.perf_counter()
+        try:
+            values = services.column_values(
+                request.user, data["dataset"], data["column"], data["q"], limit=data["limit"]
+            )
+        except AnalyticsError as exc:
+            raise _bad_request(exc) from None
+        return _timed(Response(values), started)
+
+
 class UploadRequestSerializer(serializers.Serializer):
     file = serializers.FileField()
     mode = serializers.ChoiceField(ImportJob.Mode.values, default=ImportJob.Mode.REPLACE)

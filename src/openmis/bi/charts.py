@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 CHARTS_WITH_AXES = {"bar", "line", "area", "scatter"}
+#: Series one chart draws for the values of a second grouping (a legend of more is unreadable).
+MAX_SERIES = 50
 
 
 def options(chart: str, result: dict, *, dimensions: int | None = None) -> dict[str, Any] | None:
@@ -49,6 +51,8 @@ def options(chart: str, result: dict, *, dimensions: int | None = None) -> dict[
             "series": [{"type": "scatter", "data": [[row[x], row[y]] for row in rows]}],
         }
     kind = "line" if chart in ("line", "area") else "bar"
+    if dims == 2 and len(columns) > 2:
+        return _split_by_second(chart, kind, columns, rows)
     return {
         "tooltip": {"trigger": "axis"},
         "legend": {"type": "scroll", "bottom": 0},
@@ -64,6 +68,55 @@ def options(chart: str, result: dict, *, dimensions: int | None = None) -> dict[
             }
             for i in series_columns
         ],
+    }
+
+
+def _label(value) -> str:
+    return "—" if value is None else str(value)
+
+
+def _split_by_second(chart: str, kind: str, columns: list, rows: list) -> dict[str, Any]:
+    """Two groupings on an axis chart: the first along the axis, one series per value of the
+    second (one line per region), each measure its own series when there are several.
+
+    Categories and series keep the order of the rows (the query sorts by the groupings
+    unless told otherwise); a series has no point (null) where its group has no row, and a
+    line is drawn across it. At most
+    :data:`MAX_SERIES` values of the second grouping get a series, the first ones met.
+    """
+    categories: dict[Any, int] = {}
+    keys: dict[Any, int] = {}
+    for row in rows:
+        categories.setdefault(row[0], len(categories))
+        if row[1] not in keys and len(keys) < MAX_SERIES:
+            keys[row[1]] = len(keys)
+    measures = list(range(2, len(columns)))
+    data = {(key, m): [None] * len(categories) for key in keys for m in measures}
+    for row in rows:
+        if row[1] in keys:
+            for m in measures:
+                data[(row[1], m)][categories[row[0]]] = row[m]
+    series = []
+    for key in keys:
+        for m in measures:
+            name = _label(key) if len(measures) == 1 else f"{_label(key)} · {columns[m]}"
+            series.append(
+                {
+                    "type": kind,
+                    "name": name,
+                    "data": data[(key, m)],
+                    # a line crosses a period where its group has no row (rather than break)
+                    **({"connectNulls": True} if kind == "line" else {}),
+                    **({"areaStyle": {}, "stack": columns[m]} if chart == "area" else {}),
+                }
+            )
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"type": "scroll", "bottom": 0},
+        "grid": {"left": 8, "right": 8, "top": 24, "bottom": 40, "containLabel": True},
+        "xAxis": {"type": "category", "data": [_label(c) for c in categories]},
+        "yAxis": {"type": "value", "name": columns[2] if len(measures) == 1 else ""},
+        "series": series,
     }
 
 

@@ -94,8 +94,36 @@ _BUCKET_STEP = {
 }
 
 
-def drill_spec(user, question, value: str) -> dict:
-    """The spec of the rows behind ``value`` of a one-dimension question's only dimension."""
+_NAME_COLUMNS = ("name", "title", "label", "full_name", "display_name")
+
+
+def _name_column(ctx, target: str, key: str) -> str | None:
+    """The column naming a row of dataset ``target`` (its key being ``key``): one called
+    like a name, else its first text column; None when it has none."""
+    columns = ctx.columns[target]
+    for name in _NAME_COLUMNS:
+        if name in columns and name != key:
+            return name
+    for name, type_name in columns.items():
+        if name != key and type_name == "string":
+            return name
+    return None
+
+
+def drill_fields(ctx, dataset: str) -> list[str]:
+    """The fields a drill shows of ``dataset``'s rows: its columns, each key to a related
+    dataset replaced by that dataset's name column (``customer.name`` for ``customer_id``)."""
+    named = {}
+    for relation in ctx.catalog[dataset].relations:
+        name = _name_column(ctx, relation.target, relation.remote_key)
+        if name is not None and relation.local_key not in named:
+            named[relation.local_key] = f"{relation.name}.{name}"
+    return [named.get(column, column) for column in ctx.columns[dataset]]
+
+
+def drill_spec(user, question, value: str, extra_filters: dict | None = None) -> dict:
+    """The spec of the rows behind ``value`` of a one-dimension question's only dimension
+    (with a dashboard's filter values, when drilled from one of its cards)."""
     from dateutil.relativedelta import relativedelta
 
     from openmis.analytics.errors import SpecError
@@ -121,12 +149,24 @@ def drill_spec(user, question, value: str) -> dict:
         condition = {"column": column, "op": "between", "value": [str(start), str(end)]}
     else:
         condition = {"column": column, "op": "=", "value": value}
+    filters = _with_filters(
+        {"filters": spec.get("filters", [])}, extra_filters, dict(ctx.field_choices(dataset))
+    ).get("filters", [])
     return {
         "dataset": dataset,
-        "fields": list(ctx.columns[dataset]),
-        "filters": [*spec.get("filters", []), condition],
+        "fields": drill_fields(ctx, dataset),
+        "filters": [*filters, condition],
         "limit": DRILL_ROWS,
     }
+
+
+def rows_behind(user, spec: dict) -> int:
+    """How many rows a drill's spec matches in all (it shows :data:`DRILL_ROWS` at most)."""
+    counted = run_query(
+        user,
+        {"dataset": spec["dataset"], "measures": [{"agg": "count"}], "filters": spec["filters"]},
+    )
+    return int(counted["rows"][0][0] or 0) if counted["rows"] else 0
 
 
 def pivot(result: dict) -> dict | None:

@@ -34,6 +34,7 @@ from openmis.core import caching, permissions
 __all__ = [
     "ReaderContext",
     "can_use_sql",
+    "column_values",
     "compile_spec",
     "dataset_profile",
     "get_warehouse",
@@ -443,6 +444,43 @@ def value_suggestions(user, dataset: Dataset) -> dict[str, list]:
         name: [value for value, _n in stats.get("top", []) if value is not None]
         for name, stats in profile.get("columns", {}).items()
     }
+
+
+#: Values a filter's picker offers at most (and what one search may read back).
+VALUES_LIMIT = 100
+VALUES_SEARCH_MAX = 200
+
+
+def column_values(
+    user, dataset: str, column: str, search: str = "", *, limit: int = VALUES_LIMIT
+) -> dict:
+    """The distinct values of ``column`` (a path of ``dataset``, ``relation.column`` too)
+    that ``user`` may read, those holding ``search`` (any case) when given, in order, at
+    most ``limit``: ``{"values": [...], "truncated": bool}``. For a filter's value picker.
+
+    Goes the way a query does: the reader's catalog and row rules, the spec's parser (an
+    unknown dataset or column is a :class:`~openmis.analytics.errors.SpecError`, a 400),
+    the warehouse's timeout and row cap, and the result cache under SQL embedding the
+    rules. Nulls are left out (the filter has "is empty" for them).
+    """
+    ctx = reader_context(user)
+    limit = max(1, min(int(limit), VALUES_LIMIT))
+    spec = parse_spec({"dataset": dataset, "dimensions": [column]}, ctx.catalog)
+    expr = qcompile.compile_query(spec, ctx.catalog, ctx.policies, today=timezone.localdate())
+    value = expr[spec.dimensions[0].name]
+    expr = expr.filter(value.notnull())
+    search = search.strip()[:VALUES_SEARCH_MAX]
+    if search:
+        expr = expr.filter(value.cast("string").lower().contains(search.lower()))
+    expr = expr.order_by(value).limit(limit + 1)
+    names = {spec.dataset, *(r.target for r in ctx.catalog[spec.dataset].relations)}
+    result = _cached_execute(
+        qcompile.to_sql(expr, get_warehouse().dialect),
+        [ctx.catalog[n].location for n in names],
+        ttl=ctx.cache_seconds(names),
+    )
+    values = [row[0] for row in result["rows"]]
+    return {"values": values[:limit], "truncated": len(values) > limit}
 
 
 def save_question(question, user):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from openmis.bi import access
 from openmis.bi.models import Card, Dashboard
-from openmis.bi.views.questions import answer, result_context
+from openmis.bi.views.questions import answer, drill_url, result_context
 from openmis.bi.views.shares import share_targets
 from openmis.core import registry
 from openmis.core.markdown import render_markdown
@@ -55,7 +55,10 @@ def card_render(request, pk):
         result, error = answer(request.user, question, extra_filters=values)
         dims = len(question.spec.get("dimensions", [])) if question.spec else None
         context.update(
-            error=error, chart=question.chart, **result_context(question.chart, result, dims)
+            error=error,
+            chart=question.chart,
+            drill_url=drill_url(question, card.dashboard, values),
+            **result_context(question.chart, result, dims),
         )
     else:
         context["text_html"] = render_markdown(card.text)

@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
-import json
 import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from openmis.analytics.errors import AnalyticsError
 from openmis.bi import access, charts, results, services
-from openmis.bi.models import Question
+from openmis.bi.models import Card, Dashboard, Question
 from openmis.bi.views.shares import share_targets
 from openmis.core import registry
 from openmis.core.exports import safe_row, safe_rows
-from openmis.org.people import person_of
+from openmis.core.services import save_object
+from openmis.core.views import access as access_views
 
 XLSX_MAX_ROWS = 1_048_575
+#: Dashboards the question page offers to add the question to (the first, by title).
+MAX_DASHBOARDS_OFFERED = 200
 AGGS = [
     ("sum", gettext_lazy("sum")),
     ("avg", gettext_lazy("average")),
@@ -84,18 +87,37 @@ def result_context(question_chart: str, result: dict | None, dimensions: int | N
     }
 
 
-def _drill_url(question: Question) -> str:
-    """Where a click on a bar or slice leads: the rows behind it (one-dimension questions)."""
+def drill_url(question: Question, dashboard=None, filters: dict | None = None) -> str:
+    """Where a click on a bar or slice leads: the rows behind it (one-dimension questions),
+    on a dashboard's card with the dashboard's filter values."""
     if question.sql or len(question.spec.get("dimensions", [])) != 1:
         return ""
-    return reverse("bi:question_drill", args=[question.pk]) + "?value="
+    query = ""
+    if dashboard is not None:
+        query = urlencode(
+            {"dashboard": dashboard.pk, **{f"f_{c}": v for c, v in (filters or {}).items()}}
+        )
+        query += "&"
+    return reverse("bi:question_drill", args=[question.pk]) + "?" + query + "value="
+
+
+def _edit_url(question: Question, user) -> str:
+    """Where the question opens to be changed or asked again: the SQL editor for SQL, the
+    builder for a spec; empty when the reader may use neither."""
+    if question.sql and not question.spec:
+        allowed, name = access.may_use_sql(user), "bi:sql"
+    else:
+        allowed, name = access.may_query(user), "bi:builder"
+    return f"{reverse(name)}?question={question.pk}" if allowed else ""
 
 
 def question_context(question: Question, request) -> dict:
     result, error = answer(request.user, question)
     dims = len(question.spec.get("dimensions", [])) if question.spec else None
     return {
-        "drill_url": _drill_url(question),
+        "edit_url": _edit_url(question, request.user),
+        "dashboards": list(dashboards_to_add_to(request.user)[:MAX_DASHBOARDS_OFFERED]),
+        "drill_url": drill_url(question),
         "error": error,
         "chart": question.chart,
         "can_share": access.may_share(request.user, question),
@@ -103,6 +125,33 @@ def question_context(question: Question, request) -> dict:
         "share_targets": share_targets(),
         **result_context(question.chart, result, dims),
     }
+
+
+def dashboards_to_add_to(user):
+    """The dashboards ``user`` may put a card on: those they may open and change."""
+    if not access_views.can(user, Card, "add"):
+        return Dashboard.objects.none()
+    return access.editable(registry.get(Dashboard).for_user(user), user).order_by("title")
+
+
+@login_required
+@require_POST
+def add_to_dashboard(request, pk):
+    """Put the question on one of the dashboards the user may change, as a new last card."""
+    question = get_object_or_404(registry.get(Question).for_user(request.user), pk=pk)
+    dashboard = get_object_or_404(
+        dashboards_to_add_to(request.user), pk=request.POST.get("dashboard") or 0
+    )
+    last = dashboard.cards.order_by("-position").values_list("position", flat=True).first()
+    card = Card(dashboard=dashboard, question=question, position=(last or 0) + 1)
+    access_views.require(request.user, Card, "add", card)
+    save_object(card, request.user)
+    messages.success(
+        request,
+        _("Added “%(question)s” to the dashboard “%(dashboard)s”.")
+        % {"question": question, "dashboard": dashboard},
+    )
+    return redirect(dashboard.get_absolute_url())
 
 
 @login_required
@@ -115,7 +164,14 @@ def question_export(request, pk, fmt):
     except AnalyticsError as exc:
         messages.error(request, exc.detail)
         return redirect(question.get_absolute_url())
-    name = f"question-{question.pk}"
+    return export_response(
+        request, columns, batches, fmt, f"question-{question.pk}", question.get_absolute_url()
+    )
+
+
+def export_response(request, columns, batches, fmt: str, name: str, back_url: str):
+    """Rows read by batches as a CSV (streamed) or XLSX download named ``name``; back to
+    ``back_url`` with a message when they do not fit a spreadsheet."""
     if fmt == "xlsx":
         workbook = _xlsx_file(columns, batches)
         if isinstance(workbook, int):
@@ -127,7 +183,7 @@ def question_export(request, pk, fmt):
                 )
                 % {"rows": workbook},
             )
-            return redirect(question.get_absolute_url())
+            return redirect(back_url)
         return FileResponse(
             workbook,
             as_attachment=True,
@@ -179,10 +235,21 @@ def question_drill(request, pk):
     """The rows behind one bar or slice of a one-dimension question, with the reader's rights."""
     question = get_object_or_404(registry.get(Question).for_user(request.user), pk=pk)
     value = request.GET.get("value", "")
-    result = error = None
+    dashboard, filters = None, {}
+    if request.GET.get("dashboard", "").isdigit():
+        dashboard = get_object_or_404(
+            registry.get(Dashboard).for_user(request.user), pk=int(request.GET["dashboard"])
+        )
+        # the dashboard's own reading of its filter fields (its module imports this one)
+        from openmis.bi.views.dashboards import _dashboard_filters
+
+        filters = _dashboard_filters(dashboard, request.GET)
+    result = error = total = None
     try:
-        spec = results.drill_spec(request.user, question, value)
+        spec = results.drill_spec(request.user, question, value, extra_filters=filters)
         result = services.run_query(request.user, spec)
+        if len(result["rows"]) >= results.DRILL_ROWS:
+            total = results.rows_behind(request.user, spec)
     except AnalyticsError as exc:
         error = exc.detail
     return TemplateResponse(
@@ -190,154 +257,18 @@ def question_drill(request, pk):
         "bi/drill.html",
         {
             "question": question,
+            "dashboard": dashboard,
             "value": value,
             "error": error,
+            "capped": (
+                {
+                    "shown": number_format(len(result["rows"]), force_grouping=True),
+                    "total": number_format(total, force_grouping=True),
+                }
+                if total is not None and total > len(result["rows"])
+                else None
+            ),
             **result_context("table", result, None),
         },
-        status=400 if error else 200,
-    )
-
-
-def _builder_spec(params) -> dict:
-    """A query spec from the builder form's fields (``m0_agg``, ``d0_col``, ``f0_op``...)."""
-    spec: dict = {"dataset": params.get("dataset", "")}
-    measures, dimensions, filters = [], [], []
-    for i in range(4):
-        agg, col = params.get(f"m{i}_agg", ""), params.get(f"m{i}_col", "")
-        if agg:
-            measures.append({"agg": agg, **({"column": col} if col else {})})
-        col, bucket = params.get(f"d{i}_col", ""), params.get(f"d{i}_bucket", "")
-        if col:
-            dimensions.append({"column": col, "bucket": bucket} if bucket else col)
-        col, op, raw = (
-            params.get(f"f{i}_col", ""),
-            params.get(f"f{i}_op", ""),
-            params.get(f"f{i}_val", ""),
-        )
-        if col and op:
-            filters.append(_builder_filter(col, op, raw, params.get(f"f{i}_unit", "")))
-    if measures:
-        spec["measures"] = measures
-    if dimensions:
-        spec["dimensions"] = dimensions
-    if not measures and not dimensions and params.get("fields"):
-        spec["fields"] = [f.strip() for f in params["fields"].split(",") if f.strip()]
-    if filters:
-        spec["filters"] = filters
-    if params.get("sort"):
-        spec["order_by"] = [{"column": params["sort"], "desc": params.get("desc") == "1"}]
-    if params.get("limit", "").strip():
-        try:
-            spec["limit"] = int(params["limit"])
-        except ValueError:
-            spec["limit"] = params["limit"]
-    return spec
-
-
-def _builder_filter(col, op, raw, unit) -> dict:
-    flt: dict = {"column": col, "op": op}
-    if op in ("in", "not_in"):
-        flt["value"] = [v.strip() for v in raw.split(",") if v.strip()]
-    elif op == "between":
-        flt["value"] = [v.strip() for v in raw.split("..", 1)] if ".." in raw else [raw, raw]
-    elif op in ("last",):
-        flt["value"], flt["unit"] = raw, unit or "month"
-        with contextlib.suppress(ValueError):
-            flt["value"] = int(raw)
-    elif op in ("this", "previous"):
-        flt["unit"] = unit or "month"
-    elif op not in ("is_null", "not_null"):
-        flt["value"] = raw
-    return flt
-
-
-@login_required
-def builder(request):
-    """The no-code question builder: pick a dataset, measures, groups, filters, a chart."""
-    if not access.may_query(request.user):
-        raise PermissionDenied(_("Your role does not allow asking questions of the data."))
-    ctx = services.reader_context(request.user)
-    params = request.POST if request.method == "POST" else request.GET
-    dataset_name = params.get("dataset") or next(iter(sorted(ctx.catalog)), "")
-    spec = _builder_spec({**params.dict(), "dataset": dataset_name}) if dataset_name else {}
-    chart = params.get("chart", "bar")
-    result = error = None
-    wants_result = any(k.startswith(("m0_", "d0_")) or k == "fields" for k in params)
-    if spec and wants_result:
-        try:
-            result = services.run_query(request.user, spec)
-        except AnalyticsError as exc:
-            error = (f"{exc.field}: " if getattr(exc, "field", "") else "") + exc.detail
-    if request.method == "POST" and result is not None and params.get("title", "").strip():
-        question = Question(
-            title=params["title"].strip()[:200],
-            chart=chart if chart in Question.Chart.values else Question.Chart.TABLE,
-            spec=spec,
-            department=getattr(person_of(request.user), "department", None),
-        )
-        try:
-            question.full_clean(exclude=["owner"])
-        except Exception as exc:  # a ValidationError: show it beside the result
-            error = "; ".join(getattr(exc, "messages", [str(exc)]))
-        else:
-            services.save_question(question, request.user)
-            messages.success(request, _("Saved the question “%(title)s”.") % {"title": question})
-            return redirect(question.get_absolute_url())
-    columns = ctx.field_choices(dataset_name) if dataset_name in ctx.catalog else []
-    suggestions = (
-        services.value_suggestions(request.user, ctx.datasets[dataset_name])
-        if dataset_name in ctx.datasets
-        else {}
-    )
-    return TemplateResponse(
-        request,
-        "bi/builder.html",
-        {
-            "datasets": sorted(ctx.catalog),
-            "dataset": dataset_name,
-            "columns": columns,
-            "params": params,
-            "measure_rows": [
-                (i, params.get(f"m{i}_agg", ""), params.get(f"m{i}_col", "")) for i in range(4)
-            ],
-            "dimension_rows": [
-                (i, params.get(f"d{i}_col", ""), params.get(f"d{i}_bucket", "")) for i in range(2)
-            ],
-            "filter_rows": [
-                (i, *(params.get(f"f{i}_{k}", "") for k in ("col", "op", "val", "unit")))
-                for i in range(3)
-            ],
-            "suggestions": sorted(suggestions.items()),
-            "aggs": AGGS,
-            "buckets": BUCKETS,
-            "ops": OPS,
-            "charts": Question.Chart.choices,
-            "chart": chart,
-            "spec_json": json.dumps(spec, indent=2) if spec else "",
-            "error": error,
-            "dimensions": len(spec.get("dimensions", [])),
-            **result_context(chart, result, len(spec.get("dimensions", [])) or None),
-        },
-    )
-
-
-@login_required
-def sql_editor(request):
-    """Read-only SQL over the datasets the user may see, with a schema browser beside it."""
-    if not services.can_use_sql(request.user):
-        raise PermissionDenied(_("Your role does not allow SQL queries."))
-    ctx = services.reader_context(request.user)
-    sql = request.POST.get("sql", "") if request.method == "POST" else request.GET.get("sql", "")
-    result = error = None
-    if sql.strip():
-        try:
-            result = services.run_sql(request.user, sql)
-        except AnalyticsError as exc:
-            error = exc.detail
-    schema = [(name, list(ctx.columns[name].items())) for name in sorted(ctx.catalog)]
-    return TemplateResponse(
-        request,
-        "bi/sql.html",
-        {"sql": sql, "schema": schema, "error": error, **result_context("table", result, None)},
         status=400 if error else 200,
     )

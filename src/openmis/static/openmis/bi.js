@@ -27,5 +27,7 @@
       });
     });
   });
-  document.addEventListener("htmx:afterSwap", function (event) { draw(event.target); });
+  // A swapped-in card, or the builder's page replaced whole (outerHTML: the event's target is
+  // the element that left), so look at the whole document: drawn charts are skipped.
+  document.addEventListener("htmx:afterSettle", function () { draw(document); });
 })();
