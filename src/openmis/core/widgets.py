@@ -41,6 +41,20 @@ def choices_url(object_type, params=None) -> str:
     return f"{url}?{query}"
 
 
+def picker_attrs(url: str | None = None) -> dict[str, str]:
+    """The attributes that make a ``<select>`` a picker, with its texts in the active
+    language; ``url``: the search to ask (none: search the options in the page). Also for
+    templates' own selects (``{% picker_attrs %}``)."""
+    return {
+        "data-picker": url or "",
+        "data-picker-prompt": _("Type to search…"),
+        "data-picker-none": _("No results"),
+        "data-picker-loading": _("Searching…"),
+        "data-picker-clear": _("Clear"),
+        "data-picker-remove": _("Remove"),
+    }
+
+
 class PickerMixin:
     """What both pickers share; ``choices`` is the ``ModelChoiceIterator`` of the field."""
 
@@ -84,16 +98,7 @@ class PickerMixin:
         object_type = registry.get(queryset.model)
         selected = self._selected(value)
         rows, url = self._rows(queryset, object_type, selected)
-        attrs.update(
-            {
-                "data-picker": url or "",
-                "data-picker-prompt": _("Type to search…"),
-                "data-picker-none": _("No results"),
-                "data-picker-loading": _("Searching…"),
-                "data-picker-clear": _("Clear"),
-                "data-picker-remove": _("Remove"),
-            }
-        )
+        attrs.update(picker_attrs(url))
         if self.allow_multiple_selected:
             attrs["multiple"] = True
         parts = [format_html("<select{}>", flatatt(attrs))]

@@ -75,6 +75,7 @@
       maxOptions: 100,
       hideSelected: select.multiple,
       closeAfterSelect: !select.multiple,
+      clearAfterSelect: select.multiple,  // the next name is typed afresh
       placeholder: texts.pickerPrompt,
       render: {
         option,
@@ -85,7 +86,13 @@
       },
     };
     if (select.dataset.picker) Object.assign(settings, remoteLoader(select));
-    new window.TomSelect(select, settings);
+    const picker = new window.TomSelect(select, settings);
+    // A single choice hides its current value while the user types another, so the control
+    // reads as the text typed, not as "Anna Nowak kowal".
+    const typing = (query) => picker.wrapper.classList.toggle("picker-typing", Boolean(query));
+    picker.on("type", typing);
+    picker.on("change", () => typing(""));
+    picker.on("blur", () => typing(""));
   }
 
   function scan(root) {
