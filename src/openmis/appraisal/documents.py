@@ -31,6 +31,7 @@ from openmis.core import permissions, registry
 from openmis.core.forms import style_widgets
 from openmis.core.services import ConflictError, save_object
 from openmis.core.views.generic import ObjectView
+from openmis.core.widgets import PickerSelect
 from openmis.meetings.models import Occurrence
 from openmis.org.models import Person
 from openmis.org.people import person_of
@@ -115,6 +116,8 @@ class DecisionForm(forms.ModelForm):
         widgets = {
             "decided_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "rationale": forms.Textarea(attrs={"rows": 5}),
+            # the search offers whom the field accepts: active people
+            "decided_by": PickerSelect(search_params={"active": "true"}),
         }
 
     def __init__(self, *args, evaluation: Evaluation, user=None, **kwargs):

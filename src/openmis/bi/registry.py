@@ -44,6 +44,7 @@ register(
 register(
     Column,
     slug="columns",
+    picker_hint="dataset",
     list_columns=["name", "dataset", "type", "role", "label", "description"],
     form_fields=["dataset", "name", "type", "label", "description", "role"],
     natural_key=["dataset", "name"],
@@ -108,6 +109,7 @@ register(
 register(
     Question,
     slug="questions",
+    picker_hint="dataset",
     list_columns=["title", "dataset", "chart", "owner", "visibility", "updated"],
     form_fields=[
         "title",

@@ -67,11 +67,15 @@ class ObjectFilterSet(django_filters.FilterSet):
         return valid
 
     def quick_search(self, queryset, name, value):
-        value = value.strip()
-        if not value or not self.search_fields:
+        """Rows where every word typed is found in one of the search fields: "anna now"
+        finds Anna Nowak, whose first and last names are two fields."""
+        words = value.split()
+        if not words or not self.search_fields:
             return queryset
-        terms = [Q(**{f"{f}__icontains": value}) for f in self.search_fields]
-        return queryset.filter(reduce(operator.or_, terms))
+        for word in words:
+            terms = [Q(**{f"{f}__icontains": word}) for f in self.search_fields]
+            queryset = queryset.filter(reduce(operator.or_, terms))
+        return queryset
 
 
 def filterset_for(object_type):

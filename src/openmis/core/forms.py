@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core import registry
-from openmis.core.widgets import AUTOCOMPLETE_THRESHOLD, AutocompleteSelect
+from openmis.core.widgets import picker_for
 
 
 class FastSelect(forms.Select):
@@ -38,29 +38,17 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308  (every part is escaped above)
 
 
-def _many_choices(field) -> bool:
-    queryset = getattr(field, "queryset", None)
-    return (
-        queryset is not None
-        and registry.is_registered(queryset.model)
-        and queryset.count() > AUTOCOMPLETE_THRESHOLD
-    )
-
-
 def style_widgets(form) -> None:
-    """Give a form's widgets the CSS toolkit's classes."""
+    """Give a form's widgets the CSS toolkit's classes, and every choice of registered objects
+    (a person, a system, a department) a searchable picker (:mod:`openmis.core.widgets`)."""
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
             continue
-        if type(widget) is forms.Select:
-            if _many_choices(field):
-                related = registry.get(field.queryset.model)
-                field.widget = AutocompleteSelect(
-                    related, attrs=widget.attrs, queryset=field.queryset
-                )
-                field.widget.attrs["class"] = "form-control form-control-sm"
-                continue
+        picker = picker_for(field)
+        if picker is not None:
+            field.widget = widget = picker
+        elif type(widget) is forms.Select:
             field.widget = widget = FastSelect(attrs=widget.attrs, choices=field.choices)
         if isinstance(widget, forms.NullBooleanSelect):
             # In a filter an empty choice means "any", not "unknown".
@@ -84,9 +72,7 @@ def limit_references(form, user) -> None:
         if queryset is None or not registry.is_private(queryset.model):
             continue
         limited = registry.visible_only(queryset, user, registry.current_references(instance, name))
-        field.queryset = limited
-        if isinstance(field.widget, AutocompleteSelect):
-            field.widget.queryset = limited
+        field.queryset = limited  # the field gives its widget (a picker too) the new choices
 
 
 class ObjectForm(forms.ModelForm):

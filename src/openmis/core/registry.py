@@ -102,6 +102,12 @@ class ObjectType:
         pages, the API or an import (with its many-to-many values set, in the same
         transaction as the save for the API and imports): what follows from the change at once
         (a meeting series creates its meetings), so that pages need not write when read.
+    picker_hint
+        The second line of an option in the pickers that choose rows of this type (see
+        :mod:`openmis.core.widgets`): a field path (``"department"``, ``"vendor__name"``;
+        a choice field shows its label) or ``callable(obj) -> str``. It tells apart rows of
+        the same name: two "Anna Nowak" of different departments. A callable's data must be
+        reachable through :attr:`select`, so a page of options stays one query.
     """
 
     model: type[models.Model]
@@ -134,6 +140,7 @@ class ObjectType:
     history_exclude: tuple[str, ...] = ()
     attachments: bool = False
     after_save: Any = None
+    picker_hint: Any = None
 
     @property
     def opts(self):
@@ -243,6 +250,34 @@ class ObjectType:
     @property
     def columns_for_export(self) -> list[str]:
         return self.export_fields or ["id", *self.form_fields]
+
+    @cached_property
+    def hint_select(self) -> list[str]:
+        """The ``select_related`` path :attr:`picker_hint` follows (when a field path)."""
+        if not isinstance(self.picker_hint, str):
+            return []
+        model, steps = self.model, []
+        for name in self.picker_hint.split("__"):
+            f = model._meta.get_field(name)
+            if not (f.many_to_one or f.one_to_one):
+                break
+            steps.append(name)
+            model = f.related_model
+        return ["__".join(steps)] if steps else []
+
+    def hint(self, obj) -> str:
+        """The second line of ``obj``'s option in a picker ("" when the type names none)."""
+        if self.picker_hint is None or obj is None:
+            return ""
+        if callable(self.picker_hint):
+            return str(self.picker_hint(obj) or "")
+        value = obj
+        for name in self.picker_hint.split("__"):
+            if value is None:
+                return ""
+            display = getattr(value, f"get_{name}_display", None)
+            value = display() if display is not None else getattr(value, name)
+        return "" if value is None else str(value)
 
     def queryset(self):
         qs = self.model._default_manager.all()

@@ -25,6 +25,7 @@ NAV = gettext_lazy("Feedback")
 register(
     Feedback,
     slug="feedback",
+    picker_hint="system",
     list_columns=["summary", "system", "kind", "rating", "department", "date"],
     form_fields=FEEDBACK_FIELDS,
     natural_key=["id"],
@@ -39,6 +40,7 @@ register(
 register(
     Improvement,
     slug="improvements",
+    picker_hint="system",
     list_columns=["title", "system", "status", "priority", "reach", "impact", "effort", "project"],
     form_fields=IMPROVEMENT_FIELDS,
     export_fields=["id", *IMPROVEMENT_FIELDS, "priority", "status", "decline_reason"],

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openmis.core import permissions, registry
 from openmis.core.forms import ObjectForm, style_widgets
+from openmis.core.widgets import PickerSelect
 from openmis.meetings import recurrence
 from openmis.meetings.models import WEEKDAY_CHOICES, ActionItem, MeetingSeries, Outcome
 from openmis.org.models import Person
@@ -123,7 +124,12 @@ class ActionItemForm(forms.Form):
     """An action item for a person; the people offered are those the user may assign."""
 
     title = forms.CharField(label=_("What"), max_length=200)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        queryset=None,
+        # the search offers whom the field accepts: active people (of the user's department)
+        widget=PickerSelect(search_params={"active": "true"}),
+    )
     due_date = forms.DateField(
         label=_("Due date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -137,9 +143,12 @@ class ActionItemForm(forms.Form):
             and permissions.write_scope(user, registry.get(ActionItem), "add")
             == permissions.DEPARTMENT
         ):
-            people = people.filter(department__in=permissions.user_department_ids(user))
+            departments = permissions.user_department_ids(user)
+            people = people.filter(department__in=departments)
+            if len(departments) == 1:
+                self.fields["owner"].widget.search_params["department"] = next(iter(departments))
+        # the picker shows each person's department beside the name
         self.fields["owner"].queryset = people.order_by("last_name", "first_name")
-        self.fields["owner"].label_from_instance = lambda p: f"{p} ({p.department})"
         self.fields["due_date"].initial = date.today() + timedelta(days=7)
         style_widgets(self)
 

@@ -57,6 +57,7 @@ register(
 register(
     ClientContact,
     slug="client-contacts",
+    picker_hint="client",
     list_columns=["name", "client", "role", "email", "phone"],
     form_fields=["client", "name", "email", "phone", "role"],
     natural_key=["client", "name"],
@@ -67,6 +68,7 @@ register(
 register(
     MeetingSeries,
     slug="series",
+    picker_hint="department",
     list_columns=["title", "kind", "department", "client", "frequency", "start_time", "organiser"],
     form_fields=SERIES_FIELDS,
     natural_key=["title"],

@@ -13,6 +13,7 @@ NAV = _("Organization")
 register(
     Department,
     slug="departments",
+    picker_hint="parent",
     list_columns=["name", "code", "parent", "region"],
     form_fields=["name", "code", "parent", "region", "description"],
     natural_key=["name"],
@@ -25,6 +26,7 @@ register(
 register(
     Person,
     slug="people",
+    picker_hint="department",
     list_columns=["last_name", "first_name", "job_title", "department", "email", "active"],
     form_fields=[
         "first_name",

@@ -56,6 +56,7 @@ def _system_delete_warnings(system):
 register(
     System,
     slug="systems",
+    picker_hint="kind",
     list_columns=[
         "name",
         "kind",
@@ -158,6 +159,7 @@ register(
 register(
     Contract,
     slug="contracts",
+    picker_hint="vendor",
     list_columns=["title", "vendor", "system", "end_date", "notice_days", "value", "auto_renewal"],
     form_fields=[
         "title",
@@ -181,6 +183,7 @@ register(
 register(
     DeploymentProject,
     slug="projects",
+    picker_hint="system",
     list_columns=["name", "system", "manager", "planned_go_live", "go_live", "budget", "spent"],
     form_fields=[
         "name",

@@ -120,3 +120,18 @@ class ImportResultSerializer(serializers.Serializer):
     encoding = serializers.CharField(
         allow_null=True, help_text="Encoding the CSV file was read in (null for XLSX)."
     )
+
+
+class ChoiceSerializer(serializers.Serializer):
+    """One option of a picker: the object's id, name and second line."""
+
+    id = serializers.IntegerField()
+    text = serializers.CharField(help_text="The object's name.")
+    hint = serializers.CharField(
+        help_text="What tells it apart from others of the same name (a person's department)."
+    )
+
+
+class ChoicesSerializer(serializers.Serializer):
+    results = ChoiceSerializer(many=True)
+    more = serializers.BooleanField(help_text="More objects match: type more to narrow.")

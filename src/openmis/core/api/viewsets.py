@@ -22,7 +22,11 @@ from rest_framework.response import Response
 
 from openmis.core import imports, registry
 from openmis.core import permissions as perms
-from openmis.core.api.serializers import ImportRequestSerializer, ImportResultSerializer
+from openmis.core.api.serializers import (
+    ChoicesSerializer,
+    ImportRequestSerializer,
+    ImportResultSerializer,
+)
 from openmis.core.services import delete_object, save_object
 
 
@@ -210,6 +214,31 @@ class ObjectViewSet(viewsets.ModelViewSet):
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
+
+    #: How many options one search of a picker answers.
+    CHOICES_LIMIT = 20
+
+    @extend_schema(
+        responses={200: ChoicesSerializer},
+        description=(
+            "The options of a picker: the first objects matching the list's filters and `q`, "
+            "each with its name and the line that tells it apart (a person's department)."
+        ),
+    )
+    @action(detail=False, methods=["get"], url_path="choices", pagination_class=None)
+    def choices(self, request):
+        object_type = self.object_type
+        queryset = self.filter_queryset(
+            self.get_queryset()
+            .prefetch_related(None)  # the API's representation needs them, an option does not
+            .select_related(*object_type.hint_select, *object_type.select)
+        )
+        rows = list(queryset[: self.CHOICES_LIMIT + 1])
+        results = [
+            {"id": row.pk, "text": str(row), "hint": object_type.hint(row)}
+            for row in rows[: self.CHOICES_LIMIT]
+        ]
+        return Response({"results": results, "more": len(rows) > self.CHOICES_LIMIT})
 
 
 def viewset_for(object_type):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django import template
+from django.forms.utils import flatatt
 from django.utils.translation import gettext as _
 
-from openmis.core import registry
+from openmis.core import registry, widgets
 
 register = template.Library()
 
@@ -86,3 +87,9 @@ def object_panels(context, obj) -> str:
     return mark_safe(  # noqa: S308  (each part is a rendered template, autoescaped)
         "".join(render_extension(context, shown) for shown in panels_for(request, obj))
     )
+
+
+@register.simple_tag
+def picker_attrs():
+    """The attributes making a template's ``<select>`` of objects a searchable picker."""
+    return flatatt(widgets.picker_attrs())

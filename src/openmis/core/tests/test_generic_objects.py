@@ -385,6 +385,13 @@ def test_hidden_objects_cannot_be_referenced(label, field, api_client_for):
         for url in (world.ot.url("add"), world.ot.url("list")):
             page = ui_client(world).get(url)
             assert page.status_code == 200 and str(hidden) not in page.content.decode(), url
+        # nor does the search of the field's picker
+        search = api.get(
+            f"/api/{target_type.app_label}/{target_type.slug}/choices/", {"q": str(hidden)}
+        )
+        assert search.status_code == 403 or hidden.pk not in {
+            r["id"] for r in search.json()["results"]
+        }, role
         checked.append(role)
     assert checked, "no role could be checked"
 

@@ -222,24 +222,3 @@ def test_cached_list_is_per_language(director_client, department):
     polish = director_client.get("/org/people/").content.decode()
     assert "results" in english
     assert "wynik" in polish
-
-
-def test_long_choice_lists_become_autocomplete_fields(director_client, department):
-    for i in range(101):
-        DepartmentFactory(name=f"Team {i:03d}")
-    boss = PersonFactory(department=department, first_name="Ada", last_name="Boss")
-    for _ in range(100):
-        PersonFactory(department=department, manager=boss)
-    page = director_client.get("/org/people/").content.decode()
-    assert '<select name="department"' not in page
-    assert 'data-autocomplete="/api/org/departments/?page_size=20&amp;q="' in page
-    person = Person.objects.filter(manager=boss).first()
-    form_page = director_client.get(f"/org/people/{person.pk}/edit/").content.decode()
-    assert f'<input type="hidden" name="manager" value="{boss.pk}"' in form_page
-    assert 'value="Ada Boss"' in form_page
-    # the hidden value filters like the select did
-    response = director_client.get(f"/org/people/?department={department.pk}")
-    assert (
-        response.context["table"].paginator.count
-        == Person.objects.filter(department=department).count()
-    )
