@@ -1,4 +1,5 @@
-"""The frame around every page: the sign-in page, the menu, and what a refusal writes to the log."""
+"""The frame around every page (a system test: it looks at every app's menu): the sign-in page,
+the menu, and what a refusal writes to the log."""
 
 import logging
 
