@@ -46,8 +46,12 @@ class ObjectTable:
     page_param = "page"
 
     def __init__(self, object_type, queryset, request, per_page: int = 50):
+        from openmis.core import permissions
+
         self.object_type = object_type
         self.request = request
+        # Related objects are linked only where the reader may go: no link leads to a 403.
+        self.viewable = permissions.viewable(request.user)
         self.fields = {n: _field(object_type.model, n) for n in object_type.list_columns}
         sort = request.GET.get(self.sort_param, "")
         name = sort.lstrip("-")
@@ -134,7 +138,9 @@ class ObjectTable:
                 return EMPTY, ""
             url = ""
             if registry.is_registered(field.related_model):
-                url = registry.get(field.related_model).detail_url(related.pk)
+                target = registry.get(field.related_model)
+                if target.label in self.viewable and target.visible_to is None:
+                    url = target.detail_url(related.pk)
             return str(related), url
         value = getattr(obj, name)
         display = getattr(obj, f"get_{name}_display", None)  # choices, or the model's words

@@ -24,7 +24,7 @@ from openmis.core import caching, permissions, registry
 from openmis.core.services import ConflictError
 from openmis.core.views.access import require
 from openmis.portfolio import services
-from openmis.portfolio.models import Dependency, DeploymentProject, System
+from openmis.portfolio.models import Contract, Dependency, DeploymentProject, System
 
 
 class StageForm(forms.Form):
@@ -91,6 +91,7 @@ def system_sections(system, request, can_move: bool) -> dict:
             get_script_prefix(),
             date.today().isoformat(),
             can_move,
+            permissions.view_signature(request.user),  # links only to what the reader may open
         ),
         render,
         depends_on=caching.depends_on_model(System),
@@ -127,6 +128,8 @@ def _section_context(system, request, can_move: bool) -> dict:
         "tco_totals": services.totals_by_currency(costs),
         "tco_chart": _tco_chart(system, costs),
         "contracts": system.contracts.select_related("vendor", "owner"),
+        "link_contracts": permissions.can(request.user, registry.get(Contract), "view"),
+        "link_projects": permissions.can(request.user, registry.get(DeploymentProject), "view"),
         "fed_by": fed_by,
         "fed_by_total": fed_by_total,
         "fed_by_url": f"{dependency_type.url('list')}?target={system.pk}",

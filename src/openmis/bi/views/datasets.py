@@ -43,6 +43,12 @@ def dataset_context(dataset: Dataset, request) -> dict:
         "can_refresh": bool(dataset.external_table)
         and permissions.can(request.user, registry.get(Dataset), "change", dataset),
         "formats": ".csv,.tsv,.txt,.xlsx,.parquet,.json,.jsonl,.ndjson",
+        # Linked only for those who may open them: no link leads to a refusal.
+        "can_view_imports": permissions.can(request.user, registry.get(ImportJob), "view"),
+        "can_view_relationships": permissions.can(
+            request.user, registry.get("bi.relationship"), "view"
+        ),
+        "can_view_rules": permissions.can(request.user, registry.get("bi.rowrule"), "view"),
     }
 
 

@@ -28,7 +28,7 @@ DETAIL_FRAGMENTS = {
 }
 
 
-def _field_rows(object_type, obj, viewable=frozenset()):
+def _field_rows(object_type, obj, user, viewable=frozenset()):
     """``(label, value, link)`` of the type's form fields; a related object is linked only
     when the reader may view its type (``viewable``), so no link leads them to a refusal."""
     rows = []
@@ -43,7 +43,11 @@ def _field_rows(object_type, obj, viewable=frozenset()):
         if value is not None and isinstance(field, ForeignKey):
             if registry.is_registered(field.related_model):
                 target = registry.get(field.related_model)
-                if target.label in viewable and not target.visible_to:
+                # A private row (a question) only for those who may see it: the fragment is
+                # then kept per reader (history.reader_key).
+                if target.label in viewable and (
+                    target.visible_to is None or target.for_user(user).filter(pk=value.pk).exists()
+                ):
                     link = target.url("detail", value)
         elif hasattr(obj, f"get_{name}_display"):  # choices, or the model's own words
             value = getattr(obj, f"get_{name}_display")()
@@ -98,7 +102,7 @@ def detail_fragments(object_type, obj, user) -> dict[str, str]:
         inner = {
             "object": obj,
             "object_type": object_type,
-            "fields": _field_rows(object_type, obj, viewable),
+            "fields": _field_rows(object_type, obj, user, viewable),
             "related": _related(object_type, obj, viewable),
             "history": history.for_object(obj, user),
         }

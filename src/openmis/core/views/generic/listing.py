@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from openmis.core import caching, imports
+from openmis.core import caching, imports, permissions
 from openmis.core.tables import ObjectTable
 from openmis.core.views.generic.base import ObjectView, filtered_queryset
 
@@ -38,6 +38,8 @@ class ObjectListView(ObjectView):
                 "list",
                 ot.label,
                 request.user.pk if ot.visible_to is not None else "all",
+                # the links to related objects: only to the types the reader may view
+                permissions.view_signature(request.user),
                 get_language(),
                 get_script_prefix(),
                 request.GET.urlencode(),
