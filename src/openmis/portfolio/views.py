@@ -24,7 +24,7 @@ from openmis.core import caching, permissions, registry
 from openmis.core.services import ConflictError
 from openmis.core.views.access import require
 from openmis.portfolio import services
-from openmis.portfolio.models import Contract, Dependency, DeploymentProject, System
+from openmis.portfolio.models import Contract, Dependency, DeploymentProject, System, SystemCost
 
 
 class StageForm(forms.Form):
@@ -115,7 +115,13 @@ def _dependency_rows(system, direction: str) -> tuple[list[dict], int]:
 
 
 def _section_context(system, request, can_move: bool) -> dict:
-    costs = services.tco_by_year(system)
+    # Costs and contracts are rows of their own types: a reader who may not list them does
+    # not see them through the system's page either (the page's cache key holds
+    # ``permissions.view_signature``, so each set of readable types has its own rendering).
+    see_costs = permissions.can(request.user, registry.get(SystemCost), "view")
+    see_contracts = permissions.can(request.user, registry.get(Contract), "view")
+    see_projects = permissions.can(request.user, registry.get(DeploymentProject), "view")
+    costs = services.tco_by_year(system) if see_costs else []
     impact, impact_total = services.impact(system, limit=services.IMPACT_SHOWN)
     system_type = registry.get(System)
     dependency_type = registry.get(Dependency)
@@ -127,9 +133,10 @@ def _section_context(system, request, can_move: bool) -> dict:
         "tco": costs,
         "tco_totals": services.totals_by_currency(costs),
         "tco_chart": _tco_chart(system, costs),
-        "contracts": system.contracts.select_related("vendor", "owner"),
-        "link_contracts": permissions.can(request.user, registry.get(Contract), "view"),
-        "link_projects": permissions.can(request.user, registry.get(DeploymentProject), "view"),
+        "see_costs": see_costs,
+        "see_contracts": see_contracts,
+        "see_projects": see_projects,
+        "contracts": system.contracts.select_related("vendor", "owner") if see_contracts else [],
         "fed_by": fed_by,
         "fed_by_total": fed_by_total,
         "fed_by_url": f"{dependency_type.url('list')}?target={system.pk}",
@@ -142,7 +149,7 @@ def _section_context(system, request, can_move: bool) -> dict:
         "graph_url": f"/portfolio/graph/?system={system.pk}",
         "projects": [
             (p, status, DeploymentProject.Status(status).label, reason)
-            for p in system.projects.prefetch_related("milestones")
+            for p in (system.projects.prefetch_related("milestones") if see_projects else [])
             for status, reason in [services.project_status(p)]
         ],
         "can_move": can_move,

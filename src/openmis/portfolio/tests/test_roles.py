@@ -85,3 +85,28 @@ def test_employees_give_feedback_and_see_their_own_action_items():
     assert may(employee, "portfolio.system", "view", SystemFactory())
     for label in ("portfolio.system", "portfolio.contract", "meetings.meetingseries"):
         assert not may(employee, label, "add"), label
+
+
+@pytest.mark.parametrize("role", [DIRECTOR, STAFF, LEADER, EMPLOYEE])
+def test_the_system_page_shows_costs_contracts_and_projects_only_to_who_may_list_them(role):
+    """A system's page is a path to its costs, contracts and projects: a reader who may not
+    list them (employees may not see costs) does not read them there either, not even the
+    total or a contract's name."""
+    from openmis.conftest import logged_in
+    from openmis.portfolio.tests.factories import SystemCostFactory
+
+    system = SystemFactory(name="Payroll")
+    SystemCostFactory(system=system, year=2026, amount=4321)
+    ContractFactory(system=system, title="Support agreement 77")
+    ProjectFactory(system=system, name="Payroll roll-out 2027")
+    user = user_with_role(role, DepartmentFactory(name="Sales"))
+    text = logged_in(user).get(registry.get("portfolio.system").detail_url(system.pk))
+    text = text.content.decode()
+    for label, shown in (
+        ("portfolio.systemcost", 'id="tco-total"'),
+        ("portfolio.contract", "Support agreement 77"),
+        ("portfolio.deploymentproject", "Payroll roll-out 2027"),
+    ):
+        assert (shown in text) == may(user, label, "view"), (role, label)
+    if role == EMPLOYEE:  # the case that was open: the page showed them the costs
+        assert 'id="tco-total"' not in text and "Support agreement 77" not in text
