@@ -161,8 +161,6 @@ def builder(request):
                 "use": _("Use “%s”"),
                 "none": _("No value matches."),
                 "loading": _("Looking up values…"),
-                "capped": _("Type to search: at most %(count)d values are listed.")
-                % {"count": services.VALUES_LIMIT},
             },
             "spec_json": json.dumps(spec, indent=2) if spec else "",
             "error": error,
