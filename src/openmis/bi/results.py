@@ -98,14 +98,12 @@ _NAME_COLUMNS = ("name", "title", "label", "full_name", "display_name")
 
 
 def _name_column(ctx, target: str, key: str) -> str | None:
-    """The column naming a row of dataset ``target`` (its key being ``key``): one called
-    like a name, else its first text column; None when it has none."""
+    """The column naming a row of dataset ``target`` (its key being ``key``): one called like
+    a name; None when it has none (its key is shown then: another text column, such as an
+    order's channel, would lose which row it is)."""
     columns = ctx.columns[target]
     for name in _NAME_COLUMNS:
         if name in columns and name != key:
-            return name
-    for name, type_name in columns.items():
-        if name != key and type_name == "string":
             return name
     return None
 

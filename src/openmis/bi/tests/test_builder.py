@@ -274,3 +274,24 @@ def test_a_question_the_reader_may_not_open_is_not_found_in_the_builder(analyst)
     question = f.question(owner=other)
     assert _client(analyst).get("/bi/ask/", {"question": question.pk}).status_code == 404
     assert _client(analyst).get("/bi/sql/", {"question": question.pk}).status_code == 404
+
+
+@pytestmark_db
+def test_a_question_shared_for_viewing_is_saved_as_a_new_one_not_changed(analyst):
+    from openmis.bi.models import Share
+
+    owner = user_with_role(ANALYST, DepartmentFactory(name="Other"), username="owner")
+    question = f.question(owner=owner)
+    Share.objects.create(question=question, user=analyst, level=Share.Level.VIEW)
+    client = _client(analyst)
+    response = client.get("/bi/ask/", {"question": question.pk})
+    assert response.context["may_update"] is False
+    assert 'id="b-update"' not in response.content.decode()
+    state = dict(response.context["state"])
+    refused = client.post("/bi/ask/", {**state, "save": "update", "title": "Mine"})
+    assert refused.status_code == 403
+    question.refresh_from_db()
+    assert question.title.startswith("Revenue by region")
+    saved = client.post("/bi/ask/", {**state, "save": "new", "title": "Mine"})
+    assert saved.status_code == 302
+    assert Question.objects.get(title="Mine").owner == analyst

@@ -22,6 +22,7 @@ from openmis.bi.models import Question
 from openmis.bi.views.questions import AGGS, BUCKETS, OPS, result_context
 from openmis.core import registry
 from openmis.core.services import ConflictError
+from openmis.core.views import access as access_views
 from openmis.org.people import person_of
 
 
@@ -67,8 +68,7 @@ def _save(request, params, spec, chart, opened):
     when the reader may change it), or as a new one. A response, or the error to show."""
     title = params.get("title", "").strip()[:200]
     if opened is not None and params.get("save") == "update":
-        if not access.may_edit(request.user, opened):
-            raise PermissionDenied(_("You may not change this question."))
+        access_views.require(request.user, Question, "change", opened)
         question = opened
         question.spec, question.sql = spec, ""
         question.title = title or question.title
@@ -155,14 +155,13 @@ def builder(request):
             "charts": Question.Chart.choices,
             "chart": chart,
             "opened": opened,
-            "may_update": opened is not None and access.may_edit(request.user, opened),
+            "may_update": opened is not None
+            and access_views.can(request.user, Question, "change", opened),
             "picker_messages": {
                 "placeholder": _("Type to search"),
                 "use": _("Use “%s”"),
                 "none": _("No value matches."),
                 "loading": _("Looking up values…"),
-                "capped": _("Type to search: at most %(count)d values are listed.")
-                % {"count": services.VALUES_LIMIT},
             },
             "spec_json": json.dumps(spec, indent=2) if spec else "",
             "error": error,

@@ -98,10 +98,7 @@
         url.searchParams.set("q", query);
         fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
           .then((r) => (r.ok ? r.json() : { values: [], truncated: false }))
-          .then((data) => {
-            ts.settings.truncated = data.truncated;
-            callback(data.values.map((v) => ({ value: v === null ? "" : String(v) })));
-          })
+          .then((data) => callback(data.values.map((v) => ({ value: String(v) }))))
           .catch(() => callback());
       },
       render: {
@@ -110,7 +107,6 @@
         option_create: (data) => element(messages.use.replace("%s", data.input), "create"),
         no_results: () => element(messages.none, "no-results"),
         loading: () => element(messages.loading, "loading"),
-        dropdown_header: () => element(messages.capped, "dropdown-header small text-muted"),
       },
       onChange: function () {
         const chosen = [].concat(ts.getValue() || []);
