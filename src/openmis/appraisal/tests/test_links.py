@@ -309,13 +309,13 @@ def test_radar_and_weight_sensitivity(director_client, scored):
         (
             "Security",
             0.6,
-            "the top alternative changes when this weight moves from 60.0\xa0% to 50.0\xa0% "
+            "the top alternative changes when this weight moves from 60.0% to 50.0% "
             "(becoming B)",
         ),
         (
             "Usability",
             0.4,
-            "the top alternative changes when this weight moves from 40.0\xa0% to 50.0\xa0% "
+            "the top alternative changes when this weight moves from 40.0% to 50.0% "
             "(becoming B)",
         ),
     ]

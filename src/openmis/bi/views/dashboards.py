@@ -55,7 +55,9 @@ def card_render(request, pk):
         result, error = answer(request.user, question, extra_filters=values)
         dims = len(question.spec.get("dimensions", [])) if question.spec else None
         context.update(
-            error=error, chart=question.chart, **result_context(question.chart, result, dims)
+            error=error,
+            chart=question.chart,
+            **result_context(question.chart, result, dims, question.spec),
         )
     else:
         context["text_html"] = render_markdown(card.text)

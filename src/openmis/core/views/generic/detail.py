@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from openmis.core import caching, permissions, registry
+from openmis.core import caching, formatting, permissions, registry
 from openmis.core.views.generic.base import ObjectView
 
 DETAIL_CACHE_SECONDS = 600
@@ -44,6 +44,8 @@ def _field_rows(object_type, obj):
                 link = registry.get(field.related_model).url("detail", value)
         elif field.choices:
             value = getattr(obj, f"get_{name}_display")()
+        elif value is not None and not isinstance(value, str | bool):
+            value = formatting.value_text(value)  # a number, day or instant for the reader
         rows.append((field.verbose_name, value, link))
     return rows
 
