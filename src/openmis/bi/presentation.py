@@ -38,6 +38,9 @@ def _agg_label(agg: str, column: str) -> str:
     return pattern % {"column": column} if pattern else column
 
 
+BUCKETS = ("day", "week", "month", "quarter", "year")
+
+
 def _bucket_label(bucket: str) -> str:
     return {
         "day": _("day"),
@@ -66,9 +69,14 @@ def outputs(spec: dict | None) -> dict[str, dict[str, Any]]:
             continue
         column, bucket = item["column"], item.get("bucket") or ""
         name = item.get("as") or column
-        label = item.get("as") or capfirst(_column_words(column))
-        if bucket and not item.get("as"):
-            label = f"{label} ({_bucket_label(bucket)})"
+        if name in BUCKETS:  # "as": "month" says only which bucket: the word, translated
+            label = capfirst(_bucket_label(name))
+        elif item.get("as"):
+            label = capfirst(name)
+        else:
+            label = capfirst(_column_words(column))
+            if bucket:
+                label = f"{label} ({_bucket_label(bucket)})"
         found[name] = {"label": label, "bucket": bucket}
     for raw in spec.get("measures", []) or []:
         if not isinstance(raw, dict):
@@ -76,7 +84,7 @@ def outputs(spec: dict | None) -> dict[str, dict[str, Any]]:
         agg, column = raw.get("agg", ""), raw.get("column") or ""
         default = "count" if not column else f"{agg}_{column.replace('.', '_')}"
         name = raw.get("as") or default
-        label = raw.get("as") or capfirst(_agg_label(agg, _column_words(column)))
+        label = capfirst(raw.get("as") or _agg_label(agg, _column_words(column)))
         found[name] = {"label": label, "bucket": ""}
     return found
 

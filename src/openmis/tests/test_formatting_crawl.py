@@ -81,4 +81,3 @@ def test_no_iso_dates_and_no_ungrouped_numbers_on_any_page_in_polish(polish_dire
                     found.setdefault(url, []).append(text[:120])
     assert crawled >= 2 * len(list(registry.all_types())) - 2
     assert found == {}
-

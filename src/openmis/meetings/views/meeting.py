@@ -89,7 +89,7 @@ def describe_rule(series: MeetingSeries) -> str:
         "minutes": series.duration_minutes,
     }
     if series.until:
-        text += ", " + _("until %(date)s") % {"date": series.until}
+        text += ", " + _("until %(date)s") % {"date": formatting.date_text(series.until)}
     elif series.count:
         text += ", " + ngettext("%(n)d meeting", "%(n)d meetings", series.count) % {
             "n": series.count
