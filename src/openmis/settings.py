@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "openmis.core.middleware.CachedAuthenticationMiddleware",
+    "openmis.core.formatting.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -177,6 +178,8 @@ LANGUAGES = [("en", _("English")), ("pl", _("Polish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Warsaw")
 USE_I18N = True
+# Dates Django renders itself read as openmis.core.formatting writes them (CLDR medium).
+FORMAT_MODULE_PATH = ["openmis.core.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -1,12 +1,13 @@
-"""How the evaluation's documents write numbers, years and names."""
+"""How the evaluation's documents write numbers, years and names (numbers through
+:mod:`openmis.core.formatting`, like every page)."""
 
 from __future__ import annotations
 
-from django.utils.formats import number_format
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 
 from openmis.appraisal.models import Evaluation
+from openmis.core import formatting
 
 
 def npv_convention() -> str:
@@ -19,14 +20,12 @@ def npv_convention() -> str:
 
 def number_text(value, places: int = 2) -> str:
     """``value`` in the active language's number format, or an em dash if it does not exist."""
-    if value is None:
-        return "—"
-    # "+ 0.0" turns a -0.0 left by rounding into 0.0, so a tiny loss does not print "-0.0".
-    return number_format(round(value, places) + 0.0, places, use_l10n=True, force_grouping=True)
+    return formatting.number_text(value, places)
 
 
 def percent_text(value) -> str:
-    return "—" if value is None else f"{number_text(100 * value, 1)}\u00a0%"
+    """A fraction as a percentage with one decimal, as every page writes it."""
+    return formatting.percent_text(value, 1)
 
 
 def years_text(value) -> str:

@@ -11,7 +11,7 @@ class BiConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete
-        from django.utils import formats, translation
+        from django.utils import translation
 
         from openmis.analytics import i18n
         from openmis.bi import (
@@ -20,6 +20,7 @@ class BiConfig(AppConfig):
         )
         from openmis.bi.models import Dataset
         from openmis.bi.models.base import warehouse_checks
+        from openmis.core import formatting
         from openmis.core.registry import on_call
 
         # The models state what a valid dataset or question is; the checks that reach the
@@ -39,5 +40,5 @@ class BiConfig(AppConfig):
         i18n.install(
             translation.gettext,
             translation.ngettext,
-            lambda n: formats.number_format(n, force_grouping=True),
+            formatting.number_text,
         )

@@ -227,7 +227,7 @@ def _queue(subscription: Subscription, recipient, delivery: Delivery, due: dt.da
         "subscription": subscription,
         "title": target.title,
         "name": name_of(recipient),
-        "when": due.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+        "when": due,  # written in the recipient's language and zone by notify()
         "zone": zone.key,
         "link": site_url(target.get_absolute_url()),
         "subscription_link": site_url(subscription.get_absolute_url()),

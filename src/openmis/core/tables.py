@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
-from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from openmis.core import registry
+from openmis.core import formatting, registry
 
 EMPTY = "—"
 
@@ -63,6 +62,9 @@ class ObjectTable:
         self.paginator = Paginator(queryset, per_page)
         self.page = self.paginator.get_page(request.GET.get(self.page_param))
         self.columns = [self._column(n) for n in object_type.list_columns]
+        # Dates in the reader's time zone and numbers in their language, as on detail pages.
+        self.locale = formatting.active_locale()
+        self.zone = formatting.active_zone()
 
     def _query(self, **changes) -> str:
         params = self.request.GET.copy()
@@ -152,4 +154,4 @@ class ObjectTable:
             return EMPTY, ""
         if isinstance(value, str):
             return value, ""
-        return str(formats.localize(value, use_l10n=True)), ""
+        return formatting.format_value(value, self.locale, self.zone), ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from openmis.core import permissions, registry
+from openmis.core import formatting, permissions, registry
 from openmis.feedback import services
 from openmis.feedback.models import Feedback, Improvement
 
@@ -36,7 +36,7 @@ def system_feedback(request, system) -> dict:
     section = {
         "trend": trend,
         "chart": {
-            "months": [row["month"].strftime("%Y-%m") for row in trend],
+            "months": [formatting.bucket_text(row["month"], "month") for row in trend],
             "averages": [row["average"] for row in trend],
             "ratings": [row["ratings"] for row in trend],
             "label": _("Average rating"),

@@ -8,6 +8,7 @@ roles a login holds are read the same way (:func:`role_ids`).
 
 from __future__ import annotations
 
+from openmis.core import caching
 from openmis.core.caching import per_request
 
 
@@ -30,3 +31,18 @@ def role_ids(user) -> frozenset[int]:
     if user is None or not user.is_authenticated:
         return frozenset()
     return frozenset(Role.objects.filter(group__user=user).values_list("pk", flat=True))
+
+
+def time_zone_name(user) -> str:
+    """The time zone name of ``user``'s person ("" when none is set: the installation's),
+    kept in the shared cache until people change, so a page costs no query for it."""
+    from openmis.org.models import Person
+
+    if user is None or not user.is_authenticated:
+        return ""
+
+    def read() -> str:
+        found = Person.objects.filter(user=user).values_list("time_zone", flat=True).first()
+        return found or ""
+
+    return caching.get_or_set(("user-time-zone", user.pk), read, depends_on=("org",))

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from openmis.core import formatting
 from openmis.core.models import OpenMISModel
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
@@ -186,7 +187,7 @@ class LifecycleTransition(OpenMISModel):
         ordering = ["system", "date", "pk"]
 
     def __str__(self):
-        return f"{self.system}: {self.get_to_stage_display()} ({self.date})"
+        return f"{self.system}: {self.get_to_stage_display()} ({formatting.date_text(self.date)})"
 
 
 class SystemCost(OpenMISModel):

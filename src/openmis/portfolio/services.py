@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 
-from openmis.core import caching
+from openmis.core import caching, formatting
 from openmis.core.notifications import notify
 from openmis.core.services import save_object
 from openmis.portfolio.models import (
@@ -273,7 +273,7 @@ def project_status(project: DeploymentProject, today: date | None = None) -> tup
     if overdue:
         return DeploymentProject.Status.LATE, _("Milestone “%(name)s” was due on %(date)s.") % {
             "name": overdue[0].name,
-            "date": overdue[0].due_date,
+            "date": formatting.date_text(overdue[0].due_date),
         }
     if project.planned_go_live < today:
         return DeploymentProject.Status.LATE, _("The planned go-live has passed.")

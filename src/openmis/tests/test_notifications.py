@@ -83,11 +83,11 @@ def test_each_recipient_reads_it_in_their_language_and_time_zone(
     by_address = {m.to[0]: m for m in mail.outbox}
     assert (by_address["ola@example.com"].subject, by_address["ola@example.com"].body) == (
         "Dziękujemy za opinię.",
-        "At 7 grudnia 2026 08:30",
+        "At 7 gru 2026, 08:30",
     )
     assert (by_address["jan@example.com"].subject, by_address["jan@example.com"].body) == (
         "Thank you for your feedback.",
-        "At Dec. 7, 2026, 7:30 a.m.",
+        "At Dec 7, 2026, 7:30\u202fAM",
     )
     assert sorted(Notice.objects.values_list("email", "language", "time_zone")) == [
         ("jan@example.com", "en", "UTC"),
@@ -382,7 +382,7 @@ def test_the_user_sees_what_was_sent_to_them_and_nothing_else(two_users):
     assert rows == [("Second for anna", "Ping", "sent"), ("First for anna", "Ping", "sent")]
     page = response.content.decode()
     assert 'id="notices-link"' in page  # in the user menu
-    assert "12/07/2026 2:30 a.m." in page  # 07:30 UTC in New York
+    assert "Dec 7, 2026, 2:30\u202fAM" in page  # 07:30 UTC in New York
     assert "for bob" not in page
     # Everyone's is not hers to see: the scope is ignored
     response = client.get("/accounts/notifications/?scope=all")
@@ -412,7 +412,7 @@ def test_the_api_lists_the_callers_own_notices(two_users, api_client_for):
         "kind": PING,
         "kind_label": "Ping",
         "subject": "First for anna",
-        "body": "At Dec. 7, 2026, 2:30 a.m.",
+        "body": "At Dec 7, 2026, 2:30\u202fAM",
         "language": "en",
         "time_zone": "America/New_York",
         "created": "2026-12-07T08:30:00+01:00",

@@ -309,14 +309,12 @@ def test_radar_and_weight_sensitivity(director_client, scored):
         (
             "Security",
             0.6,
-            "the top alternative changes when this weight moves from 60.0\xa0% to 50.0\xa0% "
-            "(becoming B)",
+            "the top alternative changes when this weight moves from 60.0% to 50.0% (becoming B)",
         ),
         (
             "Usability",
             0.4,
-            "the top alternative changes when this weight moves from 40.0\xa0% to 50.0\xa0% "
-            "(becoming B)",
+            "the top alternative changes when this weight moves from 40.0% to 50.0% (becoming B)",
         ),
     ]
     html = response.content.decode()
@@ -380,7 +378,7 @@ def test_break_even_values_of_the_recommended_alternative(director_client, depar
     assert rows[0]["value"] == pytest.approx(1000 / (100 / 1.1 + 500 / 1.331), abs=1e-9)
     assert rows[1]["value"] == pytest.approx(-(100 / 1.1 + 500 / 1.331), abs=1e-9)
     assert [r["text"] for r in rows] == [
-        "NPV is zero when Savings, years 1, 3 is 214.3\u00a0% of its most likely amounts",
+        "NPV is zero when Savings, years 1, 3 is 214.3% of its most likely amounts",
         "NPV is zero when Licences, year 0 is -466.57 PLN",
     ]
     html = response.content.decode()

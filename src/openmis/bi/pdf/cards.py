@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from openmis.analytics.errors import AnalyticsError
-from openmis.bi import charts, results
+from openmis.bi import charts, presentation, results
 from openmis.bi.models import Dashboard
 from openmis.bi.pdf.charts import draw_chart
 from openmis.bi.pdf.markdown import markdown_blocks
@@ -71,7 +71,9 @@ def card_panels(dashboard: Dashboard, user, filters: dict) -> list[Panel]:
         panel = Panel(question.chart, full, title=question.title)
         panel.dimensions = len(question.spec.get("dimensions", [])) if question.spec else None
         try:
-            panel.result = results.run_question(user, question, extra_filters=filters or None)
+            panel.result = presentation.labelled(
+                results.run_question(user, question, extra_filters=filters or None), question.spec
+            )
         except AnalyticsError as exc:
             panel.error = str(exc.detail)
         panels.append(panel)

@@ -7,7 +7,6 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from openmis.bi.models import Dashboard
@@ -27,7 +26,7 @@ from openmis.bi.pdf.style import (
     DashboardPDF,
     draw_message,
 )
-from openmis.core import registry
+from openmis.core import formatting, registry
 from openmis.org.people import person_of
 
 __all__ = ["dashboard_pdf"]
@@ -130,7 +129,7 @@ def dashboard_pdf(dashboard, user, filters: dict | None = None, *, now=None) -> 
     now = now or timezone.now()
     if timezone.is_naive(now):
         now = timezone.make_aware(now)
-    when = date_format(timezone.localtime(now, _reader_zone(user)), "DATETIME_FORMAT")
+    when = formatting.format_datetime(now, formatting.active_locale(), _reader_zone(user))
     prepared = _("Prepared for %(name)s on %(date)s") % {"name": _reader_name(user), "date": when}
     panels = card_panels(dashboard, user, filters)
 

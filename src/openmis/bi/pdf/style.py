@@ -6,9 +6,10 @@ import math
 
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+
+from openmis.core import formatting
 
 FONT = "DejaVu"
 FONT_FILES = {"": "vendor/fonts/DejaVuSans.ttf", "B": "vendor/fonts/DejaVuSans-Bold.ttf"}
@@ -76,7 +77,7 @@ def number_text(value, places: int | None = None) -> str:
             places = 0
         else:
             places = 2 if abs(value) >= 1 else 4
-    return number_format(round(value, places) + 0, places, use_l10n=True, force_grouping=True)
+    return formatting.number_text(value, places)
 
 
 def value_text(value) -> str:

@@ -213,14 +213,14 @@ def test_a_click_on_a_header_sorts_and_a_second_click_reverses(analyst):
     client = _client(analyst)
     base = {"dataset": "orders", "m0_agg": "sum", "m0_col": "amount", "d0_col": "region"}
     response = client.get("/bi/ask/", base)
-    links = {c: link for c, link, _state in response.context["header_links"]}
+    links = {c: link for c, link, _state, _label in response.context["header_links"]}
     ascending = client.get("/bi/ask/" + links["sum_amount"])
     rows = ascending.context["result"]["rows"]
     assert [r[1] for r in rows] == sorted(r[1] for r in rows)
-    (state,) = [s for c, _link, s in ascending.context["header_links"] if c == "sum_amount"]
+    (state,) = [s for c, _link, s, _label in ascending.context["header_links"] if c == "sum_amount"]
     assert state == "ascending"
     assert 'aria-sort="ascending"' in ascending.content.decode()
-    links = {c: link for c, link, _state in ascending.context["header_links"]}
+    links = {c: link for c, link, _state, _label in ascending.context["header_links"]}
     descending = client.get("/bi/ask/" + links["sum_amount"])
     rows = descending.context["result"]["rows"]
     assert [r[1] for r in rows] == sorted((r[1] for r in rows), reverse=True)

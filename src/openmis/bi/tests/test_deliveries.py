@@ -21,6 +21,7 @@ from openmis.bi.schedule import next_due, recipients_of
 from openmis.bi.tests import factories as f
 from openmis.core import notifications
 from openmis.core.models import Notice
+from openmis.org.models import Person
 from openmis.org.roles import ANALYST, DIRECTOR, EMPLOYEE, LEADER
 from openmis.org.tests.factories import DepartmentFactory, PersonFactory, user_with_role
 
@@ -284,9 +285,27 @@ def test_recipients_in_different_time_zones_get_it_at_their_own_local_seven(worl
     ]
     title = world["question"].title
     assert mail.outbox[0].subject == f"{title} — Daily"
-    assert "as of 2026-05-11 07:00 (Europe/Warsaw)" in mail.outbox[0].body
-    assert "as of 2026-05-11 07:00 (America/New_York)" in mail.outbox[1].body
+    # written in each one's language and time zone, as every page writes a moment
+    assert "as of May 11, 2026, 7:00\u202fAM (Europe/Warsaw)" in mail.outbox[0].body
+    assert "as of May 11, 2026, 7:00\u202fAM (America/New_York)" in mail.outbox[1].body
     assert f"/bi/questions/{world['question'].pk}/" in mail.outbox[0].body
+
+
+def test_the_e_mail_is_written_in_the_recipients_language_and_time_zone(world):
+    # Given Bob (New York) reads Polish, Anna (Warsaw) English
+    Person.objects.filter(user=world["south"]).update(language="pl")
+    subscribe(
+        world["question"],
+        recipients=[world["north"], world["south"]],
+        created=utc(2026, 5, 10, 12, 0),
+    )
+    # When both daily e-mails go out at their own 07:00
+    send_due(utc(2026, 5, 11, 5, 3))
+    send_due(utc(2026, 5, 11, 11, 0))
+    # Then each says when in their own words and zone
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert "May 11, 2026, 7:00\u202fAM (Europe/Warsaw)" in bodies["anna@example.com"]
+    assert "11 maj 2026, 07:00 (America/New_York)" in bodies["bob@example.com"]
 
 
 def test_each_recipients_csv_holds_only_the_rows_they_may_see(world):
@@ -552,7 +571,7 @@ def test_the_subscription_page_shows_recipients_and_their_next_delivery(world, m
         ("bob", "America/New_York", "2026-05-11T07:00:00-04:00", True),
     ]
     page = response.content.decode()
-    assert "America/New_York</td><td>2026-05-11 07:00</td>" in page
+    assert "America/New_York</td><td>May 11, 2026, 7:00\u202fAM</td>" in page
     assert "Weekly on Monday at 07:00 (local time)" in page
     assert "mail server down" in page
     assert [d.detail for d in response.context["deliveries"]] == ["mail server down"]
@@ -646,7 +665,7 @@ def test_a_delivery_is_written_in_the_recipients_language(world):
     anna, bob = by_address["anna@example.com"], by_address["bob@example.com"]
     assert anna.subject == f"{title} — Codziennie"
     assert "Dzień dobry" in anna.body
-    assert "2026-05-11 07:00 (Europe/Warsaw)" in anna.body
+    assert "11 maj 2026, 07:00 (Europe/Warsaw)" in anna.body
     assert bob.subject == f"{title} — Daily"
     assert attachment(anna)[1].splitlines() == ["region,revenue", "North,375.75"]
 

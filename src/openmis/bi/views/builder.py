@@ -51,7 +51,8 @@ def _opened_question(request, params):
 
 
 def _header_links(params, columns: list[str], form) -> list[tuple[str, str, str]]:
-    """``(column, link, state)`` of a result's column headers: a click sorts by the column,
+    """``(column, link, state)`` of a result's column headers (the page adds the heading in
+    words): a click sorts by the column,
     a second click the other way; ``state`` is ``ascending``/``descending``/``none``."""
     first = form.orders[0] if form.orders else None
     out = []
@@ -130,6 +131,7 @@ def builder(request):
     if opened is not None:
         state["question"] = str(opened.pk)
     dims = len(spec.get("dimensions", []))
+    shown = result_context(chart, result, dims or None, spec)
     return TemplateResponse(
         request,
         "bi/builder.html",
@@ -165,7 +167,14 @@ def builder(request):
             },
             "spec_json": json.dumps(spec, indent=2) if spec else "",
             "error": error,
-            "header_links": _header_links(state, result["columns"], form) if result else [],
-            **result_context(chart, result, dims or None),
+            **shown,
+            "header_links": [
+                (*link, label)
+                for link, label in zip(
+                    _header_links(state, result["columns"], form), shown["table"]["columns"]
+                )
+            ]
+            if result
+            else [],
         },
     )

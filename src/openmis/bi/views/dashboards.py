@@ -58,7 +58,7 @@ def card_render(request, pk):
             error=error,
             chart=question.chart,
             drill_url=drill_url(question, card.dashboard, values),
-            **result_context(question.chart, result, dims),
+            **result_context(question.chart, result, dims, question.spec),
         )
     else:
         context["text_html"] = render_markdown(card.text)

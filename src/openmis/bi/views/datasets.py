@@ -10,18 +10,35 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from openmis.analytics.errors import AnalyticsError, ImportFailed
-from openmis.bi import access, loading, services
+from openmis.bi import access, loading, presentation, services
 from openmis.bi.models import Dataset, ImportJob
 from openmis.bi.models.base import COLUMN_TYPE
-from openmis.core import permissions, registry
+from openmis.core import formatting, permissions, registry
 from openmis.core.imports.reading import ENCODINGS
 from openmis.core.views.access import require
+
+
+def _shown_stats(stats: dict) -> dict:
+    """A column's profile with its values and counts written as the reader writes them."""
+    if not stats:
+        return stats
+    shown = dict(stats)
+    for key in ("nulls", "distinct"):
+        if isinstance(stats.get(key), int):
+            shown[key] = formatting.number_text(stats[key])
+    for key in ("min", "max"):
+        if stats.get(key) is not None:
+            shown[key] = presentation.cell_text(stats[key])
+    shown["top"] = [
+        (None if v is None else presentation.cell_text(v), formatting.number_text(n))
+        for v, n in stats.get("top") or []
+    ]
+    return shown
 
 
 def dataset_context(dataset: Dataset, request) -> dict:
@@ -31,7 +48,7 @@ def dataset_context(dataset: Dataset, request) -> dict:
     profile = services.dataset_profile(request.user, dataset)
     stats = profile.get("columns", {}) if profile else {}
     return {
-        "columns": [(c, stats.get(c.name, {})) for c in columns],
+        "columns": [(c, _shown_stats(stats.get(c.name, {}))) for c in columns],
         "profile": profile,
         "profile_pending": bool(dataset.data_version) and not dataset.profile,
         # An import's row count counts every row of its file.
@@ -117,7 +134,7 @@ def refresh_external(request, pk):
         if access.reads_every_row(request.user, dataset):
             message = _("Read %(table)s: %(rows)s rows.") % {
                 "table": dataset.external_table,
-                "rows": number_format(dataset.row_count, force_grouping=True),
+                "rows": formatting.number_text(dataset.row_count),
             }
         else:
             # The count is of every row; the page gives this reader the rows they may read.

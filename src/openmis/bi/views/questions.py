@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from openmis.analytics.errors import AnalyticsError
-from openmis.bi import access, charts, results, services
+from openmis.bi import access, charts, presentation, results, services
 from openmis.bi.models import Card, Dashboard, Question
 from openmis.bi.views.shares import share_targets
 from openmis.core import registry
@@ -76,14 +76,26 @@ def answer(user, question: Question, extra_filters=None) -> tuple[dict | None, s
         return None, exc.detail
 
 
-def result_context(question_chart: str, result: dict | None, dimensions: int | None) -> dict:
+def result_context(
+    question_chart: str, result: dict | None, dimensions: int | None, spec: dict | None = None
+) -> dict:
+    """What a page shows of a result: the table (headings in words, cells in the reader's
+    language), the chart option, the single number or the cross table."""
     if result is None:
         return {}
+    table = presentation.shown(result, spec)
+    chart = None
+    if question_chart not in ("table", "pivot", "number"):
+        drawn = presentation.for_chart(result, spec)
+        chart = charts.options(question_chart, drawn, dimensions=dimensions)
+        if chart is not None:
+            chart["openmisKeys"] = drawn["keys"]  # the raw values a click drills into
     return {
         "result": result,
-        "chart_options": charts.options(question_chart, result, dimensions=dimensions),
+        "table": table,
+        "chart_options": chart,
         "number": charts.single_number(result) if question_chart == "number" else None,
-        "pivot": results.pivot(result) if question_chart == "pivot" else None,
+        "pivot": results.pivot(table) if question_chart == "pivot" else None,
     }
 
 
@@ -123,7 +135,7 @@ def question_context(question: Question, request) -> dict:
         "can_share": access.may_share(request.user, question),
         "shares": list(question.shares.select_related("user", "role", "department")),
         "share_targets": share_targets(),
-        **result_context(question.chart, result, dims),
+        **result_context(question.chart, result, dims, question.spec),
     }
 
 

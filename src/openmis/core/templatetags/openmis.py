@@ -6,7 +6,7 @@ from django import template
 from django.forms.utils import flatatt
 from django.utils.translation import gettext as _
 
-from openmis.core import registry, widgets
+from openmis.core import formatting, registry, widgets
 
 register = template.Library()
 
@@ -49,19 +49,54 @@ def bootstrap(field, css: str):
 
 
 @register.filter
-def money(value) -> str:
-    """A whole amount with thin-space thousands, or an em dash when it does not exist."""
-    if value is None:
-        return "—"
-    return f"{value:,.0f}".replace(",", "\u202f")
+def money(value, currency: str = "") -> str:
+    """A whole amount in the reader's language ("12 345" / "12,345"), with ``currency`` after
+    it when given (``{{ x|money:object.currency }}``); an em dash when it does not exist."""
+    return formatting.money_text(value, currency or "")
 
 
 @register.filter
-def percent(value) -> str:
-    """A fraction as a percentage with one decimal, or an em dash when it does not exist."""
-    if value is None:
-        return "—"
-    return f"{100 * value:.1f} %"
+def money_cents(value, currency: str = "") -> str:
+    """An amount with its two decimals: ``{{ x|money_cents:"PLN" }}``."""
+    return formatting.money_text(value, currency or "", cents=True)
+
+
+@register.filter
+def percent(value, places: int = 1) -> str:
+    """A fraction as a percentage in the reader's language: 0.152 -> "15.2%" / "15,2%"."""
+    return formatting.percent_text(value, int(places))
+
+
+@register.filter
+def number(value, places=None) -> str:
+    """A number with the reader's grouping and decimal sign; ``places`` fixes the decimals."""
+    if value == "" or isinstance(value, str):
+        return value or formatting.EMPTY
+    return formatting.number_text(value, None if places in (None, "") else int(places))
+
+
+@register.filter
+def day(value) -> str:
+    """A date (or the day of an instant in the reader's time zone): "7 gru 2026"."""
+    return formatting.date_text(value)
+
+
+@register.filter
+def instant(value) -> str:
+    """An instant in the reader's time zone: "7 gru 2026, 03:50"."""
+    return formatting.datetime_text(value)
+
+
+@register.filter
+def clock(value) -> str:
+    """The time of day of an instant in the reader's time zone: "03:50"."""
+    return formatting.time_text(value)
+
+
+@register.filter
+def bucket(value, grain: str) -> str:
+    """A BI time bucket's period: ``{{ d|bucket:"month" }}`` -> "sty 2023"."""
+    return formatting.bucket_text(value, grain)
 
 
 @register.simple_tag(takes_context=True)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from openmis.core import formatting
 from openmis.core.models import OpenMISModel
 from openmis.meetings.models.series import MeetingSeries
 
@@ -56,8 +57,11 @@ class Occurrence(OpenMISModel):
         indexes = [models.Index(fields=["start"])]
 
     def __str__(self):
-        local = self.start.astimezone(ZoneInfo(self.series.timezone))
-        return f"{self.series.title} — {local:%Y-%m-%d %H:%M}"
+        # In the series' own time zone (where the meeting happens), in the reader's language.
+        when = formatting.format_datetime(
+            self.start, formatting.active_locale(), ZoneInfo(self.series.timezone)
+        )
+        return f"{self.series.title} — {when}"
 
     @property
     def local_start(self) -> datetime:

@@ -660,7 +660,8 @@ def test_series_page_describes_the_rule_and_lists_meetings(director_client):
     response = director_client.get(f"/meetings/series/{series.pk}/")
     assert response.status_code == 200
     assert response.context["rule_text"] == (
-        "Every month on the second Wednesday at 14:00 (Europe/Warsaw), 60 minutes, until 2030-01-01"
+        "Every month on the second Wednesday at 2:00\u202fPM (Europe/Warsaw), 60 minutes, "
+        "until Jan 1, 2030"
     )
     upcoming = response.context["upcoming"]
     assert [o.start for o in upcoming] == recurrence.starts_between(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from openmis.core import registry
+from openmis.core import formatting, registry
 from openmis.core.markdown import render_markdown
 from openmis.core.services import ConflictError
 from openmis.core.views.access import can, require
@@ -84,12 +84,12 @@ def describe_rule(series: MeetingSeries) -> str:
             "where": where,
         }
     text += " " + _("at %(time)s (%(zone)s), %(minutes)d minutes") % {
-        "time": series.start_time.strftime("%H:%M"),
+        "time": formatting.time_text(series.start_time),
         "zone": series.timezone,
         "minutes": series.duration_minutes,
     }
     if series.until:
-        text += ", " + _("until %(date)s") % {"date": series.until}
+        text += ", " + _("until %(date)s") % {"date": formatting.date_text(series.until)}
     elif series.count:
         text += ", " + ngettext("%(n)d meeting", "%(n)d meetings", series.count) % {
             "n": series.count

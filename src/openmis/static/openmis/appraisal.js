@@ -3,7 +3,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const source = document.getElementById("appraisal-charts");
   if (!source || !window.echarts) return;
   const data = JSON.parse(source.textContent);
-  const money = (v) => Math.round(v).toLocaleString();
+  const money = window.openmis.format.money;  // in the page's language
   const make = (id) => {
     const el = document.getElementById(id);
     if (!el) return null;

@@ -8,11 +8,16 @@
       if (!script) return;
       el.setAttribute("data-drawn", "1");
       var chart = echarts.init(el);
-      chart.setOption(JSON.parse(script.textContent));
+      var option = JSON.parse(script.textContent);
+      // The raw values behind the categories (the axis shows them as the reader writes them).
+      var keys = option.openmisKeys || null;
+      delete option.openmisKeys;
+      chart.setOption(window.openmis.format.chartOption(option));
       var drill = el.getAttribute("data-drill");
       if (drill) {
         chart.on("click", function (params) {
-          window.location.href = drill + encodeURIComponent(params.name);
+          var key = keys && params.dataIndex != null ? keys[params.dataIndex] : params.name;
+          window.location.href = drill + encodeURIComponent(key);
         });
       }
       window.addEventListener("resize", function () { chart.resize(); });

@@ -7,8 +7,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const instance = echarts.init(target);
   instance.setOption({
     grid: { left: 130, right: 20, top: 10, bottom: 30 },
-    tooltip: { trigger: "axis" },
-    xAxis: { type: "value", minInterval: 1 },
+    tooltip: { trigger: "axis", valueFormatter: (v) => window.openmis.format.number(v) },
+    xAxis: { type: "value", minInterval: 1, axisLabel: { formatter: (v) => window.openmis.format.number(v) } },
     yAxis: { type: "category", data: chart.names, inverse: true },
     series: [{ type: "bar", data: chart.values, itemStyle: { color: "#1d4f91" } }],
   });

@@ -10,7 +10,7 @@ document.addEventListener("DOMContentLoaded", () => {
       trigger: "axis",
       formatter: (items) => items.map((p) => {
         const esc = window.openmis.escapeHtml;  // what goes into the tooltip's HTML is text
-        return `${esc(p.axisValue)}: ${esc(p.value ?? "—")} (${esc(trend.ratings[p.dataIndex])})`;
+        return `${esc(p.axisValue)}: ${esc(window.openmis.format.number(p.value, 2))} (${esc(window.openmis.format.number(trend.ratings[p.dataIndex]))})`;
       }).join("<br>"),
     },
     grid: { left: 40, right: 20, top: 20, bottom: 30 },

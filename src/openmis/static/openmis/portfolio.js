@@ -2,7 +2,7 @@
 document.addEventListener("DOMContentLoaded", () => {
   if (!window.echarts) return;
   const esc = window.openmis.escapeHtml;  // stored names are text, never HTML
-  const money = (v) => Math.round(v).toLocaleString();
+  const money = window.openmis.format.money;  // in the page's language
   const json = (id) => { const el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; };
   const init = (el) => { const c = echarts.init(el); window.addEventListener("resize", () => c.resize()); return c; };
 

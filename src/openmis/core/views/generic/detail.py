@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from openmis.core import caching, history, permissions, registry
+from openmis.core import caching, formatting, history, permissions, registry
 from openmis.core.views.generic.base import ObjectView
 
 DETAIL_CACHE_SECONDS = 600
@@ -51,6 +51,8 @@ def _field_rows(object_type, obj, user, viewable=frozenset()):
                     link = target.url("detail", value)
         elif hasattr(obj, f"get_{name}_display"):  # choices, or the model's own words
             value = getattr(obj, f"get_{name}_display")()
+        elif value is not None and not isinstance(value, str | bool):
+            value = formatting.value_text(value)  # a number, day or instant for the reader
         rows.append((field.verbose_name, value, link))
     return rows
 
