@@ -170,7 +170,7 @@ class JudgementView(LoginRequiredMixin, View):
     """A stakeholder's pairwise comparison of an evaluation's criteria: shown (GET), checked
     and shown again ("Calculate", without JavaScript) or saved (POST)."""
 
-    template = "appraisal/judgement.html"
+    template = "appraisal/judgement_grid.html"  # judgement.html is the detail page
 
     def setup_for(self, request, pk, requested):
         self.evaluation = visible_evaluation(request.user, pk)
@@ -275,4 +275,10 @@ class JudgementRedirectView(LoginRequiredMixin, View):
         url = reverse("appraisal:judgement-grid", args=[evaluation])
         return redirect(f"{url}?{urlencode({'person': person})}" if person else url)
 
-    post = get
+    def post(self, request, pk=None):
+        """A form post that is not the grid's (a script's, with the matrix as JSON text) is
+        handled by the generic page, with its permission checks: no page offers that form."""
+        from openmis.core.views.generic import ObjectEditView
+
+        view = ObjectEditView.as_view(object_type=registry.get(Judgement))
+        return view(request, pk=pk) if pk is not None else view(request)

@@ -24,8 +24,9 @@ SAMPLES = {
             "need": "Customer data is split across three tools.",
             "department": dept.pk,
             "horizon_years": 5,
-            # valid in both: 0.08 % on the form (which takes percent), 8 % in the API (a fraction)
-            "discount_rate": "0.08",
+            # valid in both without a question: 1 % on the form (which takes percent), 100 %
+            # in the API (a fraction; at most 1 there)
+            "discount_rate": "1",
             "currency": "PLN",
             "status": "draft",
             "distribution": "pert",
