@@ -100,3 +100,14 @@ def _empty_cache():
     cache.clear()
     caching.clear_process_caches()
     caching._generations.set(None)
+
+
+@pytest.fixture(autouse=True)
+def _warm_url_configuration(request):
+    """Before a browser test, load the URL configuration (it imports the query engine and
+    every app's views): the live server would otherwise do it inside the first page load,
+    which on a busy machine outlasts the browser's 10 s timeout."""
+    if request.node.get_closest_marker("browser") is not None:
+        from django.urls import get_resolver
+
+        get_resolver().url_patterns  # noqa: B018  (imports every URLconf module once)

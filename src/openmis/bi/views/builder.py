@@ -171,7 +171,9 @@ def builder(request):
             "header_links": [
                 (*link, label)
                 for link, label in zip(
-                    _header_links(state, result["columns"], form), shown["table"]["columns"]
+                    _header_links(state, result["columns"], form),
+                    shown["table"]["columns"],
+                    strict=True,
                 )
             ]
             if result
