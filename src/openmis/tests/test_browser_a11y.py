@@ -26,6 +26,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.test import Client
 from playwright.sync_api import expect, sync_playwright
 
@@ -49,8 +50,8 @@ from openmis.meetings.tests.factories import (
     OutcomeFactory,
     SeriesFactory,
 )
-from openmis.org.models import Person
-from openmis.org.roles import ANALYST, DIRECTOR, EMPLOYEE, LEADER, grant_defaults
+from openmis.org.models import Person, Role
+from openmis.org.roles import ANALYST, DIRECTOR, EMPLOYEE, LEADER
 from openmis.org.tests.factories import DepartmentFactory, PersonFactory, user_with_role
 from openmis.portfolio.tests.factories import DependencyFactory, SystemFactory
 
@@ -91,7 +92,12 @@ def browser():
 def _grant_every_default():
     """The built-in roles with every app's default grants, as the migrations left them (a
     transactional test before this one may have flushed them). Every data migration that
-    declares a ``MATRIX`` is applied, so a new app's grants are not forgotten here."""
+    declares a ``MATRIX`` is applied, so a new app's grants are not forgotten here.
+
+    Not through ``roles.grant_defaults``: made for a migration's historical apps, it would
+    unset the live app registry's ``models_module``, and the flush after this test would no
+    longer recreate content types and permissions for the tests that follow.
+    """
     _ensure_builtin_roles()
     for config in apps.get_app_configs():
         if not config.name.startswith("openmis."):
@@ -101,9 +107,19 @@ def _grant_every_default():
         except ModuleNotFoundError:
             continue
         for info in pkgutil.iter_modules(package.__path__):
-            module = importlib.import_module(f"{package.__name__}.{info.name}")
-            if isinstance(getattr(module, "MATRIX", None), dict):
-                grant_defaults(apps, module.MATRIX)
+            matrix = getattr(
+                importlib.import_module(f"{package.__name__}.{info.name}"), "MATRIX", None
+            )
+            for slug, grants in (matrix or {}).items():
+                group = Role.objects.get(slug=slug).group
+                for label, actions in grants.items():
+                    app_label, model = label.split(".")
+                    group.permissions.add(
+                        *Permission.objects.filter(
+                            content_type__app_label=app_label,
+                            codename__in=[f"{a}_{model}" for a in actions.split()],
+                        )
+                    )
 
 
 @pytest.fixture
