@@ -121,10 +121,13 @@ def shown(result: dict, spec: dict | None) -> dict:
     columns = result["columns"]
     meta = outputs(spec)
     buckets = [meta.get(c, {}).get("bucket", "") for c in columns]
+    rows = [[cell_text(v, b) for v, b in zip(row, buckets, strict=False)] for row in result["rows"]]
     return {
         "columns": [meta.get(c, {}).get("label", c) for c in columns],
-        "rows": [
-            [cell_text(v, b) for v, b in zip(row, buckets, strict=False)] for row in result["rows"]
+        "rows": rows,
+        # Each row with its first raw value: the link of a drill-down from the table.
+        "keyed_rows": [
+            (raw[0] if raw else None, row) for raw, row in zip(result["rows"], rows, strict=True)
         ],
         "truncated": result.get("truncated", False),
     }
