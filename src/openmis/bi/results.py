@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from openmis.bi.engine import get_warehouse
 from openmis.bi.services import _secured_sql, compile_spec, reader_context, run_query, run_sql
-from openmis.core.exports import safe_row
+from openmis.core.exports import xlsx_row
 
 EXPORT_ROW_CAP = 5_000_000
 #: Rows read from the warehouse at a time by exports (what an export holds in memory).
@@ -190,9 +190,9 @@ def result_xlsx(result: dict) -> bytes:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("result")
-    sheet.append(safe_row(result["columns"]))
+    sheet.append(xlsx_row(sheet, result["columns"]))
     for row in result["rows"]:
-        sheet.append(safe_row(row))
+        sheet.append(xlsx_row(sheet, row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -60,7 +60,8 @@ def date_format() -> str:
 def xlsx_cell(sheet, value):
     """``value`` as a typed XLSX cell of a write-only ``sheet``: numbers as numbers with a
     thousands format, dates and times as Excel dates (a time-zone-aware moment in the
-    reader's time zone, naive in the cell, as Excel has no time zones), text made safe by
+    reader's time zone, naive in the cell, as Excel has no time zones), yes/no as words, text
+    made safe by
     :func:`safe_cell` and always a string cell, so it never runs as a formula."""
     import datetime as dt
     from decimal import Decimal
@@ -78,8 +79,12 @@ def xlsx_cell(sheet, value):
         cell = WriteOnlyCell(sheet, value)
         cell.number_format = date_format()
         return cell
-    if isinstance(value, bool) or value is None:
-        return WriteOnlyCell(sheet, value)
+    if value is None:
+        return WriteOnlyCell(sheet, None)
+    if isinstance(value, bool):
+        from django.utils.translation import gettext
+
+        value = gettext("Yes") if value else gettext("No")  # words, as the pages show them
     if isinstance(value, int | float | Decimal):
         if isinstance(value, Decimal) and not value.is_finite():
             return WriteOnlyCell(sheet, None)

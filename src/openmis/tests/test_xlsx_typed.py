@@ -132,3 +132,17 @@ def test_a_time_is_written_in_the_readers_time_zone(director_client, contract):
     with timezone.override("Europe/Warsaw"):
         cell = xlsx_cell(sheet, moment)
     assert cell.value == datetime(2026, 7, 1, 12, 0)
+
+
+def test_filtering_the_list_in_place_updates_the_export_links(director_client):
+    acme = VendorFactory(name="Acme")
+    # When htmx filters the list (only the results are replaced)
+    response = director_client.get(
+        "/portfolio/contracts/",
+        {"vendor": acme.pk},
+        headers={"HX-Request": "true", "HX-Target": "object-results"},
+    )
+    # Then the export links come along, out of band, with the filter
+    html = response.content.decode()
+    assert 'id="export-links" hx-swap-oob="true"' in html
+    assert f"?vendor={acme.pk}&amp;format=xlsx" in html

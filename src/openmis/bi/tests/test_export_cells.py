@@ -50,6 +50,8 @@ def client_for(user):
 
 def xlsx_cells(content: bytes):
     sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    numbers = [c.number_format for row in sheet.iter_rows() for c in row if c.data_type == "n"]
+    assert numbers and set(numbers) == {"#,##0"}  # whole numbers shown with thousands
     return [[(c.value, c.data_type) for c in row] for row in sheet.iter_rows()]
 
 

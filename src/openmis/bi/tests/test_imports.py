@@ -496,16 +496,9 @@ def test_a_malformed_file_fails_its_job_and_leaves_the_dataset_as_it_was(
     assert fresh["rows"] == ORDERS_ROWS
 
 
+# A file that is not UTF-8 is no longer refused by the page: it is read as Windows-1250 or
+# ISO-8859-2 (test_a_polish_code_page_csv_is_read_with_its_letters).
 PREVIEW_REFUSALS = [
-    pytest.param(
-        "orders.csv",
-        f.ORDERS_CSV.encode() + LATIN1_LINE,
-        (
-            "Line 8: the file is not UTF-8 encoded. Save it as UTF-8 (in Excel: CSV UTF-8) "
-            "and try again."
-        ),
-        id="bad-encoding",
-    ),
     pytest.param(
         "orders.csv",
         (f.ORDERS_CSV + "7,North,completed,10.00,1,2024-03-20,1,x,y\n").encode(),
@@ -791,3 +784,12 @@ def test_a_polish_code_page_csv_is_read_with_its_letters(client, encoding):
     assert preview.context["rows"][1][0] == "Świętochłowice"
     label = {"cp1250": "Windows-1250", "iso8859_2": "ISO-8859-2"}[encoding]
     assert f"Read as {label} text." in preview.content.decode()
+
+
+def test_a_latin_byte_in_a_later_line_is_read_not_refused(client):
+    # "Kraków" written by a Windows program: the page reads it as Windows-1250
+    dataset = f.orders()
+    staged = stage(client, dataset, f.ORDERS_CSV.encode() + LATIN1_LINE)
+    preview = client.get(staged["Location"])
+    assert preview.status_code == 200
+    assert "Read as Windows-1250 text." in preview.content.decode()

@@ -23,7 +23,7 @@ from openmis.bi import access, charts, presentation, results, services
 from openmis.bi.models import Card, Dashboard, Question
 from openmis.bi.views.shares import share_targets
 from openmis.core import registry
-from openmis.core.exports import safe_row, safe_rows
+from openmis.core.exports import safe_row, safe_rows, xlsx_row
 from openmis.core.services import save_object
 from openmis.core.views import access as access_views
 
@@ -226,14 +226,14 @@ def _xlsx_file(columns, batches):
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("result")
-    sheet.append(safe_row(columns))
+    sheet.append(xlsx_row(sheet, columns))
     count = 0
     for batch in batches:
         count += len(batch)
         if count > XLSX_MAX_ROWS:
             continue  # only counted, for the message
         for row in batch:
-            sheet.append(safe_row(row))
+            sheet.append(xlsx_row(sheet, row))
     if count > XLSX_MAX_ROWS:
         return count
     file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it

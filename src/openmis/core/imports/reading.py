@@ -89,14 +89,18 @@ def _decode(content: bytes, encoding: str) -> str:
 def sniff_delimiter(text: str) -> str:
     """The delimiter of a CSV text: a comma, a semicolon (Excel in Polish) or a tab.
 
-    :class:`csv.Sniffer` reads a sample of whole lines; when it cannot tell (one column, or
-    values full of commas), the one of the three that the header line holds most wins.
+    The header line names columns, so it rarely holds more than one of the three: the one
+    it holds wins. Otherwise :class:`csv.Sniffer` reads a sample of whole lines; when it
+    cannot tell, the one the header holds most wins (a comma for a single column).
     """
+    header = text.split("\n", 1)[0]
+    present = [d for d in (",", ";", "\t") if d in header]
+    if len(present) <= 1:
+        return present[0] if present else ","
     sample = "\n".join(text[: 64 * 1024].splitlines()[:50])
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
-        header = text.split("\n", 1)[0]
         return max((",", ";", "\t"), key=header.count)
 
 

@@ -181,7 +181,8 @@ class ObjectResource(resources.ModelResource):
 
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):
-        if getattr(f, "choices", None) and not f.is_relation:
+        # Text choices; numeric ones (a week of the month) keep their number widget.
+        if getattr(f, "choices", None) and isinstance(f, models.CharField):
             return functools.partial(ChoiceWidget, list(f.flatchoices))
         return super().widget_from_django_field(f, default)
 

@@ -50,7 +50,12 @@ class ObjectListView(ObjectView):
         )
         context["filters_html"], context["results_html"] = map(mark_safe, fragments)
         if request.htmx and request.htmx.target == "object-results":
-            return HttpResponse(context["results_html"])
+            # The export links follow the filters, out of band (outside the target).
+            links = render_to_string(
+                "core/_export_links.html",
+                {"object_type": ot, "query": request.GET.urlencode(), "oob": True},
+            )
+            return HttpResponse(context["results_html"] + links)
         return TemplateResponse(request, "core/object_list.html", context)
 
     def render_fragments(self, request) -> tuple[str, str]:
