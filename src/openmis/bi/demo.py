@@ -215,7 +215,25 @@ def texts(language: str) -> Texts:
 
 
 def _in_language(spec: dict, language: str) -> dict:
-    """``spec`` with the values its filters compare written in ``language``."""
+    """``spec`` with its output names (a chart's legend) and the values its filters compare
+    written in ``language``."""
+    if language == "en":
+        return spec
+    names = demo_texts.OUTPUT_NAMES
+
+    def named(item):
+        if isinstance(item, str):
+            return {"column": item, "as": names.get(item, item)}
+        return {**item, "as": names.get(item.get("as", item.get("column")), item.get("as"))}
+
+    spec = {
+        **spec,
+        "measures": [named(m) for m in spec.get("measures", [])],
+        "dimensions": [named(d) for d in spec.get("dimensions", [])],
+        "order_by": [
+            {**o, "column": names.get(o["column"], o["column"])} for o in spec.get("order_by", [])
+        ],
+    }
     english, words = demo_texts.VALUES["en"], demo_texts.VALUES[language]
     translate = {
         value: words[key][i]

@@ -251,6 +251,20 @@ ENGLISH_LABELS = {
     "sales_targets": {"region": "Region", "month": "Month", "target": "Target"},
 }
 
+# The output names of the questions' columns (a chart's legend and axis names), in Polish
+OUTPUT_NAMES = {
+    "revenue": "przychód",
+    "month": "miesiąc",
+    "orders": "zamówienia",
+    "quarter": "kwartał",
+    "year": "rok",
+    "target": "cel",
+    "customer.region": "region klienta",
+    "customer.segment": "segment klienta",
+    "product.name": "produkt",
+    "region": "region",
+}
+
 POLISH = {
     # questions and the dashboard
     "Revenue by month": "Przychód według miesięcy",

@@ -27,6 +27,7 @@ EXPECTED = {
     "en": {
         "departments": ["Management", "MIS", "Sales North", "Customer Relations"],
         "systems": ["Data Warehouse", "Legacy CRM 2012", "Comarch ERP XL"],
+        "description": "Sales, finance and marketing data for reporting.",
         "capability": "Reporting and BI",
         "series": "Weekly with Marketing leaders",
         "improvement": "Deduplicate customers by tax number",
@@ -42,10 +43,12 @@ EXPECTED = {
         ],
         "north": "North",
         "regions": ["East", "North", "South", "West"],
+        "by_region": ["customer.region", "revenue"],
     },
     "pl": {
         "departments": ["Zarząd", "Dział MIS", "Sprzedaż Północ", "Obsługa Klienta"],
         "systems": ["Hurtownia danych", "Stary CRM 2012", "Comarch ERP XL"],
+        "description": "Dane sprzedaży, finansów i marketingu do raportowania.",
         "capability": "Raportowanie i BI",
         "series": "Cotygodniowe spotkanie z kierownictwem Marketingu",
         "improvement": "Usuwanie duplikatów klientów po NIP",
@@ -61,6 +64,7 @@ EXPECTED = {
         ],
         "north": "Północ",
         "regions": ["Południe", "Północ", "Wschód", "Zachód"],
+        "by_region": ["region klienta", "przychód"],
     },
 }
 
@@ -97,6 +101,7 @@ def test_the_demo_speaks_the_language_it_is_loaded_in(language, monkeypatch):
     departments = set(Department.objects.values_list("name", flat=True))
     assert set(expected["departments"]) <= departments
     assert set(expected["systems"]) <= set(System.objects.values_list("name", flat=True))
+    assert System.objects.get(name=expected["systems"][0]).description == expected["description"]
     assert Capability.objects.filter(name=expected["capability"]).count() == 1
     assert Vendor.objects.filter(name__in=["Microsoft", "Comarch", "Asseco Poland"]).count() == 3
     assert MeetingSeries.objects.filter(title=expected["series"]).count() == 1
@@ -136,10 +141,15 @@ def test_the_demo_speaks_the_language_it_is_loaded_in(language, monkeypatch):
     # And every card of the dashboard renders a result (the completed-orders filter included)
     client = Client()
     client.force_login(analyst)
-    for card in Card.objects.filter(dashboard=board):
+    results = []
+    for card in Card.objects.filter(dashboard=board).order_by("position"):
         response = client.get(f"/bi/cards/{card.pk}/render/")
         assert response.context["error"] is None, card
         assert response.context["result"]["rows"] != [], card
+        results.append(response.context["result"])
+    # with the legends named in the language
+    assert results[1]["columns"] == expected["by_region"]
+    assert sorted(row[0] for row in results[1]["rows"]) == expected["regions"]
 
 
 @pytest.mark.django_db
@@ -212,3 +222,38 @@ def test_the_kpi_card_compares_the_quarter_to_date_with_the_same_days_before(mon
 )
 def test_a_first_run_picks_the_demo_language_from_the_environment(environ, language):
     assert demotext.detect(environ) == language
+
+
+@pytest.mark.engine_neutral
+def test_every_demo_text_has_its_polish_one():
+    """A text added to a demo in English only would show up in English in the Polish demo."""
+    from openmis.appraisal import demo as appraisal
+    from openmis.feedback import demo as feedback
+    from openmis.feedback import demo_texts as feedback_texts
+    from openmis.meetings import demo as meetings
+    from openmis.portfolio import demo as portfolio
+
+    texts = {
+        org_demo.texts("pl"): [row[0] for row in org_demo.DEPARTMENTS]
+        + [title for titles in org_demo.TITLES.values() for title in titles]
+        + [f"Head of {row[0]}" for row in org_demo.DEPARTMENTS],
+        portfolio.texts("pl"): portfolio.CAPABILITIES
+        + list(portfolio.DESCRIPTIONS.values())
+        + [row[2] for row in portfolio.DEPENDENCIES],
+        meetings.texts("pl"): meetings.TOPICS
+        + meetings.GENERAL_TOPICS
+        + meetings.DECISIONS
+        + meetings.INFORMATION
+        + meetings.ACTIONS
+        + meetings.OVERDUE_ACTIONS
+        + [row[0] for row in meetings.WEEKLY],
+        feedback.texts("pl"): [text for texts in feedback.KIND_FOR_TEXT.values() for text in texts]
+        + [row[0] for row in feedback.IMPROVEMENTS],
+        appraisal.texts("pl"): [row[0] for row in appraisal.EVALUATIONS]
+        + [alternative[0] for row in appraisal.EVALUATIONS for alternative in row[5]]
+        + [name for name, _kind in appraisal.CRITERIA],
+        bi_demo.texts("pl"): [row[0] for row in bi_demo.QUESTIONS] + ["Sales overview"],
+    }
+    missing = [text for t, english in texts.items() for text in english if text not in t.polish]
+    assert missing == []
+    assert set(feedback_texts.KEYWORDS) == set(feedback.KEYWORDS)
