@@ -14,6 +14,9 @@ from openmis.appraisal.models import Evaluation
 from openmis.bi import demo as bi_demo
 from openmis.bi import services
 from openmis.bi.models import Card, Column, Dashboard, Dataset, Question
+from openmis.bi.pdf.document import dashboard_pdf
+from openmis.bi.pdf.style import value_text
+from openmis.bi.tests.test_pdf import pdf_text
 from openmis.core import demotext
 from openmis.feedback.models import Improvement
 from openmis.meetings.models import MeetingSeries
@@ -201,6 +204,10 @@ def test_the_kpi_card_compares_the_quarter_to_date_with_the_same_days_before(mon
     )["rows"][0][0]
     assert number["previous"] == same_days
     assert number["change"] == (number["value"] - same_days) / same_days
+    # And the dashboard's PDF says the same
+    text = pdf_text(dashboard_pdf(card.dashboard, analyst))
+    said = f"against the same days of the previous period ({value_text(same_days)},"
+    assert said in " ".join(text.split())
 
 
 @pytest.mark.engine_neutral
