@@ -51,12 +51,12 @@ def cmd_run(args) -> int:
     _manage("collectstatic", "--no-input", "-v", "0")
     loaded_now = False
     if not args.no_demo and not demo.is_loaded():
-        counts = demo.load()
+        from openmis.core import demotext
+
+        language = demotext.detect()
+        counts = demo.load(language=language)
         loaded_now = True
-        print(
-            f"Loaded the demo organization: {counts['people']} people, "
-            f"{counts['departments']} departments."
-        )
+        _print_loaded(counts, language)
     from openmis.core.models import Installation
 
     if loaded_now or Installation.current().demo_mode:
@@ -246,12 +246,17 @@ def cmd_demo(args) -> int:
     elif demo.is_loaded():
         print("Demo data is loaded already; use --reset to load it again.", file=sys.stderr)
         return 1
-    counts = demo.load()
+    counts = demo.load(language=args.language)
+    _print_loaded(counts, args.language)
+    return 0
+
+
+def _print_loaded(counts: dict[str, int], language: str) -> None:
+    in_language = " (in Polish)" if language == "pl" else ""
     print(
-        f"Loaded the demo organization: {counts['people']} people, "
+        f"Loaded the demo organization{in_language}: {counts['people']} people, "
         f"{counts['departments']} departments."
     )
-    return 0
 
 
 def cmd_createadmin(args) -> int:
@@ -348,8 +353,22 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT (default %(default)s)")
     run.add_argument("--no-demo", action="store_true", help="do not load demo data")
     run.set_defaults(func=cmd_run)
-    demo = sub.add_parser("demo", help="load the demo organization")
+    demo = sub.add_parser(
+        "demo",
+        help="load the demo organization",
+        description="Load the demo organization: people, systems, meetings, feedback, "
+        "evaluations and the BI sales warehouse, written in English or Polish. "
+        "'openmis run' loads it on a first start, in the language of "
+        "OPENMIS_DEMO_LANGUAGE (en or pl) if set, else Polish when the locale "
+        "(LC_ALL, LC_MESSAGES or LANG) is Polish, else English.",
+    )
     demo.add_argument("--reset", action="store_true", help="remove demo data and load it anew")
+    demo.add_argument(
+        "--language",
+        choices=["en", "pl"],
+        default="en",
+        help="the language of the demo's names and texts (default %(default)s)",
+    )
     demo.set_defaults(func=cmd_demo)
     admin = sub.add_parser("createadmin", help="create an MIS director account")
     admin.add_argument("--username")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from openmis.core import demotext
+
 
 def _apps():
     from openmis.appraisal import demo as appraisal
@@ -23,12 +25,15 @@ def is_loaded() -> bool:
 
 
 @transaction.atomic
-def load() -> dict[str, int]:
-    """Load every app's demo data; returns what the organization part counted."""
+def load(language: str = "en") -> dict[str, int]:
+    """Load every app's demo data written in ``language`` (``en`` or ``pl``: department,
+    system and product names, meetings, feedback, questions…); returns what the
+    organization part counted."""
+    language = demotext.normalise(language)
     modules = _apps()
-    counts = modules[0].load()
+    counts = modules[0].load(language=language)
     for module in modules[1:]:
-        module.load()
+        module.load(language=language)
     return counts
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from auditlog.context import disable_auditlog
 
+from openmis.appraisal.demo_texts import POLISH
 from openmis.appraisal.models import (
     Alternative,
     CashFlowLine,
@@ -15,7 +16,9 @@ from openmis.appraisal.models import (
     Judgement,
     Score,
 )
-from openmis.org.models import Department, Person
+from openmis.core.demotext import Texts
+from openmis.org import demo as org_demo
+from openmis.org.models import Person
 
 D = Decimal
 
@@ -184,8 +187,15 @@ def _lines(alternative, spec):
             )
 
 
-def load() -> int:
-    """Create the demo evaluations; returns how many."""
+def texts(language: str) -> Texts:
+    """The demo evaluations' texts in ``language`` (``en`` or ``pl``)."""
+    return Texts(language, POLISH)
+
+
+def load(*, language: str = "en") -> int:
+    """Create the demo evaluations, written in ``language``; returns how many."""
+    t = texts(language)
+    departments = org_demo.departments()
     stakeholders = list(
         Person.objects.filter(user__username__in=["marketing", "finance"]).order_by("pk")
     )
@@ -193,9 +203,9 @@ def load() -> int:
     with disable_auditlog():
         for title, dept, need, horizon, rate, alternatives in EVALUATIONS:
             evaluation = Evaluation.objects.create(
-                title=title,
-                need=need,
-                department=Department.objects.get(name=dept),
+                title=t(title),
+                need=t(need),
+                department=departments[dept],
                 owner=director,
                 horizon_years=horizon,
                 discount_rate=D(rate),
@@ -205,12 +215,13 @@ def load() -> int:
             alts = []
             for name, status_quo, spec in alternatives:
                 alt = Alternative.objects.create(
-                    evaluation=evaluation, name=name, is_status_quo=status_quo
+                    evaluation=evaluation, name=t(name), is_status_quo=status_quo
                 )
                 CashFlowLine.objects.bulk_create(_lines(alt, spec))
                 alts.append(alt)
             criteria = [
-                Criterion.objects.create(evaluation=evaluation, name=n, type=t) for n, t in CRITERIA
+                Criterion.objects.create(evaluation=evaluation, name=t(name), type=kind)
+                for name, kind in CRITERIA
             ]
             for person, matrix in zip(stakeholders, JUDGEMENTS, strict=False):
                 Judgement.objects.create(evaluation=evaluation, person=person, matrix=matrix)
@@ -222,16 +233,18 @@ def load() -> int:
                     for a, alt in enumerate(alts)
                     for c, crit in enumerate(criteria)
                 )
-        laptops = Evaluation.objects.get(title="Laptop fleet refresh")
+        laptops = Evaluation.objects.get(title=t("Laptop fleet refresh"))
         laptops.status = "decided"
         laptops.save()
         if director is not None:
             Decision.objects.create(
                 evaluation=laptops,
-                chosen=laptops.alternatives.get(name="Buy 140 laptops"),
+                chosen=laptops.alternatives.get(name=t("Buy 140 laptops")),
                 decided_by=director,
-                rationale="Buying has the higher NPV over four years and leaves a residual "
-                "value; leasing costs more once support is included.",
+                rationale=t(
+                    "Buying has the higher NPV over four years and leaves a residual "
+                    "value; leasing costs more once support is included."
+                ),
             )
     return len(EVALUATIONS)
 

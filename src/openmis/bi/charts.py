@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 CHARTS_WITH_AXES = {"bar", "line", "area", "scatter"}
@@ -125,14 +126,22 @@ def single_number(result: dict) -> dict[str, Any] | None:
 
     A question meant as a single number returns its value in the last column; when it is
     grouped by a time bucket, the last row is the current period and the one before it the
-    previous period.
+    previous period; a period to date is compared with the same part of the previous period
+    when the result carries that ``comparison`` (see :func:`openmis.bi.results.like_for_like`).
     """
     rows = result["rows"]
     if not rows:
         return None
     value = rows[-1][-1]
+    comparison = result.get("comparison")
     previous = rows[-2][-1] if len(rows) > 1 else None
+    if comparison:
+        previous = comparison["previous"]
     change = None
     if isinstance(value, int | float) and isinstance(previous, int | float) and previous:
         change = (value - previous) / abs(previous)
-    return {"value": value, "previous": previous, "change": change}
+    number = {"value": value, "previous": previous, "change": change, "window": comparison}
+    if comparison:
+        number["previous_start"] = dt.date.fromisoformat(comparison["previous_start"])
+        number["previous_end"] = dt.date.fromisoformat(comparison["previous_end"])
+    return number

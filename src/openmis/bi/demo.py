@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from string import Template
 
 import duckdb
+
+from openmis.bi import demo_texts
+from openmis.core.demotext import Texts
 
 ORDER_LINES = 1_200_000
 ORDERS = 300_000
@@ -15,27 +19,26 @@ CUSTOMERS = 20_000
 PRODUCTS = 400
 
 # Each statement writes one Parquet file; hash() of the row number stands in for randomness,
-# so the data is the same on every machine and every run.
+# so the data is the same on every machine and every run. The $names are the values of the
+# demo's language (lists of SQL literals, see demo_texts.VALUES): the data is the same in
+# either language, only its words change.
 GENERATE = {
     "regions": """
-        SELECT * FROM (VALUES ('North', 'Gdańsk'), ('South', 'Kraków'), ('West', 'Poznań'),
-                              ('East', 'Lublin')) AS t(region, head_office)
+        SELECT $regions[i] AS region, ['Gdańsk', 'Kraków', 'Poznań', 'Lublin'][i] AS head_office
+        FROM range(1, 5) AS t(i)
     """,
     "customers": f"""
         SELECT range + 1 AS id,
-               'Customer ' || lpad((range + 1)::VARCHAR, 5, '0') AS name,
-               ['North', 'South', 'West', 'East'][(1 + hash(range || 'r') % 4)::INTEGER] AS region,
-               ['Enterprise', 'SMB', 'Public sector', 'Consumer']
-                   [(1 + hash(range || 's') % 4)::INTEGER] AS segment,
+               $customer || ' ' || lpad((range + 1)::VARCHAR, 5, '0') AS name,
+               $regions[(1 + hash(range || 'r') % 4)::INTEGER] AS region,
+               $segments[(1 + hash(range || 's') % 4)::INTEGER] AS segment,
                DATE '2019-01-01' + (hash(range || 'd') % 2000)::INTEGER AS customer_since
         FROM range({CUSTOMERS})
     """,
     "products": f"""
         SELECT range + 1 AS id,
-               ['Software', 'Hardware', 'Services', 'Training', 'Support'][(1 + range % 5)::INTEGER]
-                   || ' item ' || (range + 1) AS name,
-               ['Software', 'Hardware', 'Services', 'Training', 'Support'][(1 + range % 5)::INTEGER]
-                   AS category,
+               $products[(range + 1)::INTEGER] AS name,
+               $categories[(1 + range % 5)::INTEGER] AS category,
                round(20 + (hash(range || 'p') % 98000) / 100.0, 2)::DECIMAL(12, 2) AS list_price
         FROM range({PRODUCTS})
     """,
@@ -43,10 +46,8 @@ GENERATE = {
         SELECT range + 1 AS id,
                (1 + hash(range || 'c') % {CUSTOMERS})::BIGINT AS customer_id,
                DATE '2023-01-01' + (hash(range || 'o') % 1430)::INTEGER AS order_date,
-               ['web', 'partner', 'direct', 'phone'][(1 + hash(range || 'ch') % 4)::INTEGER]
-                   AS channel,
-               CASE WHEN hash(range || 'st') % 20 = 0 THEN 'cancelled' ELSE 'completed' END
-                   AS status
+               $channels[(1 + hash(range || 'ch') % 4)::INTEGER] AS channel,
+               $statuses[CASE WHEN hash(range || 'st') % 20 = 0 THEN 2 ELSE 1 END] AS status
         FROM range({ORDERS})
     """,
     "order_lines": f"""
@@ -65,9 +66,10 @@ GENERATE = {
         ORDER BY l.id
     """,
     "sales_targets": """
-        SELECT region, month::DATE AS month,
-               (150000 + hash(region || month::VARCHAR) % 100000)::DECIMAL(14, 2) AS target
-        FROM (VALUES ('North'), ('South'), ('West'), ('East')) AS r(region),
+        SELECT $regions[i] AS region, month::DATE AS month,
+               (150000 + hash(['North', 'South', 'West', 'East'][i] || month::VARCHAR) % 100000)
+                   ::DECIMAL(14, 2) AS target
+        FROM range(1, 5) AS r(i),
              range(DATE '2023-01-01', DATE '2027-01-01', INTERVAL 1 MONTH) AS m(month)
     """,
 }
@@ -173,12 +175,31 @@ QUESTIONS = [
 ]
 
 
-def generate(directory: Path) -> dict[str, Path]:
-    """Write the demo warehouse's tables as Parquet files into ``directory``."""
+def _literal(value) -> str:
+    """``value`` (a text or a list of texts) as a DuckDB literal."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def values(language: str) -> dict[str, str]:
+    """The ``$names`` of :data:`GENERATE` in ``language``, as SQL literals."""
+    words = demo_texts.VALUES[Texts(language, {}).language]
+    return {
+        **{name: _literal(value) for name, value in words.items()},
+        "products": _literal(demo_texts.product_names(language)),
+    }
+
+
+def generate(directory: Path, language: str = "en") -> dict[str, Path]:
+    """Write the demo warehouse's tables, in ``language``, as Parquet files into
+    ``directory``."""
     con = duckdb.connect(":memory:")
     files = {}
+    words = values(language)
     try:
-        for name, sql in GENERATE.items():
+        for name, template in GENERATE.items():
+            sql = Template(template).substitute(words)
             con.execute(f"CREATE TABLE {name} AS {sql}")
             target = directory / f"{name}.parquet"
             con.execute(f"COPY {name} TO '{target}' (FORMAT parquet)")
@@ -188,12 +209,54 @@ def generate(directory: Path) -> dict[str, Path]:
     return files
 
 
-def load() -> None:
+def texts(language: str) -> Texts:
+    """The demo questions' and dashboard's texts in ``language`` (``en`` or ``pl``)."""
+    return Texts(language, demo_texts.POLISH)
+
+
+def _in_language(spec: dict, language: str) -> dict:
+    """``spec`` with its output names (a chart's legend) and the values its filters compare
+    written in ``language``."""
+    if language == "en":
+        return spec
+    names = demo_texts.OUTPUT_NAMES
+
+    def named(item):
+        if isinstance(item, str):
+            return {"column": item, "as": names.get(item, item)}
+        return {**item, "as": names.get(item.get("as", item.get("column")), item.get("as"))}
+
+    spec = {
+        **spec,
+        "measures": [named(m) for m in spec.get("measures", [])],
+        "dimensions": [named(d) for d in spec.get("dimensions", [])],
+        "order_by": [
+            {**o, "column": names.get(o["column"], o["column"])} for o in spec.get("order_by", [])
+        ],
+    }
+    english, words = demo_texts.VALUES["en"], demo_texts.VALUES[language]
+    translate = {
+        value: words[key][i]
+        for key, listed in english.items()
+        if isinstance(listed, list)
+        for i, value in enumerate(listed)
+    }
+    filters = [
+        {**f, "value": translate.get(f.get("value"), f.get("value"))}
+        for f in spec.get("filters", [])
+    ]
+    return {**spec, "filters": filters} if filters else spec
+
+
+def load(*, language: str = "en") -> None:
+    """Load the demo warehouse, its questions and the "Sales overview" dashboard, written in
+    ``language``."""
     from django.contrib.auth import get_user_model
 
     from openmis.bi import loading
     from openmis.bi.models import (
         Card,
+        Column,
         Dashboard,
         Dataset,
         ImportJob,
@@ -206,13 +269,19 @@ def load() -> None:
     from openmis.org.models import Department, Role
     from openmis.org.roles import ANALYST, DIRECTOR
 
+    t = texts(language)
+    language = t.language
     User = get_user_model()
     analyst = User.objects.filter(username="analyst").first()
-    sales = Department.objects.filter(name="Sales").first()
+    department = {d.code: d for d in Department.objects.filter(code__in=["SAL", "FIN", "MKT"])}
+    sales = department.get("SAL")
     datasets = {}
     with tempfile.TemporaryDirectory(prefix="openmis-demo-") as tmp:
-        files = generate(Path(tmp))
+        files = generate(Path(tmp), language)
         for name, title, description, restricted in DATASETS:
+            labels = demo_texts.ENGLISH_LABELS.get(name, {})
+            if language == "pl":
+                title, description, labels = demo_texts.POLISH_DATASETS[name]
             dataset = Dataset.objects.create(
                 name=name,
                 title=title,
@@ -225,6 +294,8 @@ def load() -> None:
             if job.status != ImportJob.Status.DONE:
                 raise RuntimeError(f"Demo dataset {name} failed to load: {job.error}")
             dataset.refresh_from_db()
+            for column, label in labels.items():
+                Column.objects.filter(dataset=dataset, name=column).update(label=label)
             datasets[name] = dataset
     for dataset, name, column, target, target_column in RELATIONSHIPS:
         Relationship.objects.create(
@@ -240,7 +311,7 @@ def load() -> None:
         RowRule.objects.create(
             dataset=targets, role=Role.objects.get(slug=slug), match=RowRule.Match.ALL
         )
-    finance = Department.objects.filter(name="Finance").first()
+    finance = department.get("FIN")
     if finance is not None:
         RowRule.objects.create(dataset=targets, department=finance, match=RowRule.Match.ALL)
 
@@ -248,9 +319,9 @@ def load() -> None:
     for title, chart, spec in QUESTIONS:
         questions.append(
             Question.objects.create(
-                title=title,
+                title=t(title),
                 chart=chart,
-                spec=spec,
+                spec=_in_language(spec, language),
                 dataset=datasets[spec["dataset"]],
                 owner=analyst,
                 department=sales,
@@ -258,8 +329,8 @@ def load() -> None:
             )
         )
     dashboard = Dashboard.objects.create(
-        title="Sales overview",
-        description="Revenue, customers and products at a glance.",
+        title=t("Sales overview"),
+        description=t("Revenue, customers and products at a glance."),
         owner=analyst,
         department=sales,
         filters=["customer.region"],
@@ -271,10 +342,11 @@ def load() -> None:
             position=position,
             width=12 if question.chart == "line" else 6,
         )
-    for name in ("Marketing", "Sales", "Finance"):
-        department = Department.objects.filter(name=name).first()
-        if department is not None:
-            Share.objects.create(dashboard=dashboard, department=department, shared_by=analyst)
+    for code in ("MKT", "SAL", "FIN"):
+        if code in department:
+            Share.objects.create(
+                dashboard=dashboard, department=department[code], shared_by=analyst
+            )
 
 
 def reset() -> None:

@@ -9,6 +9,7 @@ import io
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from openmis.analytics.periods import like_for_like as _windows
 from openmis.bi.engine import get_warehouse
 from openmis.bi.services import _secured_sql, compile_spec, reader_context, run_query, run_sql
 from openmis.core.exports import xlsx_row
@@ -49,7 +50,12 @@ def run_question(user, question, *, extra_filters=None, export: bool = False) ->
     fields = dict(ctx.field_choices(dataset)) if dataset in ctx.catalog else {}
     spec = _with_filters(question.spec, extra_filters, fields)
     if not export:
-        return run_query(user, spec)
+        result = run_query(user, spec)
+        if question.chart == "number":
+            comparison = like_for_like(user, spec, result)
+            if comparison is not None:
+                result = {**result, "comparison": comparison}
+        return result
     _parsed, sql, locations = compile_spec(user, spec, context=ctx)
     return (
         get_warehouse()
@@ -61,6 +67,67 @@ def run_question(user, question, *, extra_filters=None, export: bool = False) ->
         )
         .to_json()
     )
+
+
+def like_for_like(user, spec: dict, result: dict) -> dict | None:
+    """For a single-number question grouped by one time bucket whose last period is not over
+    (its data runs to a day before the period's end): the same measure over the same part of
+    the previous period, so the card compares like with like (month to date against the same
+    days of last month). None when the last period is complete or the question is not so
+    shaped; the card then compares its last two rows.
+
+    "To date" is the last day the data holds (under the question's filters and the reader's
+    rows): a warehouse loaded nightly compares up to yesterday, and the demo's, which ends
+    on a fixed day, stays stable whatever the day it is opened.
+    """
+    dimensions, measures = spec.get("dimensions") or [], spec.get("measures") or []
+    rows = result.get("rows") or []
+    if len(dimensions) != 1 or not isinstance(dimensions[0], dict) or not measures or not rows:
+        return None
+    column, bucket = dimensions[0].get("column"), dimensions[0].get("bucket")
+    if not column or not bucket:
+        return None
+    base = {"dataset": spec["dataset"], "filters": list(spec.get("filters") or [])}
+    latest = run_query(user, {**base, "measures": [{"agg": "max", "column": column}]})
+    as_of = _date((latest["rows"] or [[None]])[0][-1])
+    last_bucket = _date(rows[-1][0])
+    if as_of is None or last_bucket is None:
+        return None
+    windows = _windows(bucket, as_of)
+    if windows.complete or windows.current_start != last_bucket:
+        return None
+    before = {"column": column, "op": "<", "value": str(windows.previous_end + dt.timedelta(1))}
+    previous = run_query(
+        user,
+        {
+            **base,
+            "measures": measures,
+            "filters": [
+                *base["filters"],
+                {"column": column, "op": ">=", "value": windows.previous_start.isoformat()},
+                before,
+            ],
+        },
+    )
+    return {
+        "previous": (previous["rows"] or [[None]])[0][-1],
+        "current_start": windows.current_start.isoformat(),
+        "current_end": windows.current_end.isoformat(),
+        "previous_start": windows.previous_start.isoformat(),
+        "previous_end": windows.previous_end.isoformat(),
+    }
+
+
+def _date(value) -> dt.date | None:
+    """A date of a result cell (an ISO date or timestamp string), or None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
 
 
 def stream_question(user, question):

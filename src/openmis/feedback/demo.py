@@ -17,9 +17,13 @@ from decimal import Decimal
 from auditlog.context import disable_auditlog
 from django.utils import timezone
 
+from openmis.core.demotext import Texts
+from openmis.feedback import demo_texts
 from openmis.feedback.models import Feedback, Improvement, StatusChange
 from openmis.feedback.services import feedback_givers
+from openmis.org import demo as org_demo
 from openmis.org.models import Department, Person
+from openmis.portfolio import demo as portfolio_demo
 from openmis.portfolio.models import DeploymentProject, System
 
 DAYS = 182
@@ -217,11 +221,17 @@ def _rating(rng: random.Random, kind: str, mean: float) -> int | None:
     return max(1, min(5, round(rng.gauss(mean + shift, 0.7))))
 
 
-def _text(rng: random.Random, system_name: str, kind: str) -> str:
+def texts(language: str) -> Texts:
+    """The demo feedback's texts in ``language`` (``en`` or ``pl``)."""
+    return Texts(language, demo_texts.POLISH)
+
+
+def _text(rng: random.Random, system_name: str, kind: str, t: Texts) -> str:
+    """Feedback of ``kind`` on the system of English demo name ``system_name``."""
     specific = SPECIFIC.get(system_name, {}).get(kind, [])
     if specific and rng.random() < 0.7:
-        return rng.choice(specific)
-    return rng.choice(KIND_FOR_TEXT[kind])
+        return t(rng.choice(specific))
+    return t(rng.choice(KIND_FOR_TEXT[kind]))
 
 
 def _plan(systems: dict[str, System], rng: random.Random, today: date, go_live: date | None):
@@ -294,11 +304,15 @@ def _meetings(today: date):
     return by_department, by_client, list(Client.objects.all())
 
 
-def load(today: date | None = None) -> None:
-    """Create the demo feedback and improvements (after the portfolio and meetings demos)."""
+def load(today: date | None = None, *, language: str = "en") -> None:
+    """Create the demo feedback and improvements (after the portfolio and meetings demos),
+    written in ``language``."""
     today = today or date.today()
     rng = random.Random(11)
-    systems = {s.name: s for s in System.objects.prefetch_related("departments_served")}
+    t = texts(language)
+    # by their English demo name, so the plan below reads the same in either language
+    systems = portfolio_demo.systems(System.objects.prefetch_related("departments_served"))
+    english = {s.pk: name for name, s in systems.items()}
     if not systems:
         return
     departments = list(Department.objects.all())
@@ -312,7 +326,7 @@ def load(today: date | None = None) -> None:
         .first()
     )
     by_department, by_client, clients = _meetings(today)
-    customer_relations = next((d for d in departments if d.name == "Customer Relations"), None)
+    customer_relations = org_demo.departments().get("Customer Relations")
     items = []
     for system, when, weights, mean in _plan(systems, rng, today, salesforce_live):
         kind = _kind(rng, weights)
@@ -344,17 +358,17 @@ def load(today: date | None = None) -> None:
                 hours_per_month=Decimal(rng.choice([0, 1, 2, 4, 8, 16]))
                 if kind == "problem"
                 else Decimal(0),
-                text=_text(rng, system.name, kind),
+                text=_text(rng, english[system.pk], kind, t),
                 date=min(when, today),
                 language=rng.choice(["pl", "pl", ""]) if author else "",
             )
         )
     with disable_auditlog():
         Feedback.objects.bulk_create(items)
-        _improvements(rng, systems, today)
+        _improvements(rng, systems, today, t)
 
 
-def _improvements(rng: random.Random, systems: dict[str, System], today: date) -> None:
+def _improvements(rng: random.Random, systems: dict[str, System], today: date, t: Texts) -> None:
     by_system = defaultdict(list)
     for feedback in Feedback.objects.exclude(kind="praise").order_by("pk"):
         by_system[feedback.system_id].append(feedback)
@@ -366,26 +380,27 @@ def _improvements(rng: random.Random, systems: dict[str, System], today: date) -
         if system is None:
             continue
         improvement = Improvement.objects.create(
-            title=title,
+            title=t(title),
             system=system,
-            description=title + ".",
+            description=t(title) + ".",
             reach=reach,
             impact=impact,
             confidence=confidence,
             effort=Decimal(str(effort)),
             status=status,
-            decline_reason=reason,
+            decline_reason=t(reason) if reason else "",
             project=projects.get(system.pk)
             if status in ("planned", "in_progress", "done")
             else None,
         )
         source = by_system.get(system.pk, [])
-        words = KEYWORDS.get(title, [])
+        keywords = demo_texts.KEYWORDS if t.language == "pl" else KEYWORDS
+        words = keywords.get(title, [])
         matching = [f for f in source if any(w in f.text.lower() for w in words)]
         if matching:
             improvement.feedback.add(*matching[:12])
         else:
-            improvement.feedback.add(*_asked_for(rng, improvement, today))
+            improvement.feedback.add(*_asked_for(rng, improvement, today, t))
         notified = len(feedback_givers(improvement))
         # The history that led to the status, spread over the last weeks.
         path = STATUS_PATH[: STATUS_PATH.index(status) + 1] if status != "declined" else ["new"]
@@ -398,7 +413,7 @@ def _improvements(rng: random.Random, systems: dict[str, System], today: date) -
                 improvement=improvement,
                 from_status=old,
                 to_status=new,
-                reason=reason if new == "declined" else "",
+                reason=improvement.decline_reason if new == "declined" else "",
                 changed_by=actor,
                 notified=notified,
             )
@@ -406,7 +421,9 @@ def _improvements(rng: random.Random, systems: dict[str, System], today: date) -
             StatusChange.objects.filter(pk=change.pk).update(created=min(when, timezone.now()))
 
 
-def _asked_for(rng: random.Random, improvement: Improvement, today: date) -> list[Feedback]:
+def _asked_for(
+    rng: random.Random, improvement: Improvement, today: date, t: Texts
+) -> list[Feedback]:
     """A few feedback items asking for ``improvement`` in its own words, for an improvement
     that no generated item matches."""
     system = improvement.system
@@ -419,7 +436,7 @@ def _asked_for(rng: random.Random, improvement: Improvement, today: date) -> lis
             kind="idea",
             rating=rng.choice([2, 3, 3, 4]),
             people_affected=rng.choice([5, 10, 20]),
-            text=f"{improvement.title}, please.",
+            text=t("{title}, please.").format(title=improvement.title),
             date=today - timedelta(days=rng.randrange(120, DAYS)),
             language=rng.choice(["pl", ""]),
         )

@@ -10,7 +10,9 @@ from datetime import datetime, time, timedelta
 from auditlog.context import disable_auditlog
 from django.utils import timezone
 
+from openmis.core.demotext import Texts
 from openmis.meetings import agenda, materialising
+from openmis.meetings.demo_texts import POLISH
 from openmis.meetings.models import (
     ActionItem,
     AgendaItem,
@@ -21,6 +23,7 @@ from openmis.meetings.models import (
     Occurrence,
     Outcome,
 )
+from openmis.org import demo as org_demo
 from openmis.org.models import Department, Person
 
 CLIENTS = [
@@ -116,17 +119,22 @@ ACTIONS = [
 ]
 
 
-def _minutes(items: list[AgendaItem], decisions: list[str], rng: random.Random) -> str:
-    lines = ["## Summary", "", rng.choice(INFORMATION), "", "## Points", ""]
+def texts(language: str) -> Texts:
+    """The demo meetings' texts in ``language`` (``en`` or ``pl``)."""
+    return Texts(language, POLISH)
+
+
+def _minutes(items: list[AgendaItem], decisions: list[str], rng: random.Random, t) -> str:
+    lines = [t("## Summary"), "", t(rng.choice(INFORMATION)), "", t("## Points"), ""]
     for item in items:
         state = {
             AgendaItem.Status.DONE: "closed",
             AgendaItem.Status.OPEN: "continues next week",
             AgendaItem.Status.PARKED: "parked",
         }[item.status]
-        lines.append(f"- **{item.title}** — {state}")
+        lines.append(f"- **{item.title}** — {t(state)}")
     if decisions:
-        lines += ["", "## Decisions", ""] + [f"1. {d}" for d in decisions]
+        lines += ["", t("## Decisions"), ""] + [f"1. {t(d)}" for d in decisions]
     return "\n".join(lines)
 
 
@@ -137,7 +145,7 @@ def _leader(department: Department, key: str) -> Person | None:
     return person or department.people.order_by("pk").first()
 
 
-def _history(series, rng, now, today, systems, overdue_owner=None) -> None:
+def _history(series, rng, now, today, systems, t, overdue_owner=None) -> None:
     """Agenda, minutes, outcomes and action items of the past meetings of ``series``."""
     people = list(series.attendees.all()) or [series.organiser]
     meetings = list(
@@ -149,7 +157,11 @@ def _history(series, rng, now, today, systems, overdue_owner=None) -> None:
         for k in range(rng.randint(1, 3)):
             template = rng.choice(TOPICS) if systems and rng.random() < 0.7 else None
             system = rng.choice(systems) if template else None
-            title = template.format(system=system.name) if template else rng.choice(GENERAL_TOPICS)
+            title = (
+                t(template).format(system=system.name)
+                if template
+                else t(rng.choice(GENERAL_TOPICS))
+            )
             AgendaItem.objects.create(
                 occurrence=occurrence, title=title, system=system, position=10 + k
             )
@@ -166,12 +178,12 @@ def _history(series, rng, now, today, systems, overdue_owner=None) -> None:
             item.save()
         decisions = rng.sample(DECISIONS, rng.randint(0, 2))
         for text in decisions:
-            Outcome.objects.create(occurrence=occurrence, kind=Outcome.Kind.DECISION, text=text)
+            Outcome.objects.create(occurrence=occurrence, kind=Outcome.Kind.DECISION, text=t(text))
         Outcome.objects.create(
-            occurrence=occurrence, kind=Outcome.Kind.INFORMATION, text=rng.choice(INFORMATION)
+            occurrence=occurrence, kind=Outcome.Kind.INFORMATION, text=t(rng.choice(INFORMATION))
         )
         for _k in range(rng.randint(0, 2)):
-            title = rng.choice(ACTIONS)
+            title = t(rng.choice(ACTIONS))
             outcome = Outcome.objects.create(
                 occurrence=occurrence, kind=Outcome.Kind.ACTION, text=title
             )
@@ -186,11 +198,11 @@ def _history(series, rng, now, today, systems, overdue_owner=None) -> None:
                 status=ActionItem.Status.DONE if done else ActionItem.Status.OPEN,
                 done_on=due - timedelta(days=1) if done else None,
             )
-        occurrence.minutes = _minutes(items, decisions, rng)
+        occurrence.minutes = _minutes(items, decisions, rng, t)
         occurrence.save()
         late = {len(past) - 2: 0, len(past) - 4: 1, len(past) - 7: 2}
         if overdue_owner is not None and n in late:
-            title = OVERDUE_ACTIONS[late[n]]
+            title = t(OVERDUE_ACTIONS[late[n]])
             outcome = Outcome.objects.create(
                 occurrence=occurrence, kind=Outcome.Kind.ACTION, text=title
             )
@@ -206,27 +218,32 @@ def _history(series, rng, now, today, systems, overdue_owner=None) -> None:
         agenda.carry_over(upcoming[0], now)
 
 
-def load(now: datetime | None = None) -> int:
-    """Create the demo meetings as of ``now``; returns the number of series."""
+def load(now: datetime | None = None, *, language: str = "en") -> int:
+    """Create the demo meetings as of ``now``, written in ``language``; returns the number of
+    series."""
+    from openmis.portfolio import demo as portfolio_demo
+    from openmis.portfolio.models import System
+
     now = now or timezone.now()
     today = timezone.localdate(now)
     rng = random.Random(11)
+    t = texts(language)
+    systems_t = portfolio_demo.texts(language)
+    org_t = org_demo.texts(language)
     director = Person.objects.filter(user__username="director").first()
-    departments = {d.name: d for d in Department.objects.all()}
+    departments = org_demo.departments()
     if director is None or not {"Marketing", "Finance", "Customer Relations"} <= set(departments):
         return 0
-    from openmis.portfolio.models import System
-
     with disable_auditlog():
         clients = []
         for name, tier, notes, contacts in CLIENTS:
-            client = Client.objects.create(name=name, tier=tier, notes=notes)
+            client = Client.objects.create(name=name, tier=tier, notes=t(notes))
             for contact, role in contacts:
                 first, last = contact.split(" ", 1)
                 ClientContact.objects.create(
                     client=client,
                     name=contact,
-                    role=role,
+                    role=t(role),
                     email=f"{first.lower()}.{last.lower()}@example.com".replace("ń", "n")
                     .replace("ą", "a")
                     .replace("ę", "e")
@@ -242,23 +259,23 @@ def load(now: datetime | None = None) -> int:
         all_series = []
         for title, dept_name, leader_key, weekday, at, system_names in WEEKLY:
             department = departments[dept_name]
-            leader = _leader(department, leader_key)
+            leader = _leader(department, org_t(leader_key))
             first = today - timedelta(weeks=26)
             first += timedelta(days=(weekday_index[weekday] - first.weekday()) % 7)
             skipped = [first + timedelta(weeks=9), first + timedelta(weeks=29)]
             series = MeetingSeries.objects.create(
-                title=title,
+                title=t(title),
                 kind=MeetingSeries.Kind.DEPARTMENT,
                 department=department,
                 organiser=director,
-                location="MIS meeting room / Teams",
+                location=t("MIS meeting room / Teams"),
                 start_date=first,
                 start_time=at,
                 duration_minutes=45,
                 frequency=MeetingSeries.Frequency.WEEKLY,
                 weekdays=weekday,
                 skipped_dates="\n".join(d.isoformat() for d in skipped),
-                notes="How the systems we deployed work for the team, what to improve next.",
+                notes=t("How the systems we deployed work for the team, what to improve next."),
             )
             others = list(
                 department.people.filter(active=True)
@@ -267,7 +284,7 @@ def load(now: datetime | None = None) -> int:
             )
             series.attendees.set([p for p in [director, leader, *others] if p is not None])
             materialising.materialise(series, now)
-            systems = list(System.objects.filter(name__in=system_names))
+            systems = list(System.objects.filter(name__in=systems_t.all(system_names)))
             systems = systems or list(System.objects.filter(business_owner=department)[:3])
             # one meeting six weeks ago moved by a day
             moved = series.occurrences.filter(start__lt=now - timedelta(weeks=5)).order_by(
@@ -277,7 +294,7 @@ def load(now: datetime | None = None) -> int:
             moved.end += timedelta(days=1)
             moved.save()
             overdue_owner = leader if dept_name == "Marketing" else None
-            _history(series, rng, now, today, systems, overdue_owner)
+            _history(series, rng, now, today, systems, t, overdue_owner)
             all_series.append(series)
         # the marketing leader also has items due soon
         marketing = all_series[0]
@@ -286,7 +303,7 @@ def load(now: datetime | None = None) -> int:
         if next_meeting is not None and leader is not None:
             for days, title in [(2, "Agree the KPI list for the new dashboard")]:
                 ActionItem.objects.create(
-                    title=title,
+                    title=t(title),
                     occurrence=next_meeting,
                     owner=leader,
                     due_date=today + timedelta(days=days),
@@ -295,7 +312,7 @@ def load(now: datetime | None = None) -> int:
         employee = Person.objects.filter(user__username="employee").first()
         if next_meeting is not None and employee is not None:
             ActionItem.objects.create(
-                title="Send the delivery dates the campaign calendar needs",
+                title=t("Send the delivery dates the campaign calendar needs"),
                 occurrence=next_meeting,
                 owner=employee,
                 due_date=today + timedelta(days=5),
@@ -305,22 +322,22 @@ def load(now: datetime | None = None) -> int:
         crm = departments["Customer Relations"]
         start = today - timedelta(days=190)
         series = MeetingSeries.objects.create(
-            title=f"Monthly with {client.name}",
+            title=t("Monthly with {client}").format(client=client.name),
             kind=MeetingSeries.Kind.CLIENT,
             department=crm,
             client=client,
             organiser=director,
-            location="Client's office, Warsaw",
+            location=t("Client's office, Warsaw"),
             start_date=start,
             start_time=time(14, 0),
             duration_minutes=90,
             frequency=MeetingSeries.Frequency.MONTHLY,
             weekdays="WE",
             week_of_month=2,
-            notes="Service review: EDI orders, the customer portal, open issues.",
+            notes=t("Service review: EDI orders, the customer portal, open issues."),
         )
         series.attendees.set(
-            [p for p in [director, _leader(crm, "Head of Customer Relations")] if p]
+            [p for p in [director, _leader(crm, org_t("Head of Customer Relations"))] if p]
         )
         series.client_attendees.set(client.contacts.all())
         materialising.materialise(series, now)
@@ -329,7 +346,8 @@ def load(now: datetime | None = None) -> int:
             rng,
             now,
             today,
-            list(System.objects.filter(name__in=["Cloud CRM", "Comarch ERP XL"])),
+            list(System.objects.filter(name__in=systems_t.all(["Cloud CRM", "Comarch ERP XL"]))),
+            t,
         )
         all_series.append(series)
         # mark every series as materialised at its final version

@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from openmis.core.demotext import Texts
 from openmis.core.models import Installation
+from openmis.org.demo_texts import POLISH
 from openmis.org.models import Department, Person, Role
 from openmis.org.roles import ANALYST, DIRECTOR, EMPLOYEE, LEADER, STAFF
 
@@ -165,17 +167,32 @@ def reset() -> None:
         User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).delete()
 
 
+def texts(language: str) -> Texts:
+    """The demo organization's texts in ``language`` (``en`` or ``pl``)."""
+    return Texts(language, POLISH)
+
+
+def departments() -> dict[str, Department]:
+    """The demo departments by their English name, whatever the language they were loaded in
+    (found by code, which does not change with the language)."""
+    codes = {code: name for name, code, *_rest in DEPARTMENTS}
+    return {codes[d.code]: d for d in Department.objects.filter(code__in=codes)}
+
+
 @transaction.atomic
-def load(seed: int = 2026) -> dict[str, int]:
-    """Create the demo organization (≈200 people in 11 departments) and the demo logins."""
+def load(seed: int = 2026, *, language: str = "en") -> dict[str, int]:
+    """Create the demo organization (≈200 people in 11 departments) and the demo logins,
+    named in ``language``; the demo people read and are written to in it."""
     rng = random.Random(seed)
+    t = texts(language)
+    person_language = t.language if t.language in ("en", "pl") else ""
     User = get_user_model()
     taken: set[str] = set()
     with disable_auditlog():
         departments: dict[str, Department] = {}
         for name, code, parent, region, _size in DEPARTMENTS:
             departments[name] = Department.objects.create(
-                name=name, code=code, parent=departments.get(parent), region=region
+                name=t(name), code=code, parent=departments.get(parent), region=t(region)
             )
         roles = {r.slug: r.group for r in Role.objects.select_related("group")}
         people = []
@@ -195,12 +212,17 @@ def load(seed: int = 2026) -> dict[str, int]:
                 first_name=first,
                 last_name=last,
                 email=user.email,
-                job_title=title,
+                job_title=t(title),
                 department=departments[dept],
                 user=user,
+                language=person_language,
             )
             users[username] = person
-        leaders = {p.department.name: p for p in users.values() if p.job_title != "Sales analyst"}
+        leaders = {
+            dept: users[username]
+            for username, _first, _last, dept, title, _role in DEMO_USERS
+            if title != "Sales analyst"
+        }
         for name, _code, parent, _region, size in DEPARTMENTS:
             dept = departments[name]
             already = sum(1 for p in users.values() if p.department_id == dept.pk)
@@ -215,12 +237,13 @@ def load(seed: int = 2026) -> dict[str, int]:
                         first_name=first,
                         last_name=last,
                         email=_email(first, last, taken),
-                        job_title=rng.choice(titles) if i else f"Head of {name}",
+                        job_title=t(rng.choice(titles)) if i else t(f"Head of {name}"),
                         department=dept,
                         manager=leader,
                         phone=f"+48 22 {rng.randint(100, 999)} {rng.randint(10, 99)} "
                         f"{rng.randint(10, 99)}",
                         active=rng.random() > 0.03,
+                        language=person_language,
                     )
                 )
         Person.objects.bulk_create(people)
@@ -231,7 +254,7 @@ def load(seed: int = 2026) -> dict[str, int]:
     director = users["director"].user
     with set_actor(director):
         mis = departments["MIS"]
-        mis.description = "Designs, runs and secures the organization's computer systems."
+        mis.description = t("Designs, runs and secures the organization's computer systems.")
         mis.save()
         analyst = users["analyst"]
         analyst.phone = "+48 22 555 01 02"

@@ -9,7 +9,10 @@ from decimal import Decimal
 
 from auditlog.context import disable_auditlog
 
-from openmis.org.models import Department, Person
+from openmis.core.demotext import Texts
+from openmis.org import demo as org_demo
+from openmis.org.models import Person
+from openmis.portfolio.demo_texts import POLISH
 from openmis.portfolio.models import (
     Capability,
     Contract,
@@ -576,6 +579,49 @@ SYSTEMS = [
         4,
     ),
 ]
+# what each demo system is for
+DESCRIPTIONS = {
+    "Comarch ERP XL": "Ledger, invoicing, purchasing and stock: the company's books.",
+    "Enova365 Payroll": "Payroll and social security filings.",
+    "HR Portal": "Leave requests, payslips and personal data for every employee.",
+    "Legacy CRM 2012": "Customer records and complaints of the contact centre, being replaced.",
+    "Salesforce Sales Cloud": "Pipeline, quotes and accounts of the sales teams.",
+    "Service Desk": "IT requests and incidents of the whole company.",
+    "Confluence Wiki": "Procedures, meeting notes and team pages.",
+    "Microsoft 365": "E-mail, calendars, Teams and documents.",
+    "Active Directory": "Accounts, groups and sign-in for every system.",
+    "Warehouse WMS": "Stock locations, picking and shipping in the warehouse.",
+    "Courier Integration": "Labels and tracking with the courier companies.",
+    "E-commerce Shop": "The online shop for business and private customers.",
+    "Synerise Marketing Automation": "Campaigns, segments and web tracking.",
+    "Newsletter Tool": "The monthly newsletter and its subscribers.",
+    "Data Warehouse": "Sales, finance and marketing data for reporting.",
+    "Reporting Server": "Scheduled reports from the data warehouse, to be retired.",
+    "OpenMIS": "The MIS office's portfolio, meetings, feedback and BI.",
+    "EDI Gateway": "Electronic orders and invoices with wholesale customers.",
+    "Integration Bus": "Moves orders, invoices and customers between systems.",
+    "Document Archive": "Scanned invoices and contracts, kept for audits.",
+    "Expense Claims": "Business trip and expense claims with approvals.",
+    "Bank Connector": "Bank statements in, payment orders out.",
+    "Contact Centre Telephony": "Calls, queues and recordings of the contact centre.",
+    "Complaints Tracker": "Customer complaints and their resolution.",
+    "Cloud CRM": "The new CRM of the contact centre, in pilot.",
+    "Self-service BI": "Dashboards analysts build themselves, under evaluation.",
+    "Mobile Sales App": "Orders and customer visits from a phone, proposed.",
+    "Backup Platform": "Nightly backups of servers and databases.",
+    "Firewall Cluster": "The company's network perimeter.",
+    "Virtualisation Cluster": "Hosts the on-premises servers.",
+    "Colocation Racks": "Racks, power and connectivity at the data centre.",
+    "VPN Service": "Remote access for staff working from home.",
+    "Intranet": "Company news and the staff directory.",
+    "Recruitment System": "Job offers, candidates and interviews.",
+    "Fleet Tracking": "Positions and routes of the delivery vans.",
+    "Quality Management": "Inspections, non-conformities and corrective actions.",
+    "Sage Symfonia (old)": "The former accounting system, kept read-only.",
+    "Price Calculator": "Price lists and discounts for quotes and the shop.",
+    "Partner Portal": "Orders and price lists for resellers.",
+    "Customer Survey Tool": "Satisfaction surveys after orders and calls.",
+}
 # feeding system -> dependent system, data
 DEPENDENCIES = [
     ("Active Directory", "Microsoft 365", "Identities"),
@@ -625,23 +671,41 @@ COST_PROFILE = {  # base yearly cost by hosting, split into categories
 }
 
 
-def load(today: date | None = None) -> int:
-    """Create the demo portfolio; returns the number of systems."""
+def texts(language: str) -> Texts:
+    """The demo portfolio's texts in ``language`` (``en`` or ``pl``)."""
+    return Texts(language, POLISH)
+
+
+def systems(queryset=None) -> dict[str, System]:
+    """Every system (of ``queryset``, in its order) by its demo English name, whatever the
+    language the demo was loaded in; a system the demo did not create keeps its own name."""
+    english = {}
+    for row in SYSTEMS:
+        for language in ("en", "pl"):
+            english.setdefault(texts(language)(row[0]), row[0])
+    queryset = System.objects.all() if queryset is None else queryset
+    return {english.get(s.name, s.name): s for s in queryset}
+
+
+def load(today: date | None = None, *, language: str = "en") -> int:
+    """Create the demo portfolio, named in ``language``; returns the number of systems."""
     today = today or date.today()
     rng = random.Random(7)
-    departments = {d.name: d for d in Department.objects.all()}
-    mis_people = list(Person.objects.filter(department__name="MIS").order_by("pk"))
+    t = texts(language)
+    departments = org_demo.departments()
+    mis_people = list(Person.objects.filter(department__code="MIS").order_by("pk"))
     staff = Person.objects.filter(user__username="staff").first() or (
         mis_people[0] if mis_people else None
     )
     with disable_auditlog():
         vendors = {name: Vendor.objects.create(name=name) for name in VENDORS}
-        capabilities = {name: Capability.objects.create(name=name) for name in CAPABILITIES}
+        capabilities = {name: Capability.objects.create(name=t(name)) for name in CAPABILITIES}
         systems = {}
         stages = list(System.Stage.values)
         for name, kind, dept, vendor, hosting, crit, users, cap, stage, value, health in SYSTEMS:
             system = System.objects.create(
-                name=name,
+                name=t(name),
+                description=t(DESCRIPTIONS.get(name, "")),
                 kind=kind,
                 business_owner=departments[dept],
                 technical_owner=rng.choice(mis_people) if mis_people else None,
@@ -665,6 +729,7 @@ def load(today: date | None = None) -> int:
                 if name in PROJECT_HISTORY:
                     days_ago, note = PROJECT_HISTORY[name][step]
                     when = today - timedelta(days=days_ago)
+                    note = t(note) if note else note
                 LifecycleTransition.objects.create(
                     system=system, from_stage=previous, to_stage=step, date=when, note=note
                 )
@@ -685,13 +750,13 @@ def load(today: date | None = None) -> int:
                             amount=(base * Decimal(str(share)) * growth).quantize(Decimal("1")),
                         )
         Dependency.objects.bulk_create(
-            Dependency(source=systems[s], target=systems[t], data_exchanged=d)
-            for s, t, d in DEPENDENCIES
+            Dependency(source=systems[source], target=systems[target], data_exchanged=t(data))
+            for source, target, data in DEPENDENCIES
         )
-        for i, (name, system) in enumerate(s for s in systems.items() if s[1].vendor_id):
+        for i, system in enumerate(s for s in systems.values() if s.vendor_id):
             end = today + timedelta(days=40 + 37 * i)
             Contract.objects.create(
-                title=f"{system.vendor.name} — {name}",
+                title=f"{system.vendor.name} — {system.name}",
                 vendor=system.vendor,
                 system=system,
                 owner=system.technical_owner or staff,
@@ -703,7 +768,7 @@ def load(today: date | None = None) -> int:
             )
         # a project that went live recently, and one under way
         live = DeploymentProject.objects.create(
-            name="Salesforce roll-out for Sales",
+            name=t("Salesforce roll-out for Sales"),
             system=systems["Salesforce Sales Cloud"],
             manager=staff,
             budget=Decimal(420000),
@@ -722,12 +787,12 @@ def load(today: date | None = None) -> int:
         ):
             Milestone.objects.create(
                 project=live,
-                name=label,
+                name=t(label),
                 due_date=today - timedelta(days=offset + (n % 2) * 5),
                 done_date=today - timedelta(days=offset),
             )
         running = DeploymentProject.objects.create(
-            name="Cloud CRM for Customer Relations",
+            name=t("Cloud CRM for Customer Relations"),
             system=systems["Cloud CRM"],
             manager=staff,
             budget=Decimal(310000),
@@ -743,7 +808,7 @@ def load(today: date | None = None) -> int:
         ]:
             Milestone.objects.create(
                 project=running,
-                name=label,
+                name=t(label),
                 due_date=today + timedelta(days=offset),
                 done_date=today + timedelta(days=offset) if done else None,
             )

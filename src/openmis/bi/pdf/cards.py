@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -204,10 +205,21 @@ def _draw_number(pdf: DashboardPDF, result: dict, x, y, w):
     pdf.text_at(x, y + 1, w, size * 0.42, text, size=size, bold=True)
     change = number["change"]
     if change is not None:
-        line = _("%(pct)s%% against the previous period (%(previous)s)") % {
+        values = {
             "pct": number_text(round(change * 100), 0),
             "previous": value_text(number["previous"]),
         }
+        if number["window"]:
+            line = _(
+                "%(pct)s%% against the same days of the previous period "
+                "(%(previous)s, %(start)s – %(end)s)"  # noqa: RUF001 (a range of dates)
+            ) % {
+                **values,
+                "start": date_format(number["previous_start"], "SHORT_DATE_FORMAT"),
+                "end": date_format(number["previous_end"], "SHORT_DATE_FORMAT"),
+            }
+        else:
+            line = _("%(pct)s%% against the previous period (%(previous)s)") % values
         pdf.text_at(x, y + 3 + size * 0.42, w, 5, line, size=8.5, color=UP if change >= 0 else DOWN)
 
 
