@@ -10,9 +10,12 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organization")
 
     def ready(self):
-        from openmis.core import permissions
+        from openmis.core import extensions, permissions
         from openmis.org import registry  # noqa: F401  (registers the objects)
+        from openmis.org.roles import cockpit_audiences
         from openmis.org.scopes import PROVIDER
 
         # Core's write-scope checks ask this app who holds a role and where it reaches.
         permissions.set_scope_provider(PROVIDER)
+        # The cockpit asks this app which roles' tiles a user gets.
+        extensions.set_audience_provider(cockpit_audiences)
