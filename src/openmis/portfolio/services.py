@@ -10,6 +10,7 @@ from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from openmis.core import caching
@@ -265,7 +266,9 @@ def project_status(project: DeploymentProject, today: date | None = None) -> tup
     """``(status, reason)``: live, late, at risk or on track, unless overridden with a reason."""
     today = today or date.today()
     if project.go_live:
-        return DeploymentProject.Status.LIVE, _("Live since %(date)s.") % {"date": project.go_live}
+        return DeploymentProject.Status.LIVE, _("Live since %(date)s.") % {
+            "date": date_format(project.go_live)
+        }
     if project.status_override:
         return project.status_override, project.override_reason
     milestones = list(project.milestones.all())
@@ -273,7 +276,7 @@ def project_status(project: DeploymentProject, today: date | None = None) -> tup
     if overdue:
         return DeploymentProject.Status.LATE, _("Milestone “%(name)s” was due on %(date)s.") % {
             "name": overdue[0].name,
-            "date": overdue[0].due_date,
+            "date": date_format(overdue[0].due_date),
         }
     if project.planned_go_live < today:
         return DeploymentProject.Status.LATE, _("The planned go-live has passed.")
