@@ -250,3 +250,14 @@ def test_the_cockpit_s_queries_do_not_grow_with_the_rows(world, department, role
     add_rows(world, department, 10)
     many = cockpit_queries(client)
     assert many == few, role
+
+
+def test_each_lowest_rated_system_links_to_the_ratings_behind_its_average(world):
+    client = logged_in(world[DIRECTOR])
+    page = client.get("/").content.decode()
+    start = page.index('id="lowest-rated"')
+    tile = page[start : page.index("</ol>", start)]
+    rows = re.findall(r'<a class="text-body" href="([^"]+)">[^<]* from (\d+) ratings?</a>', tile)
+    assert rows  # Their ERP: four ratings in the last 90 days
+    for url, ratings in rows:
+        assert list_count(client, html.unescape(url)) == int(ratings)
