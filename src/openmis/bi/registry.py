@@ -2,7 +2,14 @@
 
 from django.utils.translation import gettext_lazy
 
-from openmis.bi import access
+from openmis.bi import access, tiles
+from openmis.bi.filters import (
+    DASHBOARD_FILTERS,
+    QUESTION_FILTERS,
+    SEARCH,
+    DashboardFilterSet,
+    QuestionFilterSet,
+)
 from openmis.bi.models import (
     Alert,
     Card,
@@ -16,8 +23,10 @@ from openmis.bi.models import (
     Share,
     Subscription,
 )
+from openmis.core.extensions import register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.registry import on_call, register, register_page
+from openmis.org import roles
 
 NAV = gettext_lazy("Business intelligence")
 # Views and deliveries are named by path (on_call): they import the query engine (Ibis,
@@ -122,8 +131,9 @@ register(
         "sql",
     ],
     natural_key=["id"],
-    filters=["dataset", "chart", "visibility", "owner", "department"],
-    search=["title", "description"],
+    filters=QUESTION_FILTERS,
+    search=SEARCH,
+    filterset_class=QuestionFilterSet,
     department_field="department",
     nav_group=NAV,
     detail_context=on_call("openmis.bi.views.questions.question_context"),
@@ -137,8 +147,9 @@ register(
     list_columns=["title", "owner", "visibility", "refresh_seconds", "updated"],
     form_fields=["title", "description", "department", "visibility", "refresh_seconds", "filters"],
     natural_key=["id"],
-    filters=["visibility", "owner", "department"],
-    search=["title", "description"],
+    filters=DASHBOARD_FILTERS,
+    search=SEARCH,
+    filterset_class=DashboardFilterSet,
     department_field="department",
     nav_group=NAV,
     detail_context=on_call("openmis.bi.views.dashboards.dashboard_context"),
@@ -245,4 +256,25 @@ register_kind(
     "bi.alert",  # bi.alerts.ALERT
     gettext_lazy("Data alert"),
     gettext_lazy("To each recipient of an alert, when the value they may see crosses its limit."),
+)
+
+register_tile(
+    "bi/tiles/my_questions.html",
+    context=tiles.my_questions,
+    permission=access.may_query,
+    roles={roles.ANALYST: 10},
+    name="bi.my_questions",
+)
+register_tile(
+    "bi/tiles/my_dashboards.html",
+    context=tiles.my_dashboards,
+    permission="bi.add_dashboard",
+    roles={roles.ANALYST: 20},
+    name="bi.my_dashboards",
+)
+register_tile(
+    "bi/tiles/shared.html",
+    context=tiles.shared_with_me,
+    roles={roles.ANALYST: 30, roles.LEADER: 40, roles.EMPLOYEE: 20},
+    name="bi.shared",
 )

@@ -12,7 +12,7 @@ plugs in without editing core or the app whose page it extends::
 
     register_tile("governance/tiles/my_acknowledgements.html", context=tiles.my_pending,
                   permission="governance.view_acknowledgement",
-                  roles=["employee", "department_leader"], order=60)
+                  roles={"employee": 20, "department_leader": 60})
     register_panel(System, "governance/panels/system_policies.html",
                    context=panels.for_system, permission="governance.view_policy")
 
@@ -20,6 +20,16 @@ A context function returns the template's variables, or None when there is nothi
 (the tile or panel is then left out). A permission is a permission string
 (``"app.codename"``, checked with :func:`openmis.core.permissions.has_perm`) or a
 ``callable(user) -> bool``.
+
+**A cockpit per role.** A tile names the roles (audiences) it is for, each with its place on
+that role's cockpit: ``roles={"mis_director": 10, "employee": 40}`` (or a list of codes, all at
+``order``). Who holds which role is the business of the app that keeps roles (``org``
+installs :func:`set_audience_provider`); core only asks for the user's audiences, in the order
+that user's cockpit follows. A user with several roles gets the union: the tiles of their first
+role in that role's order, then the others' not shown yet. A tile without roles is for
+everyone, at ``order``. Roles choose *which* tiles a cockpit has, never *who may see* data:
+``permission`` and the context function (which reads through the lists' own rules, see
+:mod:`openmis.core.cockpit`) do.
 """
 
 from __future__ import annotations
@@ -35,8 +45,9 @@ Permission = str | Callable[[Any], bool] | None
 class Tile:
     """A section of the home page, registered by an app.
 
-    ``roles`` are the codes of the roles the tile suits (for a cockpit per role); they do
-    not restrict who sees it: ``permission`` and the context function do.
+    ``roles`` are the codes of the roles the tile suits (for a cockpit per role), and
+    ``placement`` its place on each one's cockpit (``(role, order)`` pairs); they do not
+    restrict who may see its data: ``permission`` and the context function do.
     """
 
     name: str
@@ -45,6 +56,19 @@ class Tile:
     permission: Permission
     roles: tuple[str, ...]
     order: int
+    placement: tuple[tuple[str, int], ...] = ()
+
+    def place(self, audiences: list[str]) -> tuple[int, int] | None:
+        """Where the tile goes on the cockpit of a user with ``audiences`` (their role codes,
+        first first): ``(rank of the first of them it is for, its order there)``, or None
+        when it is for none of them."""
+        if not self.roles:
+            return (0, self.order)
+        orders = dict(self.placement)
+        for rank, audience in enumerate(audiences):
+            if audience in orders:
+                return (rank, orders[audience])
+        return None
 
 
 @dataclass(frozen=True)
@@ -77,6 +101,21 @@ class Shown:
 
 _tiles: dict[str, Tile] = {}
 _panels: dict[str, Panel] = {}
+_audience_provider: Callable[[Any], list[str]] | None = None
+
+
+def set_audience_provider(provider: Callable[[Any], list[str]] | None):
+    """Install ``provider(user) -> [role code, ...]`` (the user's roles, the one whose cockpit
+    leads first); None removes it. Returns the one it replaces."""
+    global _audience_provider
+    previous, _audience_provider = _audience_provider, provider
+    return previous
+
+
+def audiences(user) -> list[str]:
+    """The codes of the roles whose cockpit ``user`` gets, first first (none without a
+    provider: then only the tiles without roles are shown)."""
+    return list(_audience_provider(user)) if _audience_provider is not None else []
 
 
 def register_tile(
@@ -84,16 +123,27 @@ def register_tile(
     *,
     context: Callable[[Any], dict | None] | None = None,
     permission: Permission = None,
-    roles: Iterable[str] = (),
+    roles: Iterable[str] | dict[str, int] = (),
     order: int = 100,
     name: str | None = None,
 ) -> Tile:
-    """Show ``template`` on the home page, in ``order`` (lower first, then by name).
+    """Show ``template`` on the cockpit of ``roles`` (all when empty), in ``order`` (lower
+    first, then by name); ``roles`` as ``{code: order}`` gives each role's cockpit its own.
 
     ``context(request)`` returns the template's variables, or None to hide the tile. A tile
     registered again under the same ``name`` (default: the template) replaces the first.
     """
-    tile = Tile(name or template, template, context, permission, tuple(roles), order)
+    placement = roles.items() if isinstance(roles, dict) else ((r, order) for r in roles)
+    placement = tuple(placement)
+    tile = Tile(
+        name or template,
+        template,
+        context,
+        permission,
+        tuple(r for r, _order in placement),
+        order,
+        placement,
+    )
     _tiles[tile.name] = tile
     return tile
 
@@ -152,9 +202,16 @@ def panels(model) -> list[Panel]:
 
 
 def tiles_for(request) -> list[Shown]:
-    """The tiles ``request.user`` may see, in order, each with its context."""
+    """The tiles of ``request.user``'s cockpit (those of their roles, see
+    :func:`audiences`) that they may see, in order, each with its context."""
+    user_audiences = audiences(request.user)
+    placed = []
+    for tile in _tiles.values():
+        place = tile.place(user_audiences)
+        if place is not None:
+            placed.append((place, tile.name, tile))
     shown = []
-    for tile in tiles():
+    for _place, _name, tile in sorted(placed, key=lambda p: (p[0], p[1])):
         if not allowed(request.user, tile.permission):
             continue
         context = tile.context(request) if tile.context is not None else {}

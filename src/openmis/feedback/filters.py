@@ -1,5 +1,8 @@
 """The feedback list's filters: the generated ones, with meetings fetched with their series
-(a meeting's name shows its series)."""
+(a meeting's name shows its series), ``since`` (a date), ``rated`` and ``grouped`` (whether
+an improvement groups it yet); the improvement list's, where ``status`` takes several
+values (``?status=new&status=under_review``: waiting for a decision). The cockpit's tiles
+link to these."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core.filters import ObjectFilterSet
-from openmis.feedback.models import Feedback
+from openmis.feedback.models import Feedback, Improvement
 
 FILTERS = ["system", "department", "client", "kind", "rating", "author", "occurrence"]
 SEARCH = ["text", "system__name"]
@@ -23,8 +26,35 @@ class FeedbackFilterSet(ObjectFilterSet):
     occurrence = django_filters.ModelChoiceFilter(
         queryset=_occurrences, label=_("captured in meeting")
     )
+    since = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("since"))
+    rated = django_filters.BooleanFilter(
+        field_name="rating", lookup_expr="isnull", exclude=True, label=_("rated")
+    )
+    grouped = django_filters.BooleanFilter(
+        field_name="improvements",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("grouped into an improvement"),
+    )
     search_fields = SEARCH
 
     class Meta:
         model = Feedback
         fields = FILTERS
+
+
+IMPROVEMENT_FILTERS = ["system", "impact", "project", "system__business_owner"]
+IMPROVEMENT_SEARCH = ["title", "description", "system__name"]
+#: The statuses of an improvement that waits for someone to decide on it.
+WAITING = [Improvement.Status.NEW, Improvement.Status.UNDER_REVIEW]
+
+
+class ImprovementFilterSet(ObjectFilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        choices=Improvement.Status.choices, label=_("status")
+    )
+    search_fields = IMPROVEMENT_SEARCH
+
+    class Meta:
+        model = Improvement
+        fields = ["status", *IMPROVEMENT_FILTERS]

@@ -6,7 +6,14 @@ from openmis.core.extensions import register_panel, register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.registry import register
 from openmis.feedback import panels, tiles
-from openmis.feedback.filters import FILTERS, SEARCH, FeedbackFilterSet
+from openmis.feedback.filters import (
+    FILTERS,
+    IMPROVEMENT_FILTERS,
+    IMPROVEMENT_SEARCH,
+    SEARCH,
+    FeedbackFilterSet,
+    ImprovementFilterSet,
+)
 from openmis.feedback.forms import (
     FEEDBACK_FIELDS,
     IMPROVEMENT_FIELDS,
@@ -45,8 +52,9 @@ register(
     form_fields=IMPROVEMENT_FIELDS,
     export_fields=["id", *IMPROVEMENT_FIELDS, "priority", "status", "decline_reason"],
     natural_key=["system", "title"],
-    filters=["system", "status", "impact", "project", "system__business_owner"],
-    search=["title", "description", "system__name"],
+    filters=["status", *IMPROVEMENT_FILTERS],
+    search=IMPROVEMENT_SEARCH,
+    filterset_class=ImprovementFilterSet,
     department_field="system__business_owner",
     nav_group=NAV,
     form_class=ImprovementForm,
@@ -87,9 +95,29 @@ register_tile(
     "feedback/tiles/lowest_rated.html",
     context=tiles.lowest_rated,
     permission="feedback.view_feedback",
-    roles=[roles.DIRECTOR, roles.STAFF],
-    order=40,
+    roles={roles.DIRECTOR: 30, roles.STAFF: 70},
     name="feedback.lowest_rated",
+)
+register_tile(
+    "feedback/tiles/waiting.html",
+    context=tiles.waiting_improvements,
+    permission="feedback.view_improvement",
+    roles={roles.DIRECTOR: 40, roles.STAFF: 80},
+    name="feedback.waiting",
+)
+register_tile(
+    "feedback/tiles/open_feedback.html",
+    context=tiles.open_feedback,
+    permission="feedback.view_feedback",
+    roles={roles.DIRECTOR: 45, roles.STAFF: 90},
+    name="feedback.open",
+)
+register_tile(
+    "feedback/tiles/department_feedback.html",
+    context=tiles.department_feedback,
+    permission="feedback.view_feedback",
+    roles={roles.LEADER: 20},
+    name="feedback.department",
 )
 register_panel(
     System,

@@ -9,7 +9,8 @@ from openmis.core.extensions import register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.periodic import register_periodic
 from openmis.core.registry import register, register_page
-from openmis.meetings import actions, materialising, services
+from openmis.meetings import actions, materialising, services, tiles
+from openmis.meetings.filters import ACTION_FILTERS, ACTION_SEARCH, ActionItemFilterSet
 from openmis.meetings.forms import SERIES_FIELDS, MeetingLinkedForm, MeetingSeriesForm
 from openmis.meetings.models import (
     ActionItem,
@@ -130,8 +131,9 @@ register(
     list_columns=["title", "owner", "due_date", "status", "occurrence"],
     form_fields=ACTION_FIELDS,
     natural_key=["id"],
-    filters=["status", "owner", "owner__department", "occurrence__series", "due_date"],
-    search=["title", "owner__last_name", "owner__first_name"],
+    filters=ACTION_FILTERS,
+    search=ACTION_SEARCH,
+    filterset_class=ActionItemFilterSet,
     department_field="owner__department",
     nav_group=NAV,
     select=["occurrence__series"],
@@ -160,18 +162,37 @@ register_kind(
 )
 
 
-def _cockpit_tiles(request) -> dict:
-    from openmis.meetings.views import cockpit_tiles
-
-    return cockpit_tiles(request.user)
-
-
 register_tile(
-    "meetings/_cockpit_tiles.html",
-    context=_cockpit_tiles,
-    roles=[roles.DIRECTOR, roles.STAFF, roles.LEADER, roles.ANALYST, roles.EMPLOYEE],
-    order=50,
-    name="meetings",
+    "meetings/tiles/my_actions.html",
+    context=tiles.my_actions,
+    roles={
+        roles.EMPLOYEE: 10,
+        roles.ANALYST: 40,
+        roles.LEADER: 50,
+        roles.STAFF: 50,
+        roles.DIRECTOR: 60,
+    },
+    name="meetings.my_actions",
+)
+register_tile(
+    "meetings/tiles/overdue.html",
+    context=tiles.overdue,
+    permission="meetings.view_meetingseries",
+    roles={roles.DIRECTOR: 20, roles.STAFF: 40},
+    name="meetings.overdue",
+)
+register_tile(
+    "meetings/tiles/department_actions.html",
+    context=tiles.department_actions,
+    permission="meetings.view_occurrence",
+    roles={roles.LEADER: 30},
+    name="meetings.department_actions",
+)
+register_tile(
+    "meetings/tiles/week.html",
+    context=tiles.this_week,
+    roles={roles.DIRECTOR: 65, roles.STAFF: 60, roles.LEADER: 60, roles.ANALYST: 60},
+    name="meetings.week",
 )
 # Meetings are materialised by the worker (at its start, then hourly: the window moves on
 # daily, points carry once a meeting ended) and by the write paths, never by a page view.

@@ -118,3 +118,27 @@ def grant_defaults(apps, matrix: dict[str, dict[str, str]]) -> None:
             if perms.count() != len(codenames):
                 raise LookupError(f"Missing permissions for {label}: {codenames}")
             group.permissions.add(*perms)
+
+
+#: The order in which a person holding several built-in roles gets their cockpits: the one
+#: that runs the most first (a director who is also an analyst sees the director's tiles
+#: first, then the analyst's own).
+COCKPIT_ORDER = [DIRECTOR, STAFF, LEADER, ANALYST, EMPLOYEE]
+
+
+def cockpit_audiences(user) -> list[str]:
+    """The codes of the roles whose cockpit ``user`` gets (see
+    :func:`openmis.core.extensions.set_audience_provider`): the roles they hold, built-in
+    ones in :data:`COCKPIT_ORDER`, then others by code. A superuser without a role gets the
+    director's cockpit; any other login without a role the employee's, with or without a
+    person record (what each tile shows is still up to the user's rights)."""
+    from openmis.org.models import Role
+
+    if user is None or not user.is_authenticated:
+        return []
+    codes = set(Role.objects.filter(group__user=user).values_list("slug", flat=True))
+    rank = {code: i for i, code in enumerate(COCKPIT_ORDER)}
+    ordered = sorted(codes, key=lambda code: (rank.get(code, len(rank)), code))
+    if not ordered:
+        ordered = [DIRECTOR] if user.is_superuser else [EMPLOYEE]
+    return ordered

@@ -9,6 +9,14 @@ from openmis.core.registry import register, register_page
 from openmis.core.services import protected_references
 from openmis.org import roles
 from openmis.portfolio import tiles
+from openmis.portfolio.filters import (
+    CONTRACT_FILTERS,
+    CONTRACT_SEARCH,
+    PROJECT_FILTERS,
+    PROJECT_SEARCH,
+    ContractFilterSet,
+    ProjectFilterSet,
+)
 from openmis.portfolio.models import (
     Capability,
     Contract,
@@ -174,8 +182,9 @@ register(
         "auto_renewal",
     ],
     natural_key=["title"],
-    filters=["vendor", "system", "auto_renewal", "owner"],
-    search=["title", "vendor__name", "system__name"],
+    filters=CONTRACT_FILTERS,
+    search=CONTRACT_SEARCH,
+    filterset_class=ContractFilterSet,
     department_field="system__business_owner",
     nav_group=NAV,
     attachments=True,  # the signed contract, annexes, amendments
@@ -198,8 +207,9 @@ register(
         "override_reason",
     ],
     natural_key=["name"],
-    filters=["system", "manager"],
-    search=["name", "system__name"],
+    filters=PROJECT_FILTERS,
+    search=PROJECT_SEARCH,
+    filterset_class=ProjectFilterSet,
     department_field="system__business_owner",
     nav_group=NAV,
     detail_context=project_context,
@@ -247,18 +257,30 @@ register_kind(
     gettext_lazy("To a contract's owner, 30 days before the last day to give notice."),
 )
 register_tile(
-    "portfolio/tiles/stages.html",
-    context=tiles.systems_by_stage,
-    permission="portfolio.view_system",
-    roles=[roles.DIRECTOR, roles.STAFF, roles.LEADER],
-    order=20,
-    name="portfolio.stages",
-)
-register_tile(
     "portfolio/tiles/renewals.html",
     context=tiles.contract_renewals,
     permission="portfolio.view_contract",
-    roles=[roles.DIRECTOR, roles.STAFF],
-    order=30,
+    roles={roles.DIRECTOR: 10, roles.STAFF: 20},
     name="portfolio.renewals",
+)
+register_tile(
+    "portfolio/tiles/projects_at_risk.html",
+    context=tiles.projects_at_risk,
+    permission="portfolio.view_deploymentproject",
+    roles={roles.DIRECTOR: 50, roles.STAFF: 30},
+    name="portfolio.projects_at_risk",
+)
+register_tile(
+    "portfolio/tiles/department_systems.html",
+    context=tiles.department_systems,
+    permission="portfolio.view_system",
+    roles={roles.LEADER: 10},
+    name="portfolio.department_systems",
+)
+register_tile(
+    "portfolio/tiles/stages.html",
+    context=tiles.systems_by_stage,
+    permission="portfolio.view_system",
+    roles={roles.DIRECTOR: 70, roles.STAFF: 10},
+    name="portfolio.stages",
 )

@@ -1,13 +1,24 @@
-"""The portfolio's tiles on the home page: systems by lifecycle stage, contract renewals."""
+"""The portfolio's tiles on the cockpit: systems by lifecycle stage, contract renewals (notice
+missed, notice coming up), projects at risk, and a department's own systems.
+
+The tiles that count rows read them through the lists they link to
+(:func:`openmis.core.cockpit.list_tile`): the number on a tile is the number of rows its
+link shows the same user.
+"""
 
 from __future__ import annotations
 
-from openmis.core import registry
-from openmis.portfolio import services
-from openmis.portfolio.models import System
+from datetime import date
 
-RENEWALS_WITHIN_DAYS = 90
-RENEWALS_SHOWN = 6
+from openmis.core import registry
+from openmis.core.cockpit import list_tile
+from openmis.org.people import person_of
+from openmis.portfolio import services
+from openmis.portfolio.models import Contract, DeploymentProject, System
+
+RENEWALS_WITHIN_DAYS = services.UPCOMING_WITHIN_DAYS
+RENEWALS_SHOWN = 5
+AT_RISK = [DeploymentProject.Status.AT_RISK, DeploymentProject.Status.LATE]
 
 
 def systems_by_stage(request) -> dict:
@@ -22,7 +33,61 @@ def systems_by_stage(request) -> dict:
     }
 
 
-def contract_renewals(request) -> dict:
-    """The first contracts whose notice deadline falls in the next 90 days."""
-    renewals = services.upcoming_renewals(within_days=RENEWALS_WITHIN_DAYS)[:RENEWALS_SHOWN]
-    return {"renewals": renewals}
+def contract_renewals(request) -> dict | None:
+    """Contracts whose notice deadline has passed while they run (red: it is too late to
+    give notice) and those whose deadline comes in the next 120 days, each with the count
+    and the link to the contract list filtered the same way."""
+    missed = list_tile(
+        request,
+        Contract,
+        {"notice": services.NOTICE_MISSED},
+        rows=RENEWALS_SHOWN,
+        order_by=["end_date"],
+    )
+    if missed is None:
+        return None
+    upcoming = list_tile(
+        request,
+        Contract,
+        {"notice": services.NOTICE_UPCOMING},
+        rows=RENEWALS_SHOWN,
+        order_by=["end_date"],
+    )
+    return {
+        "missed": missed,
+        "upcoming": upcoming,
+        "today": date.today(),
+        "within_days": RENEWALS_WITHIN_DAYS,
+    }
+
+
+def projects_at_risk(request) -> dict | None:
+    """Deployment projects that are late or at risk (the derived status)."""
+    window = list_tile(
+        request,
+        DeploymentProject,
+        {"status": AT_RISK},
+        order_by=["planned_go_live"],
+        prefetch=["milestones"],
+    )
+    if window is None:
+        return None
+    today = date.today()
+    return {
+        "projects": window,
+        "statuses": [(p, *services.project_status(p, today)) for p in window.rows],
+    }
+
+
+def department_systems(request) -> dict | None:
+    """The systems whose business owner is the leader's department."""
+    person = person_of(request.user)
+    if person is None:
+        return None
+    window = list_tile(
+        request,
+        System,
+        {"business_owner": person.department_id},
+        order_by=["name"],
+    )
+    return None if window is None else {"systems": window, "department": person.department}

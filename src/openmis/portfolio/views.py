@@ -315,8 +315,13 @@ def renewals(request):
 
     require(request.user, Contract, "view")
     today = date.today()
-    rows = [(c, (c.notice_deadline - today).days) for c in services.upcoming_renewals(today)]
-    return TemplateResponse(request, "portfolio/renewals.html", {"rows": rows, "today": today})
+    contracts = services.missed_notices(today) + services.upcoming_renewals(today)
+    rows = [(c, (c.notice_deadline - today).days) for c in contracts]
+    return TemplateResponse(
+        request,
+        "portfolio/renewals.html",
+        {"rows": rows, "today": today, "within_days": services.UPCOMING_WITHIN_DAYS},
+    )
 
 
 @login_required

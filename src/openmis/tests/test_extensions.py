@@ -77,8 +77,8 @@ def test_tiles_come_in_order_to_those_allowed_and_hide_without_context(registere
             if s.name.startswith("test.")
         ]
 
+    # test.first is for employees' cockpits only; the others, without roles, for everyone's
     assert shown(director) == [
-        ("test.first", {}),
         ("test.directors", {"who": director.username}),
         ("test.third", {"n": 3}),
     ]
@@ -98,11 +98,17 @@ def test_a_tile_registered_again_under_its_name_replaces_the_first(registered, d
 def test_the_home_page_renders_a_new_app_s_tile_in_its_place(
     registered, note_template, director_client
 ):
-    registered("tile", note_template, name="test.note", order=15, context=lambda r: {"note": "Hi"})
+    registered(
+        "tile",
+        note_template,
+        name="test.note",
+        roles={DIRECTOR: 15},
+        context=lambda r: {"note": "Hi"},
+    )
     page = director_client.get("/").content.decode()
-    # between the people per department (10) and the systems by stage (20)
-    assert page.index('id="people-heading"') < page.index('<p class="note">Hi</p>')
-    assert page.index('<p class="note">Hi</p>') < page.index('id="stages-heading"')
+    # on the director's cockpit, between the renewals (10) and the overdue action items (20)
+    assert page.index('id="renewals-heading"') < page.index('<p class="note">Hi</p>')
+    assert page.index('<p class="note">Hi</p>') < page.index('id="overdue-heading"')
 
 
 def test_panels_of_a_type_come_in_order_to_those_allowed(registered, department):

@@ -1,13 +1,13 @@
 """Pages of the meetings app beyond the generic ones: the series and meeting pages with their
 agenda, minutes, outcomes and action items; this week's meetings; overdue action items; the
-calendar feeds; and the cockpit tiles.
+calendar feeds (the cockpit tiles are in ``meetings.tiles``).
 
 Modules: ``meeting`` (the series and meeting pages and their forms), ``lists`` (this week's
-meetings, overdue action items, the cockpit tiles) and ``feeds`` (the calendar feeds).
+meetings, overdue action items) and ``feeds`` (the calendar feeds).
 """
 
 from openmis.meetings.views.feeds import calendar, calendar_rotate, feed, series_feed
-from openmis.meetings.views.lists import cockpit_tiles, overdue, week
+from openmis.meetings.views.lists import overdue, week
 from openmis.meetings.views.meeting import (
     action_add,
     action_status,
@@ -33,7 +33,6 @@ __all__ = [
     "agenda_status",
     "calendar",
     "calendar_rotate",
-    "cockpit_tiles",
     "describe_rule",
     "feed",
     "minutes_preview",

@@ -1,4 +1,4 @@
-"""This week's meetings, overdue action items and the meeting tiles of the home page."""
+"""This week's meetings and overdue action items."""
 
 from __future__ import annotations
 
@@ -8,18 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openmis.core import permissions
 from openmis.core.views.access import require
 from openmis.meetings import actions, services
 from openmis.meetings.models import (
     ActionItem,
     Occurrence,
 )
-from openmis.org.people import person_of
 
 
 @login_required
@@ -75,23 +72,3 @@ def overdue(request):
             "today": today,
         },
     )
-
-
-def cockpit_tiles(user) -> dict:
-    """The meeting tiles of the home page: this week's meetings, the user's own action items
-    and overdue action items by department, each for those who may see it."""
-    tiles: dict = {}
-    if permissions.has_perm(user, "meetings.view_occurrence"):
-        tiles["meetings_this_week"] = list(services.this_weeks_meetings()[:8])
-        tiles["meetings_week_url"] = reverse("meetings:week")
-    person = person_of(user)
-    if person is not None:
-        mine = actions.my_action_items(user)
-        if mine or permissions.has_perm(user, "meetings.view_actionitem"):
-            tiles["my_action_items"] = mine
-    if permissions.has_perm(user, "meetings.view_actionitem") and permissions.has_perm(
-        user, "meetings.view_meetingseries"
-    ):
-        tiles["overdue_departments"] = actions.overdue_by_department(user=user)[:6]
-    tiles["meetings_today"] = timezone.localdate()
-    return tiles

@@ -10,11 +10,13 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
 
 from openmis.org.roles import EMPLOYEE, LEADER
 from openmis.org.tests.factories import DepartmentFactory, PersonFactory, user_with_role
 from openmis.portfolio import services
-from openmis.portfolio.models import Dependency, LifecycleTransition, System
+from openmis.portfolio.models import Contract, Dependency, LifecycleTransition, System
 from openmis.portfolio.tests.factories import (
     ContractFactory,
     DependencyFactory,
@@ -428,9 +430,9 @@ def test_the_cockpit_and_the_renewals_page_show_what_is_coming(
     )  # notice by today + 10 days
     ContractFactory(title="Later", end_date=today + timedelta(days=900))
     late = PersonFactory(department=department)
-    ActionItemFactory(owner=late, due_date=today - timedelta(days=3))
-    ActionItemFactory(owner=late, due_date=today - timedelta(days=1))
-    ActionItemFactory(owner=late, due_date=today + timedelta(days=5))  # not overdue
+    ActionItemFactory(owner=late, due_date=today - timedelta(days=3), title="Three days late")
+    ActionItemFactory(owner=late, due_date=today - timedelta(days=1), title="A day late")
+    ActionItemFactory(owner=late, due_date=today + timedelta(days=5), title="Not yet due")
 
     home = director_client.get("/").content.decode()
 
@@ -441,8 +443,9 @@ def test_the_cockpit_and_the_renewals_page_show_what_is_coming(
     assert '<span class="fs-4">2</span> Deployed' in tile("stage-tiles")
     assert '<span class="fs-4">1</span> Piloting' in tile("stage-tiles")
     assert "Soon" in tile("renewal-tiles") and "Later" not in tile("renewal-tiles")
-    overdue = f'<span class="fs-4 text-danger">2</span> {department.name}'
-    assert overdue in tile("overdue-tiles")
+    overdue = tile("overdue-tiles")
+    assert "Three days late" in overdue and "A day late" in overdue
+    assert "Not yet due" not in overdue
 
     page = director_client.get("/portfolio/renewals/")
     assert [(c.title, days) for c, days in page.context["rows"]] == [("Soon", 10)]
@@ -453,3 +456,71 @@ def test_the_cockpit_and_the_renewals_page_show_what_is_coming(
     assert out.getvalue().strip() == "1 renewal reminder(s) sent."
     assert [m.to for m in mail.outbox] == [["contracts@example.com"]]
     assert soon.title in mail.outbox[0].subject
+
+
+# --- notice deadlines ---------------------------------------------------------------------
+
+
+TODAY = date(2026, 12, 7)  # a fixed "today": the states below do not move with the calendar
+
+
+def test_a_notice_deadline_already_passed_is_missed_not_upcoming():
+    """A contract still running whose last day to give notice has passed is "notice missed":
+    never listed as an upcoming renewal, and listed (red) on the renewals page."""
+    missed = ContractFactory(title="Missed", end_date=TODAY + timedelta(days=20), notice_days=30)
+    due_today = ContractFactory(
+        title="Due today", end_date=TODAY + timedelta(days=30), notice_days=30
+    )
+    soon = ContractFactory(title="Soon", end_date=TODAY + timedelta(days=40), notice_days=30)
+    ContractFactory(title="Far", end_date=TODAY + timedelta(days=900), notice_days=30)
+    ContractFactory(title="Ended", end_date=TODAY - timedelta(days=1), notice_days=30)
+
+    assert services.notice_state(missed, TODAY) == services.NOTICE_MISSED
+    assert services.notice_state(due_today, TODAY) == services.NOTICE_UPCOMING
+    assert [c.title for c in services.upcoming_renewals(TODAY)] == ["Due today", "Soon"]
+    assert [c.title for c in services.missed_notices(TODAY)] == ["Missed"]
+    missed_rows = services.notice_filter(Contract.objects.all(), services.NOTICE_MISSED, TODAY)
+    assert list(missed_rows) == [missed]
+    upcoming_rows = services.notice_filter(Contract.objects.all(), services.NOTICE_UPCOMING, TODAY)
+    assert set(upcoming_rows) == {due_today, soon}
+
+
+def test_the_renewals_page_and_the_cockpit_flag_a_missed_notice(director_client):
+    today = date.today()
+    ContractFactory(title="Missed", end_date=today + timedelta(days=20), notice_days=30)
+    ContractFactory(title="Soon", end_date=today + timedelta(days=40), notice_days=30)
+    page = director_client.get("/portfolio/renewals/")
+    assert [(c.title, days) for c, days in page.context["rows"]] == [("Missed", -10), ("Soon", 10)]
+    assert page.content.decode().count('class="table-danger"') == 1
+    home = director_client.get("/").content.decode()
+    tile = home[
+        home.index('id="renewals-heading"') : home.index(
+            "</section>", home.index('id="renewals-heading"')
+        )
+    ]
+    assert "Notice missed" in tile
+    assert tile.index("Missed") < tile.index("Soon")
+    assert 'href="/portfolio/contracts/?notice=missed" data-count="1"' in tile
+    assert 'href="/portfolio/contracts/?notice=upcoming" data-count="1"' in tile
+    listed = director_client.get("/portfolio/contracts/?notice=missed").content.decode()
+    assert "Missed" in listed and "Soon" not in listed
+
+
+@given(
+    end=st.integers(min_value=-400, max_value=400),
+    notice=st.integers(min_value=0, max_value=400),
+)
+def test_notice_states_partition_the_running_contracts(end, notice):
+    """A running contract's deadline is either passed (missed), within the window (upcoming)
+    or further away; an ended contract is neither."""
+    contract = Contract(end_date=TODAY + timedelta(days=end), notice_days=notice)
+    state = services.notice_state(contract, TODAY, within_days=120)
+    deadline = contract.notice_deadline
+    if end < 0:
+        assert state is None
+    elif deadline < TODAY:
+        assert state == services.NOTICE_MISSED
+    elif deadline <= TODAY + timedelta(days=120):
+        assert state == services.NOTICE_UPCOMING
+    else:
+        assert state is None

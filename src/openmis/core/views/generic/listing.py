@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import get_script_prefix
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -33,7 +34,8 @@ class ObjectListView(ObjectView):
         fragments = caching.get_or_set(
             # The filters and the results depend on the data and the query string only, not
             # on the user (reading is never scoped), so they are cached for everyone; types
-            # with per-user visibility keep them per user.
+            # with per-user visibility keep them per user. Filters that read the calendar
+            # (overdue, notice missed: what the cockpit's tiles link to) move with the day.
             (
                 "list",
                 ot.label,
@@ -42,6 +44,7 @@ class ObjectListView(ObjectView):
                 permissions.view_signature(request.user),
                 get_language(),
                 get_script_prefix(),
+                timezone.localdate().isoformat(),
                 request.GET.urlencode(),
             ),
             lambda: self.render_fragments(request),
