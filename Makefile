@@ -34,9 +34,11 @@ $(VENDOR)/.installed: package-lock.json $(VENV)/.installed
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	mkdir -p $(VENDOR)/tom-select $(VENDOR)/gridstack
-	cp node_modules/tom-select/dist/js/tom-select.complete.min.js node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css \
+	cp node_modules/tom-select/dist/js/tom-select.complete.min.js node_modules/tom-select/dist/js/tom-select.complete.min.js.map \
+	   node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css.map \
 	   node_modules/tom-select/LICENSE $(VENDOR)/tom-select/
-	cp node_modules/gridstack/dist/gridstack-all.js node_modules/gridstack/dist/gridstack.min.css node_modules/gridstack/LICENSE \
+	cp node_modules/gridstack/dist/gridstack-all.js node_modules/gridstack/dist/gridstack-all.js.map \
+	   node_modules/gridstack/dist/gridstack.min.css node_modules/gridstack/LICENSE \
 	   $(VENDOR)/gridstack/
 	cp node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf \
 	   $(VENDOR)/fonts/
