@@ -4,19 +4,35 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from openmis.bi import access
+from openmis.bi import access, layout
 from openmis.bi.models import Card, Dashboard
 from openmis.bi.views.questions import answer, drill_url, result_context
 from openmis.bi.views.shares import share_targets
 from openmis.core import registry
 from openmis.core.markdown import render_markdown
+from openmis.core.views import access as access_views
 
 MAX_CARDS = 25
+#: The keyboard alternative to drag and drop: one button per step, with a visible symbol and
+#: a label for screen readers.
+STEP_BUTTONS = [
+    ("up", "↑", gettext_lazy("Move up")),
+    ("down", "↓", gettext_lazy("Move down")),
+    ("left", "←", gettext_lazy("Move left")),
+    ("right", "→", gettext_lazy("Move right")),
+    ("wider", "⇔+", gettext_lazy("Wider")),
+    ("narrower", "⇔\N{MINUS SIGN}", gettext_lazy("Narrower")),
+    ("taller", "⇕+", gettext_lazy("Taller")),
+    ("shorter", "⇕\N{MINUS SIGN}", gettext_lazy("Shorter")),
+]
 
 
 def _dashboard_filters(dashboard: Dashboard, params) -> dict:
@@ -30,12 +46,19 @@ def _dashboard_filters(dashboard: Dashboard, params) -> dict:
 def dashboard_context(dashboard: Dashboard, request) -> dict:
     cards = list(dashboard.cards.select_related("question"))
     values = _dashboard_filters(dashboard, request.GET)
+    can_arrange = access_views.can(request.user, Dashboard, "change", dashboard)
+    filter_params = {k: v for k, v in request.GET.items() if k.startswith("f_")}
     return {
+        "can_arrange": can_arrange,
+        "arranging": can_arrange and request.GET.get("arrange") == "1",
+        "step_buttons": STEP_BUTTONS,
         "cards": cards,
         "too_many_cards": len(cards) > MAX_CARDS,
         "max_cards": MAX_CARDS,
         "filter_values": [(c, values.get(c, "")) for c in dashboard.filters or []],
         "filter_query": request.GET.urlencode(),
+        "filter_query_without_arrange": urlencode(filter_params),
+        "arrange_query": urlencode({**filter_params, "arrange": "1"}),
         "can_share": access.may_share(request.user, dashboard),
         "shares": list(dashboard.shares.select_related("user", "role", "department")),
         "share_targets": share_targets(),
@@ -79,3 +102,21 @@ def dashboard_pdf(request, pk):
     )
     response["Content-Disposition"] = f'attachment; filename="dashboard-{dashboard.pk}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def card_step(request, pk):
+    """The keyboard (and script-free) alternative to dragging: move or resize a card one
+    grid cell, then back to the dashboard in arranging mode, at that card."""
+    card = get_object_or_404(Card.objects.select_related("dashboard"), pk=pk)
+    dashboard = card.dashboard
+    if not registry.get(Dashboard).for_user(request.user).filter(pk=dashboard.pk).exists():
+        raise PermissionDenied(_("This dashboard has not been shared with you."))
+    access_views.require(request.user, Dashboard, "change", dashboard)
+    step = request.POST.get("step", "")
+    if step not in layout.STEPS:
+        return HttpResponseBadRequest(_("Unknown step “%(step)s”.") % {"step": step[:20]})
+    layout.step_card(request.user, card, step)
+    query = {"arrange": "1", **{k: v for k, v in request.GET.items() if k.startswith("f_")}}
+    return redirect(f"{dashboard.get_absolute_url()}?{urlencode(query)}#card-{card.pk}-place")
