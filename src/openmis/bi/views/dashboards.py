@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from openmis.bi import access, layout
 from openmis.bi.models import Card, Dashboard
-from openmis.bi.views.questions import answer, drill_url, result_context
+from openmis.bi.views.questions import _number, answer, drill_url, result_context
 from openmis.bi.views.shares import share_targets
 from openmis.core import registry
 from openmis.core.markdown import render_markdown
@@ -81,7 +81,9 @@ def card_render(request, pk):
             error=error,
             chart=question.chart,
             drill_url=drill_url(question, card.dashboard, values),
-            **result_context(question.chart, result, dims),
+            **result_context(
+                question.chart, result, dims, _number(request.user, question, result, values)
+            ),
         )
     else:
         context["text_html"] = render_markdown(card.text)
