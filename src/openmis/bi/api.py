@@ -210,6 +210,7 @@ class ValuesRequestSerializer(serializers.Serializer):
     limit = serializers.IntegerField(
         required=False, min_value=1, max_value=services.VALUES_LIMIT, default=services.VALUES_LIMIT
     )
+    dashboard = serializers.IntegerField(required=False, min_value=1)
 
 
 class ValuesSerializer(serializers.Serializer):
@@ -230,17 +231,19 @@ class ValuesView(APIView):
             "Distinct non-null values of `column` (`relation.column` for a related dataset) "
             "over the rows the caller may read, in order, those containing `q` in any case, "
             "at most `limit` (100); `truncated` says there are more. Needs the right to ask "
-            "questions, like `POST /api/bi/query/`."
+            "questions, like `POST /api/bi/query/`, or, with `dashboard`, the right to open "
+            "that dashboard when `column` is one of its filters and `dataset` one of its "
+            "cards' (the values of a dashboard filter's dropdown)."
         ),
     )
     def get(self, request):
-        if not access.may_query(request.user):
-            raise exceptions.PermissionDenied(
-                _("Your role does not allow asking questions of the data.")
-            )
         form = ValuesRequestSerializer(data=request.query_params)
         form.is_valid(raise_exception=True)
         data = form.validated_data
+        if not access.may_query(request.user) and not self._dashboard_filter(request, data):
+            raise exceptions.PermissionDenied(
+                _("Your role does not allow asking questions of the data.")
+            )
         started = time.perf_counter()
         try:
             values = services.column_values(
@@ -249,6 +252,21 @@ class ValuesView(APIView):
         except AnalyticsError as exc:
             raise _bad_request(exc) from None
         return _timed(Response(values), started)
+
+    @staticmethod
+    def _dashboard_filter(request, data) -> bool:
+        """Whether the values asked for are those of a filter of a dashboard the caller may
+        open (its readers need not have the right to ask questions of their own)."""
+        if "dashboard" not in data:
+            return False
+        dashboard = (
+            registry.get(Dashboard).for_user(request.user).filter(pk=data["dashboard"]).first()
+        )
+        return (
+            dashboard is not None
+            and data["column"] in (dashboard.filters or [])
+            and dashboard.cards.filter(question__dataset__name=data["dataset"]).exists()
+        )
 
 
 class UploadRequestSerializer(serializers.Serializer):

@@ -3,11 +3,12 @@ was dropped after a reload; the arrow buttons move a card from the keyboard; a v
 handle and the layout endpoint refuses them."""
 
 import re
+from importlib import import_module
 
 import pytest
 from playwright.sync_api import expect
 
-from openmis.bi.models import Card, Dashboard, Visibility
+from openmis.bi.models import Card, Dashboard, Question, Visibility
 from openmis.bi.tests import test_browser_bi as bi
 
 # The Chromium, the people and their logins of the BI browser test.
@@ -96,3 +97,79 @@ def test_a_viewer_gets_no_handle_and_the_endpoint_refuses(browser, live_server, 
     assert response.json() == {"detail": "Your role does not allow this."}
     first.refresh_from_db()
     assert first.grid_x is None
+
+
+def _page_in(browser, live_server, username, locale):
+    context = browser.new_context(
+        base_url=live_server.url, locale=locale, viewport={"width": 1400, "height": 900}
+    )
+    context.set_default_timeout(import_module("openmis.core.tests.test_browser").TIMEOUT_MS)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", "pw-for-tests-1")
+    page.locator("main form[method=post] button[type=submit]").first.click()
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+@pytest.fixture
+def filtered(people):
+    from openmis.bi.tests import factories
+
+    dataset = factories.orders()
+    question = Question.objects.create(
+        title="Orders by region",
+        chart="bar",
+        owner=people["analyst"],
+        dataset=dataset,
+        spec={"dataset": "orders", "measures": [{"agg": "count"}], "dimensions": ["region"]},
+    )
+    board = Dashboard.objects.create(
+        title="Regional sales",
+        owner=people["analyst"],
+        visibility=Visibility.ORGANIZATION,
+        filters=["region"],
+    )
+    Card.objects.create(dashboard=board, question=question, width=8)
+    Card.objects.create(dashboard=board, text="Counts of **orders**.", width=4)
+    return board
+
+
+def test_a_filter_is_picked_from_a_dropdown_and_cleared(browser, live_server, filtered):
+    page = _page_in(browser, live_server, "member", "en-US")
+    page.goto(f"/bi/dashboards/{filtered.pk}/")
+    expect(page.locator("#dashboard-filters[data-ready]")).to_have_count(1)
+    expect(page.locator("#dashboard .bi-chart canvas")).to_have_count(1)
+    # When the reader opens the region filter's dropdown, its values are offered
+    page.click("#dashboard-filters .ts-control")
+    options = page.locator(".ts-dropdown .option")
+    expect(options).to_have_text(["North", "South", "West"])
+    # and picking one reloads the dashboard with the filter in its URL
+    options.filter(has_text="North").click()
+    page.wait_for_url(re.compile(r"\?f_region=North$"))
+    expect(page.locator("#dashboard-filters .ts-control .item")).to_have_attribute(
+        "data-value", "North"
+    )
+    expect(page.locator("#dashboard .bi-chart canvas")).to_have_count(1)
+    # When they clear the filter, it is gone from the URL
+    page.click("#filters-clear")
+    page.wait_for_url(re.compile(rf"/bi/dashboards/{filtered.pk}/\?$"))
+    expect(page.locator("#dashboard-filters .ts-control .item")).to_have_count(0)
+
+
+@pytest.mark.parametrize("locale", ["en-US", "pl-PL"])
+def test_screenshots(browser, live_server, filtered, locale):
+    lang = locale[:2]
+    analyst = _page_in(browser, live_server, "ana", locale)
+    analyst.goto(f"/bi/dashboards/{filtered.pk}/?arrange=1&f_region=North")
+    expect(analyst.locator("#dashboard .bi-chart canvas")).to_have_count(1)
+    analyst.wait_for_timeout(1200)  # the bars grow in an animation
+    analyst.screenshot(path=f"/tmp/dash-arranging-{lang}.png", full_page=True)  # noqa: S108
+    viewer = _page_in(browser, live_server, "member", locale)
+    viewer.goto(f"/bi/dashboards/{filtered.pk}/")
+    expect(viewer.locator("#dashboard .bi-chart canvas")).to_have_count(1)
+    viewer.click("#dashboard-filters .ts-control")
+    expect(viewer.locator(".ts-dropdown .option")).to_have_count(3)
+    viewer.wait_for_timeout(1200)
+    viewer.screenshot(path=f"/tmp/dash-viewer-filter-{lang}.png", full_page=True)  # noqa: S108

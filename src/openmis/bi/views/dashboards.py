@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from openmis.bi import access, layout
-from openmis.bi.models import Card, Dashboard
+from openmis.bi.models import Card, Column, Dashboard
 from openmis.bi.views.questions import _number, answer, drill_url, result_context
 from openmis.bi.views.shares import share_targets
 from openmis.core import registry
@@ -43,11 +43,24 @@ def _dashboard_filters(dashboard: Dashboard, params) -> dict:
     }
 
 
+def _filter_datasets(dashboard: Dashboard, cards: list[Card]) -> dict[str, str]:
+    """For each filter column, the dataset of the first card that has it: where its
+    dropdown's values come from."""
+    order = [c.question.dataset_id for c in cards if c.question_id and c.question.dataset_id]
+    found = {}
+    columns = Column.objects.filter(dataset_id__in=order, name__in=dashboard.filters or [])
+    columns = sorted(columns.select_related("dataset"), key=lambda c: order.index(c.dataset_id))
+    for column in columns:
+        found.setdefault(column.name, column.dataset.name)
+    return found
+
+
 def dashboard_context(dashboard: Dashboard, request) -> dict:
     cards = list(dashboard.cards.select_related("question"))
     values = _dashboard_filters(dashboard, request.GET)
     can_arrange = access_views.can(request.user, Dashboard, "change", dashboard)
-    filter_params = {k: v for k, v in request.GET.items() if k.startswith("f_")}
+    filter_params = {k: v for k, v in request.GET.items() if k.startswith("f_") and v.strip()}
+    datasets = _filter_datasets(dashboard, cards) if dashboard.filters else {}
     return {
         "can_arrange": can_arrange,
         "arranging": can_arrange and request.GET.get("arrange") == "1",
@@ -55,7 +68,17 @@ def dashboard_context(dashboard: Dashboard, request) -> dict:
         "cards": cards,
         "too_many_cards": len(cards) > MAX_CARDS,
         "max_cards": MAX_CARDS,
-        "filter_values": [(c, values.get(c, "")) for c in dashboard.filters or []],
+        "filter_values": [
+            (c, values.get(c, ""), datasets.get(c, "")) for c in dashboard.filters or []
+        ],
+        "filters_on": bool(values),
+        "filter_messages": {
+            "placeholder": _("Any value"),
+            "clear": _("Clear this filter"),
+            "use": _("Use “%s”"),
+            "none": _("No value matches."),
+            "loading": _("Looking up values…"),
+        },
         "filter_query": request.GET.urlencode(),
         "filter_query_without_arrange": urlencode(filter_params),
         "arrange_query": urlencode({**filter_params, "arrange": "1"}),
