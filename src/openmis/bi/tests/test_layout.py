@@ -143,6 +143,8 @@ def test_a_dashboard_not_shared_is_not_found(make_user, analyst):
 
 
 def test_step_buttons_move_and_resize_a_card_one_cell(analyst, board):
+    board.filters = ["region"]
+    board.save()
     first = board.cards.order_by("pk").first()
     client = client_of(analyst)
     steps = ["right", "right", "down", "wider", "taller", "left", "up", "up", "narrower"]

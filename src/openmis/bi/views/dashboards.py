@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from openmis.bi import access, layout
 from openmis.bi.models import Card, Column, Dashboard
-from openmis.bi.views.questions import _number, answer, drill_url, result_context
+from openmis.bi.views.questions import answer, drill_url, number_of, result_context
 from openmis.bi.views.shares import share_targets
 from openmis.core import registry
 from openmis.core.markdown import render_markdown
@@ -59,7 +59,7 @@ def dashboard_context(dashboard: Dashboard, request) -> dict:
     cards = list(dashboard.cards.select_related("question"))
     values = _dashboard_filters(dashboard, request.GET)
     can_arrange = access_views.can(request.user, Dashboard, "change", dashboard)
-    filter_params = {k: v for k, v in request.GET.items() if k.startswith("f_") and v.strip()}
+    filter_params = {f"f_{column}": value for column, value in values.items()}
     datasets = _filter_datasets(dashboard, cards) if dashboard.filters else {}
     return {
         "can_arrange": can_arrange,
@@ -79,7 +79,6 @@ def dashboard_context(dashboard: Dashboard, request) -> dict:
             "none": _("No value matches."),
             "loading": _("Looking up values…"),
         },
-        "filter_query": request.GET.urlencode(),
         "filter_query_without_arrange": urlencode(filter_params),
         "arrange_query": urlencode({**filter_params, "arrange": "1"}),
         "can_share": access.may_share(request.user, dashboard),
@@ -105,7 +104,7 @@ def card_render(request, pk):
             chart=question.chart,
             drill_url=drill_url(question, card.dashboard, values),
             **result_context(
-                question.chart, result, dims, _number(request.user, question, result, values)
+                question.chart, result, dims, number_of(request.user, question, result, values)
             ),
         )
     else:
@@ -143,5 +142,6 @@ def card_step(request, pk):
     if step not in layout.STEPS:
         return HttpResponseBadRequest(_("Unknown step “%(step)s”.") % {"step": step[:20]})
     layout.step_card(request.user, card, step)
-    query = {"arrange": "1", **{k: v for k, v in request.GET.items() if k.startswith("f_")}}
+    filters = _dashboard_filters(dashboard, request.GET)
+    query = {"arrange": "1", **{f"f_{column}": value for column, value in filters.items()}}
     return redirect(f"{dashboard.get_absolute_url()}?{urlencode(query)}#card-{card.pk}-place")

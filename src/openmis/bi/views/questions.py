@@ -129,11 +129,12 @@ def question_context(question: Question, request) -> dict:
         "can_share": access.may_share(request.user, question),
         "shares": list(question.shares.select_related("user", "role", "department")),
         "share_targets": share_targets(),
-        **result_context(question.chart, result, dims, _number(request.user, question, result)),
+        **result_context(question.chart, result, dims, number_of(request.user, question, result)),
     }
 
 
-def _number(user, question: Question, result: dict | None, filters=None) -> dict | None:
+def number_of(user, question: Question, result: dict | None, filters=None) -> dict | None:
+    """A single-number question's value and comparison (None for other charts)."""
     if question.chart != "number" or result is None:
         return None
     return results.question_number(user, question, result, extra_filters=filters)
