@@ -5,7 +5,7 @@ import ibis.backends.sql.dialects  # noqa: F401  (before any SQL: see test_api.p
 import pytest
 from django.test import Client
 
-from openmis.bi.models import Card, Dashboard, Question, Visibility
+from openmis.bi.models import Card, Dashboard, Question, Relationship, Visibility
 from openmis.bi.tests import factories as f
 from openmis.org.roles import ANALYST, EMPLOYEE
 
@@ -70,3 +70,25 @@ def test_the_page_offers_a_dropdown_per_filter_and_a_clear_link(make_user, board
     # the cards and the PDF link carry the filter
     assert f"/bi/cards/{board.cards.get().pk}/render/?f_region=North" in html
     assert f"/bi/dashboards/{board.pk}/pdf/?f_region=North" in html
+
+
+def test_a_filter_on_a_related_column_gets_its_dropdown(make_user, board):
+    # Given orders related to customers, and the dashboard filtering on the customer's segment
+    customers = f.load_csv("customers", f.CUSTOMERS_CSV)
+    Relationship.objects.create(
+        dataset=board.cards.get().question.dataset,
+        name="customer",
+        column="customer_id",
+        target=customers,
+        target_column="id",
+    )
+    board.filters = ["region", "customer.segment"]
+    board.save()
+    viewer = client_of(make_user(EMPLOYEE))
+    # Then the page offers it a dropdown of the orders' dataset
+    html = viewer.get(f"/bi/dashboards/{board.pk}/").content.decode()
+    assert 'data-column="customer.segment" data-dataset="orders"' in html
+    # fed by the values of the related column
+    response = values(viewer, dashboard=board.pk, column="customer.segment")
+    assert response.status_code == 200
+    assert response.json() == {"values": ["Enterprise", "Public sector", "SMB"], "truncated": False}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from openmis.bi import access, layout
-from openmis.bi.models import Card, Column, Dashboard
+from openmis.bi.models import Card, Column, Dashboard, Relationship
 from openmis.bi.views.questions import answer, drill_url, number_of, result_context
 from openmis.bi.views.shares import share_targets
 from openmis.core import registry
@@ -52,6 +52,17 @@ def _filter_datasets(dashboard: Dashboard, cards: list[Card]) -> dict[str, str]:
     columns = sorted(columns.select_related("dataset"), key=lambda c: order.index(c.dataset_id))
     for column in columns:
         found.setdefault(column.name, column.dataset.name)
+    # a related dataset's column ("customer.region"): a card's dataset with that relation
+    for path in dashboard.filters or []:
+        if path in found or not isinstance(path, str) or "." not in path:
+            continue
+        relation, name = path.split(".", 1)
+        owners = Relationship.objects.filter(
+            dataset_id__in=order, name=relation, target__columns__name=name
+        ).select_related("dataset")
+        owners = sorted(owners, key=lambda r: order.index(r.dataset_id))
+        if owners:
+            found[path] = owners[0].dataset.name
     return found
 
 
