@@ -349,38 +349,6 @@ def relative_range(
     return _shift(current, unit, -1), current
 
 
-def to_date_windows(
-    unit: str, today: dt.date
-) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
-    """Return the current ``unit`` up to and including ``today`` and the same part of the
-    previous unit, each as ``[start, end)``: what a "period to date" figure is compared with.
-
-    The previous window runs as many days from the previous unit's start as the current one
-    has run, so month to date on 7 March is compared with 1-7 February, not all of February,
-    and year to date with the same days of last year. When the previous unit is shorter than
-    the days run (31 March against February), its window is the whole previous unit: it never
-    reaches into the current one.
-
-    Parameters
-    ----------
-    unit
-        ``day``, ``week`` (from Monday), ``month``, ``quarter`` or ``year``.
-    today
-        The last day counted.
-
-    Examples
-    --------
-    >>> to_date_windows("month", dt.date(2024, 3, 7))
-    ((datetime.date(2024, 3, 1), datetime.date(2024, 3, 8)), \
-(datetime.date(2024, 2, 1), datetime.date(2024, 2, 8)))
-    """
-    start = _unit_start(today, unit)
-    end = today + dt.timedelta(days=1)
-    previous_start = _shift(start, unit, -1)
-    previous_end = min(previous_start + (end - start), start)
-    return (start, end), (previous_start, previous_end)
-
-
 def _unit_start(day: dt.date, unit: str) -> dt.date:
     if unit == "day":
         return day

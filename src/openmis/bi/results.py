@@ -7,10 +7,8 @@ import datetime as dt
 import io
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openmis.analytics.compile import to_date_windows
 from openmis.bi.engine import get_warehouse
 from openmis.bi.services import _secured_sql, compile_spec, reader_context, run_query, run_sql
 from openmis.core.exports import safe_row
@@ -42,81 +40,14 @@ def _with_filters(spec: dict, extra_filters: dict | None, columns: dict[str, str
     return {**spec, "filters": [*spec.get("filters", []), *added]}
 
 
-def _filtered_spec(ctx, question, extra_filters) -> dict:
-    dataset = question.spec.get("dataset", "")
-    fields = dict(ctx.field_choices(dataset)) if dataset in ctx.catalog else {}
-    return _with_filters(question.spec, extra_filters, fields)
-
-
-def period_to_date(
-    user, question, result: dict, *, extra_filters=None, today: dt.date | None = None
-) -> dict | None:
-    """A single-number question grouped by one time bucket, whose last row is the current
-    period: its value so far against the same part of the previous period (month to date
-    against the same days of last month), as ``user`` sees the data. None when the last
-    period is over (its row is then compared with the row before, whole with whole).
-
-    Returns ``{"value", "previous", "change", "window", "previous_window"}``, the windows as
-    (first day, last day).
-    """
-    spec = question.spec or {}
-    dimensions = spec.get("dimensions") or []
-    rows = result.get("rows") or []
-    if question.sql or len(dimensions) != 1 or not rows:
-        return None
-    dimension = dimensions[0]
-    if not isinstance(dimension, dict) or not dimension.get("bucket"):
-        return None
-    today = today or timezone.localdate()
-    (start, end), (previous_start, previous_end) = to_date_windows(dimension["bucket"], today)
-    if str(rows[-1][0])[:10] != start.isoformat():
-        return None
-    base = _filtered_spec(reader_context(user), question, extra_filters)
-
-    def value_between(low: dt.date, high: dt.date):
-        window = [
-            {"column": dimension["column"], "op": ">=", "value": low.isoformat()},
-            {"column": dimension["column"], "op": "<", "value": high.isoformat()},
-        ]
-        found = run_query(
-            user, {**base, "filters": [*base.get("filters", []), *window]}, today=today
-        )
-        return found["rows"][-1][-1] if found["rows"] else None
-
-    value = value_between(start, end)
-    previous = value_between(previous_start, previous_end)
-    change = None
-    if isinstance(value, int | float) and isinstance(previous, int | float) and previous:
-        change = (value - previous) / abs(previous)
-    day = dt.timedelta(days=1)
-    return {
-        "value": value,
-        "previous": previous,
-        "change": change,
-        "window": (start, end - day),
-        "previous_window": (previous_start, previous_end - day),
-    }
-
-
-def question_number(user, question, result: dict, *, extra_filters=None) -> dict | None:
-    """What a single-number card shows: the value, and its change against a like period
-    (:func:`period_to_date` while the last period runs, else the row before)."""
-    from openmis.analytics.errors import AnalyticsError
-    from openmis.bi import charts
-
-    try:
-        to_date = period_to_date(user, question, result, extra_filters=extra_filters)
-    except AnalyticsError:
-        to_date = None
-    return to_date or charts.single_number(result)
-
-
 def run_question(user, question, *, extra_filters=None, export: bool = False) -> dict:
     """A saved question's result as ``user`` may see it (dashboard filters optional)."""
     if question.sql and not question.spec:
         return run_sql(user, question.sql)
     ctx = reader_context(user)
-    spec = _filtered_spec(ctx, question, extra_filters)
+    dataset = question.spec.get("dataset", "")
+    fields = dict(ctx.field_choices(dataset)) if dataset in ctx.catalog else {}
+    spec = _with_filters(question.spec, extra_filters, fields)
     if not export:
         return run_query(user, spec)
     _parsed, sql, locations = compile_spec(user, spec, context=ctx)

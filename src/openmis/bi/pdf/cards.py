@@ -50,7 +50,6 @@ class Panel:
     result: dict | None = None
     error: str = ""
     dimensions: int | None = None
-    number: dict | None = None  # a single-number card's value and comparison
     text: str = ""
     layout: list = field(default_factory=list)  # lines of a text or error, once measured
 
@@ -73,10 +72,6 @@ def card_panels(dashboard: Dashboard, user, filters: dict) -> list[Panel]:
         panel.dimensions = len(question.spec.get("dimensions", [])) if question.spec else None
         try:
             panel.result = results.run_question(user, question, extra_filters=filters or None)
-            if question.chart == "number":
-                panel.number = results.question_number(
-                    user, question, panel.result, extra_filters=filters or None
-                )
         except AnalyticsError as exc:
             panel.error = str(exc.detail)
         panels.append(panel)
@@ -166,7 +161,7 @@ def draw_card(pdf: DashboardPDF, panel: Panel, x: float, y: float, w: float, h: 
     elif not panel.result["rows"] and panel.kind not in ("table", "pivot"):
         draw_message(pdf, x, y, w, _("No rows"))
     elif panel.kind == "number":
-        _draw_number(pdf, panel.number or charts.single_number(panel.result), x, y, w)
+        _draw_number(pdf, panel.result, x, y, w)
     elif panel.kind in ("table", "pivot"):
         _draw_table(pdf, panel, x, y, w)
     else:
@@ -195,7 +190,8 @@ def _draw_error(pdf: DashboardPDF, panel: Panel, x, y, w):
     draw_lines(pdf, panel.layout, x + 2, y + 1.5, w - 4, WARN_INK)
 
 
-def _draw_number(pdf: DashboardPDF, number: dict, x, y, w):
+def _draw_number(pdf: DashboardPDF, result: dict, x, y, w):
+    number = charts.single_number(result)
     value = number["value"]
     text = "—" if value is None else value_text(value)
     size = 30.0
@@ -206,16 +202,10 @@ def _draw_number(pdf: DashboardPDF, number: dict, x, y, w):
     pdf.text_at(x, y + 1, w, size * 0.42, text, size=size, bold=True)
     change = number["change"]
     if change is not None:
-        if "previous_window" in number:
-            line = _("%(pct)s%% against the same days of the previous period (%(previous)s)") % {
-                "pct": number_text(round(change * 100), 0),
-                "previous": value_text(number["previous"]),
-            }
-        else:
-            line = _("%(pct)s%% against the previous period (%(previous)s)") % {
-                "pct": number_text(round(change * 100), 0),
-                "previous": value_text(number["previous"]),
-            }
+        line = _("%(pct)s%% against the previous period (%(previous)s)") % {
+            "pct": number_text(round(change * 100), 0),
+            "previous": value_text(number["previous"]),
+        }
         pdf.text_at(x, y + 3 + size * 0.42, w, 5, line, size=8.5, color=UP if change >= 0 else DOWN)
 
 

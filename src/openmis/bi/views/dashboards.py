@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from openmis.bi import access, layout
 from openmis.bi.models import Card, Column, Dashboard, Relationship
-from openmis.bi.views.questions import answer, drill_url, number_of, result_context
+from openmis.bi.views.questions import answer, drill_url, result_context
 from openmis.bi.views.shares import share_targets
 from openmis.core import registry
 from openmis.core.markdown import render_markdown
@@ -114,9 +114,7 @@ def card_render(request, pk):
             error=error,
             chart=question.chart,
             drill_url=drill_url(question, card.dashboard, values),
-            **result_context(
-                question.chart, result, dims, number_of(request.user, question, result, values)
-            ),
+            **result_context(question.chart, result, dims),
         )
     else:
         context["text_html"] = render_markdown(card.text)

@@ -76,19 +76,13 @@ def answer(user, question: Question, extra_filters=None) -> tuple[dict | None, s
         return None, exc.detail
 
 
-def result_context(
-    question_chart: str, result: dict | None, dimensions: int | None, number: dict | None = None
-) -> dict:
-    """What a result page or card shows; ``number`` is a single-number card's comparison when
-    the caller has a question to compare like periods of (:func:`results.question_number`)."""
+def result_context(question_chart: str, result: dict | None, dimensions: int | None) -> dict:
     if result is None:
         return {}
-    if question_chart == "number" and number is None:
-        number = charts.single_number(result)
     return {
         "result": result,
         "chart_options": charts.options(question_chart, result, dimensions=dimensions),
-        "number": number if question_chart == "number" else None,
+        "number": charts.single_number(result) if question_chart == "number" else None,
         "pivot": results.pivot(result) if question_chart == "pivot" else None,
     }
 
@@ -129,15 +123,8 @@ def question_context(question: Question, request) -> dict:
         "can_share": access.may_share(request.user, question),
         "shares": list(question.shares.select_related("user", "role", "department")),
         "share_targets": share_targets(),
-        **result_context(question.chart, result, dims, number_of(request.user, question, result)),
+        **result_context(question.chart, result, dims),
     }
-
-
-def number_of(user, question: Question, result: dict | None, filters=None) -> dict | None:
-    """A single-number question's value and comparison (None for other charts)."""
-    if question.chart != "number" or result is None:
-        return None
-    return results.question_number(user, question, result, extra_filters=filters)
 
 
 def dashboards_to_add_to(user):
