@@ -85,6 +85,11 @@ urlpatterns = [
     path("api/bi/sql/", bi_api.SqlView.as_view(), name="api-bi-sql"),
     path("api/bi/values/", bi_api.ValuesView.as_view(), name="api-bi-values"),
     path(
+        "api/bi/dashboards/<signed_int:pk>/layout/",
+        bi_api.LayoutView.as_view(),
+        name="api-bi-dashboard-layout",
+    ),
+    path(
         "api/bi/datasets/<signed_int:pk>/upload/", bi_api.UploadView.as_view(), name="api-bi-upload"
     ),
     path(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -13,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from openmis.analytics.errors import AnalyticsError, ImportFailed, SpecError
-from openmis.bi import access, loading, services
-from openmis.bi.models import Dataset, ImportJob
+from openmis.bi import access, layout, loading, services
+from openmis.bi.models import Dashboard, Dataset, ImportJob
 from openmis.bi.models.base import COLUMN_TYPE
 from openmis.core import permissions as perms
 from openmis.core import registry
@@ -209,6 +210,7 @@ class ValuesRequestSerializer(serializers.Serializer):
     limit = serializers.IntegerField(
         required=False, min_value=1, max_value=services.VALUES_LIMIT, default=services.VALUES_LIMIT
     )
+    dashboard = serializers.IntegerField(required=False, min_value=1)
 
 
 class ValuesSerializer(serializers.Serializer):
@@ -229,17 +231,19 @@ class ValuesView(APIView):
             "Distinct non-null values of `column` (`relation.column` for a related dataset) "
             "over the rows the caller may read, in order, those containing `q` in any case, "
             "at most `limit` (100); `truncated` says there are more. Needs the right to ask "
-            "questions, like `POST /api/bi/query/`."
+            "questions, like `POST /api/bi/query/`, or, with `dashboard`, the right to open "
+            "that dashboard when `column` is one of its filters and `dataset` one of its "
+            "cards' (the values of a dashboard filter's dropdown)."
         ),
     )
     def get(self, request):
-        if not access.may_query(request.user):
-            raise exceptions.PermissionDenied(
-                _("Your role does not allow asking questions of the data.")
-            )
         form = ValuesRequestSerializer(data=request.query_params)
         form.is_valid(raise_exception=True)
         data = form.validated_data
+        if not access.may_query(request.user) and not self._dashboard_filter(request, data):
+            raise exceptions.PermissionDenied(
+                _("Your role does not allow asking questions of the data.")
+            )
         started = time.perf_counter()
         try:
             values = services.column_values(
@@ -248,6 +252,21 @@ class ValuesView(APIView):
         except AnalyticsError as exc:
             raise _bad_request(exc) from None
         return _timed(Response(values), started)
+
+    @staticmethod
+    def _dashboard_filter(request, data) -> bool:
+        """Whether the values asked for are those of a filter of a dashboard the caller may
+        open (its readers need not have the right to ask questions of their own)."""
+        if "dashboard" not in data:
+            return False
+        dashboard = (
+            registry.get(Dashboard).for_user(request.user).filter(pk=data["dashboard"]).first()
+        )
+        return (
+            dashboard is not None
+            and data["column"] in (dashboard.filters or [])
+            and dashboard.cards.filter(question__dataset__name=data["dataset"]).exists()
+        )
 
 
 class UploadRequestSerializer(serializers.Serializer):
@@ -332,3 +351,47 @@ class UploadView(APIView):
             raise exceptions.ValidationError({"file": [exc.detail]}) from None
         job.refresh_from_db()
         return Response({"id": job.pk, "status": job.status}, status=status.HTTP_202_ACCEPTED)
+
+
+class CardPlaceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(min_value=1)
+    x = serializers.IntegerField(min_value=0, max_value=layout.COLUMNS - 1)
+    y = serializers.IntegerField(min_value=0, max_value=layout.MAX_ROW)
+    w = serializers.IntegerField(min_value=1, max_value=layout.COLUMNS)
+    h = serializers.IntegerField(min_value=1, max_value=layout.MAX_HEIGHT)
+
+
+class LayoutSerializer(serializers.Serializer):
+    cards = CardPlaceSerializer(many=True, allow_empty=False, max_length=500)
+
+
+class LayoutView(APIView):
+    """Where a dashboard's cards sit: what the page's drag and drop saves."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    renderer_classes = [renderers.JSONRenderer]
+
+    @extend_schema(
+        request=LayoutSerializer,
+        responses={200: inline_serializer("LayoutSaved", {"moved": serializers.IntegerField()})},
+        description=(
+            "Place the listed cards of the dashboard on its 12-column grid: column `x` "
+            "(0-11), row `y`, width `w` (columns) and height `h` (rows), all or none. Needs "
+            "the right to change the dashboard; a card of another dashboard is a 400."
+        ),
+    )
+    def post(self, request, pk):
+        dashboard = get_object_or_404(registry.get(Dashboard).for_user(request.user), pk=pk)
+        if not perms.can(request.user, registry.get(Dashboard), "change", dashboard):
+            raise exceptions.PermissionDenied(_("Your role does not allow this."))
+        form = LayoutSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        places = [
+            layout.Place(c["id"], c["x"], c["y"], c["w"], c["h"])
+            for c in form.validated_data["cards"]
+        ]
+        try:
+            moved = layout.save_layout(request.user, dashboard, places)
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from None
+        return Response({"moved": moved})

@@ -160,7 +160,7 @@ register(
     Card,
     slug="cards",
     list_columns=["dashboard", "question", "position", "width"],
-    form_fields=["dashboard", "question", "text", "position", "width"],
+    form_fields=["dashboard", "question", "text", "position", "width", "height"],
     natural_key=["id"],
     filters=["dashboard", "question"],
     search=["text", "question__title", "dashboard__title"],

@@ -21,6 +21,7 @@ urlpatterns = [
         name="question_add_to_dashboard",
     ),
     path("cards/<int:pk>/render/", dashboards.card_render, name="card_render"),
+    path("cards/<int:pk>/step/", dashboards.card_step, name="card_step"),
     path("dashboards/<int:pk>/pdf/", dashboards.dashboard_pdf, name="dashboard_pdf"),
     path("share/<str:kind>/<int:pk>/", shares.share, name="share"),
     path("subscriptions/overview/", shares.subscriptions_overview, name="subscriptions_overview"),

@@ -165,6 +165,28 @@ class Card(OpenMISModel):
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=_("In twelfths of the page width."),
     )
+    # Where the card sits on the dashboard's grid (gridstack's x and y); empty: placed after
+    # the cards that have a place, in ``position`` order.
+    grid_x = models.PositiveSmallIntegerField(
+        _("column"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(11)],
+        help_text=_("From 0 (left) to 11; empty: placed automatically."),
+    )
+    grid_y = models.PositiveSmallIntegerField(
+        _("row"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(999)],
+        help_text=_("From 0 (top); empty: placed automatically."),
+    )
+    height = models.PositiveSmallIntegerField(
+        _("height"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("In rows of the dashboard's grid."),
+    )
 
     class Meta:
         verbose_name = _("card")

@@ -1,0 +1,175 @@
+"""In a real headless Chromium: the owner drags a card on a dashboard and it stays where it
+was dropped after a reload; the arrow buttons move a card from the keyboard; a viewer gets no
+handle and the layout endpoint refuses them."""
+
+import re
+from importlib import import_module
+
+import pytest
+from playwright.sync_api import expect
+
+from openmis.bi.models import Card, Dashboard, Question, Visibility
+from openmis.bi.tests import test_browser_bi as bi
+
+# The Chromium, the people and their logins of the BI browser test.
+browser, core, people, _page_for = bi.browser, bi.core, bi.people, bi._page_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), *bi._ONE_WORKER]
+
+SCREENSHOT = "/tmp/bi_dashboard_arranging.png"  # noqa: S108  (a fixed place to look at it)
+
+
+@pytest.fixture
+def board(people):
+    board = Dashboard.objects.create(
+        title="Regional sales", owner=people["analyst"], visibility=Visibility.ORGANIZATION
+    )
+    first = Card.objects.create(dashboard=board, text="**First**", position=0, width=4)
+    second = Card.objects.create(dashboard=board, text="**Second**", position=1, width=4)
+    return board, first, second
+
+
+def _place(page, card) -> dict:
+    item = page.locator(f".grid-stack-item[gs-id='{card.pk}']")
+    return {k: item.get_attribute(f"gs-{k}") for k in ("x", "y", "w", "h")}
+
+
+def test_a_dropped_card_stays_where_it_was_dropped(browser, live_server, core, board):
+    dashboard, first, second = board
+    page = _page_for(browser, live_server, core, "ana")
+    page.goto(f"/bi/dashboards/{dashboard.pk}/")
+    page.click("#arrange")
+    expect(page.locator("#dashboard[data-ready]")).to_have_count(1)
+    grid = page.locator("#dashboard").bounding_box()
+    column = grid["width"] / 12
+    # When the analyst drags the first card by its title bar to the right end of the grid
+    handle = page.locator(f".grid-stack-item[gs-id='{first.pk}'] .bi-drag-handle")
+    box = handle.bounding_box()
+    start_x, start_y = box["x"] + 20, box["y"] + box["height"] / 2
+    with page.expect_response(re.compile(r"/api/bi/dashboards/\d+/layout/$")) as saved:
+        page.mouse.move(start_x, start_y)
+        page.mouse.down()
+        for i in range(1, 11):
+            page.mouse.move(start_x + i * 0.8 * column, start_y + 5)
+        page.mouse.up()
+    assert saved.value.status == 200
+    expect(page.locator("#layout-status")).to_have_text("Layout saved.")
+    dropped = _place(page, first)
+    assert int(dropped["x"]) >= 6  # moved right, past the second card
+    page.screenshot(path=SCREENSHOT, full_page=True)
+    # Then after a reload it is where it was dropped
+    page.reload()
+    expect(page.locator("#dashboard[data-ready]")).to_have_count(1)
+    assert _place(page, first) == dropped
+    first.refresh_from_db()
+    assert (first.grid_x, first.grid_y, first.width, first.height) == tuple(
+        int(dropped[k]) for k in ("x", "y", "w", "h")
+    )
+
+    # When they move the second card down from the keyboard (its "Move down" button)
+    before = int(_place(page, second)["y"])
+    page.locator(f"#card-{second.pk}-place button[value=down]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"arrange=1"))
+    expect(page.locator("#dashboard[data-ready]")).to_have_count(1)
+    # Then it is a row lower, and still arranging
+    assert _place(page, second)["y"] == str(before + 1)
+    second.refresh_from_db()
+    assert second.grid_y == before + 1
+
+
+def test_a_viewer_gets_no_handle_and_the_endpoint_refuses(browser, live_server, core, board):
+    dashboard, first, _second = board
+    page = _page_for(browser, live_server, core, "member")
+    page.goto(f"/bi/dashboards/{dashboard.pk}/?arrange=1")
+    expect(page.locator("#dashboard[data-ready]")).to_have_count(1)
+    expect(page.locator("#arrange")).to_have_count(0)
+    expect(page.locator(".bi-drag-handle")).to_have_count(0)
+    expect(page.locator(".bi-steps")).to_have_count(0)
+    expect(page.locator(".ui-resizable-handle:visible")).to_have_count(0)
+    token = page.evaluate("JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRFToken']")
+    response = page.request.post(
+        f"/api/bi/dashboards/{dashboard.pk}/layout/",
+        data={"cards": [{"id": first.pk, "x": 8, "y": 0, "w": 4, "h": 4}]},
+        headers={"X-CSRFToken": token, "Referer": live_server.url + "/"},
+    )
+    assert response.status == 403
+    assert response.json() == {"detail": "Your role does not allow this."}
+    first.refresh_from_db()
+    assert first.grid_x is None
+
+
+def _page_in(browser, live_server, username, locale):
+    context = browser.new_context(
+        base_url=live_server.url, locale=locale, viewport={"width": 1400, "height": 900}
+    )
+    context.set_default_timeout(import_module("openmis.core.tests.test_browser").TIMEOUT_MS)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", "pw-for-tests-1")
+    page.locator("main form[method=post] button[type=submit]").first.click()
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+@pytest.fixture
+def filtered(people):
+    from openmis.bi.tests import factories
+
+    dataset = factories.orders()
+    question = Question.objects.create(
+        title="Orders by region",
+        chart="bar",
+        owner=people["analyst"],
+        dataset=dataset,
+        spec={"dataset": "orders", "measures": [{"agg": "count"}], "dimensions": ["region"]},
+    )
+    board = Dashboard.objects.create(
+        title="Regional sales",
+        owner=people["analyst"],
+        visibility=Visibility.ORGANIZATION,
+        filters=["region"],
+    )
+    Card.objects.create(dashboard=board, question=question, width=8)
+    Card.objects.create(dashboard=board, text="Counts of **orders**.", width=4)
+    return board
+
+
+def test_a_filter_is_picked_from_a_dropdown_and_cleared(browser, live_server, filtered):
+    page = _page_in(browser, live_server, "member", "en-US")
+    page.goto(f"/bi/dashboards/{filtered.pk}/")
+    expect(page.locator("#dashboard-filters[data-ready]")).to_have_count(1)
+    expect(page.locator("#dashboard .bi-chart canvas")).to_have_count(1)
+    # When the reader opens the region filter's dropdown, its values are offered
+    page.click("#dashboard-filters .ts-control")
+    options = page.locator(".ts-dropdown .option")
+    expect(options).to_have_text(["North", "South", "West"])
+    # and picking one reloads the dashboard with the filter in its URL
+    options.filter(has_text="North").click()
+    page.wait_for_url(re.compile(r"\?f_region=North$"))
+    expect(page.locator("#dashboard-filters .ts-control .item")).to_have_attribute(
+        "data-value", "North"
+    )
+    expect(page.locator("#dashboard .bi-chart canvas")).to_have_count(1)
+    # When they clear the filter, it is gone from the URL
+    page.click("#filters-clear")
+    page.wait_for_url(re.compile(rf"/bi/dashboards/{filtered.pk}/\?$"))
+    expect(page.locator("#dashboard-filters .ts-control .item")).to_have_count(0)
+
+
+@pytest.mark.parametrize("locale", ["en-US", "pl-PL"])
+def test_screenshots(browser, live_server, filtered, locale):
+    lang = locale[:2]
+    analyst = _page_in(browser, live_server, "ana", locale)
+    analyst.goto(f"/bi/dashboards/{filtered.pk}/?arrange=1&f_region=North")
+    expect(analyst.locator("#dashboard .bi-chart canvas")).to_have_count(1)
+    analyst.wait_for_timeout(1200)  # the bars grow in an animation
+    analyst.screenshot(path=f"/tmp/dash-arranging-{lang}.png", full_page=True)  # noqa: S108
+    viewer = _page_in(browser, live_server, "member", locale)
+    viewer.goto(f"/bi/dashboards/{filtered.pk}/")
+    expect(viewer.locator("#dashboard .bi-chart canvas")).to_have_count(1)
+    viewer.click("#dashboard-filters .ts-control")
+    expect(viewer.locator(".ts-dropdown .option")).to_have_count(3)
+    viewer.wait_for_timeout(1200)
+    viewer.screenshot(path=f"/tmp/dash-viewer-filter-{lang}.png", full_page=True)  # noqa: S108
