@@ -500,7 +500,9 @@ def test_the_change_history_keeps_no_figure_counted_over_every_row(readers, rest
     # When an employee without a rule opens the dataset's page
     page = client_for(readers["employee"]).get(url).content.decode()
     # Then its change history shows neither the count of all rows nor their profile
+    import re
+
     history = page[page.index('class="list-unstyled history"') :]
-    assert "<strong>row count</strong>" not in history
-    assert "<strong>profile</strong>" not in history
-    assert "<strong>data version</strong>" in history  # the loads themselves stay recorded
+    text = " ".join(re.sub(r"<[^>]+>", " ", history).split())
+    assert not re.search(r"\b(Rows|Row count|Profile)\s*:", text, re.IGNORECASE), text
+    assert re.search(r"\bcreated\b", text)  # the dataset's history itself is there
