@@ -150,6 +150,8 @@ def labelled(result: dict, spec: dict | None) -> dict:
             for row in result["rows"]
         ],
         "truncated": result.get("truncated", False),
+        # A number card's like-for-like comparison (bi.results.like_for_like) goes along.
+        **({"comparison": result["comparison"]} if result.get("comparison") else {}),
     }
 
 

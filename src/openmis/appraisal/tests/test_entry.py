@@ -82,7 +82,7 @@ def test_the_leader_example_gives_the_published_weights_and_consistency_ratio(
     assert grid.result.weights[0] == pytest.approx(0.547, abs=0.001)
     html = page.content.decode()
     assert '<output id="ahp-cr" class="fw-semibold">0.044</output>' in html
-    assert 'data-weight="0">54.8\u00a0%</td>' in html
+    assert 'data-weight="0">54.8%</td>' in html
     assert 'data-reciprocal="1-2">3</td>' in html  # Charisma against Education
     assert 'id="ahp-cr-warning" hidden></div>' in html  # 0.044 is below 0.10
 

@@ -115,8 +115,8 @@ def test_an_implausible_rate_is_flagged_on_the_page(director_client, evaluation)
     Evaluation.objects.filter(pk=evaluation.pk).update(discount_rate=Decimal("0.9"))
     response = director_client.get(f"/appraisal/evaluations/{evaluation.pk}/")
     assert response.context["notices"] == [
-        "The discount rate is 90.0\u00a0% a year, which is unusual (most are 0.0\u00a0% to "
-        "25.0\u00a0%): check it was entered in percent, 8 for 8 %."
+        "The discount rate is 90.0% a year, which is unusual (most are 0.0% to "
+        "25.0%): check it was entered in percent, 8 for 8 %."
     ]
     # the results are still there
     assert response.context["results"]["alternatives"][0]["npv"] is not None

@@ -351,7 +351,8 @@ def _without_id(value, pk):
     if isinstance(value, str):
         return re.sub(rf"(?<!\d){pk}(?!\d)", "<id>", value)
     if isinstance(value, dict):
-        return {k: _without_id(v, pk) for k, v in value.items()}
+        # The encoding an import was read in names no object ("utf-8" beside object 8).
+        return {k: v if k == "encoding" else _without_id(v, pk) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_without_id(v, pk) for v in value]
     return value

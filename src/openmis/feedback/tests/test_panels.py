@@ -42,7 +42,7 @@ def test_the_system_page_shows_feedback_only_to_those_who_may_see_it(department)
             assert response.status_code == 200
             assert ('id="system-feedback"' in page) is sees
             assert ("openmis/feedback.js" in page) is sees
-            assert 'id="tco-total"' in page
+            assert "<h1" in page and "Payroll" in page  # the page itself is there
             kept = "core/cached_page.html" in [t.name for t in response.templates]
             assert kept == (round_ == 1)
     # the reader first, on a new page: the director still gets the section
