@@ -182,6 +182,7 @@ SAMPLES = {
             "text": "Revenue is in PLN.",
             "position": 1,
             "width": 6,
+            "height": 4,
         },
         "change": ("width", 12),
         "owned_by": lambda obj: obj.dashboard.department,
