@@ -237,13 +237,16 @@ def test_director_walks_through_org_management(page, live_server, director_with_
         files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": good_csv.encode()}],
     )
     page.click("#check-import")
-    # Then a preview says what will happen, still without writing anything
-    expect(page.locator("#import-preview")).to_have_text(
+    # Then a preview says what will happen (and how the file was read), still without writing
+    expect(page.locator("#import-preview")).to_contain_text(
         pl(
             "The file is valid: %(created)s to create, %(updated)s to update.",
             created=2,
             updated=0,
         )
+    )
+    expect(page.locator("#import-encoding")).to_have_text(
+        pl("Read as %(encoding)s text.", encoding="UTF-8")
     )
     expect(page.locator("#import-error-table")).to_have_count(0)
     assert Person.objects.count() == people_before
