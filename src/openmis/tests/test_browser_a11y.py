@@ -360,8 +360,11 @@ def test_the_main_flows_work_with_the_keyboard_alone(browser, live_server, site)
         _tab_to(page, "#add-object")
         page.keyboard.press("Enter")
         page.wait_for_url(f"{live_server.url}/feedback/feedback/add/")
-        _tab_to(page, "#id_system")
-        page.keyboard.type("CRM")  # a native select jumps to the option typed
+        _tab_to(page, "#id_system-ts-control")  # the system picker's search box
+        page.keyboard.type("CRM")
+        expect(page.locator("#id_system-ts-dropdown .option", has_text="CRM").first).to_be_visible()
+        page.keyboard.press("Enter")  # takes the option found
+        expect(page.locator("#id_system-ts-control").locator("xpath=..")).to_contain_text("CRM")
         _tab_to(page, "#id_text")
         page.keyboard.type("Reports take a minute to open")
         _tab_to(page, "main form[method=post] button[type=submit]")

@@ -297,7 +297,7 @@ def test_leader_fills_the_ahp_grid_and_sees_the_consistency_ratio(
     warning = page.locator("#ahp-cr-warning")
     # Then every pair starts equal: weights a third each, perfectly consistent
     expect(cr).to_have_text("0.000")
-    expect(page.locator('[data-weight="0"]')).to_have_text("33.3\u00a0%")
+    expect(page.locator('[data-weight="0"]')).to_have_text("33.3%")
 
     # When Cost is equally to moderately more important than Usability (2)
     page.select_option('select[data-i="0"][data-j="1"]', "2")
@@ -327,7 +327,7 @@ def test_leader_fills_the_ahp_grid_and_sees_the_consistency_ratio(
     page.select_option('select[data-i="0"][data-j="1"]', "3")
     expect(cr).to_have_text("0.000")
     expect(warning).to_be_hidden()
-    expect(page.locator('[data-weight="0"]')).to_have_text("66.7\u00a0%")
+    expect(page.locator('[data-weight="0"]')).to_have_text("66.7%")
     page.screenshot(path=SCREENSHOT_AHP, full_page=True)
     page.click("#ahp-save")
     page.wait_for_url(re.compile(rf"/judgement/\?person={person.pk}$"))
@@ -336,5 +336,5 @@ def test_leader_fills_the_ahp_grid_and_sees_the_consistency_ratio(
     assert judgement.matrix[2][0] == pytest.approx(1 / 6)
     expect(page.locator(".alert-success")).to_contain_text("consistency ratio 0.000")
     expect(cr).to_have_text("0.000")
-    expect(page.locator('[data-weight="2"]')).to_have_text("11.1\u00a0%")
+    expect(page.locator('[data-weight="2"]')).to_have_text("11.1%")
     expect(page.locator('select[data-i="0"][data-j="2"]')).to_have_value("6")

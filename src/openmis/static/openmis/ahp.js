@@ -60,6 +60,8 @@
     const lang = document.documentElement.lang || undefined;
     const format = (value, digits) =>
       new Intl.NumberFormat(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+    // The same CLDR pattern as the server's Babel percent_text: "33.3%", "33,3%".
+    const percent = new Intl.NumberFormat(lang, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
     const randomIndex = form.dataset.randomIndex.split(" ").map(Number);
     const threshold = Number(form.dataset.threshold);
     const selects = [...form.querySelectorAll("select[data-i]")];
@@ -83,7 +85,7 @@
       const result = ahp(a, randomIndex);
       result.weights.forEach((w, i) => {
         const cell = form.querySelector(`[data-weight="${i}"]`);
-        if (cell) cell.textContent = `${format(100 * w, 1)}\u00a0%`;
+        if (cell) cell.textContent = percent.format(w);
       });
       output.textContent = format(result.cr, 3);
       const tooHigh = result.cr > threshold && result.worst !== null;

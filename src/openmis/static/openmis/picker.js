@@ -86,7 +86,15 @@
       },
     };
     if (select.dataset.picker) Object.assign(settings, remoteLoader(select));
+    const label = select.labels && select.labels[0];
     const picker = new window.TomSelect(select, settings);
+    // Tom Select points the label at its own search box; the original select stays in the
+    // accessibility tree (visually hidden, it still submits the form), so it keeps the
+    // label's name through aria-labelledby (axe select-name, WCAG 4.1.2).
+    if (label && !select.hasAttribute("aria-label") && !select.hasAttribute("aria-labelledby")) {
+      if (!label.id) label.id = `${select.id || select.name}-label`;
+      select.setAttribute("aria-labelledby", label.id);
+    }
     // A single choice hides its current value while the user types another, so the control
     // reads as the text typed, not as "Anna Nowak kowal".
     const typing = (query) => picker.wrapper.classList.toggle("picker-typing", Boolean(query));
