@@ -76,18 +76,6 @@ def page(browser, live_server):
     context.close()
 
 
-ROLE_GRANT_MIGRATIONS = [
-    "openmis.org.migrations.0005_notice_permissions",
-    "openmis.portfolio.migrations.0002_role_permissions",
-    "openmis.feedback.migrations.0002_role_permissions",
-    "openmis.meetings.migrations.0002_role_permissions",
-    "openmis.appraisal.migrations.0002_role_permissions",
-    "openmis.bi.migrations.0002_default_permissions",
-    "openmis.bi.migrations.0004_delivery_permissions",
-    "openmis.bi.migrations.0009_bi_access_permissions",
-]
-
-
 def _ensure_builtin_roles():
     """Recreate the roles the data migration made, if a transactional test flushed them."""
     if Role.objects.filter(slug=DIRECTOR).exists():
@@ -104,10 +92,6 @@ def _ensure_builtin_roles():
                     codename__in=[f"{a}_{model}" for a in actions.split()],
                 )
             )
-    # and the grants the other apps' migrations add (contracts for the director, ...), so a
-    # test does not depend on whether a transactional test ran before it
-    for migration in ROLE_GRANT_MIGRATIONS:
-        import_module(migration).forwards(apps, None)
 
 
 @pytest.fixture
