@@ -45,74 +45,32 @@
     return values;
   }
 
-  function element(text, className) {
-    const div = document.createElement("div");
-    if (className) div.className = className;
-    div.textContent = text;
-    return div;
-  }
-
   function picker(row) {
     const input = row.querySelector("input[name$='_val']");
     const column = row.querySelector("select[name$='_col']");
     const op = row.querySelector("select[name$='_op']");
     const form = row.closest("form");
     const dataset = form && form.querySelector("[name=dataset]");
-    if (!input || !column || !op || !dataset || !window.TomSelect) return;
+    if (!input || !column || !op || !dataset || !window.TomSelect || !window.OpenMISValues) return;
     if (row._picker) { row._picker.destroy(); row._picker.wrapper && row._picker.wrapper.remove(); row._picker = null; }
     row.querySelectorAll("select.bi-value-picker").forEach((el) => el.remove());
     input.hidden = false;
     if (!column.value || NO_VALUE.includes(op.value)) return;
     const many = MANY.includes(op.value) || op.value === "between";
     const values = many ? splitValues(input.value) : input.value ? [input.value] : [];
-    const select = document.createElement("select");
-    select.className = "bi-value-picker";
-    select.multiple = many;
+    const select = window.OpenMISValues.selectAfter(input, values, many, "bi-value-picker");
     select.setAttribute("aria-label", input.getAttribute("aria-label") || "");
-    values.forEach((v) => {
-      const option = document.createElement("option");
-      option.value = v;
-      option.textContent = v;
-      option.selected = true;
-      select.appendChild(option);
-    });
-    input.hidden = true;
-    input.after(select);
-    const endpoint = form.getAttribute("data-values-url");
     const messages = JSON.parse(document.getElementById("bi-picker-messages").textContent);
-    const ts = new window.TomSelect(select, {
-      valueField: "value",
-      labelField: "value",
-      searchField: ["value"],
-      maxItems: op.value === "between" ? 2 : many ? null : 1,
-      create: true,
-      persist: false,
-      preload: "focus",
-      placeholder: messages.placeholder,
-      loadThrottle: 250,
-      shouldLoad: () => true,
-      load: function (query, callback) {
-        const url = new URL(endpoint, window.location.origin);
-        url.searchParams.set("dataset", dataset.value);
-        url.searchParams.set("column", column.value);
-        url.searchParams.set("q", query);
-        fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-          .then((r) => (r.ok ? r.json() : { values: [], truncated: false }))
-          .then((data) => callback(data.values.map((v) => ({ value: String(v) }))))
-          .catch(() => callback());
-      },
-      render: {
-        option: (data) => element(data.value),
-        item: (data) => element(data.value),
-        option_create: (data) => element(messages.use.replace("%s", data.input), "create"),
-        no_results: () => element(messages.none, "no-results"),
-        loading: () => element(messages.loading, "loading"),
-      },
-      onChange: function () {
-        const chosen = [].concat(ts.getValue() || []);
+    const ts = window.OpenMISValues.picker(
+      select,
+      form.getAttribute("data-values-url"),
+      messages,
+      () => ({ dataset: dataset.value, column: column.value }),
+      (chosen) => {
         input.value = many ? joinValues(chosen) : chosen[0] || "";
       },
-    });
+      { maxItems: op.value === "between" ? 2 : many ? null : 1 }
+    );
     row._picker = ts;
   }
 
