@@ -157,12 +157,29 @@ def _json_words(raw) -> str:
     return pgettext("history value", "filled in")
 
 
+def _model_words(model_field, raw) -> str | None:
+    """``raw`` in the model's own words, when the model gives a field without choices a
+    ``get_<field>_display`` (as the list and detail pages show it); else None."""
+    model = getattr(model_field, "model", None)
+    if model is None or not callable(getattr(model, f"get_{model_field.name}_display", None)):
+        return None
+    try:
+        obj = model()
+        setattr(obj, model_field.attname, model_field.to_python(raw))
+        return str(getattr(obj, f"get_{model_field.name}_display")())
+    except Exception:  # a value the model no longer reads: shown as recorded
+        return None
+
+
 def _value(model_field, raw, namer: Namer) -> str:
     if _is_empty(raw):
         return EMPTY
     if model_field.choices:
         choices = {str(k): v for k, v in model_field.flatchoices}
         return str(choices.get(str(raw), raw))
+    words = _model_words(model_field, raw)
+    if words is not None:
+        return Truncator(words).chars(TEXT_LIMIT)
     if model_field.many_to_one or model_field.one_to_one:
         return namer.name(model_field.related_model, raw)
     if isinstance(model_field, models.BooleanField):

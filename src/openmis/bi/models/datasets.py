@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from openmis.analytics.errors import AnalyticsError
-from openmis.bi.models.base import COLUMN_TYPE, TracksLoaded, identifier, warehouse_checks
+from openmis.bi.models.base import (
+    COLUMN_TYPE,
+    TracksLoaded,
+    column_type_label,
+    identifier,
+    warehouse_checks,
+)
 from openmis.core.models import OpenMISModel
 
 
@@ -131,6 +137,11 @@ class Column(OpenMISModel):
 
     def __str__(self):
         return f"{self.dataset.name}.{self.name}"
+
+    def get_type_display(self) -> str:
+        """The type in words ("whole number", not ``int64``): what the generic list and detail
+        pages show, as they show a field with choices (the stored value stays the code)."""
+        return str(column_type_label(self.type))
 
     def clean(self):
         if self.type and not COLUMN_TYPE.match(self.type):

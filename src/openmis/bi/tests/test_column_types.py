@@ -46,3 +46,23 @@ def test_the_dataset_page_shows_types_in_words_and_no_page_shows_codes(director_
             if response is page:
                 assert words in text
             assert not CODES.search(re.sub(r"<script.*?</script>", "", text, flags=re.S))
+
+
+@pytest.mark.django_db
+def test_a_column_page_and_the_column_list_show_the_type_in_words(director_client, department):
+    # Given a loaded dataset with a whole-number column
+    dataset = f.load_csv("orders", f.ORDERS_CSV, department=department)
+    column = dataset.columns.filter(type="int64").first()
+    for language, words in (("en", "whole number"), ("pl", "liczba całkowita")):
+        # When the column's own page and the list of columns are read
+        page = director_client.get(column.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language)
+        listing = director_client.get("/bi/columns/", HTTP_ACCEPT_LANGUAGE=language)
+        for response in (page, listing):
+            assert response.status_code == 200
+            text = re.sub(r"<script.*?</script>|<[^>]+>", " ", response.content.decode(), flags=re.S)
+            # Then the type reads in words (its change history too), and no code is shown
+            assert words in text
+            assert not CODES.search(text)
+    # and the stored type stays the warehouse's code
+    column.refresh_from_db()
+    assert column.type == "int64"
