@@ -116,6 +116,29 @@ def cell_text(value: Any, bucket: str = "") -> str:
     return formatting.value_text(value)
 
 
+def typed(value: Any) -> Any:
+    """A result cell as a spreadsheet should hold it: an ISO date string (how results carry
+    dates) as a date, an ISO timestamp as a datetime (aware when it names its offset), any
+    other value as it is. The strings :func:`cell_text` shows as dates are those typed here."""
+    if not isinstance(value, str):
+        return value
+    import datetime as dt
+
+    try:
+        if ISO_DAY.match(value):
+            return dt.date.fromisoformat(value)
+        if ISO_INSTANT.match(value):
+            return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:  # 2023-02-30: text that only looks like a date
+        return value
+    return value
+
+
+def typed_row(row) -> list:
+    """:func:`typed` of each cell of ``row``."""
+    return [typed(v) for v in row]
+
+
 def shown(result: dict, spec: dict | None) -> dict:
     """``result`` with headings in words and every cell as text, for a page's table."""
     columns = result["columns"]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from openmis.analytics.periods import like_for_like as _windows
+from openmis.bi import presentation
 from openmis.bi.engine import get_warehouse
 from openmis.bi.services import _secured_sql, compile_spec, reader_context, run_query, run_sql
 from openmis.core.exports import xlsx_row
@@ -252,14 +253,15 @@ def pivot(result: dict) -> dict | None:
 
 
 def result_xlsx(result: dict) -> bytes:
-    """A result as an XLSX workbook, written in openpyxl's streaming mode."""
+    """A result as an XLSX workbook, written in openpyxl's streaming mode (dates as date
+    cells, numbers as numbers)."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("result")
     sheet.append(xlsx_row(sheet, result["columns"]))
     for row in result["rows"]:
-        sheet.append(xlsx_row(sheet, row))
+        sheet.append(xlsx_row(sheet, presentation.typed_row(row)))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -220,8 +220,9 @@ def export_response(request, columns, batches, fmt: str, name: str, back_url: st
 
 
 def _xlsx_file(columns, batches):
-    """The rows of ``batches`` as an XLSX workbook in a temporary file (deleted when closed),
-    written in openpyxl's write-only mode; or, when they do not fit a sheet, their count."""
+    """The rows of ``batches`` as an XLSX workbook in a temporary file (deleted when closed;
+    dates as date cells), written in openpyxl's write-only mode; or, when they do not fit a
+    sheet, their count."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -233,7 +234,7 @@ def _xlsx_file(columns, batches):
         if count > XLSX_MAX_ROWS:
             continue  # only counted, for the message
         for row in batch:
-            sheet.append(xlsx_row(sheet, row))
+            sheet.append(xlsx_row(sheet, presentation.typed_row(row)))
     if count > XLSX_MAX_ROWS:
         return count
     file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
