@@ -57,6 +57,19 @@ def _column_words(path: str) -> str:
     return path.replace(".", " ").replace("_", " ").strip()
 
 
+def field_label(path: str, label: str = "") -> str:
+    """A dataset field as the builder's pickers and a dashboard's filters name it: its label
+    (else its name in words), after its relation's name for a related dataset's field
+    ("Customer", an angle quote, "Region" for ``customer.region``)."""
+    relation, _dot, name = path.rpartition(".")
+    own = label or capfirst(_column_words(name))
+    return (
+        f"{capfirst(_column_words(relation))} \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} {own}"
+        if relation
+        else own
+    )
+
+
 def outputs(spec: dict | None) -> dict[str, dict[str, Any]]:
     """What each output column of ``spec`` is: its heading and, for a dimension, its time
     bucket; keyed by the output name the result carries."""

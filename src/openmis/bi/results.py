@@ -20,23 +20,100 @@ EXPORT_ROW_CAP = 5_000_000
 EXPORT_BATCH_ROWS = 10_000
 
 
+#: Values one dashboard filter takes from a URL (what one request may make a query hold).
+MAX_FILTER_VALUES = 100
+
+
+def read_filters(columns, params) -> dict[str, dict]:
+    """The dashboard filter values a URL's query (``params``, a QueryDict) holds for the
+    filter ``columns``: per column ``{"values": [...], "from": ..., "to": ...}`` (each part
+    only when given; columns without any are left out).
+
+    A value travels as it is, one parameter per value (``v_<column>``, repeated), and a range
+    as ``from_<column>``/``to_<column>``, so a value holding a comma or two dots is one value.
+    The links of older releases (``f_<column>=a,b`` for a list, ``from..to`` for a range) are
+    read as they were meant, when the column has no value of the new kind. The page, its
+    cards, the PDF and drilling all read their filters here.
+    """
+    getlist = getattr(params, "getlist", None) or (
+        lambda key: [params[key]] if key in params else []
+    )
+    found: dict[str, dict] = {}
+    for column in columns or []:
+        if not isinstance(column, str):
+            continue
+        values = [v for v in getlist(f"v_{column}") if v.strip()][:MAX_FILTER_VALUES]
+        low = (params.get(f"from_{column}") or "").strip()
+        high = (params.get(f"to_{column}") or "").strip()
+        legacy = (params.get(f"f_{column}") or "").strip()
+        if legacy and not (values or low or high):
+            if ".." in legacy:
+                low, high = (v.strip() for v in legacy.split("..", 1))
+            else:
+                values = [v.strip() for v in legacy.split(",") if v.strip()][:MAX_FILTER_VALUES]
+        condition: dict = {}
+        if values:
+            condition["values"] = values
+        if low:
+            condition["from"] = low
+        if high:
+            condition["to"] = high
+        if condition:
+            found[column] = condition
+    return found
+
+
+def filter_query(filters: dict[str, dict]) -> list[tuple[str, str]]:
+    """The query parameters of ``filters`` (as :func:`read_filters` reads them back), for
+    ``urlencode``: one pair per value."""
+    pairs = []
+    for column, condition in filters.items():
+        pairs += [(f"v_{column}", v) for v in condition.get("values", [])]
+        if condition.get("from"):
+            pairs.append((f"from_{column}", condition["from"]))
+        if condition.get("to"):
+            pairs.append((f"to_{column}", condition["to"]))
+    return pairs
+
+
+def filter_text(condition: dict) -> str:
+    """A filter's values in words, for a PDF's header: ``North, South``, ``1 to 5`` (with a dash),
+    ``≥ 1``."""
+    parts = []
+    if condition.get("values"):
+        parts.append(", ".join(condition["values"]))
+    low, high = condition.get("from"), condition.get("to")
+    if low and high:
+        parts.append(f"{low} \N{EN DASH} {high}")
+    elif low:
+        parts.append(f"≥ {low}")
+    elif high:
+        parts.append(f"≤ {high}")
+    return "; ".join(parts)
+
+
 def _with_filters(spec: dict, extra_filters: dict | None, columns: dict[str, str]) -> dict:
-    """The spec with a dashboard's filter values added for the columns its dataset has."""
+    """The spec with a dashboard's filter values (as :func:`read_filters` gives them) added
+    for the columns its dataset has: one value is ``=``, several ``in``, a range
+    ``between`` (or ``>=``/``<=`` when open on one side)."""
     if not extra_filters:
         return spec
     added = []
-    for column, raw in extra_filters.items():
+    for column, condition in extra_filters.items():
         if column not in columns:
             continue
-        if ".." in raw:
-            low, high = (v.strip() for v in raw.split("..", 1))
+        values = condition.get("values") or []
+        if len(values) == 1:
+            added.append({"column": column, "op": "=", "value": values[0]})
+        elif values:
+            added.append({"column": column, "op": "in", "value": list(values)})
+        low, high = condition.get("from"), condition.get("to")
+        if low and high:
             added.append({"column": column, "op": "between", "value": [low, high]})
-        elif "," in raw:
-            added.append(
-                {"column": column, "op": "in", "value": [v.strip() for v in raw.split(",")]}
-            )
-        else:
-            added.append({"column": column, "op": "=", "value": raw.strip()})
+        elif low:
+            added.append({"column": column, "op": ">=", "value": low})
+        elif high:
+            added.append({"column": column, "op": "<=", "value": high})
     if not added:
         return spec
     return {**spec, "filters": [*spec.get("filters", []), *added]}

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openmis.bi import results
 from openmis.bi.models import Dashboard
 from openmis.bi.pdf.cards import (
     Panel,
@@ -57,7 +58,13 @@ def _header(pdf: DashboardPDF, dashboard: Dashboard, filters: dict, prepared: st
         draw_lines(pdf, layout, x, y + 0.5, width, INK)
         y += sum(line[4] for line in layout) + 1.5
     if filters or dashboard.filters:
-        applied = " · ".join(f"{column}: {value}" for column, value in filters.items()) or "—"
+        applied = (
+            " · ".join(
+                f"{column}: {results.filter_text(condition)}"
+                for column, condition in filters.items()
+            )
+            or "—"
+        )
         pdf.text_at(x, y, width, 5, f"{_('Filters')}: {applied}", size=8.5)
         y += 5
     pdf.text_at(x, y, width, 5, prepared, size=8, color=MUTED)
@@ -99,8 +106,10 @@ def dashboard_pdf(dashboard, user, filters: dict | None = None, *, now=None) -> 
         The reader. Every question runs as this user, so their row-level rules decide which
         rows the PDF holds; the header names them.
     filters : dict, optional
-        Dashboard filter values by column (``{"region": "North"}``; ``a,b`` and
-        ``from..to`` as on the page), applied to every card whose dataset has the column.
+        Dashboard filter values by column, as :func:`openmis.bi.results.read_filters` reads
+        them from the page's URL (``{"region": {"values": ["North"]}}``, a range as
+        ``{"from": ..., "to": ...}``; a text is read as older links were:
+        ``{"region": "North,South"}``), applied to every card whose dataset has the column.
     now : datetime, optional
         When the PDF is prepared, shown in the reader's time zone (that of their person
         record, else ``settings.TIME_ZONE``); the current time by default.
@@ -124,8 +133,11 @@ def dashboard_pdf(dashboard, user, filters: dict | None = None, *, now=None) -> 
     if not registry.get(Dashboard).for_user(user).filter(pk=dashboard.pk).exists():
         raise PermissionDenied(_("This dashboard has not been shared with you."))
     filters = {
-        str(k): str(v) for k, v in (filters or {}).items() if v is not None and str(v).strip()
+        str(k): v if isinstance(v, dict) else results.read_filters([k], {f"f_{k}": str(v)}).get(k)
+        for k, v in (filters or {}).items()
+        if v is not None
     }
+    filters = {k: v for k, v in filters.items() if v}
     now = now or timezone.now()
     if timezone.is_naive(now):
         now = timezone.make_aware(now)

@@ -59,7 +59,9 @@ def test_a_column_page_and_the_column_list_show_the_type_in_words(director_clien
         listing = director_client.get("/bi/columns/", HTTP_ACCEPT_LANGUAGE=language)
         for response in (page, listing):
             assert response.status_code == 200
-            text = re.sub(r"<script.*?</script>|<[^>]+>", " ", response.content.decode(), flags=re.S)
+            text = re.sub(
+                r"<script.*?</script>|<[^>]+>", " ", response.content.decode(), flags=re.S
+            )
             # Then the type reads in words (its change history too), and no code is shown
             assert words in text
             assert not CODES.search(text)

@@ -10,6 +10,7 @@ from openmis.bi.tests import factories as f
 from openmis.org.roles import ANALYST, EMPLOYEE
 
 pytestmark = pytest.mark.django_db
+ANGLE = "\N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}"
 
 
 def client_of(user) -> Client:
@@ -64,12 +65,12 @@ def test_the_page_offers_a_dropdown_per_filter_and_a_clear_link(make_user, board
     html = viewer.get(f"/bi/dashboards/{board.pk}/").content.decode()
     assert 'data-column="region" data-dataset="orders"' in html
     assert 'id="filters-clear"' not in html
-    html = viewer.get(f"/bi/dashboards/{board.pk}/?f_region=North").content.decode()
+    html = viewer.get(f"/bi/dashboards/{board.pk}/?v_region=North").content.decode()
     assert 'value="North"' in html
     assert 'id="filters-clear" href="?"' in html
     # the cards and the PDF link carry the filter
-    assert f"/bi/cards/{board.cards.get().pk}/render/?f_region=North" in html
-    assert f"/bi/dashboards/{board.pk}/pdf/?f_region=North" in html
+    assert f"/bi/cards/{board.cards.get().pk}/render/?v_region=North" in html
+    assert f"/bi/dashboards/{board.pk}/pdf/?v_region=North" in html
 
 
 def test_a_filter_on_a_related_column_gets_its_dropdown(make_user, board):
@@ -88,6 +89,15 @@ def test_a_filter_on_a_related_column_gets_its_dropdown(make_user, board):
     # Then the page offers it a dropdown of the orders' dataset
     html = viewer.get(f"/bi/dashboards/{board.pk}/").content.decode()
     assert 'data-column="customer.segment" data-dataset="orders"' in html
+    # headed by the columns' names in words, as the builder names them, not by their paths
+    assert '<label class="form-label small mb-0" for="f-region">Region</label>' in html
+    assert f'for="f-customer.segment">Customer {ANGLE} Segment<' in html
+    # or by a column's label when it has one
+    customers.columns.filter(name="segment").update(label="Market segment")
+    html = viewer.get(f"/bi/dashboards/{board.pk}/").content.decode()
+    assert f'for="f-customer.segment">Customer {ANGLE} Market segment<' in html
+    builder = client_of(make_user(ANALYST)).get("/bi/ask/?dataset=orders").content.decode()
+    assert f'<option value="customer.segment">Customer {ANGLE} Market segment</option>' in builder
     # fed by the values of the related column
     response = values(viewer, dashboard=board.pk, column="customer.segment")
     assert response.status_code == 200

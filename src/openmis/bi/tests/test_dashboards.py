@@ -174,28 +174,102 @@ def test_a_dashboard_filter_narrows_the_cards_that_have_the_column(client, filte
     # Given cards on orders, customers and products
     assert card_rows(client, filtered_board) == UNFILTERED
     # When the dashboard is filtered on North
-    page = client.get(f"/bi/dashboards/{filtered_board.pk}/?f_region=North").content.decode()
+    page = client.get(f"/bi/dashboards/{filtered_board.pk}/?v_region=North").content.decode()
     # Then every card loads with the filter
     for card in filtered_board.cards.all():
-        assert f'hx-get="/bi/cards/{card.pk}/render/?f_region=North"' in page
-    assert 'name="f_region" value="North"' in page
+        assert f'hx-get="/bi/cards/{card.pk}/render/?v_region=North"' in page
+    assert 'name="v_region" value="North"' in page
     # And orders and customers show North only; products, without a region, are left alone
-    assert card_rows(client, filtered_board, "?f_region=North") == [
+    assert card_rows(client, filtered_board, "?v_region=North") == [
         [["North", 375.75]],
         [["Enterprise", 1], ["SMB", 1]],
         [["Hardware", 1], ["Software", 2]],
     ]
 
 
+SOUTH_IN_FEBRUARY = [
+    [["South", 350.25]],
+    [["Public sector", 1], ["SMB", 1]],
+    [["Hardware", 1], ["Software", 2]],
+]
+
+
 def test_a_dashboard_filter_takes_lists_and_ranges(client, filtered_board):
-    rows = card_rows(
-        client, filtered_board, "?f_region=South,West&f_order_date=2024-02-01..2024-02-29"
+    query = "?v_region=South&v_region=West&from_order_date=2024-02-01&to_order_date=2024-02-29"
+    assert card_rows(client, filtered_board, query) == SOUTH_IN_FEBRUARY
+    # and the page writes its links, and its fields, the same way
+    page = client.get(f"/bi/dashboards/{filtered_board.pk}/{query}").content.decode()
+    card = filtered_board.cards.order_by("position").first()
+    assert f'hx-get="/bi/cards/{card.pk}/render/{query.replace("&", "&amp;")}"' in page
+    assert 'name="v_region" value="South"' in page
+    assert '<input type="hidden" name="v_region" value="West">' in page
+    assert 'name="from_order_date" value="2024-02-01"' in page
+
+
+def test_links_of_older_releases_still_filter(client, filtered_board):
+    query = "?f_region=South,West&f_order_date=2024-02-01..2024-02-29"
+    assert card_rows(client, filtered_board, query) == SOUTH_IN_FEBRUARY
+    # and the page carries them on in today's form
+    page = client.get(f"/bi/dashboards/{filtered_board.pk}/{query}").content.decode()
+    assert "v_region=South&amp;v_region=West&amp;from_order_date=2024-02-01&amp;to_" in page
+
+
+PEOPLE_CSV = """id,name,code,amount,day
+1,"Kowalski, Jan",1..2,10,2024-01-05
+2,Kowalski,A,20,2024-02-05
+3,Jan,1,30,2024-03-05
+4,Nowak,2,40,2024-03-20
+"""
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        # a value holding a comma, or two dots, is one value
+        ("?v_name=Kowalski%2C+Jan", ["Kowalski, Jan"]),
+        ("?v_code=1..2", ["Kowalski, Jan"]),
+        # one parameter per value
+        ("?v_name=Kowalski&v_name=Jan", ["Jan", "Kowalski"]),
+        # a range of dates, of numbers, open on one side
+        ("?from_day=2024-02-01&to_day=2024-03-10", ["Jan", "Kowalski"]),
+        ("?from_amount=25", ["Jan", "Nowak"]),
+        ("?to_amount=15", ["Kowalski, Jan"]),
+        # values and a range together
+        ("?v_name=Kowalski&v_name=Nowak&from_amount=25", ["Nowak"]),
+    ],
+)
+def test_filter_values_travel_exactly(client, analyst, query, names):
+    # Given a dashboard filtering people by name, code, amount and day
+    f.load_csv("people", PEOPLE_CSV)
+    spec = {"dataset": "people", "dimensions": ["name"], "measures": [{"agg": "count"}]}
+    board = board_of(
+        analyst, ask("People", analyst, spec), filters=["name", "code", "amount", "day"]
     )
-    assert rows == [
-        [["South", 350.25]],
-        [["Public sector", 1], ["SMB", 1]],
-        [["Hardware", 1], ["Software", 2]],
-    ]
+    # When a card is loaded with the URL's filters
+    rows = card_rows(client, board, query)
+    # Then it holds exactly the rows they name
+    assert [row[0] for row in rows[0]] == names
+
+
+def test_a_value_with_a_comma_makes_the_same_links(client, analyst):
+    # Given a dashboard filtered on a name holding a comma
+    f.load_csv("people", PEOPLE_CSV)
+    spec = {"dataset": "people", "dimensions": ["name"], "measures": [{"agg": "count"}]}
+    board = board_of(analyst, ask("People", analyst, spec), filters=["name", "amount", "day"])
+    card = board.cards.get()
+    page = client.get(f"/bi/dashboards/{board.pk}/?v_name=Kowalski%2C+Jan").content.decode()
+    # Then the field, the card and the PDF link keep it one value
+    assert 'name="v_name" value="Kowalski, Jan"' in page
+    assert f"/bi/cards/{card.pk}/render/?v_name=Kowalski%2C+Jan" in page
+    assert f"/bi/dashboards/{board.pk}/pdf/?v_name=Kowalski%2C+Jan" in page
+    # and its drill links too (the card's bars lead to the rows behind them)
+    drill = render(client, card, "?v_name=Kowalski%2C+Jan")["drill_url"]
+    assert f"dashboard={board.pk}&v_name=Kowalski%2C+Jan&value=" in drill
+    rows = client.get(drill + "Kowalski%2C+Jan").context["result"]["rows"]
+    assert [row[1] for row in rows] == ["Kowalski, Jan"]
+    # and the number and date filters offer a range, the text one does not
+    assert 'name="from_amount"' in page and 'type="date" name="from_day"' in page
+    assert 'name="from_name"' not in page
 
 
 def test_only_the_dashboards_filter_columns_apply(client, filtered_board):
@@ -217,7 +291,7 @@ def test_a_dashboard_filter_on_a_related_field(client, analyst):
         analyst, ask("Revenue", analyst, REVENUE_BY_REGION), filters=["customer.segment"]
     )
     # When it is filtered on SMB customers
-    rows = card_rows(client, board, "?f_customer.segment=SMB")
+    rows = card_rows(client, board, "?v_customer.segment=SMB")
     # Then the card counts the orders of SMB customers only (orders 2, 3 and 6)
     assert rows == [[["North", 275.25], ["South", 50.25]]]
 

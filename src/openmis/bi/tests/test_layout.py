@@ -149,14 +149,14 @@ def test_step_buttons_move_and_resize_a_card_one_cell(analyst, board):
     client = client_of(analyst)
     steps = ["right", "right", "down", "wider", "taller", "left", "up", "up", "narrower"]
     for step in steps:
-        response = client.post(f"/bi/cards/{first.pk}/step/?f_region=North", {"step": step})
+        response = client.post(f"/bi/cards/{first.pk}/step/?v_region=North", {"step": step})
         assert response.status_code == 302
     # up past the top edge leaves the card on the first row
     first.refresh_from_db()
     assert (first.grid_x, first.grid_y, first.width, first.height) == (1, 0, 4, 5)
     # and the page comes back arranging, with the dashboard's filters, at the card
     assert response["Location"] == (
-        f"/bi/dashboards/{board.pk}/?arrange=1&f_region=North#card-{first.pk}-place"
+        f"/bi/dashboards/{board.pk}/?arrange=1&v_region=North#card-{first.pk}-place"
     )
     assert client.post(f"/bi/cards/{first.pk}/step/", {"step": "fly"}).status_code == 400
 

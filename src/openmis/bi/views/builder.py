@@ -16,10 +16,16 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from openmis.analytics.errors import AnalyticsError
-from openmis.bi import access, services
+from openmis.bi import access, presentation, services
 from openmis.bi import builder as form_fields
 from openmis.bi.models import Question
-from openmis.bi.views.questions import AGGS, BUCKETS, OPS, result_context
+from openmis.bi.views.questions import (
+    AGGS,
+    BUCKETS,
+    OPS,
+    capped_values_message,
+    result_context,
+)
 from openmis.core import registry
 from openmis.core.services import ConflictError
 from openmis.core.views import access as access_views
@@ -28,17 +34,21 @@ from openmis.org.people import person_of
 
 def column_choices(ctx: services.ReaderContext, name: str) -> list[tuple[str, str]]:
     """``(path, label)`` of the columns a question on dataset ``name`` may use: the dataset's
-    own, then its related datasets' (``customer: Name``), each named by its label when it
-    has one."""
+    own, then its related datasets' (after the relation's name), each named by its label
+    when it has one (:func:`openmis.bi.presentation.field_label`, as a dashboard's filters
+    are)."""
 
-    def labels(dataset_name):
-        dataset = ctx.datasets[dataset_name]
-        given = {c.name: c.label for c in dataset.columns.all()}
-        return [(c, given.get(c) or c) for c in ctx.columns[dataset_name]]
+    def given(dataset_name):
+        return {c.name: c.label for c in ctx.datasets[dataset_name].columns.all()}
 
-    choices = labels(name)
+    labels = given(name)
+    choices = [(c, presentation.field_label(c, labels.get(c, ""))) for c in ctx.columns[name]]
     for relation, target in ctx.relations.get(name, {}).items():
-        choices += [(f"{relation}.{c}", f"{relation}: {label}") for c, label in labels(target)]
+        labels = given(target)
+        choices += [
+            (f"{relation}.{c}", presentation.field_label(f"{relation}.{c}", labels.get(c, "")))
+            for c in ctx.columns[target]
+        ]
     return choices
 
 
@@ -164,6 +174,7 @@ def builder(request):
                 "use": _("Use “%s”"),
                 "none": _("No value matches."),
                 "loading": _("Looking up values…"),
+                "more": capped_values_message(),
             },
             "spec_json": json.dumps(spec, indent=2) if spec else "",
             "error": error,

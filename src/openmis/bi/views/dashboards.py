@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -12,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from openmis.bi import access, layout
+from openmis.bi import access, layout, presentation, results
 from openmis.bi.models import Card, Column, Dashboard, Relationship
-from openmis.bi.views.questions import answer, drill_url, result_context
+from openmis.bi.views.questions import answer, capped_values_message, drill_url, result_context
 from openmis.bi.views.shares import share_targets
 from openmis.core import registry
 from openmis.core.markdown import render_markdown
@@ -36,42 +39,88 @@ STEP_BUTTONS = [
 
 
 def _dashboard_filters(dashboard: Dashboard, params) -> dict:
-    return {
-        col: params[f"f_{col}"]
-        for col in (dashboard.filters or [])
-        if isinstance(col, str) and params.get(f"f_{col}", "").strip()
-    }
+    """The filter values of the URL's query for ``dashboard``'s filters."""
+    return results.read_filters(dashboard.filters, params)
 
 
-def _filter_datasets(dashboard: Dashboard, cards: list[Card]) -> dict[str, str]:
-    """For each filter column, the dataset of the first card that has it: where its
-    dropdown's values come from."""
+@dataclass
+class FilterField:
+    """One filter of a dashboard page: its column path, its heading (the column's label, as
+    the builder names it), the dataset whose values its dropdown offers, and its range input
+    type ("date" or "number") when its values are ordered."""
+
+    column: str
+    label: str
+    dataset: str = ""
+    range_input: str = ""
+    values: list = field(default_factory=list)
+    low: str = ""
+    high: str = ""
+
+
+def _range_input(type_name: str) -> str:
+    name = (type_name or "").lower()
+    if name == "date" or name.startswith("timestamp"):
+        return "date"
+    if re.match(r"^(u?int\d+|float\d+|decimal)", name):
+        return "number"
+    return ""
+
+
+def _filter_fields(dashboard: Dashboard, cards: list[Card], values: dict) -> list[FilterField]:
+    """The page's filters: for each filter column, the dataset of the first card that has it
+    (where its dropdown's values come from), its label and type there."""
     order = [c.question.dataset_id for c in cards if c.question_id and c.question.dataset_id]
-    found = {}
-    columns = Column.objects.filter(dataset_id__in=order, name__in=dashboard.filters or [])
+    paths = [p for p in dashboard.filters or [] if isinstance(p, str)]
+    found: dict[str, tuple[str, Column]] = {}
+    columns = Column.objects.filter(dataset_id__in=order, name__in=paths)
     columns = sorted(columns.select_related("dataset"), key=lambda c: order.index(c.dataset_id))
     for column in columns:
-        found.setdefault(column.name, column.dataset.name)
+        found.setdefault(column.name, (column.dataset.name, column))
     # a related dataset's column ("customer.region"): a card's dataset with that relation
-    for path in dashboard.filters or []:
-        if path in found or not isinstance(path, str) or "." not in path:
-            continue
-        relation, name = path.split(".", 1)
+    related = [p for p in paths if p not in found and "." in p]
+    if related:
         owners = Relationship.objects.filter(
-            dataset_id__in=order, name=relation, target__columns__name=name
+            dataset_id__in=order, name__in=[p.split(".", 1)[0] for p in related]
         ).select_related("dataset")
         owners = sorted(owners, key=lambda r: order.index(r.dataset_id))
-        if owners:
-            found[path] = owners[0].dataset.name
-    return found
+        targets = {
+            (c.dataset_id, c.name): c
+            for c in Column.objects.filter(
+                dataset_id__in={r.target_id for r in owners},
+                name__in=[p.split(".", 1)[1] for p in related],
+            )
+        }
+        for path in related:
+            relation, name = path.split(".", 1)
+            for owner in owners:
+                target = targets.get((owner.target_id, name))
+                if owner.name == relation and target is not None:
+                    found[path] = (owner.dataset.name, target)
+                    break
+    fields = []
+    for path in paths:
+        dataset, column = found.get(path, ("", None))
+        condition = values.get(path, {})
+        fields.append(
+            FilterField(
+                column=path,
+                label=presentation.field_label(path, column.label if column else ""),
+                dataset=dataset,
+                range_input=_range_input(column.type) if column else "",
+                values=condition.get("values", []),
+                low=condition.get("from", ""),
+                high=condition.get("to", ""),
+            )
+        )
+    return fields
 
 
 def dashboard_context(dashboard: Dashboard, request) -> dict:
     cards = list(dashboard.cards.select_related("question"))
     values = _dashboard_filters(dashboard, request.GET)
     can_arrange = access_views.can(request.user, Dashboard, "change", dashboard)
-    filter_params = {f"f_{column}": value for column, value in values.items()}
-    datasets = _filter_datasets(dashboard, cards) if dashboard.filters else {}
+    filter_params = results.filter_query(values)
     return {
         "can_arrange": can_arrange,
         "arranging": can_arrange and request.GET.get("arrange") == "1",
@@ -79,9 +128,7 @@ def dashboard_context(dashboard: Dashboard, request) -> dict:
         "cards": cards,
         "too_many_cards": len(cards) > MAX_CARDS,
         "max_cards": MAX_CARDS,
-        "filter_values": [
-            (c, values.get(c, ""), datasets.get(c, "")) for c in dashboard.filters or []
-        ],
+        "filter_fields": _filter_fields(dashboard, cards, values) if dashboard.filters else [],
         "filters_on": bool(values),
         "filter_messages": {
             "placeholder": _("Any value"),
@@ -89,9 +136,10 @@ def dashboard_context(dashboard: Dashboard, request) -> dict:
             "use": _("Use “%s”"),
             "none": _("No value matches."),
             "loading": _("Looking up values…"),
+            "more": capped_values_message(),
         },
         "filter_query_without_arrange": urlencode(filter_params),
-        "arrange_query": urlencode({**filter_params, "arrange": "1"}),
+        "arrange_query": urlencode([*filter_params, ("arrange", "1")]),
         "can_share": access.may_share(request.user, dashboard),
         "shares": list(dashboard.shares.select_related("user", "role", "department")),
         "share_targets": share_targets(),
@@ -152,5 +200,5 @@ def card_step(request, pk):
         return HttpResponseBadRequest(_("Unknown step “%(step)s”.") % {"step": step[:20]})
     layout.step_card(request.user, card, step)
     filters = _dashboard_filters(dashboard, request.GET)
-    query = {"arrange": "1", **{f"f_{column}": value for column, value in filters.items()}}
+    query = [("arrange", "1"), *results.filter_query(filters)]
     return redirect(f"{dashboard.get_absolute_url()}?{urlencode(query)}#card-{card.pk}-place")

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from openmis.analytics.errors import AnalyticsError
@@ -99,6 +99,15 @@ def result_context(
     }
 
 
+def capped_values_message() -> str:
+    """What a value picker's dropdown says when the column has more values than it lists."""
+    return ngettext(
+        "Showing the first %(count)s value — type to search",
+        "Showing the first %(count)s values — type to search",
+        services.VALUES_LIMIT,
+    ) % {"count": services.VALUES_LIMIT}
+
+
 def drill_url(question: Question, dashboard=None, filters: dict | None = None) -> str:
     """Where a click on a bar or slice leads: the rows behind it (one-dimension questions),
     on a dashboard's card with the dashboard's filter values."""
@@ -106,9 +115,7 @@ def drill_url(question: Question, dashboard=None, filters: dict | None = None) -
         return ""
     query = ""
     if dashboard is not None:
-        query = urlencode(
-            {"dashboard": dashboard.pk, **{f"f_{c}": v for c, v in (filters or {}).items()}}
-        )
+        query = urlencode([("dashboard", dashboard.pk), *results.filter_query(filters or {})])
         query += "&"
     return reverse("bi:question_drill", args=[question.pk]) + "?" + query + "value="
 
@@ -253,10 +260,7 @@ def question_drill(request, pk):
         dashboard = get_object_or_404(
             registry.get(Dashboard).for_user(request.user), pk=int(request.GET["dashboard"])
         )
-        # the dashboard's own reading of its filter fields (its module imports this one)
-        from openmis.bi.views.dashboards import _dashboard_filters
-
-        filters = _dashboard_filters(dashboard, request.GET)
+        filters = results.read_filters(dashboard.filters, request.GET)
     result = error = total = None
     try:
         spec = results.drill_spec(request.user, question, value, extra_filters=filters)

@@ -1,13 +1,33 @@
 // Dashboard filters as dropdowns: each filter's text field (kept for use without script) is
 // replaced by a searchable Tom Select of the column's values (GET /api/bi/values/ with the
 // dashboard, through the reader's row rules). Choosing or clearing a value reloads the page
-// with the filters in the URL, so a link reproduces the view; an empty filter is left out.
-// Values are shown with textContent only.
+// with the filters in the URL, so a link reproduces the view: one v_<column> parameter per
+// value, exactly as chosen (a value may hold a comma or two dots), and from_/to_<column> for
+// a range; an empty filter is left out. Values are shown with textContent only.
 (function () {
   "use strict";
 
   function picker(form, input, messages) {
-    const values = input.value ? input.value.split(",").map((v) => v.trim()).filter(Boolean) : [];
+    const box = input.closest(".bi-filter");
+    const name = input.name;
+    const named = () => Array.from(box.querySelectorAll("input")).filter((el) => el.name === name);
+    const values = named().map((el) => el.value).filter((v) => v.trim());
+    // The chosen values travel in hidden fields of their own, one per value.
+    function write(chosen) {
+      named().forEach((el) => {
+        if (el.hasAttribute("data-chosen")) el.remove();
+        else el.disabled = true;
+      });
+      chosen.forEach((value) => {
+        const hidden = document.createElement("input");
+        hidden.type = "hidden";
+        hidden.name = name;
+        hidden.value = value;
+        hidden.setAttribute("data-chosen", "1");
+        box.appendChild(hidden);
+      });
+    }
+    write(values);
     const select = window.OpenMISValues.selectAfter(input, values, true, "bi-filter-picker");
     select.id = input.id;
     input.id = "";
@@ -21,7 +41,7 @@
         column: input.getAttribute("data-column"),
       }),
       (chosen) => {
-        input.value = chosen.join(",");
+        write(chosen);
         form.requestSubmit();
       },
       {
@@ -44,8 +64,8 @@
     });
     // Only the filters that hold a value go into the URL.
     form.addEventListener("submit", () => {
-      form.querySelectorAll("input[name^='f_']").forEach((input) => {
-        if (!input.value.trim()) input.disabled = true;
+      form.querySelectorAll("input[name]").forEach((input) => {
+        if (input.name !== "arrange" && !input.value.trim()) input.disabled = true;
       });
     });
     form.setAttribute("data-ready", "1");
