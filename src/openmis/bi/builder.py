@@ -268,12 +268,31 @@ def to_params(form: BuilderForm) -> QueryDict:
 
 
 def sorted_by(params, column: str) -> str:
-    """The query string of the same form sorted by ``column``: ascending, or descending when
-    it already is sorted ascending by it (a click on a result's column header)."""
+    """The query string of the same form sorted by ``column`` alone: ascending, or descending
+    when it already is sorted ascending by it first (a click on a result's column header)."""
     form = read_form(params, buttons=False)
     first = form.orders[0] if form.orders else None
     descending = bool(first and first["col"] == column and first["desc"] != "1")
     form.orders = [{"col": column, "desc": "1" if descending else ""}]
+    return _query(form, params)
+
+
+def sorted_also(params, column: str) -> str:
+    """The query string of the same form sorted by ``column`` too, after the keys it has
+    (a shift-click on a header): ascending at the end, or, when it is one of them already,
+    that key reversed in its place."""
+    form = read_form(params, buttons=False)
+    for row in form.orders:
+        if row["col"] == column:
+            row["desc"] = "" if row["desc"] == "1" else "1"
+            break
+    else:
+        if len(form.orders) < MAX_ROWS:
+            form.orders.append({"col": column, "desc": ""})
+    return _query(form, params)
+
+
+def _query(form: BuilderForm, params) -> str:
     out = to_params(form)
     for key in ("chart", "question"):
         if params.get(key):

@@ -114,6 +114,31 @@ def test_a_spec_opened_in_the_builder_gives_back_the_same_spec(spec):
     assert builder.to_spec(builder.read_form(params)) == spec
 
 
+@settings(max_examples=200, deadline=None)
+@given(specs(), names)
+def test_a_shift_click_adds_one_sort_key_and_keeps_the_round_trip(spec, column):
+    # Given any spec in the builder, when a header is shift-clicked
+    params = _submitted(builder.to_params(builder.from_spec(spec)))
+    after = builder.to_spec(builder.read_form(QueryDict(builder.sorted_also(params, column))))
+    # Then the spec is the same but for its sort keys: the column's own key reversed in its
+    # place, or the column added last, ascending
+    before = spec.get("order_by", [])
+    keys = [o["column"] for o in before]
+    if column in keys:
+        i = keys.index(column)
+        expected = [
+            *before[:i],
+            {"column": column, "desc": not before[i]["desc"]},
+            *before[i + 1 :],
+        ]
+    else:
+        expected = [*before, {"column": column, "desc": False}]
+    assert after == {**spec, "order_by": expected}
+    # and that spec, opened in the builder again, gives itself back
+    again = _submitted(builder.to_params(builder.from_spec(after)))
+    assert builder.to_spec(builder.read_form(again)) == after
+
+
 @given(st.lists(plain, max_size=6))
 def test_filter_values_written_as_text_read_back_exactly(values):
     assert builder.split_values(builder.join_values(values)) == values
@@ -208,24 +233,60 @@ def test_columns_are_offered_by_their_labels_not_their_types(analyst):
     assert "(int64)" not in page
 
 
+def _headers(response) -> dict:
+    return {h.column: h for h in response.context["header_links"]}
+
+
 @pytestmark_db
 def test_a_click_on_a_header_sorts_and_a_second_click_reverses(analyst):
     client = _client(analyst)
     base = {"dataset": "orders", "m0_agg": "sum", "m0_col": "amount", "d0_col": "region"}
     response = client.get("/bi/ask/", base)
-    links = {c: link for c, link, _state, _label in response.context["header_links"]}
-    ascending = client.get("/bi/ask/" + links["sum_amount"])
+    ascending = client.get("/bi/ask/" + _headers(response)["sum_amount"].link)
     rows = ascending.context["result"]["rows"]
     assert [r[1] for r in rows] == sorted(r[1] for r in rows)
-    (state,) = [s for c, _link, s, _label in ascending.context["header_links"] if c == "sum_amount"]
-    assert state == "ascending"
+    assert _headers(ascending)["sum_amount"].state == "ascending"
     assert 'aria-sort="ascending"' in ascending.content.decode()
-    links = {c: link for c, link, _state, _label in ascending.context["header_links"]}
-    descending = client.get("/bi/ask/" + links["sum_amount"])
+    link = _headers(ascending)["sum_amount"].link
+    descending = client.get("/bi/ask/" + link)
     rows = descending.context["result"]["rows"]
     assert [r[1] for r in rows] == sorted((r[1] for r in rows), reverse=True)
-    query = parse_qs(urlsplit(links["sum_amount"]).query)
+    query = parse_qs(urlsplit(link).query)
     assert query["m0_agg"] == ["sum"] and query["d0_col"] == ["region"]
+
+
+@pytestmark_db
+def test_a_shift_click_on_a_header_adds_a_sort_key(analyst):
+    # Given a result by status and region, sorted by status
+    client = _client(analyst)
+    base = {
+        "dataset": "orders",
+        "m0_agg": "count",
+        "d0_col": "status",
+        "d1_col": "region",
+        "o0_col": "status",
+    }
+    sorted_once = client.get("/bi/ask/", base)
+    # When region is added to the sort (a shift-click), then reversed (a second one)
+    by_both = client.get("/bi/ask/" + _headers(sorted_once)["region"].add_link)
+    reversed_region = client.get("/bi/ask/" + _headers(by_both)["region"].add_link)
+    # Then the rows are ordered by status, then by region, each way asked
+    rows = [r[:2] for r in by_both.context["result"]["rows"]]
+    assert rows == sorted(rows)
+    rows = [r[:2] for r in reversed_region.context["result"]["rows"]]
+    assert rows == sorted(sorted(rows, key=lambda r: r[1], reverse=True), key=lambda r: r[0])
+    # And the headers say the keys' order and directions
+    headers = _headers(reversed_region)
+    assert [(h.state, h.rank) for h in headers.values()] == [
+        ("ascending", 1),
+        ("descending", 2),
+        ("none", 0),
+    ]
+    html = reversed_region.content.decode()
+    assert 'aria-sort="descending"' in html and "(sort key 2)" in html
+    # And a plain click sorts by one column again
+    alone = client.get("/bi/ask/" + headers["region"].link)
+    assert alone.context["form"].orders == [{"col": "region", "desc": ""}]
 
 
 @pytestmark_db

@@ -5,6 +5,7 @@ the question it was opened from."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -60,17 +61,40 @@ def _opened_question(request, params):
     return get_object_or_404(registry.get(Question).for_user(request.user), pk=int(pk))
 
 
-def _header_links(params, columns: list[str], form) -> list[tuple[str, str, str]]:
-    """``(column, link, state)`` of a result's column headers (the page adds the heading in
-    words): a click sorts by the column,
-    a second click the other way; ``state`` is ``ascending``/``descending``/``none``."""
-    first = form.orders[0] if form.orders else None
+@dataclass(frozen=True)
+class HeaderLink:
+    """A result's column header: a click sorts by the column alone (a second click the
+    other way), a shift-click (``add_link``) adds it to the sort; ``state`` is
+    ``ascending``/``descending``/``none`` and ``rank`` its place among several sort keys
+    (0 when it is not sorted or the only key)."""
+
+    column: str
+    link: str
+    state: str
+    label: str
+    add_link: str
+    rank: int
+
+
+def _header_links(params, columns: list[str], labels: list[str], form) -> list[HeaderLink]:
+    """The headers of a result's columns (``labels``, their headings in words)."""
+    keys = [row for row in form.orders if row["col"]]
+    ranks: dict[str, tuple[int, bool]] = {}
+    for i, row in enumerate(keys, start=1):
+        ranks.setdefault(row["col"], (i, row["desc"] == "1"))
     out = []
-    for column in columns:
-        state = "none"
-        if first and first["col"] == column:
-            state = "descending" if first["desc"] == "1" else "ascending"
-        out.append((column, "?" + form_fields.sorted_by(params, column), state))
+    for column, label in zip(columns, labels, strict=True):
+        rank, descending = ranks.get(column, (0, False))
+        out.append(
+            HeaderLink(
+                column=column,
+                link="?" + form_fields.sorted_by(params, column),
+                state=("descending" if descending else "ascending") if rank else "none",
+                label=label,
+                add_link="?" + form_fields.sorted_also(params, column),
+                rank=rank if len(keys) > 1 else 0,
+            )
+        )
     return out
 
 
@@ -179,14 +203,7 @@ def builder(request):
             "spec_json": json.dumps(spec, indent=2) if spec else "",
             "error": error,
             **shown,
-            "header_links": [
-                (*link, label)
-                for link, label in zip(
-                    _header_links(state, result["columns"], form),
-                    shown["table"]["columns"],
-                    strict=True,
-                )
-            ]
+            "header_links": _header_links(state, result["columns"], shown["table"]["columns"], form)
             if result
             else [],
         },

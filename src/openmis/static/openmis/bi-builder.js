@@ -83,6 +83,18 @@
       });
     });
   }
+  // A shift-click on a result's column header, or Shift+Enter on it, adds the column to the
+  // sort (its link's data-add-href) instead of sorting by it alone.
+  function addSort(event) {
+    const link = event.target.closest && event.target.closest("a.bi-sort[data-add-href]");
+    if (!link || !event.shiftKey) return;
+    if (event.type === "keydown" && event.key !== "Enter") return;
+    event.preventDefault();
+    window.location.assign(link.getAttribute("data-add-href"));
+  }
+  document.addEventListener("click", addSort);
+  document.addEventListener("keydown", addSort);
+
   document.addEventListener("DOMContentLoaded", () => init(document));
   document.addEventListener("htmx:afterSettle", () => init(document));
 })();
