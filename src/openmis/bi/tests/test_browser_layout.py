@@ -147,7 +147,7 @@ def test_a_filter_is_picked_from_a_dropdown_and_cleared(browser, live_server, fi
     expect(options).to_have_text(["North", "South", "West"])
     # and picking one reloads the dashboard with the filter in its URL
     options.filter(has_text="North").click()
-    page.wait_for_url(re.compile(r"\?f_region=North$"))
+    page.wait_for_url(re.compile(r"\?v_region=North$"))
     expect(page.locator("#dashboard-filters .ts-control .item")).to_have_attribute(
         "data-value", "North"
     )
@@ -173,3 +173,91 @@ def test_screenshots(browser, live_server, filtered, locale):
     expect(viewer.locator(".ts-dropdown .option")).to_have_count(3)
     viewer.wait_for_timeout(1200)
     viewer.screenshot(path=f"/tmp/dash-viewer-filter-{lang}.png", full_page=True)  # noqa: S108
+
+
+PEOPLE_CSV = """id,name
+1,"Kowalski, Jan"
+2,Kowalski
+3,Jan
+4,Nowak
+5,1..2
+"""
+
+
+def test_a_value_with_a_comma_stays_one_value_and_a_capped_list_says_so(
+    browser, live_server, people, monkeypatch
+):
+    from openmis.bi import services
+    from openmis.bi.tests import factories
+
+    # Given a dashboard filtering people by name, and a picker listing 3 values at most
+    monkeypatch.setattr(services, "VALUES_LIMIT", 3)
+    dataset = factories.load_csv("people", PEOPLE_CSV)
+    question = Question.objects.create(
+        title="People",
+        chart="table",
+        owner=people["analyst"],
+        dataset=dataset,
+        spec={"dataset": "people", "measures": [{"agg": "count"}], "dimensions": ["name"]},
+    )
+    board = Dashboard.objects.create(
+        title="People", owner=people["analyst"], visibility=Visibility.ORGANIZATION
+    )
+    board.filters = ["name"]
+    board.save()
+    Card.objects.create(dashboard=board, question=question, width=8)
+    page = _page_in(browser, live_server, "member", "en-US")
+    page.goto(f"/bi/dashboards/{board.pk}/")
+    expect(page.locator("#dashboard-filters[data-ready]")).to_have_count(1)
+    # When the reader opens the name filter's dropdown
+    page.click("#dashboard-filters .ts-control")
+    options = page.locator(".ts-dropdown .option")
+    # Then it lists the first values and says there are more
+    expect(options).to_have_text(["1..2", "Jan", "Kowalski"])
+    note = page.locator(".ts-dropdown .bi-values-capped")
+    expect(note).to_have_text("Showing the first 3 values — type to search")
+    # and typing narrows the list, which is then whole
+    page.keyboard.type("Kowalski")
+    expect(options).to_have_text(["Kowalski", "Kowalski, Jan"])
+    expect(note).to_have_count(0)
+    # When they pick the value holding a comma
+    options.filter(has_text="Kowalski, Jan").click()
+    # Then the URL carries it as one value, and the card counts that one person
+    page.wait_for_url(re.compile(r"\?v_name=Kowalski%2C\+Jan$"))
+    expect(page.locator("#dashboard-filters .ts-control .item")).to_have_attribute(
+        "data-value", "Kowalski, Jan"
+    )
+    expect(page.locator("#dashboard .bi-result tbody tr")).to_have_count(1)
+    expect(page.locator("#dashboard .bi-result tbody td").first).to_have_text("Kowalski, Jan")
+    # When they add "1..2" to it
+    page.click("#dashboard-filters .ts-control input")
+    page.keyboard.type("1..2")
+    options.get_by_text("1..2", exact=True).click()
+    # Then both travel, one parameter each, and the card holds both people
+    page.wait_for_url(re.compile(r"\?v_name=Kowalski%2C\+Jan&v_name=1\.\.2$"))
+    expect(page.locator("#dashboard .bi-result tbody tr")).to_have_count(2)
+
+
+def test_a_shift_click_on_a_header_adds_a_sort_key(browser, live_server, filtered):
+    page = _page_in(browser, live_server, "ana", "en-US")
+    page.goto("/bi/ask/?dataset=orders&m0_agg=count&d0_col=status&d1_col=region&chart=table")
+    status = page.locator("th", has=page.locator("a.bi-sort", has_text="Status"))
+    region = page.locator("th", has=page.locator("a.bi-sort", has_text="Region"))
+    # When the analyst sorts by status, then shift-clicks the region's header
+    status.locator("a").click()
+    page.wait_for_url(re.compile(r"o0_col=status"))
+    expect(status).to_have_attribute("aria-sort", "ascending")
+    region.locator("a").click(modifiers=["Shift"])
+    # Then the result is sorted by status, then region, and the headers say so
+    page.wait_for_url(re.compile(r"o0_col=status.*o1_col=region"))
+    expect(status).to_have_attribute("aria-sort", "ascending")
+    expect(region).to_have_attribute("aria-sort", "ascending")
+    expect(page.locator("th .bi-sort-rank")).to_have_text(["1", "2"])
+    # When they press Shift+Enter on the region's header
+    region.locator("a").focus()
+    page.keyboard.press("Shift+Enter")
+    # Then the region's key is reversed, in its place
+    page.wait_for_url(re.compile(r"o1_col=region&o1_desc=1"))
+    expect(region).to_have_attribute("aria-sort", "descending")
+    expect(status).to_have_attribute("aria-sort", "ascending")
+    assert len(page.context.pages) == 1  # and no new window opened
