@@ -98,8 +98,8 @@ def test_a_card_drills_into_the_rows_behind_a_bar_with_the_dashboards_filters(an
     card = Card.objects.create(dashboard=board, question=question)
     client = client_for(analyst)
     # When the card, filtered on completed orders, is clicked on North's bar
-    url = _card_drill(client, board, card, "?f_status=completed")
-    assert f"dashboard={board.pk}" in url and "f_status=completed" in url
+    url = _card_drill(client, board, card, "?v_status=completed")
+    assert f"dashboard={board.pk}" in url and "v_status=completed" in url
     response = client.get(url + "North")
     assert response.status_code == 200
     result = response.context["result"]
