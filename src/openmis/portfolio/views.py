@@ -114,11 +114,19 @@ def _dependency_rows(system, direction: str) -> tuple[list[dict], int]:
     mine, other = ("target", "source") if direction == "fed_by" else ("source", "target")
     dependencies = Dependency.objects.filter(**{f"{mine}_id": system.pk})
     rows = dependencies.order_by(f"{other}__name", f"{other}_id").values_list(
-        f"{other}_id", f"{other}__name", "data_exchanged"
+        f"{other}_id", f"{other}__name", "data_exchanged", f"{other}__lifecycle_stage"
     )[:DEPENDENCIES_SHOWN]
     system_type = registry.get(System)
+    labels = dict(System.Stage.choices)
     return [
-        {"name": name, "url": system_type.detail_url(pk), "data": data} for pk, name, data in rows
+        {
+            "name": name,
+            "url": system_type.detail_url(pk),
+            "data": data,
+            # a retiring or retired system is marked where it is listed
+            "ending": labels[stage] if stage in services.RETIRING_STAGES else "",
+        }
+        for pk, name, data, stage in rows
     ], dependencies.count()
 
 

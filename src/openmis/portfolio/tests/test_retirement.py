@@ -160,6 +160,11 @@ def test_dependents_warn_that_they_depend_on_a_retiring_then_retired_system(crm,
     services.move_to_stage(crm, "retiring", TODAY, confirm=True)
     html = browser.get(f"/portfolio/systems/{billing.pk}/").content.decode()
     assert f'Depends on <a href="/portfolio/systems/{crm.pk}/">CRM</a>, which is retiring.' in html
+    # and the "Fed by" list marks it
+    assert (
+        f'<a href="/portfolio/systems/{crm.pk}/">CRM</a> '
+        '<span class="badge text-bg-warning">Retiring</span>' in html
+    )
     services.move_to_stage(crm, "retired", TODAY, confirm=True)
     html = browser.get(f"/portfolio/systems/{billing.pk}/").content.decode()
     assert f'Depends on <a href="/portfolio/systems/{crm.pk}/">CRM</a>, which is retired.' in html
