@@ -22,6 +22,7 @@ from openmis.core.views import tokens as token_views
 from openmis.feedback import views as feedback_views
 from openmis.meetings import urls as meetings_urls
 from openmis.portfolio import views as portfolio_views
+from openmis.portfolio.api import SystemStageView
 
 
 class SignedIntConverter:
@@ -81,6 +82,11 @@ urlpatterns = [
         name="api-notice-detail",
     ),
     path("api/appraisal/appraise/", AppraiseView.as_view(), name="api-appraise"),
+    path(
+        "api/portfolio/systems/<signed_int:pk>/stage/",
+        SystemStageView.as_view(),
+        name="api-portfolio-system-stage",
+    ),
     path("api/bi/query/", bi_api.QueryView.as_view(), name="api-bi-query"),
     path("api/bi/sql/", bi_api.SqlView.as_view(), name="api-bi-sql"),
     path("api/bi/values/", bi_api.ValuesView.as_view(), name="api-bi-values"),

@@ -21,6 +21,16 @@ A context function returns the template's variables, or None when there is nothi
 (``"app.codename"``, checked with :func:`openmis.core.permissions.has_perm`) or a
 ``callable(user) -> bool``.
 
+**Hooks.** An app that asks a question other apps may answer names an extension point (a
+string it documents, e.g. ``"portfolio.retirement_concerns"``) and collects the answers
+with :func:`hook_results`; an app answers with :func:`register_hook`. The system page's
+"what still relies on this system" list gains the open improvements this way, without
+portfolio importing feedback::
+
+    # feedback/registry.py
+    register_hook("portfolio.retirement_concerns", panels.retirement_concern,
+                  name="feedback.improvements")
+
 **A cockpit per role.** A tile names the roles (audiences) it is for, each with its place on
 that role's cockpit: ``roles={"mis_director": 10, "employee": 40}`` (or a list of codes, all at
 ``order``). Who holds which role is the business of the app that keeps roles (``org``
@@ -101,6 +111,7 @@ class Shown:
 
 _tiles: dict[str, Tile] = {}
 _panels: dict[str, Panel] = {}
+_hooks: dict[str, dict[str, Callable[..., Any]]] = {}
 _audience_provider: Callable[[Any], list[str]] | None = None
 
 
@@ -246,3 +257,29 @@ def panels_vary(obj, user) -> tuple:
         else:
             key.append((panel.name, True, "user", getattr(user, "pk", None)))
     return tuple(key)
+
+
+def register_hook(point: str, function: Callable[..., Any], *, name: str | None = None):
+    """Answer at the extension point ``point`` with ``function`` (called with the arguments
+    the point's owner documents; it returns its answer, or None for none). A hook registered
+    again under the same ``name`` (default: the function's qualified name) replaces the
+    first. Returns the ``(point, name)`` to give :func:`unregister_hook`."""
+    key = name or f"{function.__module__}.{function.__qualname__}"
+    _hooks.setdefault(point, {})[key] = function
+    return (point, key)
+
+
+def unregister_hook(registered: tuple[str, str]) -> None:
+    """Take a hook away again (tests, an app switched off)."""
+    point, key = registered
+    _hooks.get(point, {}).pop(key, None)
+
+
+def hook_results(point: str, *args, **kwargs) -> list:
+    """The answers of the hooks registered at ``point`` (by name), None answers left out."""
+    answers = []
+    for _name, function in sorted(_hooks.get(point, {}).items()):
+        answer = function(*args, **kwargs)
+        if answer is not None:
+            answers.append(answer)
+    return answers

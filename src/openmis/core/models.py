@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -48,6 +50,17 @@ class Installation(models.Model):
         help_text=_("Demo data is loaded; two-factor authentication is not enforced."),
     )
 
+    uid = models.UUIDField(
+        _("installation identifier"),
+        default=uuid.uuid4,
+        editable=False,
+        help_text=_(
+            "Tells this installation apart from every other: part of the identifiers it "
+            "gives to what leaves it (calendar events), which must not collide with another "
+            "installation's."
+        ),
+    )
+
     class Meta:
         verbose_name = _("installation")
 
@@ -58,6 +71,12 @@ class Installation(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def identifier(cls) -> str:
+        """This installation's identifier (32 hex digits): stable for its lifetime (kept in
+        its database, so a backup restored keeps it), different on every other one."""
+        return cls.current().uid.hex
 
     @classmethod
     def current(cls) -> Installation:

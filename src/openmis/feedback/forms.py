@@ -3,12 +3,15 @@ status change and grouping feedback into an improvement."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core.forms import ObjectForm, style_widgets
 from openmis.feedback.models import Feedback, Improvement
+from openmis.meetings.models import Occurrence
 from openmis.org.people import person_of
 
 FEEDBACK_FIELDS = [
@@ -53,7 +56,8 @@ def same_system_error(system, feedback) -> str | None:
 
 class FeedbackForm(ObjectForm):
     """The generated form; a new item starts as the user's own, from their department, in the
-    language they are using."""
+    language they are using. One recorded in a meeting (``?occurrence=``) starts from the
+    meeting's department and client, dated the meeting's day."""
 
     class Meta:
         model = Feedback
@@ -66,12 +70,31 @@ class FeedbackForm(ObjectForm):
             self.fields["occurrence"].queryset = self.fields["occurrence"].queryset.select_related(
                 "series"
             )
+        if self.instance.pk is None and not self.is_bound:
+            self._start_from_meeting()
         if self.instance.pk is None and not self.is_bound and user is not None:
             person = person_of(user)
             if person is not None:
                 self.initial.setdefault("author", person.pk)
                 self.initial.setdefault("department", person.department_id)
             self.initial.setdefault("language", translation.get_language() or "")
+
+    def _start_from_meeting(self) -> None:
+        """Take the department, client and day of the meeting given as initial value (those
+        given too win): feedback heard in a meeting is the meeting's, not its recorder's."""
+        raw = self.initial.get("occurrence")
+        raw = getattr(raw, "pk", raw)
+        if not str(raw or "").isdigit():
+            return
+        occurrence = Occurrence.objects.select_related("series").filter(pk=raw).first()
+        if occurrence is None:
+            return
+        series = occurrence.series
+        self.initial.setdefault("department", series.department_id)
+        if series.client_id is not None:
+            self.initial.setdefault("client", series.client_id)
+        # the meeting's day where it takes place; feedback is not dated in the future
+        self.initial.setdefault("date", min(occurrence.local_start.date(), date.today()))
 
 
 class ImprovementForm(ObjectForm):

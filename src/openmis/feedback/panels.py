@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from openmis.core import formatting, permissions, registry
 from openmis.feedback import services
 from openmis.feedback.models import Feedback, Improvement
+from openmis.portfolio.services import CONCERNS_SHOWN, Concern
 
 
 def can_view_feedback(user) -> bool:
@@ -82,3 +83,19 @@ def meeting_feedback(request, occurrence) -> dict | None:
         if can_add
         else None,
     }
+
+
+def retirement_concern(system, user):
+    """The system's open improvements, for the list of what still relies on a system about
+    to retire (the portfolio's ``retirement_concerns`` extension point); None when it has
+    none. Named for those who may see improvements, counted for the others."""
+    improvements = Improvement.objects.filter(system=system, status__in=Improvement.OPEN)
+    count = improvements.count()
+    if not count:
+        return None
+    improvement_type = registry.get(Improvement)
+    items = []
+    if user is None or permissions.can(user, improvement_type, "view"):
+        rows = improvements.order_by("-priority", "title", "pk").values_list("pk", "title")
+        items = [(title, improvement_type.detail_url(pk)) for pk, title in rows[:CONCERNS_SHOWN]]
+    return Concern("improvements", _("Open improvements"), count, items)

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy
 
-from openmis.core.extensions import register_panel, register_tile
+from openmis.core.extensions import register_hook, register_panel, register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.registry import register
 from openmis.feedback import panels, tiles
@@ -26,6 +26,7 @@ from openmis.feedback.views import feedback_context, improvement_context
 from openmis.meetings.models import Occurrence
 from openmis.org import roles
 from openmis.portfolio.models import System
+from openmis.portfolio.services import RETIREMENT_HOOK
 
 NAV = gettext_lazy("Feedback")
 
@@ -134,3 +135,5 @@ register_panel(
     vary=panels.meeting_visibility,
     name="feedback.meeting",
 )
+# What still relies on a system about to retire: its open improvements.
+register_hook(RETIREMENT_HOOK, panels.retirement_concern, name="feedback.improvements")

@@ -4,7 +4,7 @@ ones by department, and the daily reminders to their owners."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +20,37 @@ from openmis.org.people import person_of
 
 #: The kind of notice that reminds owners of their due action items (see registry.py).
 ACTION_REMINDER = "meetings.action_reminder"
+
+
+#: The default time to do an action item when the series has no later meeting.
+DEFAULT_DAYS = 7
+
+
+def next_meeting(occurrence: Occurrence, now=None) -> Occurrence | None:
+    """The series' next meeting that is held after ``occurrence`` and after ``now``: the one
+    where the action items of ``occurrence`` come up again."""
+    now = now or timezone.now()
+    return (
+        Occurrence.objects.filter(
+            series_id=occurrence.series_id, start__gt=max(occurrence.start, now)
+        )
+        .exclude(status=Occurrence.Status.CANCELLED)
+        .select_related("series")
+        .order_by("start")
+        .first()
+    )
+
+
+def default_due_date(occurrence: Occurrence | None, now=None) -> date:
+    """The due date a new action item of ``occurrence`` starts with: the day of the series'
+    next meeting (so it is not due before the meeting that follows it up), or a week from
+    today, whichever is later."""
+    now = now or timezone.now()
+    due = timezone.localdate(now) + timedelta(days=DEFAULT_DAYS)
+    following = next_meeting(occurrence, now) if occurrence is not None else None
+    if following is not None:
+        due = max(due, following.local_start.date())
+    return due
 
 
 def add_outcome(occurrence: Occurrence, kind: str, text: str, user=None) -> Outcome:

@@ -3,16 +3,21 @@ the meeting page (agenda, minutes, outcomes, action items, moving a meeting)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core import permissions, registry
 from openmis.core.forms import ObjectForm, style_widgets
 from openmis.core.widgets import PickerSelect
-from openmis.meetings import recurrence
-from openmis.meetings.models import WEEKDAY_CHOICES, ActionItem, MeetingSeries, Outcome
+from openmis.meetings import actions, recurrence
+from openmis.meetings.models import (
+    WEEKDAY_CHOICES,
+    ActionItem,
+    MeetingSeries,
+    Occurrence,
+    Outcome,
+    due_date_error,
+)
 from openmis.org.models import Person
 
 SERIES_FIELDS = [
@@ -121,7 +126,9 @@ class OutcomeForm(forms.Form):
 
 
 class ActionItemForm(forms.Form):
-    """An action item for a person; the people offered are those the user may assign."""
+    """An action item for a person; the people offered are those the user may assign. It is
+    due by the series' next meeting at the earliest (see
+    :func:`openmis.meetings.actions.default_due_date`); a date already past is refused."""
 
     title = forms.CharField(label=_("What"), max_length=200)
     owner = forms.ModelChoiceField(
@@ -135,7 +142,7 @@ class ActionItemForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, occurrence=None, **kwargs):
         super().__init__(*args, **kwargs)
         people = Person.objects.filter(active=True).select_related("department")
         if (
@@ -149,8 +156,16 @@ class ActionItemForm(forms.Form):
                 self.fields["owner"].widget.search_params["department"] = next(iter(departments))
         # the picker shows each person's department beside the name
         self.fields["owner"].queryset = people.order_by("last_name", "first_name")
-        self.fields["due_date"].initial = date.today() + timedelta(days=7)
+        if not self.is_bound:
+            self.fields["due_date"].initial = actions.default_due_date(occurrence)
         style_widgets(self)
+
+    def clean_due_date(self):
+        due_date = self.cleaned_data["due_date"]
+        error = due_date_error(due_date)
+        if error:
+            raise forms.ValidationError(error, code="past")
+        return due_date
 
 
 class MoveForm(forms.Form):
@@ -179,3 +194,18 @@ class MeetingLinkedForm(ObjectForm):
                 field = self.fields[name]
                 field.queryset = field.queryset.select_related(related)
         style_widgets(self)
+
+
+class ActionItemObjectForm(MeetingLinkedForm):
+    """The generic form of an action item: a new one for a meeting (``?occurrence=``) starts
+    due by the series' next meeting, like one added on the meeting's page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound or self.instance.pk is not None or "due_date" in self.initial:
+            return
+        raw = self.initial.get("occurrence")
+        occurrence = None
+        if str(getattr(raw, "pk", raw) or "").isdigit():
+            occurrence = Occurrence.objects.filter(pk=getattr(raw, "pk", raw)).first()
+        self.initial["due_date"] = actions.default_due_date(occurrence)

@@ -1,6 +1,9 @@
 """iCalendar (RFC 5545) feeds of meetings and action items, built with ``icalendar``.
 
-Each stored occurrence is its own VEVENT with a stable UID, its start and end in the series'
+Each stored occurrence is its own VEVENT with a stable UID (unique to this installation, so
+two OpenMIS installations in one calendar program never overwrite each other's events), its
+agenda as DESCRIPTION, its organiser and attendees (ORGANIZER, ATTENDEE: those with an e-mail
+address), its start and end in the series'
 time zone (``DTSTART;TZID=Europe/Warsaw``) and the matching VTIMEZONE, so calendar programs
 show it at the right wall-clock time on both sides of a summer-time change. Occurrences are
 sent one by one rather than as an RRULE: moved and cancelled meetings then need no
@@ -20,10 +23,17 @@ from datetime import datetime, timedelta
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 
+from openmis.core.models import Installation
 from openmis.meetings.materialising import WINDOW_AHEAD, WINDOW_BACK
-from openmis.meetings.models import ActionItem, FeedToken, MeetingSeries, Occurrence
+from openmis.meetings.models import (
+    ActionItem,
+    AgendaItem,
+    FeedToken,
+    MeetingSeries,
+    Occurrence,
+)
 
 PRODID = "-//OpenMIS//Meetings//EN"
 UID_DOMAIN = "openmis"
@@ -78,20 +88,46 @@ def _calendar(name: str) -> Calendar:
     return cal
 
 
-def occurrence_uid(occurrence: Occurrence) -> str:
-    """Stable UID of a meeting's event: moving the meeting updates the same event."""
-    return f"meeting-{occurrence.pk}@{UID_DOMAIN}"
+def occurrence_uid(occurrence: Occurrence, installation: str | None = None) -> str:
+    """Stable UID of a meeting's event: moving the meeting updates the same event. It holds
+    the installation's identifier (:meth:`~openmis.core.models.Installation.identifier`):
+    meeting 113 of another installation is another event."""
+    installation = installation or Installation.identifier()
+    return f"meeting-{occurrence.pk}.{installation}@{UID_DOMAIN}"
 
 
-def action_uid(item: ActionItem) -> str:
-    """Stable UID of an action item's due-date event."""
-    return f"action-{item.pk}@{UID_DOMAIN}"
+def action_uid(item: ActionItem, installation: str | None = None) -> str:
+    """Stable UID of an action item's due-date event (unique to the installation too)."""
+    installation = installation or Installation.identifier()
+    return f"action-{item.pk}.{installation}@{UID_DOMAIN}"
 
 
-def _event(occurrence: Occurrence, url_for) -> Event:
+def _address(email: str, name: str, **params) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    address.params["cn"] = name
+    for key, value in params.items():
+        address.params[key.replace("_", "-")] = value
+    return address
+
+
+def _agenda_text(occurrence: Occurrence) -> str:
+    """The meeting's agenda as plain text: its points in order (parked ones are off it)."""
+    points = [
+        item.title
+        for item in occurrence.agenda_items.all()  # prefetched by _occurrences
+        if item.status != AgendaItem.Status.PARKED
+    ]
+    if not points:
+        return ""
+    lines = [_("Agenda:")]
+    lines += [f"{n}. {title}" for n, title in enumerate(points, start=1)]
+    return "\n".join(lines)
+
+
+def _event(occurrence: Occurrence, url_for, installation: str) -> Event:
     series = occurrence.series
     event = Event()
-    event.add("uid", occurrence_uid(occurrence))
+    event.add("uid", occurrence_uid(occurrence, installation))
     event.add("dtstamp", occurrence.updated)
     event.add("last-modified", occurrence.updated)
     event.add("sequence", occurrence.version - 1)
@@ -104,12 +140,23 @@ def _event(occurrence: Occurrence, url_for) -> Event:
         "status", "CANCELLED" if occurrence.status == Occurrence.Status.CANCELLED else "CONFIRMED"
     )
     event.add("url", url_for(occurrence))
+    agenda = _agenda_text(occurrence)
+    if agenda:
+        event.add("description", agenda)
+    organiser = series.organiser
+    event.add("organizer", _address(organiser.email, str(organiser)))
+    # the series' people (prefetched by _occurrences): a calendar address is an e-mail address,
+    # so a client contact without one is left out
+    people = [(p.email, str(p)) for p in series.attendees.all()]
+    people += [(c.email, str(c)) for c in series.client_attendees.all() if c.email]
+    for email, name in people:
+        event.add("attendee", _address(email, name, role="REQ-PARTICIPANT", cutype="INDIVIDUAL"))
     return event
 
 
-def _action_event(item: ActionItem, url_for) -> Event:
+def _action_event(item: ActionItem, url_for, installation: str) -> Event:
     event = Event()
-    event.add("uid", action_uid(item))
+    event.add("uid", action_uid(item, installation))
     event.add("dtstamp", item.updated)
     event.add("dtstart", item.due_date)
     event.add("dtend", item.due_date + timedelta(days=1))
@@ -126,7 +173,8 @@ def _occurrences(series_ids, now) -> list[Occurrence]:
             start__gte=now - WINDOW_BACK,
             start__lt=now + WINDOW_AHEAD,
         )
-        .select_related("series")
+        .select_related("series__organiser")
+        .prefetch_related("agenda_items", "series__attendees", "series__client_attendees")
         .order_by("start", "pk")
     )
 
@@ -136,8 +184,9 @@ def series_feed(series: MeetingSeries, url_for, now: datetime | None = None) -> 
     ``url_for(obj)`` gives an object's absolute URL."""
     now = now or timezone.now()
     cal = _calendar(series.title)
+    installation = Installation.identifier()
     for occurrence in _occurrences([series.pk], now):
-        cal.add_component(_event(occurrence, url_for))
+        cal.add_component(_event(occurrence, url_for, installation))
     cal.add_missing_timezones()
     return cal.to_ical()
 
@@ -148,11 +197,12 @@ def person_feed(person, url_for, now: datetime | None = None) -> bytes:
     now = now or timezone.now()
     cal = _calendar(_("OpenMIS meetings of %(name)s") % {"name": person})
     series_ids = list(series_of_person(person).values_list("pk", flat=True))
+    installation = Installation.identifier()
     for occurrence in _occurrences(series_ids, now):
-        cal.add_component(_event(occurrence, url_for))
+        cal.add_component(_event(occurrence, url_for, installation))
     for item in ActionItem.objects.filter(owner=person, status=ActionItem.Status.OPEN).order_by(
         "due_date", "pk"
     ):
-        cal.add_component(_action_event(item, url_for))
+        cal.add_component(_action_event(item, url_for, installation))
     cal.add_missing_timezones()
     return cal.to_ical()

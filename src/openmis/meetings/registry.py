@@ -11,7 +11,12 @@ from openmis.core.periodic import register_periodic
 from openmis.core.registry import register, register_page
 from openmis.meetings import actions, materialising, services, tiles
 from openmis.meetings.filters import ACTION_FILTERS, ACTION_SEARCH, ActionItemFilterSet
-from openmis.meetings.forms import SERIES_FIELDS, MeetingLinkedForm, MeetingSeriesForm
+from openmis.meetings.forms import (
+    SERIES_FIELDS,
+    ActionItemObjectForm,
+    MeetingLinkedForm,
+    MeetingSeriesForm,
+)
 from openmis.meetings.models import (
     ActionItem,
     AgendaItem,
@@ -137,7 +142,7 @@ register(
     department_field="owner__department",
     nav_group=NAV,
     select=["occurrence__series"],
-    form_class=modelform_factory(ActionItem, form=MeetingLinkedForm, fields=ACTION_FIELDS),
+    form_class=modelform_factory(ActionItem, form=ActionItemObjectForm, fields=ACTION_FIELDS),
     # Employees see their own; those who see the meetings see them all.
     visible_to=actions.visible_action_items,
     hidden_reason=gettext_lazy(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from openmis.core import caching, formatting
+from openmis.core import caching, extensions, formatting, permissions, registry
 from openmis.core.notifications import notify
 from openmis.core.services import save_object
 from openmis.portfolio.models import (
@@ -29,9 +30,111 @@ REMINDER_DAYS = 30  # how long before the notice deadline the owner is reminded
 CONTRACT_REMINDER = "portfolio.contract_reminder"  # the kind of notice (see registry.py)
 
 
+#: The stages that end a system's life: moving to them asks for confirmation while anything
+#: still relies on the system (see :func:`retirement_concerns`).
+RETIRING_STAGES = (System.Stage.RETIRING, System.Stage.RETIRED)
+#: The extension point where other apps add what relies on a system about to retire:
+#: ``hook(system, user) -> Concern | None`` (see :func:`openmis.core.extensions.register_hook`).
+RETIREMENT_HOOK = "portfolio.retirement_concerns"
+CONCERNS_SHOWN = 20  # items listed of each kind; the rest are counted
+
+
+@dataclass(frozen=True)
+class Concern:
+    """One kind of thing that still relies on a system about to retire: its heading, the
+    items the user may see (``(text, url)``, url None for none) and how many there are."""
+
+    key: str
+    label: str
+    count: int
+    items: list[tuple[str, str | None]] = field(default_factory=list)
+
+    @property
+    def hidden(self) -> int:
+        """How many are not listed (beyond those shown, or not visible to the user)."""
+        return self.count - len(self.items)
+
+    def message(self) -> str:
+        """The concern in one sentence, for an API error."""
+        text = ", ".join(t for t, _url in self.items)
+        if self.hidden and text:
+            text = _("%(items)s and %(count)d more") % {"items": text, "count": self.hidden}
+        elif self.hidden:
+            text = str(self.count)
+        return f"{self.label}: {text}."
+
+
+class ConfirmationNeeded(ValidationError):
+    """A move to a retiring stage that must be confirmed: ``concerns`` say why. A field error
+    on ``confirm``, so the API answers 400 ``{"confirm": [...]}``."""
+
+    def __init__(self, system: System, stage: str, concerns: list[Concern]):
+        self.concerns = concerns
+        intro = _(
+            "Moving %(system)s to “%(stage)s” affects what still relies on it; confirm to move "
+            "it anyway."
+        ) % {"system": system, "stage": System.Stage(stage).label}
+        super().__init__({"confirm": [intro, *(c.message() for c in concerns)]})
+
+
+def _may_view(user, model) -> bool:
+    return user is None or permissions.can(user, registry.get(model), "view")
+
+
+def retirement_concerns(system: System, user=None, today: date | None = None) -> list[Concern]:
+    """What still relies on ``system``: the systems that depend on it directly, its live
+    contracts (not ended by ``today``) and what other apps register at
+    :data:`RETIREMENT_HOOK` (feedback: its open improvements). Items ``user`` may not see are
+    counted, not named; kinds with nothing are left out."""
+    today = today or date.today()
+    concerns = []
+    dependents = Dependency.objects.filter(source=system).order_by("target__name", "target_id")
+    count = dependents.count()
+    if count:
+        system_type = registry.get(System)
+        rows = dependents.values_list("target_id", "target__name")[:CONCERNS_SHOWN]
+        concerns.append(
+            Concern(
+                "dependents",
+                _("Systems that depend on it"),
+                count,
+                [(name, system_type.detail_url(pk)) for pk, name in rows],
+            )
+        )
+    contracts = Contract.objects.filter(system=system, end_date__gte=today).order_by(
+        "end_date", "pk"
+    )
+    count = contracts.count()
+    if count:
+        items = []
+        if _may_view(user, Contract):
+            contract_type = registry.get(Contract)
+            for pk, title, end in contracts.values_list("pk", "title", "end_date")[:CONCERNS_SHOWN]:
+                text = _("%(title)s (until %(date)s)") % {
+                    "title": title,
+                    "date": formatting.date_text(end),
+                }
+                items.append((text, contract_type.detail_url(pk)))
+        concerns.append(Concern("contracts", _("Live contracts"), count, items))
+    concerns += extensions.hook_results(RETIREMENT_HOOK, system, user)
+    return concerns
+
+
 @transaction.atomic
-def move_to_stage(system: System, stage: str, when: date | None = None, user=None, note: str = ""):
-    """Move ``system`` to lifecycle ``stage`` on ``when``, recording the transition."""
+def move_to_stage(
+    system: System,
+    stage: str,
+    when: date | None = None,
+    user=None,
+    note: str = "",
+    confirm: bool = False,
+):
+    """Move ``system`` to lifecycle ``stage`` on ``when``, recording the transition.
+
+    A move to a retiring stage while something still relies on the system (see
+    :func:`retirement_concerns`) needs ``confirm``; without it :class:`ConfirmationNeeded`
+    says what relies on it and nothing changes.
+    """
     when = when or date.today()
     if stage not in System.Stage.values:
         raise ValidationError({"stage": _("Unknown lifecycle stage.")})
@@ -45,6 +148,10 @@ def move_to_stage(system: System, stage: str, when: date | None = None, user=Non
                 % {"date": last.date}
             }
         )
+    if stage in RETIRING_STAGES and not confirm:
+        concerns = retirement_concerns(system, user)
+        if concerns:
+            raise ConfirmationNeeded(system, stage, concerns)
     with set_actor(user) if user else contextlib.nullcontext():
         transition = LifecycleTransition.objects.create(
             system=system, from_stage=system.lifecycle_stage, to_stage=stage, date=when, note=note
@@ -456,3 +563,14 @@ def projects_in_status(queryset, statuses, today: date | None = None):
     projects = queryset.prefetch_related("milestones").order_by()
     pks = [p.pk for p in projects if project_status(p, today)[0] in wanted]
     return queryset.filter(pk__in=pks)
+
+
+def retiring_suppliers(system: System) -> list[dict]:
+    """The systems ``system`` depends on that are retiring or retired, by name:
+    ``[{"pk", "name", "stage"}]`` (what its page warns of)."""
+    rows = (
+        Dependency.objects.filter(target=system, source__lifecycle_stage__in=RETIRING_STAGES)
+        .order_by("source__name", "source_id")
+        .values_list("source_id", "source__name", "source__lifecycle_stage")
+    )
+    return [{"pk": pk, "name": name, "stage": stage} for pk, name, stage in rows]

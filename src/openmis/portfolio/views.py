@@ -28,12 +28,20 @@ from openmis.portfolio.models import Contract, Dependency, DeploymentProject, Sy
 
 
 class StageForm(forms.Form):
+    """Move a system to another lifecycle stage; ``confirm`` is shown with what still relies
+    on it when the move retires it (see :func:`openmis.portfolio.services.move_to_stage`)."""
+
     stage = forms.ChoiceField(label=gettext_lazy("Move to stage"), choices=System.Stage.choices)
     date = forms.DateField(label=gettext_lazy("Date"), initial=date.today)
     note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I have checked what relies on this system; move it anyway."),
+        required=False,
+    )
 
 
 SECTION_TEMPLATES = {
+    "warnings": "portfolio/_system_warnings.html",
     "lifecycle": "portfolio/_system_lifecycle.html",
     "stage_fields": "portfolio/_system_stage_fields.html",
     "details": "portfolio/_system_details.html",
@@ -106,11 +114,19 @@ def _dependency_rows(system, direction: str) -> tuple[list[dict], int]:
     mine, other = ("target", "source") if direction == "fed_by" else ("source", "target")
     dependencies = Dependency.objects.filter(**{f"{mine}_id": system.pk})
     rows = dependencies.order_by(f"{other}__name", f"{other}_id").values_list(
-        f"{other}_id", f"{other}__name", "data_exchanged"
+        f"{other}_id", f"{other}__name", "data_exchanged", f"{other}__lifecycle_stage"
     )[:DEPENDENCIES_SHOWN]
     system_type = registry.get(System)
+    labels = dict(System.Stage.choices)
     return [
-        {"name": name, "url": system_type.detail_url(pk), "data": data} for pk, name, data in rows
+        {
+            "name": name,
+            "url": system_type.detail_url(pk),
+            "data": data,
+            # a retiring or retired system is marked where it is listed
+            "ending": labels[stage] if stage in services.RETIRING_STAGES else "",
+        }
+        for pk, name, data, stage in rows
     ], dependencies.count()
 
 
@@ -127,8 +143,13 @@ def _section_context(system, request, can_move: bool) -> dict:
     dependency_type = registry.get(Dependency)
     fed_by, fed_by_total = _dependency_rows(system, "fed_by")
     feeds, feeds_total = _dependency_rows(system, "feeds")
+    stage_labels = dict(System.Stage.choices)
     return {
         "object": system,
+        "retiring_suppliers": [
+            {**row, "url": system_type.detail_url(row["pk"]), "label": stage_labels[row["stage"]]}
+            for row in services.retiring_suppliers(system)
+        ],
         "timeline": services.timeline(system),
         "tco": costs,
         "tco_totals": services.totals_by_currency(costs),
@@ -194,6 +215,8 @@ def project_context(project, request) -> dict:
 
 @login_required
 def move_stage(request, pk):
+    """Move a system to another stage; a move that retires a system something still relies
+    on shows what does, with a box to tick to confirm it."""
     system = get_object_or_404(System, pk=pk)
     require(request.user, System, "change", system)
     form = StageForm(request.POST)
@@ -205,6 +228,7 @@ def move_stage(request, pk):
                 form.cleaned_data["date"],
                 request.user,
                 form.cleaned_data["note"],
+                confirm=form.cleaned_data["confirm"],
             )
             messages.success(
                 request,
@@ -214,12 +238,29 @@ def move_stage(request, pk):
                     "stage": system.get_lifecycle_stage_display(),
                 },
             )
+        except services.ConfirmationNeeded as needed:
+            return _confirm_retirement(request, system, form, needed.concerns)
         except (ValidationError, ConflictError) as error:
             text = "; ".join(getattr(error, "messages", [str(error)]))
             messages.error(request, text)
     else:
         messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
     return redirect(system.get_absolute_url())
+
+
+def _confirm_retirement(request, system, form, concerns):
+    """The page that lists what relies on ``system`` and asks to confirm the move."""
+    status = 200
+    if request.POST.get("confirming"):  # sent from this page without the box ticked
+        form.add_error("confirm", _("Tick the box to confirm the move."))
+        status = 400
+    stage = System.Stage(form.cleaned_data["stage"]).label
+    return TemplateResponse(
+        request,
+        "portfolio/system_stage_confirm.html",
+        {"object": system, "form": form, "stage_label": stage, "concerns": concerns},
+        status=status,
+    )
 
 
 @login_required

@@ -8,6 +8,7 @@ from openmis.meetings.models.occurrences import (
     FeedToken,
     Occurrence,
     Outcome,
+    due_date_error,
 )
 from openmis.meetings.models.series import (
     RULE_MESSAGES,
@@ -32,6 +33,7 @@ __all__ = [
     "MeetingSeries",
     "Occurrence",
     "Outcome",
+    "due_date_error",
     "validate_dates",
     "validate_time_zone",
 ]

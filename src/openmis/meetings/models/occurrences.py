@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core import formatting
@@ -220,6 +221,18 @@ class ActionItem(OpenMISModel):
             and self.outcome.occurrence_id != self.occurrence_id
         ):
             raise ValidationError({"outcome": _("The outcome belongs to another meeting.")})
+        if self.due_date is not None and self._due_date_changed():
+            error = due_date_error(self.due_date)
+            if error:
+                raise ValidationError({"due_date": error})
+
+    def _due_date_changed(self) -> bool:
+        """Whether the due date is new (a new item, or another date than the stored one): an
+        old item past its date can still be edited otherwise."""
+        if self._state.adding or self.pk is None:
+            return True
+        stored = ActionItem.objects.filter(pk=self.pk).values_list("due_date", flat=True).first()
+        return stored != self.due_date
 
     def save(self, *args, **kwargs):
         if self.outcome_id is not None and self.occurrence_id is None:
@@ -229,6 +242,14 @@ class ActionItem(OpenMISModel):
         elif self.status == self.Status.OPEN:
             self.done_on = None
         super().save(*args, **kwargs)
+
+
+def due_date_error(due_date: date, today: date | None = None) -> str | None:
+    """Why ``due_date`` cannot be given to an action item (it has passed), or None."""
+    today = today or timezone.localdate()
+    if due_date < today:
+        return _("The due date has passed; choose today or a later day.")
+    return None
 
 
 class FeedToken(models.Model):

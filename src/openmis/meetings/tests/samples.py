@@ -2,6 +2,7 @@
 openmis/core/tests/samples.py for what each entry means)."""
 
 import itertools
+from datetime import date, timedelta
 
 from openmis.meetings.tests import factories as f
 from openmis.org.tests.factories import PersonFactory
@@ -87,7 +88,8 @@ SAMPLES = {
             "title": "Send the export spec",
             "occurrence": f.OccurrenceFactory().pk,
             "owner": PersonFactory(department=dept).pk,
-            "due_date": "2026-06-01",
+            # a due date that has passed is refused: a month from the day the test runs
+            "due_date": (date.today() + timedelta(days=30)).isoformat(),
             "status": "open",
         },
         "change": ("status", "done"),

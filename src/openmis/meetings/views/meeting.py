@@ -133,7 +133,7 @@ def occurrence_context(occurrence: Occurrence, request, **forms) -> dict:
         or MinutesForm(initial={"minutes": occurrence.minutes, "version": occurrence.version}),
         "agenda_form": AgendaItemForm(),
         "outcome_form": OutcomeForm(),
-        "action_form": forms.get("action_form") or ActionItemForm(user=user),
+        "action_form": forms.get("action_form") or ActionItemForm(user=user, occurrence=occurrence),
         "move_form": MoveForm(initial={"date": local.date(), "time": local.time()}),
         "can_edit_meeting": can(user, Occurrence, "change", occurrence),
         "can_add_agenda": can(user, AgendaItem, "add", agenda_probe),
@@ -271,7 +271,7 @@ def action_add(request, pk):
     user may record outcomes of this meeting."""
     occurrence = _occurrence(pk)
     require(request.user, ActionItem, "add")
-    form = ActionItemForm(request.POST, user=request.user)
+    form = ActionItemForm(request.POST, user=request.user, occurrence=occurrence)
     if not form.is_valid():
         return _render_occurrence(request, occurrence, status=400, action_form=form)
     owner = form.cleaned_data["owner"]
