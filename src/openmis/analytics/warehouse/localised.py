@@ -18,6 +18,10 @@ Before that, one scan of the file checks every value against the form's pattern,
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
+import re
 from dataclasses import dataclass
 
 import duckdb
@@ -28,7 +32,6 @@ from openmis.analytics.warehouse.files import Source, quote_ident, quote_literal
 from openmis.analytics.warehouse.types import decimal_parts, not_of_type, to_duckdb
 
 SAMPLE_ROWS = 2048
-_NUMERIC = {"BIGINT", "DOUBLE", "FLOAT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT"}
 _PLAIN_NUMBER = "[+-]?[0-9]+(?:[.][0-9]+)?"
 
 
@@ -88,7 +91,35 @@ def _text_reader(source: Source, found) -> str:
     return reader_sql(source, types=dict.fromkeys(found, "VARCHAR"))
 
 
+_SAMPLE_BYTES = 1 << 20
+
+
 def _sample(con, source: Source, names: list[str], found) -> dict[str, list[str]]:
+    """The non-empty values, trimmed, of the first rows of columns ``names``: read with
+    Python's csv module from the file's head (a DuckDB scan of a large file reads whole
+    buffers, ten times slower); by DuckDB when the head's rows are not all as wide as the
+    header."""
+    with source.path.open("rb") as f:
+        head = f.read(_SAMPLE_BYTES)
+        complete = not f.read(1)
+    if not complete:
+        head = head[: head.rfind(b"\n") + 1]
+    codec = "utf-8-sig" if source.encoding == "utf-8" else source.encoding
+    try:
+        text = head.decode(codec)
+        rows = list(
+            itertools.islice(
+                csv.reader(io.StringIO(text, newline=""), delimiter=source.delimiter, strict=True),
+                SAMPLE_ROWS + 1,
+            )
+        )
+    except (UnicodeDecodeError, csv.Error):
+        rows = []
+    width = len(found)
+    if rows and all(len(r) == width for r in rows if r):
+        positions = {name: i for i, name in enumerate(found)}
+        body = [r for r in rows[1:] if r]
+        return {n: [v.strip() for v in (r[positions[n]] for r in body) if v.strip()] for n in names}
     reader = _text_reader(source, found)
     columns = ", ".join(f"trim({quote_ident(n)})" for n in names)
     rows = con.execute(f"SELECT {columns} FROM {reader} LIMIT {SAMPLE_ROWS}").fetchall()  # noqa: S608
@@ -98,12 +129,11 @@ def _sample(con, source: Source, names: list[str], found) -> dict[str, list[str]
 def _is_plain(values: list[str], form: tuple[str, str]) -> bool:
     """DuckDB's own reader reads these values as they are meant (ISO dates, numbers with a
     decimal point and no groups)."""
-    import re
 
     if form[0] == "date":
         return form[1] == textvalues.ISO_DATE
-    plain = _PLAIN_NUMBER if form[1] == "." else "[+-]?[0-9]+"
-    return all(re.fullmatch(plain, v) for v in values)
+    plain = re.compile(_PLAIN_NUMBER if form[1] == "." else "[+-]?[0-9]+")
+    return all(plain.fullmatch(v) for v in values)
 
 
 def detect(
@@ -141,11 +171,21 @@ def detect(
         if declared is not None:
             if declared in ("int64", "float64", "date") or decimal_parts(declared):
                 candidates.append(name)
-        elif duck_type.upper() in ("VARCHAR", "DATE") or duck_type.upper() in _NUMERIC:
+        elif duck_type.upper() in ("VARCHAR", "DATE", "DOUBLE", "FLOAT"):
+            # Whole numbers DuckDB typed itself have no marks to misread.
             candidates.append(name)
     if not candidates:
         return {}
-    sample = _sample(con, source, candidates, found)
+    sample = {
+        name: list(dict.fromkeys(values))  # each value once
+        for name, values in _sample(con, source, candidates, found).items()
+    }
+    iso = re.compile(textvalues.DATE_FORMS[0][0])
+    for name in candidates:
+        undeclared_date = found[name].upper() == "DATE" and name not in wanted
+        if undeclared_date and all(iso.fullmatch(v) for v in sample[name]):
+            del sample[name]  # ISO dates, which DuckDB read right
+    candidates = list(sample)
     marks = set().union(*(textvalues.decimal_marks(v) for v in sample.values()))
     file_mark = marks.pop() if len(marks) == 1 else None
     forms = {}
@@ -172,7 +212,6 @@ def _declared_form(values: list[str], declared: str, file_mark: str | None):
     """The form of a column declared a number or a date, from a sample that may hold values
     that do not fit (they are reported by line later): the decimal mark its values show, or
     the file's; the date form most of its values have."""
-    import re
 
     if declared != "date":
         marks = textvalues.decimal_marks(values)
