@@ -227,7 +227,7 @@ def cmd_warehouse_import(args) -> int:
             where += f", column {job.error_column}"
         print(f"Import failed: {job.error}{where + ')' if where else ''}", file=sys.stderr)
         return _import_failed(dataset, created)
-    if job.encoding and job.encoding != "utf-8":
+    if job.encoding in ENCODING_LABELS:
         print(f"Read {args.file} as {ENCODING_LABELS[job.encoding]} text, converted to UTF-8.")
     print(f"Loaded {args.file}: {dataset.name!r} now has {job.rows} rows (data version {job.pk}).")
     return 0

@@ -80,6 +80,8 @@ def to_utf8(path: Path, file_name: str, encoding: str = "", *, into: Path | None
         with path.open("rb") as source:
             sample = source.read(256 * 1024)
             complete = not source.read(1)
+        if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return "utf-16"  # named by its byte order mark; the warehouse reads it as it is
         encoding = detect_encoding(sample, complete=complete)
     if encoding == "utf-8":
         return encoding

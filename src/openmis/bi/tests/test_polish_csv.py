@@ -110,6 +110,18 @@ def test_a_utf8_file_with_its_bom_is_loaded_as_it_is(capsys, tmp_path, analyst):
     assert rows_of(analyst, "sprzedaz") == SALES_ROWS
 
 
+def test_a_utf16_file_is_not_taken_for_a_code_page(capsys, tmp_path, analyst):
+    # Given the sales saved as "Unicode text" (UTF-16 with its byte order mark)
+    path = tmp_path / "sprzedaz.csv"
+    path.write_bytes(SALES.encode("utf-16"))
+    # When it is imported, its encoding detected
+    code, out, _err = run(capsys, path, "--dataset", "sprzedaz")
+    # Then it is read as UTF-16, not converted as if it were Windows-1250
+    assert code == 0
+    assert out.startswith("Loaded ")
+    assert rows_of(analyst, "sprzedaz") == SALES_ROWS
+
+
 def test_a_file_that_is_not_in_the_encoding_named_is_refused_by_line(capsys, tmp_path):
     # Given a Windows-1250 file, said to be UTF-8
     path = tmp_path / "sprzedaz.csv"
