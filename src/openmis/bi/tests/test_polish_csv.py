@@ -283,3 +283,20 @@ def test_an_encoding_not_offered_is_refused(analyst):
     )
     assert [str(m) for m in answer.context["messages"]] == ["Choose one of the encodings offered."]
     assert ImportJob.objects.count() == 0
+
+
+def test_the_api_loads_a_polish_code_page_csv(analyst, api_client_for):
+    # Given an empty dataset
+    dataset = Dataset.objects.create(name="sprzedaz", title="Sprzedaż")
+    # When a Windows-1250 file with decimal commas is uploaded through the API
+    response = api_client_for(analyst).post(
+        f"/api/bi/datasets/{dataset.pk}/upload/",
+        {"file": SimpleUploadedFile("sprzedaz.csv", SALES.encode("cp1250"))},
+        format="multipart",
+    )
+    # Then it loads with its letters, numbers and dates
+    assert response.status_code == 202
+    assert response.json()["status"] == "done"
+    dataset.refresh_from_db()
+    assert columns_of(dataset) == SALES_COLUMNS
+    assert rows_of(analyst, "sprzedaz") == SALES_ROWS
