@@ -211,7 +211,13 @@ def cmd_warehouse_import(args) -> int:
         dataset.save()
     mode = ImportJob.Mode.APPEND if args.append else ImportJob.Mode.REPLACE
     try:
-        job = loading.import_now(dataset, args.file, mode=mode, column_types=types)
+        job = loading.import_now(
+            dataset,
+            args.file,
+            mode=mode,
+            column_types=types,
+            encoding=ENCODING_NAMES[args.encoding],
+        )
     except loading.ImportFailed as exc:
         print(f"Import failed: {exc.detail}", file=sys.stderr)
         return _import_failed(dataset, created)
@@ -221,8 +227,24 @@ def cmd_warehouse_import(args) -> int:
             where += f", column {job.error_column}"
         print(f"Import failed: {job.error}{where + ')' if where else ''}", file=sys.stderr)
         return _import_failed(dataset, created)
+    if job.encoding in ENCODING_LABELS:
+        print(f"Read {args.file} as {ENCODING_LABELS[job.encoding]} text, converted to UTF-8.")
     print(f"Loaded {args.file}: {dataset.name!r} now has {job.rows} rows (data version {job.pk}).")
     return 0
+
+
+# --encoding: the names a user may give, and the codec each one is.
+ENCODING_NAMES = {
+    "auto": "",
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "cp1250": "cp1250",
+    "windows-1250": "cp1250",
+    "iso-8859-2": "iso8859_2",
+    "iso8859-2": "iso8859_2",
+    "latin2": "iso8859_2",
+}
+ENCODING_LABELS = {"cp1250": "Windows-1250", "iso8859_2": "ISO-8859-2"}
 
 
 def _import_failed(dataset, created: bool) -> int:
@@ -385,6 +407,13 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--replace", action="store_true", help="replace the data (default)")
     how.add_argument("--append", action="store_true", help="append to the data")
     imp.add_argument("--types", help='column type overrides as JSON, e.g. \'{"zip": "string"}\'')
+    imp.add_argument(
+        "--encoding",
+        choices=list(ENCODING_NAMES),
+        default="auto",
+        type=str.lower,
+        help="a CSV file's encoding (default: detected among UTF-8, Windows-1250, ISO-8859-2)",
+    )
     imp.set_defaults(func=cmd_warehouse_import)
     back = sub.add_parser("backup", help="back up the database, warehouse, uploads, secret key")
     back.add_argument("file", help="the archive to write: NAME.tar.gz or NAME.zip")

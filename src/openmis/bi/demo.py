@@ -29,7 +29,7 @@ GENERATE = {
     """,
     "customers": f"""
         SELECT range + 1 AS id,
-               $customer || ' ' || lpad((range + 1)::VARCHAR, 5, '0') AS name,
+               $customers[(range + 1)::INTEGER] AS name,
                $regions[(1 + hash(range || 'r') % 4)::INTEGER] AS region,
                $segments[(1 + hash(range || 's') % 4)::INTEGER] AS segment,
                DATE '2019-01-01' + (hash(range || 'd') % 2000)::INTEGER AS customer_since
@@ -188,6 +188,7 @@ def values(language: str) -> dict[str, str]:
     return {
         **{name: _literal(value) for name, value in words.items()},
         "products": _literal(demo_texts.product_names(language)),
+        "customers": _literal(demo_texts.customer_names(language, CUSTOMERS)),
     }
 
 

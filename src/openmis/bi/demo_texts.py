@@ -7,7 +7,6 @@ and the dashboard (see :mod:`openmis.core.demotext`)."""
 VALUES = {
     "en": {
         "regions": ["North", "South", "West", "East"],
-        "customer": "Customer",
         "segments": ["Enterprise", "SMB", "Public sector", "Consumer"],
         "channels": ["web", "partner", "direct", "phone"],
         "statuses": ["completed", "cancelled"],
@@ -15,7 +14,6 @@ VALUES = {
     },
     "pl": {
         "regions": ["Północ", "Południe", "Zachód", "Wschód"],
-        "customer": "Klient",
         "segments": ["Duże firmy", "MŚP", "Sektor publiczny", "Klienci indywidualni"],
         "channels": ["internet", "partner", "bezpośrednio", "telefon"],
         "statuses": ["zrealizowane", "anulowane"],
@@ -293,3 +291,222 @@ def product_names(language: str) -> list[str]:
         base, variant = bases[k % len(bases)], variants[(k // len(bases)) % len(variants)]
         names.append(base[column] + variant[column])
     return names
+
+
+# Customer names: a kind of business, a name and a legal form, combined from these lists,
+# (kind, name, form) different for every customer. Invented; any likeness to a real firm is
+# a coincidence of common words.
+CUSTOMER_WORDS = {
+    "en": {
+        "names": [
+            first + second
+            for first in (
+                "North",
+                "Blue",
+                "Oak",
+                "Silver",
+                "Red",
+                "Green",
+                "Stone",
+                "Clear",
+                "Bright",
+                "Iron",
+                "Maple",
+                "River",
+                "Cedar",
+                "Golden",
+                "West",
+                "East",
+                "High",
+                "Fair",
+                "Elm",
+                "Ash",
+            )
+            for second in ("wind", "field", "ridge", "brook", "gate", "water", "haven")
+        ],
+        "kinds": [
+            "Supplies",
+            "Logistics",
+            "Trading",
+            "Systems",
+            "Foods",
+            "Engineering",
+            "Textiles",
+            "Print",
+            "Furniture",
+            "Motors",
+            "Pharma",
+            "Media",
+            "Analytics",
+            "Builders",
+            "Electrics",
+            "Hardware",
+            "Outfitters",
+            "Consulting",
+            "Packaging",
+            "Labs",
+            "Wholesale",
+            "Retail",
+            "Freight",
+            "Energy",
+            "Software",
+            "Interiors",
+            "Optics",
+            "Robotics",
+            "Ceramics",
+            "Dairies",
+        ],
+        "forms": ["Ltd", "LLC", "Inc.", "PLC", "& Co."],
+        "pattern": "{name} {kind} {form}",
+    },
+    "pl": {
+        "names": [
+            "Mazur",
+            "Wróbel",
+            "Kowalczyk",
+            "Zając",
+            "Sikora",
+            "Baran",
+            "Duda",
+            "Szewczyk",
+            "Pietrzak",
+            "Marczak",
+            "Jabłoński",
+            "Król",
+            "Wieczorek",
+            "Nowicki",
+            "Grabowski",
+            "Pawlak",
+            "Michalski",
+            "Zalewski",
+            "Jasiński",
+            "Wilk",
+            "Olszewski",
+            "Stępień",
+            "Malinowski",
+            "Górski",
+            "Witkowski",
+            "Sadowski",
+            "Rutkowski",
+            "Kubiak",
+            "Lis",
+            "Kaczmarek",
+            "Czerwiński",
+            "Sobczak",
+            "Kołodziej",
+            "Borkowski",
+            "Czarnecki",
+            "Bursztyn",
+            "Bałtyk",
+            "Warta",
+            "Wisła",
+            "Odra",
+            "Mazowsze",
+            "Pomorze",
+            "Sudety",
+            "Kaszuby",
+            "Roztocze",
+            "Podlasie",
+            "Tatry",
+            "Bieszczady",
+            "Narew",
+            "Bug",
+            "Noteć",
+            "Jantar",
+            "Orlik",
+            "Sokół",
+            "Dąb",
+            "Jodła",
+            "Wrzos",
+            "Kłos",
+            "Skowronek",
+            "Żuraw",
+            "Bocian",
+            "Jeżyk",
+            "Modrzew",
+            "Grab",
+            "Lipa",
+            "Rydz",
+            "Kruk",
+            "Jaskółka",
+            "Pszczółka",
+            "Słonecznik",
+        ],
+        "kinds": [
+            "Hurtownia",
+            "Przedsiębiorstwo Handlowe",
+            "Zakład Usługowy",
+            "Pracownia",
+            "Drukarnia",
+            "Piekarnia",
+            "Biuro Rachunkowe",
+            "Serwis",
+            "Transport",
+            "Handel",
+            "Studio",
+            "Kancelaria",
+            "Apteka",
+            "Masarnia",
+            "Tartak",
+            "Wytwórnia",
+            "Spółdzielnia",
+            "Warsztat",
+            "Salon",
+            "Przetwórnia",
+            "Mleczarnia",
+            "Zakłady Mięsne",
+            "Instalacje",
+            "Budownictwo",
+            "Meble",
+            "Ogrody",
+            "Szkółka",
+            "Elektro",
+            "Logistyka",
+            "Chłodnie",
+            "Papiernia",
+            "Browar",
+            "Tłocznia",
+            "Odlewnia",
+            "Agencja",
+            "Optyka",
+            "Poligrafia",
+            "Stolarnia",
+            "Kamieniarstwo",
+            "Tkalnia",
+        ],
+        "forms": [
+            "sp. z o.o.",
+            "S.A.",
+            "sp.j.",
+            "s.c.",
+            "sp.k.",
+            "sp. z o.o. sp.k.",
+            "i Syn s.c.",
+            "i Wspólnicy sp.j.",
+        ],
+        "pattern": "{kind} {name} {form}",
+    },
+}
+CUSTOMER_SEED = 20260113
+
+
+def customer_names(language: str, count: int) -> list[str]:
+    """``count`` different customer names in ``language`` (``en`` or ``pl``), in id order:
+    the same on every run (drawn with :data:`CUSTOMER_SEED`).
+
+    Raises ValueError when the lists cannot make ``count`` different names.
+    """
+    import random
+
+    words = CUSTOMER_WORDS["pl" if language == "pl" else "en"]
+    names, kinds, forms = words["names"], words["kinds"], words["forms"]
+    possible = len(names) * len(kinds) * len(forms)
+    if count > possible:
+        raise ValueError(f"Only {possible} customer names can be made, not {count}.")
+    draws = random.Random(CUSTOMER_SEED).sample(range(possible), count)  # noqa: S311 -- demo data
+    result = []
+    for draw in draws:
+        name, rest = divmod(draw, len(kinds) * len(forms))
+        kind, form = divmod(rest, len(forms))
+        result.append(words["pattern"].format(name=names[name], kind=kinds[kind], form=forms[form]))
+    return result

@@ -6,6 +6,7 @@ only once it is complete, so a failed or running import never disturbs readers.
 
 from __future__ import annotations
 
+import codecs
 import re
 import shutil
 import uuid
@@ -59,28 +60,57 @@ def stage_upload(source, file_name: str) -> Path:
     return target
 
 
-def to_utf8(path: Path, file_name: str) -> str:
-    """Rewrite a staged CSV file in UTF-8 when it is Windows-1250 or ISO-8859-2 text (as
-    Polish Excel saves "CSV"), so the warehouse reads its letters; returns the encoding it
-    was read in (empty for other formats). Detected on its first 256 KiB
-    (:func:`openmis.core.imports.reading.detect_encoding`), rewritten line by line."""
-    from openmis.core.imports.reading import detect_encoding
+def to_utf8(path: Path, file_name: str, encoding: str = "", *, into: Path | None = None) -> str:
+    """Write a CSV file in UTF-8 when it is Windows-1250 or ISO-8859-2 text (as Polish Excel
+    saves "CSV"), so the warehouse reads its letters; returns the encoding it was read in
+    (empty for other formats).
+
+    ``encoding`` is the file's, a key of :data:`openmis.core.imports.reading.ENCODINGS`;
+    empty, it is detected on the first 256 KiB as the object imports detect it
+    (:func:`openmis.core.imports.reading.detect_encoding`). The text is converted in chunks,
+    never read whole, into ``into`` (default: in place); a UTF-8 file is left as it is and
+    ``into`` is not written. Raises ImportFailed, with the line, at a byte the encoding has
+    no letter for.
+    """
+    from openmis.core.imports.reading import ENCODINGS, detect_encoding
 
     if format_of(file_name) != "csv":
         return ""
-    with path.open("rb") as source:
-        sample = source.read(256 * 1024)
-        complete = not source.read(1)
-    encoding = detect_encoding(sample, complete=complete)
+    if encoding not in ENCODINGS:
+        with path.open("rb") as source:
+            sample = source.read(256 * 1024)
+            complete = not source.read(1)
+        if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return "utf-16"  # named by its byte order mark; the warehouse reads it as it is
+        encoding = detect_encoding(sample, complete=complete)
     if encoding == "utf-8":
         return encoding
-    converted = path.with_name(path.name + ".utf8")
-    with (
-        path.open(encoding=encoding, newline="") as source,
-        converted.open("w", encoding="utf-8", newline="") as target,
-    ):
-        shutil.copyfileobj(source, target, 1 << 20)
-    converted.replace(path)
+    converted = into or path.with_name(path.name + ".utf8")
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    line = 1
+    try:
+        with path.open("rb") as source, converted.open("w", encoding="utf-8", newline="") as out:
+            for chunk in iter(lambda: source.read(1 << 20), b""):
+                try:
+                    text = decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    line += chunk[: exc.start].count(b"\n")
+                    raise ImportFailed(
+                        _(
+                            "Line %(line)d: the file is not %(encoding)s text (unexpected byte "
+                            "0x%(byte)02x). Choose its encoding, or save it as “CSV UTF-8”, and "
+                            "try again."
+                        )
+                        % {"line": line, "encoding": ENCODINGS[encoding], "byte": chunk[exc.start]},
+                        line=line,
+                    ) from None
+                line += text.count("\n")
+                out.write(text)
+    except BaseException:
+        converted.unlink(missing_ok=True)
+        raise
+    if into is None:
+        converted.replace(path)
     return encoding
 
 
@@ -109,11 +139,13 @@ def start_import(
     mode: str = ImportJob.Mode.REPLACE,
     fmt: str = "",
     column_types: dict | None = None,
+    encoding: str = "",
 ) -> ImportJob:
     """Queue the job that loads a file into ``dataset``.
 
     ``source`` is a staged upload (:func:`stage_upload`), another local path (copied), or a
-    file object (stored in chunks, never read whole into memory).
+    file object (stored in chunks, never read whole into memory). A CSV file in a Polish code
+    page is converted to UTF-8 first (``encoding``, or detected: :func:`to_utf8`).
     """
     fmt = format_of(file_name, fmt)
     if mode == ImportJob.Mode.APPEND and dataset.data_version == 0:
@@ -127,6 +159,12 @@ def start_import(
             shutil.copyfile(source, target)
     else:
         target = stage_upload(source, file_name)
+    if fmt == "csv":
+        try:
+            to_utf8(target, f"{target.stem}.csv", encoding)
+        except ImportFailed:
+            target.unlink(missing_ok=True)
+            raise
     job = ImportJob.objects.create(
         dataset=dataset,
         file_name=Path(file_name).name[:255],
@@ -172,21 +210,35 @@ def column_changes(dataset: Dataset, columns: dict[str, str], mode: str) -> dict
 
 
 def import_now(
-    dataset: Dataset, path, *, mode=ImportJob.Mode.REPLACE, column_types=None
+    dataset: Dataset, path, *, mode=ImportJob.Mode.REPLACE, column_types=None, encoding=""
 ) -> ImportJob:
-    """Load a local file into ``dataset`` in this process (the CLI), as a recorded job."""
+    """Load a local file into ``dataset`` in this process (the CLI), as a recorded job.
+
+    The file is read in place; a CSV file in a Polish code page (``encoding``, or detected)
+    is first converted into a UTF-8 copy in the data directory's scratch space, deleted
+    afterwards. Its encoding is the job's ``encoding`` attribute (not stored).
+    """
     fmt = format_of(str(path))
     if mode == ImportJob.Mode.APPEND and dataset.data_version == 0:
         mode = ImportJob.Mode.REPLACE
-    job = ImportJob.objects.create(
-        dataset=dataset,
-        file_name=Path(path).name[:255],
-        path=str(Path(path).resolve()),
-        format=fmt,
-        mode=mode,
-        column_types=column_types or {},
-    )
-    return run_import(job.pk, keep_file=True)
+    scratch = Path(settings.DATA_DIR) / "tmp"
+    scratch.mkdir(parents=True, exist_ok=True)
+    copy = scratch / f"import-{uuid.uuid4().hex}.csv"
+    try:
+        read_as = to_utf8(Path(path), str(path), encoding, into=copy) if fmt == "csv" else ""
+        job = ImportJob.objects.create(
+            dataset=dataset,
+            file_name=Path(path).name[:255],
+            path=str(copy if copy.exists() else Path(path).resolve()),
+            format=fmt,
+            mode=mode,
+            column_types=column_types or {},
+        )
+        job = run_import(job.pk, keep_file=True)
+    finally:
+        copy.unlink(missing_ok=True)
+    job.encoding = read_as
+    return job
 
 
 def _progress(job_id: int):

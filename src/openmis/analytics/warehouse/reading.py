@@ -24,7 +24,7 @@ import duckdb
 
 from openmis.analytics.errors import ImportFailed
 from openmis.analytics.i18n import _
-from openmis.analytics.warehouse import xlsx
+from openmis.analytics.warehouse import localised, xlsx
 from openmis.analytics.warehouse.base import Progress, json_value
 from openmis.analytics.warehouse.diagnose import translate
 from openmis.analytics.warehouse.files import (
@@ -78,8 +78,13 @@ def plan(
     overrides: dict[str, str],
     expect: dict[str, str] | None = None,
     full_sample: bool = False,
+    validate: bool = True,
 ) -> Plan:
-    """Describe the file with DuckDB and build the typed ``SELECT`` that reads it."""
+    """Describe the file with DuckDB and build the typed ``SELECT`` that reads it.
+
+    A CSV file's numbers and dates written the Polish way are converted by DuckDB (see
+    :mod:`.localised`); ``validate`` false decides their types from a sample alone (a
+    preview)."""
     reader = reader_sql(source, full_sample=full_sample)
     described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()  # noqa: S608 -- ours
     found = {row[0]: row[1] for row in described}
@@ -95,20 +100,32 @@ def plan(
     if expect is not None:
         _check_columns(list(found), expect)
     wanted = {**(expect or {}), **overrides}
+    converted = (
+        localised.detect(con, source, found, wanted, validate=validate)
+        if source.fmt == "csv"
+        else {}
+    )
     # DuckDB's CSV reader rounds "100.50" into a whole-number column; such columns are read as
     # text and checked, so a fraction is an error with its line instead of a silent change.
-    whole = [n for n, t in overrides.items() if t == "int64"] if source.fmt == "csv" else []
-    if source.fmt == "csv" and wanted:
+    whole = (
+        [n for n, t in overrides.items() if t == "int64" and n not in converted]
+        if source.fmt == "csv"
+        else []
+    )
+    if source.fmt == "csv" and (wanted or converted):
         # Typed by the CSV reader itself, so a value that does not fit is reported by line.
         types = {name: to_duckdb(t) for name, t in wanted.items()}
-        types.update(dict.fromkeys(whole, "VARCHAR"))
+        types.update(dict.fromkeys([*whole, *converted], "VARCHAR"))
         reader = reader_sql(source, types=types, full_sample=full_sample)
         for name in whole:
             _check_whole_numbers(con, reader, name)
     selects, columns = [], {}
     for name, duck_type in found.items():
         col = quote_ident(name)
-        if name in wanted:
+        if name in converted:
+            columns[name] = converted[name].canonical
+            expr = localised.expression(col, converted[name])
+        elif name in wanted:
             columns[name] = wanted[name]
             if name in whole:
                 expr = f"CAST(trim({col}) AS BIGINT)"
@@ -172,6 +189,7 @@ def read(
     tmp_root: Path,
     progress: Progress | None = None,
     xlsx_max_rows: int | None = None,
+    validate: bool = True,
 ) -> T:
     """Read a file in ``con`` and hand the typed plan to ``consume``.
 
@@ -200,6 +218,9 @@ def read(
         Called with the fraction done, from the calling thread.
     xlsx_max_rows
         Read at most this many rows of an XLSX sheet (previews).
+    validate
+        Check every value of a CSV column converted from Polish numbers or dates; ``False``
+        decides from a sample (previews).
 
     Raises
     ------
@@ -235,7 +256,12 @@ def read(
         while True:
             try:
                 typed = plan(
-                    con, source, overrides=overrides, expect=expect, full_sample=full_sample
+                    con,
+                    source,
+                    overrides=overrides,
+                    expect=expect,
+                    full_sample=full_sample,
+                    validate=validate,
                 )
                 return consume(typed, consume_progress)
             except duckdb.Error as exc:
@@ -282,6 +308,7 @@ def sniff(
             fmt=fmt,
             tmp_root=tmp_root,
             xlsx_max_rows=max(int(sample_rows), xlsx.BATCH_ROWS),
+            validate=False,
         )
     finally:
         con.close()

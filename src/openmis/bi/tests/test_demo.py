@@ -143,3 +143,32 @@ def test_reset_removes_the_dashboard_and_its_shares(monkeypatch):
     # And loading it again gives one Sales overview
     bi_demo.load()
     assert Dashboard.objects.filter(title="Sales overview").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "legal_forms"),
+    [
+        ("pl", ("sp. z o.o.", "S.A.", "sp.j.", "s.c.", "sp.k.")),
+        ("en", ("Ltd", "LLC", "Inc.", "PLC", "& Co.")),
+    ],
+)
+def test_demo_customers_have_unique_company_names(tmp_path, language, legal_forms):
+    import re
+
+    import duckdb
+
+    def customer_names(directory):
+        directory.mkdir()
+        path = bi_demo.generate(directory, language)["customers"]
+        return [r[0] for r in duckdb.sql(f"SELECT name FROM '{path}' ORDER BY id").fetchall()]  # noqa: S608
+
+    # When the demo warehouse's customers are generated in a language
+    names = customer_names(tmp_path / "first")
+    # Then every customer has a company name of its own, not a numbered placeholder
+    assert len(names) == bi_demo.CUSTOMERS
+    assert len(set(names)) == bi_demo.CUSTOMERS
+    assert [n for n in names if re.search(r"(Klient|Customer) \d+", n)] == []
+    # And each ends in a legal form of the language
+    assert [n for n in names if not n.endswith(legal_forms)] == []
+    # And the same names come on every run (drawn with the demo's seed)
+    assert customer_names(tmp_path / "again") == names

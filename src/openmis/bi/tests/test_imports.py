@@ -373,18 +373,6 @@ LATIN1_LINE = "7,Kraków,completed,10.00,1,2024-03-20,1\n".encode("latin-1")
 MALFORMED = [
     pytest.param(
         "orders.csv",
-        f.ORDERS_CSV.encode() + LATIN1_LINE,
-        {},
-        (
-            "Line 8: the file is not UTF-8 encoded. Save it as UTF-8 (in Excel: CSV UTF-8) "
-            "and try again."
-        ),
-        8,
-        "",
-        id="bad-encoding",
-    ),
-    pytest.param(
-        "orders.csv",
         (f.ORDERS_CSV + "7,North,completed,10.00,1\n8,North,completed,1,1,2024-03-21,1\n").encode(),
         {},
         "Line 8: expected 7 columns, found 5.",

@@ -60,6 +60,7 @@ def dataset_context(dataset: Dataset, request) -> dict:
         "can_refresh": bool(dataset.external_table)
         and permissions.can(request.user, registry.get(Dataset), "change", dataset),
         "formats": ".csv,.tsv,.txt,.xlsx,.parquet,.json,.jsonl,.ndjson",
+        "encodings": list(ENCODINGS.items()),
         # Linked only for those who may open them: no link leads to a refusal.
         "can_view_imports": permissions.can(request.user, registry.get(ImportJob), "view"),
         "can_view_relationships": permissions.can(
@@ -106,8 +107,15 @@ def upload(request, pk):
             raise ImportFailed(_("Choose a file to upload."))
         if source.size > settings.BI_UPLOAD_MAX_BYTES:
             raise ImportFailed(_("The file is larger than this installation accepts."))
+        encoding = request.POST.get("encoding", "")
+        if encoding and encoding not in ENCODINGS:
+            raise ImportFailed(_("Choose one of the encodings offered."))
         staged = loading.stage_upload(source, source.name)
-        encoding = loading.to_utf8(staged, source.name)
+        try:
+            encoding = loading.to_utf8(staged, source.name, encoding)
+        except ImportFailed:
+            staged.unlink(missing_ok=True)
+            raise
     except ImportFailed as exc:
         messages.error(request, exc.detail)
         return redirect(dataset.get_absolute_url())
