@@ -20,6 +20,7 @@ from openmis.core.views import notices as notice_views
 from openmis.core.views import pages
 from openmis.core.views import tokens as token_views
 from openmis.feedback import views as feedback_views
+from openmis.feedback.api import TriageView
 from openmis.meetings import urls as meetings_urls
 from openmis.portfolio import views as portfolio_views
 
@@ -81,6 +82,11 @@ urlpatterns = [
         name="api-notice-detail",
     ),
     path("api/appraisal/appraise/", AppraiseView.as_view(), name="api-appraise"),
+    path(
+        "api/feedback/feedback/<signed_int:pk>/triage/",
+        TriageView.as_view(),
+        name="api-feedback-triage",
+    ),
     path("api/bi/query/", bi_api.QueryView.as_view(), name="api-bi-query"),
     path("api/bi/sql/", bi_api.SqlView.as_view(), name="api-bi-sql"),
     path("api/bi/values/", bi_api.ValuesView.as_view(), name="api-bi-values"),
