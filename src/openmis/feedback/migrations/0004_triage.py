@@ -7,12 +7,15 @@ from django.db import migrations, models
 from openmis.org.roles import grant_defaults
 
 # The MIS office triages feedback.
-GRANTS = {"mis_director": {"feedback.feedback": "triage"}, "mis_staff": {"feedback.feedback": "triage"}}
+MATRIX = {
+    "mis_director": {"feedback.feedback": "triage"},
+    "mis_staff": {"feedback.feedback": "triage"},
+}
 
 
 def grant_triage(apps, schema_editor):
-    if apps.get_model("org", "Role").objects.filter(slug__in=GRANTS).count() == len(GRANTS):
-        grant_defaults(apps, GRANTS)
+    if apps.get_model("org", "Role").objects.filter(slug__in=MATRIX).count() == len(MATRIX):
+        grant_defaults(apps, MATRIX)
     else:
         grant_defaults(apps, {})  # creates the new permission
 
