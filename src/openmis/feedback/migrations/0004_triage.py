@@ -6,10 +6,20 @@ from django.db import migrations, models
 
 from openmis.org.roles import grant_defaults
 
-# The MIS office triages feedback.
+# The MIS office triages feedback; every role reads the triage history, as it reads the
+# improvements' status changes (0002).
 MATRIX = {
-    "mis_director": {"feedback.feedback": "triage"},
-    "mis_staff": {"feedback.feedback": "triage"},
+    "mis_director": {
+        "feedback.feedback": "triage",
+        "feedback.feedbackstatuschange": "view add change delete",
+    },
+    "mis_staff": {
+        "feedback.feedback": "triage",
+        "feedback.feedbackstatuschange": "view add change delete",
+    },
+    "department_leader": {"feedback.feedbackstatuschange": "view"},
+    "analyst": {"feedback.feedbackstatuschange": "view"},
+    "employee": {"feedback.feedbackstatuschange": "view"},
 }
 
 
@@ -17,7 +27,7 @@ def grant_triage(apps, schema_editor):
     if apps.get_model("org", "Role").objects.filter(slug__in=MATRIX).count() == len(MATRIX):
         grant_defaults(apps, MATRIX)
     else:
-        grant_defaults(apps, {})  # creates the new permission
+        grant_defaults(apps, {})  # creates the new permissions
 
 
 def derive_statuses(apps, schema_editor):
