@@ -185,6 +185,7 @@ class TriageForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, visible=None, statuses=None, **kwargs):
+        kwargs.setdefault("auto_id", "triage_%s")  # beside the list's filters (their status)
         super().__init__(*args, **kwargs)
         visible = visible if visible is not None else Feedback.objects.none()
         self.fields["feedback"].queryset = visible

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openmis.core import permissions, registry
 from openmis.core.cockpit import query as cockpit_query
@@ -231,7 +232,11 @@ def _bulk(request):
         by_pk = {item.pk: item for item in chosen}
         messages.error(
             request,
-            _("Nothing was changed: %(count)d of the chosen items cannot move.")
+            ngettext(
+                "Nothing was changed: %(count)d of the chosen items cannot move.",
+                "Nothing was changed: %(count)d of the chosen items cannot move.",
+                len(refused),
+            )
             % {"count": len(refused)},
         )
         for pk, errors in refused.items():
@@ -243,7 +248,11 @@ def _bulk(request):
         return redirect(back)
     messages.success(
         request,
-        _("%(count)d feedback items are now “%(status)s”.")
+        ngettext(
+            "%(count)d feedback item is now “%(status)s”.",
+            "%(count)d feedback items are now “%(status)s”.",
+            len(chosen),
+        )
         % {"count": len(chosen), "status": Feedback.Status(data["status"]).label},
     )
     return redirect(back)
