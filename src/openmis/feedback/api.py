@@ -125,8 +125,8 @@ class TriageView(APIView):
                 inline_serializer(
                     "TriageRefused",
                     {
-                        "status": serializers.ListField(child=serializers.CharField()),
-                        "allowed": serializers.ListField(child=serializers.CharField()),
+                        name: serializers.ListField(child=serializers.CharField(), required=False)
+                        for name in ("status", "allowed", "reason", "duplicate_of", "version")
                     },
                 ),
                 description=(
