@@ -373,3 +373,26 @@ def test_no_service_level_tile_without_triage(department):
     request.user = user
     FeedbackFactory(date=date.today() - timedelta(days=30))
     assert tiles.missed_acknowledgement(request) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [STAFF, LEADER, EMPLOYEE])
+def test_the_feedback_page_triages_with_the_same_permission_as_the_api(role, department):
+    item = FeedbackFactory(department=department)
+    client = client_for(user_with_role(role, department))
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert ('id="triage-form"' in page) is (role in TRIAGERS)
+    response = client.post(
+        f"/feedback/feedback/{item.pk}/triage/", {"status": "acknowledged", "version": 1}
+    )
+    item.refresh_from_db()
+    if role in TRIAGERS:
+        assert response.status_code == 302
+        assert item.status == "acknowledged"
+    else:
+        assert response.status_code == 403
+        assert (item.status, item.status_changes.count()) == ("new", 0)
+    assert (
+        client.post("/feedback/feedback/999999/triage/", {"status": "acknowledged"}).status_code
+        == 404
+    )
