@@ -20,6 +20,7 @@ from openmis.core.views import notices as notice_views
 from openmis.core.views import pages
 from openmis.core.views import tokens as token_views
 from openmis.feedback import views as feedback_views
+from openmis.feedback.api import TriageView
 from openmis.meetings import urls as meetings_urls
 from openmis.portfolio import views as portfolio_views
 from openmis.portfolio.api import SystemStageView
@@ -86,6 +87,11 @@ urlpatterns = [
         "api/portfolio/systems/<signed_int:pk>/stage/",
         SystemStageView.as_view(),
         name="api-portfolio-system-stage",
+    ),
+    path(
+        "api/feedback/feedback/<signed_int:pk>/triage/",
+        TriageView.as_view(),
+        name="api-feedback-triage",
     ),
     path("api/bi/query/", bi_api.QueryView.as_view(), name="api-bi-query"),
     path("api/bi/sql/", bi_api.SqlView.as_view(), name="api-bi-sql"),

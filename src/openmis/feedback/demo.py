@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from openmis.core.demotext import Texts
 from openmis.feedback import demo_texts
-from openmis.feedback.models import Feedback, Improvement, StatusChange
+from openmis.feedback.models import Feedback, FeedbackStatusChange, Improvement, StatusChange
 from openmis.feedback.services import feedback_givers
 from openmis.org import demo as org_demo
 from openmis.org.models import Department, Person
@@ -366,6 +366,7 @@ def load(today: date | None = None, *, language: str = "en") -> None:
     with disable_auditlog():
         Feedback.objects.bulk_create(items)
         _improvements(rng, systems, today, t)
+        _triage(rng, today)
 
 
 def _improvements(rng: random.Random, systems: dict[str, System], today: date, t: Texts) -> None:
@@ -419,6 +420,44 @@ def _improvements(rng: random.Random, systems: dict[str, System], today: date, t
             )
             when += timedelta(days=rng.randint(3, 15))
             StatusChange.objects.filter(pk=change.pk).update(created=min(when, timezone.now()))
+
+
+def _triage(rng: random.Random, today: date) -> None:
+    """What the MIS office made of the feedback: grouped items follow their improvement
+    (answered when it is done, declined when it was declined, else planned); most of the rest
+    older than two weeks was acknowledged, the latest items are new."""
+    staff = Person.objects.filter(user__username="staff").select_related("user").first()
+    actor = staff.user if staff else None
+    by_improvement = {"done": "answered", "declined": "declined"}
+    changes = []
+    moved = []
+    grouped = Feedback.objects.filter(improvements__isnull=False).prefetch_related("improvements")
+    for feedback in grouped.distinct().order_by("pk"):
+        statuses = {i.status for i in feedback.improvements.all()}
+        status = next((by_improvement[s] for s in ("done", "declined") if s in statuses), None)
+        if status is None or (status == "declined" and statuses - {"declined"}):
+            status = "planned"
+        reason = ""
+        if status == "declined":
+            reasons = [i.decline_reason for i in feedback.improvements.all() if i.decline_reason]
+            reason = reasons[0] if reasons else ""
+        moved.append((feedback, status, reason))
+    for feedback in Feedback.objects.filter(improvements__isnull=True).order_by("pk"):
+        if feedback.date < today - timedelta(days=14) and rng.random() < 0.8:
+            moved.append((feedback, "acknowledged", ""))
+    for feedback, status, reason in moved:
+        changes.append(
+            FeedbackStatusChange(
+                feedback=feedback,
+                from_status="new",
+                to_status=status,
+                reason=reason,
+                changed_by=actor,
+            )
+        )
+        feedback.status, feedback.status_reason = status, reason
+    Feedback.objects.bulk_update([f for f, _s, _r in moved], ["status", "status_reason"])
+    FeedbackStatusChange.objects.bulk_create(changes)
 
 
 def _asked_for(

@@ -1,18 +1,31 @@
 """The feedback list's filters: the generated ones, with meetings fetched with their series
 (a meeting's name shows its series), ``since`` (a date), ``rated`` and ``grouped`` (whether
-an improvement groups it yet); the improvement list's, where ``status`` takes several
-values (``?status=new&status=under_review``: waiting for a decision). The cockpit's tiles
-link to these."""
+an improvement groups it yet), ``status`` (several values) and ``older_than`` (given more
+than so many working days ago: the triage queue's age and the service level); the improvement
+list's, where ``status`` takes several values (``?status=new&status=under_review``: waiting
+for a decision). The cockpit's tiles link to these."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core.filters import ObjectFilterSet
+from openmis.feedback import workflow
 from openmis.feedback.models import Feedback, Improvement
 
-FILTERS = ["system", "department", "client", "kind", "rating", "author", "occurrence"]
+FILTERS = [
+    "status",
+    "system",
+    "department",
+    "client",
+    "kind",
+    "rating",
+    "author",
+    "occurrence",
+]
 SEARCH = ["text", "system__name"]
 
 
@@ -23,6 +36,13 @@ def _occurrences(request=None):
 
 
 class FeedbackFilterSet(ObjectFilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Feedback.Status.choices, label=_("status"))
+    older_than = django_filters.NumberFilter(
+        method="filter_older_than",
+        min_value=0,
+        max_value=1000,
+        label=_("older than (working days)"),
+    )
     occurrence = django_filters.ModelChoiceFilter(
         queryset=_occurrences, label=_("captured in meeting")
     )
@@ -37,6 +57,11 @@ class FeedbackFilterSet(ObjectFilterSet):
         label=_("grouped into an improvement"),
     )
     search_fields = SEARCH
+
+    def filter_older_than(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(date__lte=workflow.overdue_on_or_before(date.today(), int(value)))
 
     class Meta:
         model = Feedback

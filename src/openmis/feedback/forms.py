@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core.forms import ObjectForm, style_widgets
+from openmis.feedback import workflow
 from openmis.feedback.models import Feedback, Improvement
 from openmis.meetings.models import Occurrence
 from openmis.org.people import person_of
@@ -167,4 +168,51 @@ class GroupForm(forms.Form):
         self.fields["improvement"].queryset = Improvement.objects.filter(
             system_id=feedback.system_id, status__in=Improvement.OPEN
         ).exclude(feedback=feedback)
+        style_widgets(self)
+
+
+class TriageForm(forms.Form):
+    """Move feedback along the triage workflow: one item from its page, or the rows chosen in
+    the triage queue (``feedback``). Declining needs a reason, a duplicate the item it repeats.
+
+    The workflow's own checks (allowed moves, reasons, circles) belong to the service, which
+    reports them per item."""
+
+    ACTIONS = [
+        (workflow.ACKNOWLEDGED, _("Acknowledge")),
+        (workflow.PLANNED, _("Plan")),
+        (workflow.DECLINED, _("Decline")),
+        (workflow.DUPLICATE, _("Mark as duplicate")),
+        (workflow.ANSWERED, _("Mark answered")),
+    ]
+
+    feedback = forms.ModelMultipleChoiceField(
+        label=_("Feedback"),
+        queryset=Feedback.objects.none(),
+        required=False,
+        widget=forms.MultipleHiddenInput,
+    )
+    status = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("Required when declining."),
+    )
+    duplicate_of = forms.ModelChoiceField(
+        label=_("Duplicate of"),
+        queryset=Feedback.objects.none(),
+        required=False,
+        help_text=_("The feedback item the chosen ones repeat; its givers keep theirs."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, visible=None, statuses=None, **kwargs):
+        kwargs.setdefault("auto_id", "triage_%s")  # beside the list's filters (their status)
+        super().__init__(*args, **kwargs)
+        visible = visible if visible is not None else Feedback.objects.none()
+        self.fields["feedback"].queryset = visible
+        self.fields["duplicate_of"].queryset = visible.select_related("system")
+        if statuses is not None:
+            self.fields["status"].choices = [c for c in self.ACTIONS if c[0] in statuses]
         style_widgets(self)

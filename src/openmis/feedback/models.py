@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core.models import OpenMISModel
-from openmis.feedback import scoring
+from openmis.feedback import scoring, workflow
 
 
 def _positive(value):
@@ -24,6 +24,14 @@ def _positive(value):
 class Feedback(OpenMISModel):
     """What a department, a client or a person said about a system: a problem, an idea,
     praise or a question, with a rating and how many people or hours it affects."""
+
+    class Status(models.TextChoices):
+        NEW = workflow.NEW, _("New")
+        ACKNOWLEDGED = workflow.ACKNOWLEDGED, _("Acknowledged")
+        PLANNED = workflow.PLANNED, _("Planned")
+        DECLINED = workflow.DECLINED, _("Declined")
+        DUPLICATE = workflow.DUPLICATE, _("Duplicate")
+        ANSWERED = workflow.ANSWERED, _("Answered")
 
     class Kind(models.TextChoices):
         PROBLEM = "problem", _("Problem")
@@ -94,12 +102,37 @@ class Feedback(OpenMISModel):
         blank=True,
         help_text=_("Notifications to the author are written in it; empty: the default."),
     )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=workflow.NEW,
+        editable=False,
+        help_text=_("Changed by triage, which records each change."),
+    )
+    status_reason = models.CharField(
+        _("reason for the status"), max_length=300, blank=True, editable=False
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        help_text=_("The feedback item this one repeats; its giver is told when that is answered."),
+    )
 
     class Meta:
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["system", "date"])]
+        indexes = [
+            models.Index(fields=["system", "date"]),
+            models.Index(fields=["status", "date"]),
+        ]
+        permissions = [("triage_feedback", _("Can triage feedback"))]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
@@ -279,5 +312,54 @@ class StatusChange(OpenMISModel):
 
     def __str__(self):
         return f"{self.improvement}: {self.get_from_status_display()} → " + str(
+            self.get_to_status_display()
+        )
+
+
+class FeedbackStatusChange(OpenMISModel):
+    """A triage move of a feedback item: from which status to which, when, by whom (nobody:
+    an improvement that went done answered it), why, and the item it duplicates."""
+
+    feedback = models.ForeignKey(
+        Feedback,
+        verbose_name=_("feedback"),
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    from_status = models.CharField(_("from status"), max_length=20, choices=Feedback.Status.choices)
+    to_status = models.CharField(_("to status"), max_length=20, choices=Feedback.Status.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    duplicate_of = models.ForeignKey(
+        Feedback,
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    improvement = models.ForeignKey(
+        Improvement,
+        verbose_name=_("answered by improvement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("feedback status change")
+        verbose_name_plural = _("feedback status changes")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.feedback_id}: {self.get_from_status_display()} → " + str(
             self.get_to_status_display()
         )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy
 
 from openmis.core.extensions import register_hook, register_panel, register_tile
 from openmis.core.notifications import register_kind
-from openmis.core.registry import register
+from openmis.core.registry import register, register_page
 from openmis.feedback import panels, tiles
 from openmis.feedback.filters import (
     FILTERS,
@@ -20,8 +20,8 @@ from openmis.feedback.forms import (
     FeedbackForm,
     ImprovementForm,
 )
-from openmis.feedback.models import Feedback, Improvement, StatusChange
-from openmis.feedback.services import STATUS_CHANGE
+from openmis.feedback.models import Feedback, FeedbackStatusChange, Improvement, StatusChange
+from openmis.feedback.services import STATUS_CHANGE, TRIAGE_PERMISSION
 from openmis.feedback.views import feedback_context, improvement_context
 from openmis.meetings.models import Occurrence
 from openmis.org import roles
@@ -34,8 +34,9 @@ register(
     Feedback,
     slug="feedback",
     picker_hint="system",
-    list_columns=["summary", "system", "kind", "rating", "department", "date"],
+    list_columns=["summary", "system", "kind", "rating", "status", "department", "date"],
     form_fields=FEEDBACK_FIELDS,
+    export_fields=["id", *FEEDBACK_FIELDS, "status", "status_reason", "duplicate_of"],
     natural_key=["id"],
     filters=FILTERS,
     search=SEARCH,
@@ -43,6 +44,7 @@ register(
     nav_group=NAV,
     form_class=FeedbackForm,
     filterset_class=FeedbackFilterSet,
+    serializer_class="openmis.feedback.api.FeedbackSerializer",
     detail_context=feedback_context,
 )
 register(
@@ -87,6 +89,34 @@ register(
     read_only=True,
 )
 
+register(
+    FeedbackStatusChange,
+    slug="feedback-status-changes",
+    list_columns=["feedback", "from_status", "to_status", "reason", "changed_by", "created"],
+    form_fields=["feedback", "from_status", "to_status", "reason", "duplicate_of"],
+    export_fields=[
+        "id",
+        "feedback",
+        "from_status",
+        "to_status",
+        "reason",
+        "duplicate_of",
+        "improvement",
+        "changed_by",
+        "created",
+    ],
+    natural_key=["id"],
+    filters=["feedback", "to_status"],
+    search=["reason"],
+    select=["feedback__system"],
+    department_field="feedback__department",
+    nav_group=NAV,
+    in_menu=False,
+    serializer_class="openmis.feedback.api.FeedbackStatusChangeSerializer",
+    read_only=True,
+)
+register_page(NAV, gettext_lazy("Triage queue"), "feedback:triage_queue", TRIAGE_PERMISSION)
+
 register_kind(
     STATUS_CHANGE,
     gettext_lazy("Improvement status changed"),
@@ -112,6 +142,13 @@ register_tile(
     permission="feedback.view_feedback",
     roles={roles.DIRECTOR: 45, roles.STAFF: 90},
     name="feedback.open",
+)
+register_tile(
+    "feedback/tiles/missed_acknowledgement.html",
+    context=tiles.missed_acknowledgement,
+    permission=TRIAGE_PERMISSION,
+    roles={roles.DIRECTOR: 35},
+    name="feedback.missed_acknowledgement",
 )
 register_tile(
     "feedback/tiles/department_feedback.html",

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from openmis.core.notifications import notify
 from openmis.core.services import save_object
-from openmis.feedback.models import Feedback, Improvement, StatusChange
+from openmis.feedback import workflow
+from openmis.feedback.models import Feedback, FeedbackStatusChange, Improvement, StatusChange
 from openmis.org.models import Person
 
 REVIEW_DAYS = 90  # the post-implementation review compares this many days before and after
@@ -56,6 +57,8 @@ def change_status(
         improvement.status = status
         improvement.decline_reason = reason if status == Improvement.Status.DECLINED else ""
         save_object(improvement, user, expected_version)
+        if status == Improvement.Status.DONE:
+            answer_feedback(improvement, user)
         recipients = feedback_givers(improvement)
         change = StatusChange.objects.create(
             improvement=improvement,
@@ -71,9 +74,12 @@ def change_status(
 
 def feedback_givers(improvement: Improvement) -> list[tuple[str, str]]:
     """``[(e-mail, language)]`` of the active people whose feedback ``improvement`` groups,
-    each once; the language is the latest one recorded on their feedback, else the default."""
+    each once, the givers of the feedback merged into it as duplicates included; the language
+    is the latest one recorded on their feedback, else the default."""
+    grouped = Feedback.objects.filter(improvements=improvement).values("pk")
     rows = (
-        Feedback.objects.filter(improvements=improvement, author__active=True)
+        Feedback.objects.filter(Q(pk__in=grouped) | Q(duplicate_of__in=grouped))
+        .filter(author__active=True)
         .exclude(author__email="")
         .order_by("date", "pk")
         .values_list("author__email", "language")
@@ -143,6 +149,140 @@ def group_feedback(feedback: Feedback, improvement: Improvement, user=None) -> N
         )
     with set_actor(user) if user else contextlib.nullcontext():
         improvement.feedback.add(feedback)
+
+
+# --- triage -----------------------------------------------------------------------------------
+
+TRIAGE_PERMISSION = "feedback.triage_feedback"
+
+
+def can_triage(user) -> bool:
+    """Whether ``user``'s roles let them triage feedback (the MIS office by default)."""
+    from openmis.core import permissions
+
+    return permissions.has_perm(user, TRIAGE_PERMISSION)
+
+
+def refusal(feedback: Feedback, status: str, reason: str = "", duplicate_of=None) -> dict:
+    """Why ``feedback`` may not move to ``status``: ``{field: [message]}``, empty if it may."""
+    if status not in Feedback.Status.values:
+        return {"status": [_("Unknown status.")]}
+    if not workflow.may_move(feedback.status, status):
+        return {"status": [not_allowed_message(feedback.status, status)]}
+    if status in workflow.NEEDS_REASON and not (reason or "").strip():
+        return {"reason": [_("Say why the feedback is declined.")]}
+    if status == workflow.NEEDS_ORIGINAL:
+        if duplicate_of is None:
+            return {"duplicate_of": [_("Choose the feedback item this one repeats.")]}
+        if duplicate_of.pk == feedback.pk:
+            return {"duplicate_of": [_("A feedback item cannot repeat itself.")]}
+        seen, original = {feedback.pk}, duplicate_of
+        while original is not None:
+            if original.pk in seen:
+                return {
+                    "duplicate_of": [
+                        _("That item is already merged into this one: it would make a circle.")
+                    ]
+                }
+            seen.add(original.pk)
+            original = original.duplicate_of
+    return {}
+
+
+def not_allowed_message(from_status: str, to_status: str) -> str:
+    allowed = workflow.allowed(from_status)
+    return _("Feedback that is “%(current)s” cannot become “%(status)s”; allowed: %(allowed)s.") % {
+        "current": Feedback.Status(from_status).label,
+        "status": Feedback.Status(to_status).label,
+        "allowed": ", ".join(allowed) if allowed else _("none"),
+    }
+
+
+def _move(feedback, status, user, reason="", duplicate_of=None, improvement=None):
+    change = FeedbackStatusChange(
+        feedback=feedback,
+        from_status=feedback.status,
+        to_status=status,
+        reason=reason,
+        duplicate_of=duplicate_of if status == workflow.DUPLICATE else None,
+        improvement=improvement,
+        changed_by=user if user is not None and user.is_authenticated else None,
+    )
+    feedback.status = status
+    feedback.status_reason = reason
+    feedback.duplicate_of = duplicate_of if status == workflow.DUPLICATE else None
+    return change
+
+
+@transaction.atomic
+def triage(
+    feedback: Feedback,
+    status: str,
+    user=None,
+    reason: str = "",
+    duplicate_of: Feedback | None = None,
+    expected_version: int | None = None,
+) -> FeedbackStatusChange:
+    """Move ``feedback`` to ``status`` as the workflow allows (:mod:`~openmis.feedback.
+    workflow`) and record the move. Declining needs a ``reason``; a duplicate names the item it
+    repeats (``duplicate_of``), which keeps its giver among those told when that is answered."""
+    reason = (reason or "").strip()
+    errors = refusal(feedback, status, reason, duplicate_of)
+    if errors:
+        raise ValidationError(errors)
+    with set_actor(user) if user else contextlib.nullcontext():
+        change = _move(feedback, status, user, reason, duplicate_of)
+        save_object(feedback, user, expected_version)
+        change.save()
+    return change
+
+
+@transaction.atomic
+def bulk_triage(
+    feedback: list[Feedback], status: str, user=None, reason: str = "", duplicate_of=None
+) -> dict[int, dict]:
+    """Move every item of ``feedback`` to ``status``, all or none: ``{pk: errors}`` of the items
+    the workflow refuses (then nothing changed), empty when all moved."""
+    refused = {}
+    for item in feedback:
+        errors = refusal(item, status, reason, duplicate_of)
+        if errors:
+            refused[item.pk] = errors
+    if refused:
+        return refused
+    for item in feedback:
+        triage(item, status, user, reason, duplicate_of)
+    return {}
+
+
+def answer_feedback(improvement: Improvement, user=None) -> int:
+    """Mark the feedback ``improvement`` groups, and the items merged into them, answered (it
+    is done); returns how many items moved."""
+    grouped = Feedback.objects.filter(improvements=improvement).values("pk")
+    items = list(
+        Feedback.objects.filter(Q(pk__in=grouped) | Q(duplicate_of__in=grouped))
+        .filter(status__in=workflow.ANSWERED_BY_IMPROVEMENT)
+        .select_related("duplicate_of")
+    )
+    changes = []
+    for item in items:
+        duplicate_of = item.duplicate_of
+        change = _move(item, workflow.ANSWERED, user, improvement=improvement)
+        item.duplicate_of = duplicate_of  # the merge stays: it says whose answer it shares
+        change.duplicate_of = duplicate_of
+        save_object(item, user)
+        changes.append(change)
+    FeedbackStatusChange.objects.bulk_create(changes)
+    return len(changes)
+
+
+def overdue_acknowledgement_params() -> dict:
+    """The feedback list's filter of the items that missed the service level: still new more
+    than ``FEEDBACK_ACKNOWLEDGE_DAYS`` working days after they were given."""
+    return {
+        "status": list(workflow.UNACKNOWLEDGED),
+        "older_than": settings.FEEDBACK_ACKNOWLEDGE_DAYS,
+    }
 
 
 # --- the system page ------------------------------------------------------------------------

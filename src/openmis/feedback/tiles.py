@@ -1,5 +1,6 @@
 """Feedback's tiles on the cockpit: the lowest-rated systems in use, improvements waiting for
-a decision, feedback no improvement groups yet, and the feedback of a leader's department.
+a decision, feedback no improvement groups yet, feedback that missed its acknowledgement
+service level, and the feedback of a leader's department.
 
 The tiles that count rows read them through the lists they link to
 (:func:`openmis.core.cockpit.list_tile`).
@@ -8,6 +9,9 @@ The tiles that count rows read them through the lists they link to
 from __future__ import annotations
 
 from datetime import date, timedelta
+
+from django.conf import settings
+from django.urls import reverse
 
 from openmis.core import registry
 from openmis.core.cockpit import list_tile, query
@@ -48,6 +52,22 @@ def open_feedback(request) -> dict | None:
         select=["system", "department"],
     )
     return None if window is None else {"feedback": window}
+
+
+def missed_acknowledgement(request) -> dict | None:
+    """Feedback still new more than ``FEEDBACK_ACKNOWLEDGE_DAYS`` working days after it was
+    given, oldest first; the count is the feedback list's at the tile's link."""
+    params = services.overdue_acknowledgement_params()
+    window = list_tile(
+        request, Feedback, params, order_by=["date"], select=["system", "department"]
+    )
+    if window is None or not services.can_triage(request.user):
+        return None
+    return {
+        "feedback": window,
+        "days": settings.FEEDBACK_ACKNOWLEDGE_DAYS,
+        "queue_url": f"{reverse('feedback:triage_queue')}?{query(params).urlencode()}",
+    }
 
 
 def department_feedback(request) -> dict | None:

@@ -1,22 +1,29 @@
 """Pages of the feedback app beyond the generic ones: the improvement page with its priority
-formula and status changes, and grouping feedback into an improvement."""
+formula and status changes, grouping feedback into an improvement, and triage: of one item
+from its page, and of many from the MIS office's triage queue."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from openmis.core import permissions, registry
+from openmis.core.cockpit import query as cockpit_query
 from openmis.core.services import ConflictError
 from openmis.core.views.access import require
-from openmis.feedback import services
-from openmis.feedback.forms import GroupForm, StatusForm
+from openmis.core.views.generic.base import filtered_queryset
+from openmis.feedback import services, workflow
+from openmis.feedback.forms import GroupForm, StatusForm, TriageForm
 from openmis.feedback.models import Feedback, Improvement
 
 
@@ -50,9 +57,23 @@ def _next_status(status: str) -> str:
 
 
 def feedback_context(feedback, request) -> dict:
-    """The improvements a feedback item is part of, and the form to add it to another."""
+    """The improvements a feedback item is part of, the form to add it to another, its triage
+    history and, for the MIS office, the triage form offering the moves the workflow allows."""
     improvement_type = registry.get(Improvement)
-    context = {"improvements": None}
+    context = {
+        "improvements": None,
+        "triage_history": list(
+            feedback.status_changes.select_related("changed_by", "duplicate_of", "improvement")
+        ),
+        "duplicates": list(feedback.duplicates.select_related("system")),
+    }
+    allowed = workflow.allowed(feedback.status)
+    if allowed and services.can_triage(request.user):
+        context["triage_form"] = TriageForm(
+            visible=registry.get(Feedback).for_user(request.user).exclude(pk=feedback.pk),
+            statuses=allowed,
+            initial={"version": feedback.version},
+        )
     if permissions.can(request.user, improvement_type, "view"):
         context["improvements"] = list(feedback.improvements.order_by("-priority", "title"))
     if permissions.can(request.user, improvement_type, "change"):
@@ -120,7 +141,126 @@ def group(request, pk):
     return redirect(feedback.get_absolute_url())
 
 
+def _require_triage(user) -> None:
+    if not services.can_triage(user):
+        raise PermissionDenied(_("Only the MIS office triages feedback."))
+
+
+def _refusal_text(errors: dict) -> str:
+    return " ".join(str(m) for messages_ in errors.values() for m in messages_)
+
+
+@login_required
+def triage(request, pk):
+    """Move one feedback item from its page."""
+    feedback = get_object_or_404(registry.get(Feedback).for_user(request.user), pk=pk)
+    _require_triage(request.user)
+    if request.method != "POST":
+        return redirect(feedback.get_absolute_url())
+    visible = registry.get(Feedback).for_user(request.user)
+    form = TriageForm(request.POST, visible=visible)
+    if not form.is_valid():
+        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+        return redirect(feedback.get_absolute_url())
+    data = form.cleaned_data
+    try:
+        services.triage(
+            feedback,
+            data["status"],
+            request.user,
+            data["reason"],
+            data["duplicate_of"],
+            data["version"],
+        )
+    except (ValidationError, ConflictError) as error:
+        messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
+        return redirect(feedback.get_absolute_url())
+    messages.success(
+        request, _("The feedback is now “%(status)s”.") % {"status": feedback.get_status_display()}
+    )
+    return redirect(feedback.get_absolute_url())
+
+
+#: What the triage queue shows when no filter is chosen: what waits for the MIS office.
+QUEUE_DEFAULT = {"status": [workflow.NEW, workflow.ACKNOWLEDGED]}
+QUEUE_PAGE_SIZE = 50
+
+
+@login_required
+def queue(request):
+    """The MIS office's triage queue: the feedback list filtered (by system, department,
+    client, status, age…), with actions on the chosen rows, all or none."""
+    _require_triage(request.user)
+    if request.method == "POST":
+        return _bulk(request)
+    if not request.GET:
+        return redirect(f"{request.path}?{cockpit_query(QUEUE_DEFAULT).urlencode()}")
+    queryset, filterset = filtered_queryset(registry.get(Feedback), request)
+    queryset = queryset.select_related("system", "department", "client", "duplicate_of__system")
+    page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return TemplateResponse(
+        request,
+        "feedback/triage_queue.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "form": TriageForm(visible=registry.get(Feedback).for_user(request.user)),
+            "acknowledge_days": settings.FEEDBACK_ACKNOWLEDGE_DAYS,
+        },
+    )
+
+
+def _bulk(request):
+    back = f"{request.path}?{request.POST.get('query', '')}"
+    visible = registry.get(Feedback).for_user(request.user)
+    form = TriageForm(request.POST, visible=visible)
+    if not form.is_valid():
+        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+        return redirect(back)
+    data = form.cleaned_data
+    chosen = list(data["feedback"].select_related("duplicate_of"))
+    if not chosen:
+        messages.error(request, _("Choose the feedback to act on."))
+        return redirect(back)
+    refused = services.bulk_triage(
+        chosen, data["status"], request.user, data["reason"], data["duplicate_of"]
+    )
+    if refused:
+        by_pk = {item.pk: item for item in chosen}
+        messages.error(
+            request,
+            ngettext(
+                "Nothing was changed: %(count)d of the chosen items cannot move.",
+                "Nothing was changed: %(count)d of the chosen items cannot move.",
+                len(refused),
+            )
+            % {"count": len(refused)},
+        )
+        for pk, errors in refused.items():
+            messages.error(
+                request,
+                _("#%(id)d %(summary)s: %(reason)s")
+                % {"id": pk, "summary": by_pk[pk].summary, "reason": _refusal_text(errors)},
+            )
+        return redirect(back)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d feedback item is now “%(status)s”.",
+            "%(count)d feedback items are now “%(status)s”.",
+            len(chosen),
+        )
+        % {"count": len(chosen), "status": Feedback.Status(data["status"]).label},
+    )
+    return redirect(back)
+
+
 urlpatterns = [
+    path("triage/", queue, name="triage_queue"),
+    path("feedback/<int:pk>/triage/", triage, name="feedback_triage"),
     path("improvements/<int:pk>/status/", change_status, name="improvement_status"),
     path("feedback/<int:pk>/group/", group, name="feedback_group"),
 ]

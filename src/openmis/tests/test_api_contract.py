@@ -89,6 +89,7 @@ def test_types_written_by_services_only_publish_no_writes(schema):
     read_only = [ot for ot in registry.all_types() if ot.read_only]
     assert {ot.label for ot in read_only} == {
         "bi.importjob",
+        "feedback.feedbackstatuschange",
         "feedback.statuschange",
         "portfolio.lifecycletransition",
     }

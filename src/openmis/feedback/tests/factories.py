@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import factory
 
-from openmis.feedback.models import Feedback, Improvement, StatusChange
+from openmis.feedback.models import Feedback, FeedbackStatusChange, Improvement, StatusChange
 from openmis.org.tests.factories import DepartmentFactory
 from openmis.portfolio.tests.factories import SystemFactory
 
@@ -41,3 +41,12 @@ class StatusChangeFactory(factory.django.DjangoModelFactory):
     improvement = factory.SubFactory(ImprovementFactory)
     from_status = "new"
     to_status = "under_review"
+
+
+class FeedbackStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeedbackStatusChange
+
+    feedback = factory.SubFactory(FeedbackFactory)
+    from_status = "new"
+    to_status = "acknowledged"

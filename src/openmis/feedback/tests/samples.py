@@ -49,4 +49,16 @@ SAMPLES = {
         "change": ("reason", "edited"),
         "owned_by": lambda obj: obj.improvement.system.business_owner,
     },
+    "feedback.feedbackstatuschange": {
+        "make": lambda dept: f.FeedbackStatusChangeFactory(
+            feedback=f.FeedbackFactory(department=dept)
+        ),
+        "form": lambda dept: {
+            "feedback": f.FeedbackFactory(department=dept).pk,
+            "from_status": "new",
+            "to_status": "acknowledged",
+        },
+        "change": ("reason", "edited"),
+        "owned_by": lambda obj: obj.feedback.department,
+    },
 }
