@@ -303,6 +303,12 @@ OPENMIS_IMPORT_MAX_ROWS = env.int("OPENMIS_IMPORT_MAX_ROWS", default=50_000)
 OPENMIS_ATTACHMENT_MAX_BYTES = env.int("OPENMIS_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 OPENMIS_ATTACHMENT_MAX_PER_OBJECT = env.int("OPENMIS_ATTACHMENT_MAX_PER_OBJECT", default=100)
 OPENMIS_ATTACHMENT_TYPES = env.list("OPENMIS_ATTACHMENT_TYPES", default=[])
+# The post-implementation review of a system (openmis.feedback.review): the days compared on
+# each side of a go-live, the whole days that must have passed before it shows figures, and the
+# feedback items each side needs.
+OPENMIS_REVIEW_DAYS = env.int("OPENMIS_REVIEW_DAYS", default=90)
+OPENMIS_REVIEW_MIN_DAYS = env.int("OPENMIS_REVIEW_MIN_DAYS", default=30)
+OPENMIS_REVIEW_MIN_FEEDBACK = env.int("OPENMIS_REVIEW_MIN_FEEDBACK", default=5)
 # Business intelligence: the warehouse (default: DuckDB files under the data dir), the limits
 # on every query, and the background jobs that load files into it.
 WAREHOUSE_URL = env.str("WAREHOUSE_URL", default="") or None

@@ -17,11 +17,10 @@ from django.utils.translation import gettext as _
 
 from openmis.core.notifications import notify
 from openmis.core.services import save_object
-from openmis.feedback import workflow
+from openmis.feedback import review, workflow
 from openmis.feedback.models import Feedback, FeedbackStatusChange, Improvement, StatusChange
 from openmis.org.models import Person
 
-REVIEW_DAYS = 90  # the post-implementation review compares this many days before and after
 TREND_MONTHS = 12  # months shown in a system's rating trend
 LOWEST_RATED_DAYS = 90
 LOWEST_RATED_MIN_RATINGS = 3
@@ -328,30 +327,21 @@ def _as_date(value) -> date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
-def _period(system, start: date, end: date) -> dict:
-    """Feedback figures of ``system`` for ``start`` ≤ date ≤ ``end``."""
-    figures = Feedback.objects.filter(system=system, date__gte=start, date__lte=end).aggregate(
-        count=Count("pk"),
-        ratings=Count("pk", filter=Q(rating__isnull=False)),
-        average=Avg("rating"),
-    )
-    users = system.users or 0
-    return {
-        "start": start,
-        "end": end,
-        "days": (end - start).days + 1,
-        "count": figures["count"],
-        "ratings": figures["ratings"],
-        "satisfaction": round(float(figures["average"]), 2) if figures["average"] else None,
-        "adoption": round(figures["count"] / users, 3) if users else None,
-    }
-
-
-def post_implementation_review(system, today: date | None = None, days: int = REVIEW_DAYS):
-    """Adoption (feedback items per user) and satisfaction (average rating) in the ``days``
-    before the go-live of ``system``'s most recent live project and the ``days`` after it
-    (up to today); None if no project of the system has gone live."""
+def post_implementation_review(
+    system,
+    today: date | None = None,
+    days: int | None = None,
+    min_days: int | None = None,
+    min_feedback: int | None = None,
+):
+    """The review of ``system``'s most recent go-live (:func:`openmis.feedback.review.compare`):
+    ``{"project", "review"}``, or None if no project of the system has gone live. Two queries:
+    the project, and the feedback rows of both windows. ``days``, ``min_days`` and
+    ``min_feedback`` default to the ``OPENMIS_REVIEW_*`` settings."""
     today = today or date.today()
+    days = settings.OPENMIS_REVIEW_DAYS if days is None else days
+    min_days = settings.OPENMIS_REVIEW_MIN_DAYS if min_days is None else min_days
+    min_feedback = settings.OPENMIS_REVIEW_MIN_FEEDBACK if min_feedback is None else min_feedback
     project = (
         system.projects.filter(go_live__isnull=False, go_live__lte=today)
         .order_by("-go_live", "-pk")
@@ -359,24 +349,21 @@ def post_implementation_review(system, today: date | None = None, days: int = RE
     )
     if project is None:
         return None
-    go_live = project.go_live
-    before = _period(system, go_live - timedelta(days=days), go_live - timedelta(days=1))
-    after = _period(system, go_live, min(go_live + timedelta(days=days - 1), today))
-
-    def change(key):
-        if before[key] is None or after[key] is None:
-            return None
-        return round(after[key] - before[key], 3)
-
+    first, last = review.span(project.go_live, days)
+    rows = Feedback.objects.filter(
+        system=system, date__gte=first, date__lte=min(last, today)
+    ).values_list("date", "rating", "hours_per_month")
     return {
         "project": project,
-        "go_live": go_live,
-        "days": days,
-        "before": before,
-        "after": after,
-        "adoption_change": change("adoption"),
-        "satisfaction_change": change("satisfaction"),
-        "complete": after["days"] == days,
+        "review": review.compare(
+            rows,
+            project.go_live,
+            today,
+            users=system.users,
+            window_days=days,
+            min_days=min_days,
+            min_feedback=min_feedback,
+        ),
     }
 
 

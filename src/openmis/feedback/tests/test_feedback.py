@@ -3,6 +3,7 @@ grouping, the system page's feedback section, the cockpit tile, roles and bad in
 
 # ruff: noqa: RUF001, RUF003  (the priority formula is written with × and ÷)
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from openmis.core import formatting
 from openmis.feedback import services
 from openmis.feedback.models import Feedback, Improvement, StatusChange
 from openmis.feedback.tests.factories import FeedbackFactory, ImprovementFactory
@@ -277,48 +279,92 @@ def test_rating_trend_is_the_monthly_average():
     ]
 
 
-def test_post_implementation_review_compares_90_days_before_and_after():
+def test_post_implementation_review_compares_equal_windows(django_assert_max_num_queries):
     # Given a system of 50 users whose latest project went live on 1 October 2026
     system = SystemFactory(users=50)
     ProjectFactory(system=system, go_live=date(2025, 3, 1))  # an older go-live
     project = ProjectFactory(system=system, go_live=date(2026, 10, 1))
     ProjectFactory(system=system)  # not live yet
     go_live = project.go_live
-    before = [(91, 1), (90, 2), (60, 2), (30, 3), (1, None)]  # days before go-live, rating
-    after = [(0, 4), (10, 5), (20, 4), (40, 5), (58, 4), (58, None)]  # days after
-    for days, rating in before:
-        FeedbackFactory(system=system, date=go_live - timedelta(days), rating=rating)
-    for days, rating in after:
-        FeedbackFactory(system=system, date=go_live + timedelta(days), rating=rating)
-    # When the review is made on 28 November (58 days after)
-    review = services.post_implementation_review(system, TODAY)
-    # Then it compares 2026-07-03…2026-09-30 with 2026-10-01…2026-11-28
-    assert review["project"] == project
-    assert (review["before"]["start"], review["before"]["end"]) == (
-        date(2026, 7, 3),
+    # (days before the go-live, rating, hours lost a month)
+    before = [(59, 1, 9), (58, 1, 10), (40, 2, 4), (30, 2, 0), (10, 3, 6), (1, None, 2)]
+    # (days after the go-live, rating, hours lost a month)
+    after = [(0, 4, 2), (10, 5, 0), (20, 4, "1.5"), (40, 5, 0), (50, 4, "0.5"), (57, None, 0)]
+    after.append((58, 1, 100))  # today: not over, so not counted
+    for days, rating, hours in before:
+        FeedbackFactory(
+            system=system, date=go_live - timedelta(days), rating=rating, hours_per_month=hours
+        )
+    for days, rating, hours in after:
+        FeedbackFactory(
+            system=system, date=go_live + timedelta(days), rating=rating, hours_per_month=hours
+        )
+    FeedbackFactory(date=go_live, rating=1, hours_per_month=99)  # another system
+    # When the review is made on 28 November (58 whole days after the go-live)
+    with django_assert_max_num_queries(2):
+        found = services.post_implementation_review(system, TODAY)
+    review = found["review"]
+    # Then it compares 58 days on each side: 4 Aug … 30 Sep with 1 Oct … 27 Nov
+    assert found["project"] == project
+    assert review.ready and not review.complete and review.days == 58
+    assert (review.before.start, review.before.end, review.after.start, review.after.end) == (
+        date(2026, 8, 4),
         date(2026, 9, 30),
-    )
-    assert (review["after"]["start"], review["after"]["end"], review["after"]["days"]) == (
         date(2026, 10, 1),
-        TODAY,
-        59,
+        date(2026, 11, 27),
     )
-    assert review["complete"] is False
-    # before: 4 items (the 91st day is out), ratings 2, 2, 3 → 7/3; adoption 4/50
-    assert {k: review["before"][k] for k in ("count", "ratings", "satisfaction", "adoption")} == {
-        "count": 4,
-        "ratings": 3,
-        "satisfaction": 2.33,
-        "adoption": 0.08,
-    }
-    # after: 6 items, ratings 4, 5, 4, 5, 4 → 22/5; adoption 6/50
-    assert {k: review["after"][k] for k in ("count", "ratings", "satisfaction", "adoption")} == {
-        "count": 6,
-        "ratings": 5,
-        "satisfaction": 4.4,
-        "adoption": 0.12,
-    }
-    assert (review["satisfaction_change"], review["adoption_change"]) == (2.07, 0.04)
+    # before: 5 items (59 days before is out), ratings 1, 2, 2, 3 → 2.0, hours 10+4+0+6+2 = 22
+    b, a = review.before, review.after
+    assert (b.count, b.ratings, b.average_rating, b.hours) == (5, 4, 2.0, Decimal(22))
+    # after: 6 items, ratings 4, 5, 4, 5, 4 → 22/5 = 4.4, hours 2+0+1.5+0+0.5+0 = 4
+    assert (a.count, a.ratings, a.hours) == (6, 5, Decimal(4))
+    assert a.average_rating == pytest.approx(4.4)
+    # per week: 5 × 7/58 = 35/58 and 6 × 7/58 = 42/58, i.e. +20 %
+    assert (b.per_week, a.per_week) == (pytest.approx(35 / 58), pytest.approx(42 / 58))
+    assert review.per_week_change == pytest.approx(0.2)
+    # per user per week: 35/58/50 = 35/2900 and 42/2900, a change of 7/2900
+    assert (b.per_user_per_week, a.per_user_per_week) == (
+        pytest.approx(35 / 2900),
+        pytest.approx(42 / 2900),
+    )
+    assert review.per_user_per_week_change == pytest.approx(7 / 2900)
+    # rating 4.4 − 2.0 = +2.4; hours 4 − 22 = −18, per user 22/50 = 0.44 and 4/50 = 0.08
+    assert review.rating_change == pytest.approx(2.4)
+    assert review.hours_change == Decimal(-18)
+    assert (b.hours_per_user, a.hours_per_user) == (Decimal("0.44"), Decimal("0.08"))
+
+
+@pytest.mark.parametrize("passed", [0, 1, 29])
+def test_post_implementation_review_waits_30_days(passed):
+    # Given a go-live and feedback on both sides of it
+    system = SystemFactory(users=10)
+    go_live = TODAY - timedelta(passed)
+    ProjectFactory(system=system, go_live=go_live)
+    for days in range(1, 11):
+        FeedbackFactory(system=system, date=go_live - timedelta(days), rating=1)
+        FeedbackFactory(system=system, date=min(go_live + timedelta(days), TODAY), rating=5)
+    # When the review is made on the go-live day, the day after or 29 days after
+    review = services.post_implementation_review(system, TODAY)["review"]
+    # Then it has no figures yet and says it is ready 30 days after the go-live
+    assert (review.ready, review.reason) == (False, "too_early")
+    assert review.ready_on == go_live + timedelta(30)
+    assert review.before is None and review.rating_change is None
+
+
+def test_post_implementation_review_settings(settings):
+    system = SystemFactory(users=10)
+    ProjectFactory(system=system, go_live=TODAY - timedelta(20))
+    for days in (1, 2, 3):
+        FeedbackFactory(system=system, date=TODAY - timedelta(20 + days), rating=2)
+        FeedbackFactory(system=system, date=TODAY - timedelta(days), rating=4)
+    settings.OPENMIS_REVIEW_MIN_DAYS = 14
+    settings.OPENMIS_REVIEW_MIN_FEEDBACK = 3
+    review = services.post_implementation_review(system, TODAY)["review"]
+    assert review.ready and review.days == 20 and review.rating_change == 2
+    settings.OPENMIS_REVIEW_MIN_FEEDBACK = 4
+    review = services.post_implementation_review(system, TODAY)["review"]
+    assert (review.ready, review.reason) == (False, "too_little_feedback")
+    assert (review.before.count, review.after.count) == (3, 3)
 
 
 def test_no_review_without_a_go_live():
@@ -342,15 +388,50 @@ def test_system_page_shows_the_feedback_section(director_client):
     section = response.context["feedback_section"]
     assert section["count"] == 3
     assert section["improvements"] == [planned]
-    review = section["review"]
-    assert (review["before"]["satisfaction"], review["after"]["satisfaction"]) == (2.0, 4.5)
-    assert (review["before"]["adoption"], review["after"]["adoption"]) == (0.1, 0.2)
     assert sum(section["chart"]["ratings"]) == 3
     page = response.content.decode()
     assert 'id="feedback-rating-chart"' in page
-    assert 'id="pir-satisfaction"' in page
     assert "openmis/feedback.js" in page
     assert "Planned one" in page and "Done one" not in page
+    # 20 days after the go-live the review has no figures yet, and says when it will
+    assert section["review"]["review"].reason == "too_early"
+    assert 'id="pir-not-ready"' in page and 'id="pir-table"' not in page
+    ready_on = formatting.format_date(today + timedelta(days=10), "en")
+    assert f"once 30 days have passed, on {ready_on}." in page
+
+
+@pytest.mark.parametrize(
+    ("language", "figures"),
+    [
+        ("en", ["1.00", "1.40", "+40.0%", "0.100", "0.140", "+0.040", "+2.00", "15.0", "-8.0"]),
+        ("pl", ["1,00", "1,40", "+40,0%", "0,100", "0,140", "+0,040", "+2,00", "15,0", "-8,0"]),
+    ],
+)
+def test_system_page_shows_the_review_in_the_readers_language(director_client, language, figures):
+    # Given a system of 10 users live for 35 days: 5 items rated 2 stating 3 h a month lost in
+    # the 35 days before, 7 items rated 4 stating 1 h in the 35 days after
+    today = date.today()
+    system = SystemFactory(users=10)
+    go_live = today - timedelta(days=35)
+    ProjectFactory(system=system, go_live=go_live)
+    for days in range(1, 6):
+        FeedbackFactory(system=system, date=go_live - timedelta(days), rating=2, hours_per_month=3)
+    for days in range(7):
+        FeedbackFactory(system=system, date=go_live + timedelta(days), rating=4, hours_per_month=1)
+    # When the page is read
+    page = director_client.get(
+        f"/portfolio/systems/{system.pk}/", HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    # Then it shows, formatted for the reader: per week 5 × 7/35 = 1.00 and 7 × 7/35 = 1.40
+    # (+40 %); per user per week 0.100 and 0.140 (+0.040); rating 2 → 4 (+2.00); hours
+    # 5 × 3 = 15.0 → 7 × 1 = 7.0 (−8.0)
+    assert 'id="pir-table"' in page and 'id="pir-not-ready"' not in page
+    start = page.index('id="pir-table"')
+    table = page[start : page.index("</table>", start)]
+    cells = re.findall(r'<td class="text-end">([^<]*)', table)
+    for figure in figures:
+        assert figure in cells, (figure, cells)
+    assert formatting.format_date(go_live, language) in page
 
 
 # --- the cockpit ------------------------------------------------------------------------------
@@ -618,8 +699,9 @@ def test_the_demo_tells_the_story_of_the_brief():
     lowest = [row["system"].name for row in services.lowest_rated_systems(today)]
     assert lowest[:2] == [demo.LEGACY_CRM, demo.REPORTING]
     review = services.post_implementation_review(System.objects.get(name=demo.SALESFORCE), today)
-    assert review["satisfaction_change"] > 1
-    assert review["adoption_change"] > 0
+    review = review["review"]
+    assert review.ready and review.rating_change > 0.5
+    assert review.per_week_change > 0
     # and removing it leaves nothing behind
     demo.reset()
     assert (Feedback.objects.count(), Improvement.objects.count()) == (0, 0)
