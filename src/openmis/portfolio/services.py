@@ -28,6 +28,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import GreaterThan
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -508,16 +509,18 @@ def project_status_expression(today: date | None = None):
         ),
         When(planned_go_live__lt=today, then=Value(Status.LATE)),
         When(budget__gt=0, spent__gt=F("budget"), then=Value(Status.AT_RISK)),
-        When(Q(budget__gt=0) & Exists(milestones) & Q(behind__gt=0), then=Value(Status.AT_RISK)),
+        When(
+            Q(budget__gt=0) & Q(Exists(milestones)) & Q(GreaterThan(behind, 0)),
+            then=Value(Status.AT_RISK),
+        ),
         default=Value(Status.ON_TRACK),
         output_field=CharField(),
-    ), behind
+    )
 
 
 def projects_in_status(queryset, statuses, today: date | None = None):
     """``queryset``'s projects whose status (:func:`project_status`) is one of ``statuses``:
     the project list's ``status`` filter, one condition in the list's own query."""
-    status, behind = project_status_expression(today)
-    return queryset.alias(behind=behind, derived_status=status).filter(
+    return queryset.alias(derived_status=project_status_expression(today)).filter(
         derived_status__in=list(statuses)
     )
