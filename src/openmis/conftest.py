@@ -111,3 +111,99 @@ def _warm_url_configuration(request):
         from django.urls import get_resolver
 
         get_resolver().url_patterns  # noqa: B018  (imports every URLconf module once)
+
+
+# --- what the data migrations made, back after a transactional test's flush ----------------
+#
+# A transactional test (every browser test: ``live_server``) ends with a flush of every table.
+# Its post_migrate signal recreates content types and permissions, but not what the apps'
+# data migrations made: the built-in roles, every app's default grants to them, the
+# installation row. One snapshot of those rows, by natural keys, is taken right after the
+# test database is created (before any test can flush it) and written back after each
+# transactional test, so the next test, of any kind, sees the roles as the migrations left
+# them (a handful of queries, not a serialized copy of the whole database).
+
+_MIGRATION_DATA: dict | None = None
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and the snapshot of its migrations' data."""
+    global _MIGRATION_DATA
+    with django_db_blocker.unblock():
+        _MIGRATION_DATA = _snapshot_migration_data()
+    yield
+
+
+def _snapshot_migration_data() -> dict:
+    from django.contrib.auth.models import Group
+
+    from openmis.core.models import Installation
+    from openmis.org.models import Role
+
+    grants = Group.permissions.through.objects.values_list(
+        "group__name", "permission__content_type__app_label", "permission__codename"
+    )
+    return {
+        "groups": list(Group.objects.values_list("name", flat=True)),
+        "roles": list(Role.objects.values("group__name", "slug", "scope", "description")),
+        "grants": list(grants),
+        "installations": list(Installation.objects.values()),
+    }
+
+
+def restore_migration_data() -> None:
+    """Write back the snapshot's rows that are missing (after a flush: all of them)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from openmis.core.models import Installation
+    from openmis.org.models import Role
+
+    data = _MIGRATION_DATA
+    if data is None or Role.objects.filter(slug__isnull=False).exists():
+        return
+    Group.objects.bulk_create([Group(name=name) for name in data["groups"]], ignore_conflicts=True)
+    groups = dict(Group.objects.values_list("name", "pk"))
+    Role.objects.bulk_create(
+        [
+            Role(
+                group_id=groups[row["group__name"]],
+                **{k: row[k] for k in ("slug", "scope", "description")},
+            )
+            for row in data["roles"]
+        ]
+    )
+    permissions = {
+        (app_label, codename): pk
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    Through = Group.permissions.through
+    Through.objects.bulk_create(
+        [
+            Through(group_id=groups[group], permission_id=permissions[(app_label, codename)])
+            for group, app_label, codename in data["grants"]
+        ],
+        ignore_conflicts=True,
+    )
+    if not Installation.objects.exists():
+        Installation.objects.bulk_create([Installation(**row) for row in data["installations"]])
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush (its fixtures' teardown), the migrations' data."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    flushes = marker is not None and marker.kwargs.get("transaction", marker.args[:1] == (True,))
+    transactional = flushes or bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+    # After the last test the session's teardown has dropped the test database: nothing to do.
+    if transactional and _MIGRATION_DATA is not None and nextitem is not None:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_migration_data()
+    return result

@@ -278,6 +278,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # For WCAG 2.1 AA (checked by openmis.tests.test_browser_a11y): examples in plain text, as
+    # the highlighter's colours lack contrast on its dark background and no theme has enough;
+    # no deep link inside each operation's summary button (a link in a button: axe's
+    # nested-interactive), so an operation is opened with its button only.
+    "SWAGGER_UI_SETTINGS": {"syntaxHighlight": {"activated": False}, "deepLinking": False},
     "COMPONENT_SPLIT_REQUEST": True,
     # Bodies are documented as JSON: a form encoding has no null, so a nullable reference sent
     # as a form field arrives as the text "null" and is refused. Uploads name their multipart

@@ -110,8 +110,9 @@ urlpatterns = [
         name="api-bi-profile",
     ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    # Swagger UI's script comes from this same URL (?script), not inline; its page holds one
-    # inline <style>, which only this page's policy allows.
+    # Swagger UI's script comes from this same URL (?script), not inline; our page template
+    # (templates/drf_spectacular/swagger_ui.html) has no inline <style> any more, but only this
+    # page's policy allows inline styles, kept for those Swagger UI's bundle may write.
     path(
         "api/docs/",
         csp_update({"style-src": ["'unsafe-inline'"]})(

@@ -44,7 +44,7 @@ from openmis.bi.schedule import (
     schedule_label,
     zone_of,
 )
-from openmis.core import caching, permissions
+from openmis.core import caching, formatting, permissions
 from openmis.core.exports import safe_row, safe_rows
 from openmis.core.models import Notice
 from openmis.core.notifications import notify, template
@@ -156,9 +156,9 @@ def _attachment(
         content, name = results.result_xlsx(result), f"{stem}.xlsx"
     else:
         content, name = _csv_bytes(result), f"{stem}.csv"
-    detail = ngettext("%(file)s sent (%(rows)d row).", "%(file)s sent (%(rows)d rows).", rows) % {
+    detail = ngettext("%(file)s sent (%(rows)s row).", "%(file)s sent (%(rows)s rows).", rows) % {
         "file": name,
-        "rows": rows,
+        "rows": formatting.number_text(rows),
     }
     return name, content, MIME["xlsx" if name.endswith(".xlsx") else "csv"], detail
 

@@ -10,7 +10,26 @@ from decimal import Decimal
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DecimalField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import GreaterThan
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -22,6 +41,7 @@ from openmis.portfolio.models import (
     Dependency,
     DeploymentProject,
     LifecycleTransition,
+    Milestone,
     System,
     SystemCost,
 )
@@ -448,27 +468,42 @@ def contracts_by_notice(
 ):
     """The contracts of ``queryset`` (default: all) in notice ``state`` (see
     :func:`notice_state`), soonest deadline first. One query, whatever the number of
-    contracts (the deadline is the end date less the notice period, read in Python)."""
-    today = today or date.today()
+    contracts."""
     queryset = Contract.objects.all() if queryset is None else queryset
-    candidates = queryset.filter(end_date__gte=today)
-    rows = [c for c in candidates if notice_state(c, today, within_days) == state]
-    return sorted(rows, key=lambda c: (c.notice_deadline, c.pk))
+    return list(notice_filter(queryset, state, today, within_days).order_by("deadline", "pk"))
+
+
+def notice_deadline_expression():
+    """The last day to give notice (end date less the notice period) as a database
+    expression, so lists filter and page on it in SQL (SQLite and PostgreSQL alike)."""
+    notice = ExpressionWrapper(
+        Cast("notice_days", IntegerField()) * Value(timedelta(days=1)),
+        output_field=DurationField(),
+    )
+    return ExpressionWrapper(F("end_date") - notice, output_field=DateField())
+
+
+def notice_q(state: str, today: date | None = None, within_days: int = UPCOMING_WITHIN_DAYS):
+    """The condition on contracts annotated with ``deadline``
+    (:func:`notice_deadline_expression`) that they are in notice ``state``, as
+    :func:`notice_state` decides it for one contract."""
+    today = today or date.today()
+    running = Q(end_date__gte=today)
+    if state == NOTICE_MISSED:
+        return running & Q(deadline__lt=today)
+    if state == NOTICE_UPCOMING:
+        return running & Q(deadline__gte=today, deadline__lte=today + timedelta(days=within_days))
+    return Q(pk__in=[])
 
 
 def notice_filter(
     queryset, state: str, today: date | None = None, within_days: int = UPCOMING_WITHIN_DAYS
 ):
     """``queryset`` narrowed to the contracts in notice ``state``: the contract list's
-    ``notice`` filter (two queries, whatever the number of contracts)."""
-    today = today or date.today()
-    ends = queryset.filter(end_date__gte=today).values_list("pk", "end_date", "notice_days")
-    pks = [
-        pk
-        for pk, end_date, notice_days in ends
-        if _notice_state(end_date, notice_days, today, within_days) == state
-    ]
-    return queryset.filter(pk__in=pks)
+    ``notice`` filter, one condition in the list's own query (paged in SQL)."""
+    return queryset.annotate(deadline=notice_deadline_expression()).filter(
+        notice_q(state, today, within_days)
+    )
 
 
 def upcoming_renewals(today: date | None = None, within_days: int = UPCOMING_WITHIN_DAYS):
@@ -555,14 +590,47 @@ def rationalisation():
     return list(systems.select_related("business_owner"))
 
 
+def project_status_expression(today: date | None = None):
+    """A project's status (:func:`project_status`, without its reason) as a database
+    expression, so the project list filters and pages on it in SQL."""
+    today = today or date.today()
+    Status = DeploymentProject.Status
+    milestones = Milestone.objects.filter(project=OuterRef("pk")).order_by()
+
+    def how_many(rows):
+        counted = rows.values("project").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    total, done = how_many(milestones), how_many(milestones.exclude(done_date=None))
+    # burn - progress > 0.2 with burn = spent / budget and progress = done / total, multiplied
+    # out by 5 * budget * total (both positive there) so no database divides.
+    behind = ExpressionWrapper(
+        5 * F("spent") * total - 5 * F("budget") * done - F("budget") * total,
+        output_field=DecimalField(max_digits=30, decimal_places=2),
+    )
+    return Case(
+        When(go_live__isnull=False, then=Value(Status.LIVE)),
+        When(~Q(status_override=""), then=F("status_override")),
+        When(
+            Exists(milestones.filter(done_date=None, due_date__lt=today)), then=Value(Status.LATE)
+        ),
+        When(planned_go_live__lt=today, then=Value(Status.LATE)),
+        When(budget__gt=0, spent__gt=F("budget"), then=Value(Status.AT_RISK)),
+        When(
+            Q(budget__gt=0) & Q(Exists(milestones)) & Q(GreaterThan(behind, 0)),
+            then=Value(Status.AT_RISK),
+        ),
+        default=Value(Status.ON_TRACK),
+        output_field=CharField(),
+    )
+
+
 def projects_in_status(queryset, statuses, today: date | None = None):
     """``queryset``'s projects whose status (:func:`project_status`) is one of ``statuses``:
-    the project list's ``status`` filter. Two queries, whatever the number of projects."""
-    today = today or date.today()
-    wanted = set(statuses)
-    projects = queryset.prefetch_related("milestones").order_by()
-    pks = [p.pk for p in projects if project_status(p, today)[0] in wanted]
-    return queryset.filter(pk__in=pks)
+    the project list's ``status`` filter, one condition in the list's own query."""
+    return queryset.alias(derived_status=project_status_expression(today)).filter(
+        derived_status__in=list(statuses)
+    )
 
 
 def retiring_suppliers(system: System) -> list[dict]:

@@ -25,7 +25,6 @@ from openmis.core.tests.test_browser import (
     PASSWORD,
     TIMEOUT_MS,
     TOTP_SECRET,
-    _ensure_builtin_roles,
     _submit,
     _totp_code,
 )
@@ -65,12 +64,9 @@ def director_with_totp():
     """An MIS director with a known password and TOTP device (required for directors)."""
     from allauth.mfa.totp.internal.auth import TOTP
 
-    _ensure_builtin_roles()
+    # The role as the migrations grant it (the portfolio's own migration grants the contracts'
+    # import; the root conftest restores it after every flush): not a superuser.
     user = user_with_role(DIRECTOR, username="director", email="director@example.com", totp=False)
-    # A superuser: the grants of the portfolio's own migrations (contracts' import) are gone
-    # when a transactional test ran before this one and flushed the database.
-    user.is_superuser = True
-    user.save(update_fields=["is_superuser"])
     TOTP.activate(user, TOTP_SECRET)
     return user
 

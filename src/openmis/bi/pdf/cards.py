@@ -268,7 +268,7 @@ def _draw_table(pdf: DashboardPDF, panel: Panel, x, y, w):
     if hidden_columns:
         notes.append(
             ngettext("and %(count)s more column", "and %(count)s more columns", hidden_columns)
-            % {"count": hidden_columns}
+            % {"count": number_text(hidden_columns, 0)}
         )
     if notes:
         pdf.text_at(x, y + 0.5, w, ROW_H, "; ".join(notes), size=7, color=MUTED)

@@ -76,11 +76,11 @@ def dataset_delete_warnings(dataset: Dataset) -> list[str]:
         return []
     return [
         ngettext(
-            "%(count)d saved question asks this dataset; it will be deleted too.",
-            "%(count)d saved questions ask this dataset; they will be deleted too.",
+            "%(count)s saved question asks this dataset; it will be deleted too.",
+            "%(count)s saved questions ask this dataset; they will be deleted too.",
             count,
         )
-        % {"count": count}
+        % {"count": formatting.number_text(count)}
     ]
 
 
