@@ -567,13 +567,22 @@ def measure_new_values(user, con, names: dict, http: Http, runs: int, slots: int
     from openmis.bi import services
 
     days = iter(range(1, 10_000))
-    times: dict[str, list[float]] = {"raw": [], "inproc": [], "http": [], "server": []}
+    times: dict[str, list[float]] = {
+        "raw": [],
+        "inproc": [],
+        "http": [],
+        "server": [],
+        "health": [],
+    }
 
     def variants(spec: dict, sql: str) -> dict:
         return {
             "raw": lambda: con.execute(sql.format(**names)).fetchall(),
             "inproc": lambda: services.run_query(user, spec, use_cache=False),
             "http": lambda: http.query(spec, server=times["server"]),
+            # the floor of any answer through HTTP: GET /health/ on the same server and
+            # kept-alive client kind (no database, no query), in the same runs
+            "health": http.health,
         }
 
     log("target 1, new filter values: warm-up (2 runs, and every gunicorn worker at once)")
@@ -591,7 +600,7 @@ def measure_new_values(user, con, names: dict, http: Http, runs: int, slots: int
     if not same_rows(answer["rows"], con.execute(sql.format(**names)).fetchall()):
         raise BenchError("Q1 with a new ship date: the API and the hand-written SQL disagree")
     times["server"].clear()
-    log(f"target 1, new filter values: {runs} runs x raw, inproc, http")
+    log(f"target 1, new filter values: {runs} runs x raw, inproc, http, health")
     for r in range(runs):
         spec, sql = q1_with_day(next(days))
         calls = variants(spec, sql)
@@ -842,7 +851,9 @@ def report(args, info: dict, results: dict) -> None:
 
     if "new_values" in results:
         t = results["new_values"]
-        raw, inproc, server, http = (median_ms(t[k]) for k in ("raw", "inproc", "server", "http"))
+        raw, inproc, server, http, health = (
+            median_ms(t[k]) for k in ("raw", "inproc", "server", "http", "health")
+        )
         pairs = list(zip(t["raw"], t["inproc"], t["http"], strict=True))
         inproc_x = statistics.median(i / r for r, i, _h in pairs)
         inproc_plus = statistics.median(i - r for r, i, _h in pairs) * 1000
@@ -866,6 +877,10 @@ def report(args, info: dict, results: dict) -> None:
             f"{'Q1 shape, new filter value':<40}{raw:>7.1f}{inproc:>11.1f}{inproc_x:>6.2f}x"
             f"{inproc_plus:>7.1f}{server:>8.1f}{http:>8.1f}{http_x:>6.2f}x{http_plus:>7.1f}"
             f"  {verdict(ok)}"
+        )
+        print(
+            f"   HTTP floor, same runs: GET /health/ {health:.1f} ms (median; no database, no "
+            f"query), so HTTP minus server minus floor is {http - server - health:.1f} ms"
         )
         summary.append(
             (

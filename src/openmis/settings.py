@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "openmis.core.formatting.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "openmis.core.middleware.ContentSecurityPolicyMiddleware",  # django-csp's, header built once
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",

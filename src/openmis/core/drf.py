@@ -68,16 +68,20 @@ class JSONParser(parsers.JSONParser):
     """
 
     def parse(self, stream, media_type=None, parser_context=None):
-        message = _("The JSON body is nested more than %(limit)d levels deep.") % {
-            "limit": MAX_JSON_DEPTH
-        }
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise exceptions.ParseError(message) from None
+            raise exceptions.ParseError(self.too_deep()) from None
         if json_depth_exceeds(data, MAX_JSON_DEPTH):
-            raise exceptions.ParseError(message)
+            raise exceptions.ParseError(self.too_deep())
         return data
+
+    @staticmethod
+    def too_deep() -> str:
+        # Translated only when refused: not on every body that parses.
+        return _("The JSON body is nested more than %(limit)d levels deep.") % {
+            "limit": MAX_JSON_DEPTH
+        }
 
 
 # --- pagination and permissions ----------------------------------------------------------------

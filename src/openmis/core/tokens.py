@@ -10,11 +10,13 @@ base imports DRF's serializers, which starting Django need not load).
 from __future__ import annotations
 
 import binascii
+import functools
 from datetime import timedelta
 from hmac import compare_digest
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connections, router
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save, pre_save
@@ -88,10 +90,9 @@ class ApiTokenAuthentication(TokenAuthentication):
             digest = hash_token(token)
         except (UnicodeDecodeError, TypeError, binascii.Error):
             raise exceptions.AuthenticationFailed(msg) from None
-        try:
-            auth_token = ApiToken.objects.select_related("user").get(digest=digest)
-        except ApiToken.DoesNotExist:
-            raise exceptions.AuthenticationFailed(msg) from None
+        auth_token = token_with_user(digest)
+        if auth_token is None:
+            raise exceptions.AuthenticationFailed(msg)
         if not compare_digest(token[: CONSTANTS.TOKEN_KEY_LENGTH], auth_token.token_key):
             raise exceptions.AuthenticationFailed(msg)
         if self._cleanup_token(auth_token):
@@ -117,6 +118,64 @@ class ApiTokenAuthentication(TokenAuthentication):
             ApiToken.objects.filter(pk=token.pk).update(last_used=now)
             token.last_used = now
         return user, token
+
+
+def token_with_user(digest: str) -> ApiToken | None:
+    """The token of ``digest`` with its user, as ``ApiToken.objects.select_related("user")
+    .get(digest=digest)`` reads them (the same row, values converted by the same converters),
+    from SQL written once per process: building that query through the ORM cost more than
+    running it, on every API request."""
+    using = router.db_for_read(ApiToken)
+    connection = connections[using]
+    sql, token_fields, user_fields, converters = _token_lookup(using, connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [digest])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for i, fns in converters:
+        for fn, expression in fns:
+            values[i] = fn(values[i], expression, connection)
+    split = len(token_fields)
+    token = ApiToken.from_db(using, token_fields, values[:split])
+    user = get_user_model().from_db(using, user_fields, values[split:])
+    ApiToken.user.field.set_cached_value(token, user)
+    return token
+
+
+@functools.cache
+def _token_lookup(using: str, vendor: str):
+    """The SQL of :func:`token_with_user` for the database ``using``, the attribute names of
+    the token's and the user's columns in the order it selects them, and the database
+    converters per column (what the ORM applies to each value it reads)."""
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    user_model = get_user_model()
+    token_meta, user_meta = ApiToken._meta, user_model._meta
+    link = token_meta.get_field("user")
+    columns, converters = [], []
+    for model in (ApiToken, user_model):
+        table = model._meta.db_table
+        for field in model._meta.concrete_fields:
+            columns.append(f"{qn(table)}.{qn(field.column)}")
+            col = field.get_col(table)
+            fns = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+            if fns:
+                converters.append((len(columns) - 1, [(fn, col) for fn in fns]))
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {qn(token_meta.db_table)} "  # noqa: S608 -- ours
+        f"INNER JOIN {qn(user_meta.db_table)} ON "
+        f"{qn(user_meta.db_table)}.{qn(link.target_field.column)} = "
+        f"{qn(token_meta.db_table)}.{qn(link.column)} "
+        f"WHERE {qn(token_meta.db_table)}.{qn(token_meta.get_field('digest').column)} = %s"
+    )
+    return (
+        sql,
+        [f.attname for f in token_meta.concrete_fields],
+        [f.attname for f in user_meta.concrete_fields],
+        converters,
+    )
 
 
 # --- revocation when the account changes --------------------------------------------------------

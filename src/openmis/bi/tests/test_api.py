@@ -119,6 +119,30 @@ def test_answers_say_how_long_the_server_took(api):
         assert float(duration) >= 0
 
 
+def test_an_uncached_question_costs_two_database_queries(api, settings, django_assert_num_queries):
+    # Given the result cache off, and the analyst's token used once (their permissions, the
+    # dataset and the compiled shape of the question are kept from then on)
+    settings.BI_RESULT_CACHE_SECONDS = 0
+
+    def spec(day):
+        return {
+            "dataset": "orders",
+            "measures": [{"agg": "sum", "column": "amount", "as": "revenue"}],
+            "filters": [{"column": "order_date", "op": "<=", "value": f"2024-03-{day:02d}"}],
+        }
+
+    assert query(api, spec(1)).json()["rows"] == [[675.75]]
+    # When the question is asked with filter values never asked before
+    for day, revenue in ((2, 675.75), (14, 675.75), (15, 751.0)):
+        # Then each answer runs its query and reads the database twice: the token with its
+        # user (one query, so a revoked token or a deactivated account counts at once), and
+        # the cache generations (permissions and dataset are kept under them)
+        with django_assert_num_queries(2):
+            answer = query(api, spec(day))
+        assert answer.status_code == 200
+        assert (answer.json()["rows"], answer.json()["cached"]) == ([[revenue]], False)
+
+
 def test_fields_of_a_related_dataset_are_relation_dot_column(api, with_customers):
     # Given orders related to customers as "customer"
     spec = {

@@ -109,6 +109,29 @@ def test_only_the_whole_secret_of_a_live_token_of_an_active_user_works(make_user
     assert not works(secret)
 
 
+@pytest.mark.parametrize("days", [30, 0])
+def test_a_request_reads_the_token_and_its_user_as_the_orm_does(make_user, settings, days):
+    # given a token (expiring, or not: 0 days) that has been used once, of a user who logged in
+    settings.OPENMIS_API_TOKEN_DAYS = days
+    user = make_user(STAFF, username="reader", first_name="Zoë", last_name="Łucka")
+    secret = login_token("reader")
+    assert works(secret)
+    # when a request reads it by its digest (SQL written once, not the ORM)
+    digest = ApiToken.objects.get(user=user).digest
+    read = tokens.token_with_user(digest)
+    # then every value of the token and of its user is what the ORM reads, converted alike
+    # (aware date-times, booleans), and the user comes with it
+    orm = ApiToken.objects.select_related("user").get(digest=digest)
+    for instance, expected in ((read, orm), (read.user, orm.user)):
+        for field in type(expected)._meta.concrete_fields:
+            assert getattr(instance, field.attname) == getattr(expected, field.attname), field
+    assert read.user.last_login is not None and read.user.last_login.tzinfo is not None
+    assert (read.expiry is None) == (days == 0)
+    assert ApiToken.user.is_cached(read)
+    # and an unknown digest reads nothing
+    assert tokens.token_with_user("0" * len(digest)) is None
+
+
 def test_default_lifetime_is_90_days_and_0_means_never(make_user, settings):
     user = make_user(STAFF)
     token, _secret = tokens.issue(user)
