@@ -28,6 +28,11 @@ def system_visibility(user) -> tuple[bool, ...]:
         permissions.can(user, feedback_type, "add"),
         permissions.can(user, improvement_type, "view"),
         permissions.can(user, improvement_type, "add"),
+        # the counts and lists read through the rows' rules: once some users may not see some
+        # feedback or improvements, the panel differs per user
+        getattr(user, "pk", None)
+        if registry.is_private(Feedback) or registry.is_private(Improvement)
+        else None,
     )
 
 
@@ -35,7 +40,7 @@ def system_feedback(request, system) -> dict:
     """The feedback section of a system's page: rating trend (for a line chart), open
     improvements and the post-implementation review."""
     user = request.user
-    _view, can_add, can_view_improvements, can_add_improvement = system_visibility(user)
+    _view, can_add, can_view_improvements, can_add_improvement, _rows = system_visibility(user)
     feedback_type, improvement_type = registry.get(Feedback), registry.get(Improvement)
     trend = services.rating_trend(system)
     section = {

@@ -297,3 +297,26 @@ def test_the_system_page_reads_its_feedback_in_a_fixed_number_of_queries(
         response = client.get(large.get_absolute_url())
     assert response.context["feedback_section"]["count"] == 30
     assert len(response.context["feedback_section"]["delivered"]) == 10
+
+
+def test_a_status_change_reaches_the_client_contact_too(
+    release, director, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        change = services.change_status(release["export"], "in_progress", director)
+    assert change.notified == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["buyer@client.example.com", "ola@example.com"]
+
+
+def test_the_contact_must_work_for_the_feedbacks_client():
+    contact = ClientContactFactory()
+    other = ClientContactFactory()
+    item = FeedbackFactory.build(
+        system=SystemFactory(), department=DepartmentFactory(), contact=contact
+    )
+    item.full_clean()
+    assert item.client_id == contact.client_id  # taken from the contact
+    item.contact = other
+    with pytest.raises(ValidationError) as error:
+        item.full_clean()
+    assert "contact" in error.value.message_dict
