@@ -19,6 +19,7 @@ FEEDBACK_FIELDS = [
     "system",
     "department",
     "client",
+    "contact",
     "author",
     "occurrence",
     "kind",
@@ -120,10 +121,20 @@ class ImprovementForm(ObjectForm):
         if system_id is None:
             field.help_text = _("Choose the system and save; then pick its feedback here.")
         field.widget.attrs["size"] = 8
-        if "project" in self.fields and system_id is not None:
-            self.fields["project"].queryset = self.fields["project"].queryset.filter(
-                system_id=system_id
-            )
+        if "project" in self.fields:
+            self._limit_projects(system_id)
+
+    def _limit_projects(self, system_id: int | None) -> None:
+        """Offer only the projects deploying the improvement's system, in the picker and in
+        its search (which asks the projects' API filtered by that system)."""
+        project = self.fields["project"]
+        if system_id is None:
+            project.queryset = project.queryset.none()
+            project.help_text = _("Choose the system and save; then pick its project here.")
+            return
+        project.queryset = project.queryset.filter(system_id=system_id)
+        if hasattr(project.widget, "search_params"):
+            project.widget.search_params["system"] = str(system_id)
 
     def _system_id(self) -> int | None:
         raw = None

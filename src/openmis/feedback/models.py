@@ -60,6 +60,18 @@ class Feedback(OpenMISModel):
         on_delete=models.SET_NULL,
         related_name="feedback",
     )
+    contact = models.ForeignKey(
+        "meetings.ClientContact",
+        verbose_name=_("client contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
+        help_text=_(
+            "The client's person who gave it; told by e-mail (in the feedback's language) "
+            "when it is answered."
+        ),
+    )
     author = models.ForeignKey(
         "org.Person",
         verbose_name=_("author"),
@@ -156,6 +168,13 @@ class Feedback(OpenMISModel):
         if self.occurrence_id and not self.client_id:
             # Feedback captured in a meeting with a priority client comes from that client.
             self.client_id = self.occurrence.series.client_id
+        if self.contact_id:
+            if not self.client_id:
+                self.client_id = self.contact.client_id
+            elif self.contact.client_id != self.client_id:
+                raise ValidationError(
+                    {"contact": _("The contact works for another client than the feedback's.")}
+                )
 
 
 class Improvement(OpenMISModel):

@@ -3,11 +3,15 @@ improvements, post-implementation review) and the feedback recorded in a meeting
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.db.models import Count, DateTimeField, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
 from openmis.core import formatting, permissions, registry
 from openmis.feedback import services
-from openmis.feedback.models import Feedback, Improvement
+from openmis.feedback.models import Feedback, Improvement, StatusChange
 from openmis.portfolio.services import CONCERNS_SHOWN, Concern
 
 
@@ -24,6 +28,11 @@ def system_visibility(user) -> tuple[bool, ...]:
         permissions.can(user, feedback_type, "add"),
         permissions.can(user, improvement_type, "view"),
         permissions.can(user, improvement_type, "add"),
+        # the counts and lists read through the rows' rules: once some users may not see some
+        # feedback or improvements, the panel differs per user
+        getattr(user, "pk", None)
+        if registry.is_private(Feedback) or registry.is_private(Improvement)
+        else None,
     )
 
 
@@ -31,7 +40,7 @@ def system_feedback(request, system) -> dict:
     """The feedback section of a system's page: rating trend (for a line chart), open
     improvements and the post-implementation review."""
     user = request.user
-    _view, can_add, can_view_improvements, can_add_improvement = system_visibility(user)
+    _view, can_add, can_view_improvements, can_add_improvement, _rows = system_visibility(user)
     feedback_type, improvement_type = registry.get(Feedback), registry.get(Improvement)
     trend = services.rating_trend(system)
     section = {
@@ -42,7 +51,7 @@ def system_feedback(request, system) -> dict:
             "ratings": [row["ratings"] for row in trend],
             "label": _("Average rating"),
         },
-        "count": Feedback.objects.filter(system=system).count(),
+        **_by_status(system, user, feedback_type),
         "review": services.post_implementation_review(system),
         "list_url": f"{feedback_type.url('list')}?system={system.pk}",
         "add_url": f"{feedback_type.url('add')}?system={system.pk}",
@@ -54,7 +63,88 @@ def system_feedback(request, system) -> dict:
         section["improvements_url"] = f"{improvement_type.url('list')}?system={system.pk}"
         section["can_add_improvement"] = can_add_improvement
         section["add_improvement_url"] = f"{improvement_type.url('add')}?system={system.pk}"
+        section.update(_delivered(system, user, improvement_type))
     return {"feedback_section": section}
+
+
+DELIVERED_SHOWN = 10  # delivered improvements listed on a system's page; the list has the rest
+
+
+def _by_status(system, user, feedback_type) -> dict:
+    """How many of the system's feedback items ``user`` may see are in each status, each
+    linking to the feedback list filtered by the system and that status (one query)."""
+    visible = registry.visible_only(Feedback.objects.filter(system=system), user)
+    counts = dict(
+        visible.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    base = feedback_type.url("list")
+    rows = [
+        {
+            "status": status,
+            "label": label,
+            "count": counts.get(status, 0),
+            "url": f"{base}?{urlencode({'system': system.pk, 'status': status})}",
+        }
+        for status, label in Feedback.Status.choices
+    ]
+    return {"count": sum(counts.values()), "by_status": rows}
+
+
+def _delivered(system, user, improvement_type) -> dict:
+    """The system's done improvements, latest delivered first, with the project that delivered
+    them and the day: the project's go-live, else the day it was marked done (one query)."""
+    done_on = (
+        StatusChange.objects.filter(improvement=OuterRef("pk"), to_status=Improvement.Status.DONE)
+        .order_by()
+        .values("improvement")
+        .annotate(last=Max("created"))
+        .values("last")
+    )
+    rows = list(
+        registry.visible_only(
+            Improvement.objects.filter(system=system, status=Improvement.Status.DONE), user
+        )
+        .select_related("project")
+        .annotate(done_on=TruncDate(Subquery(done_on, output_field=DateTimeField())))
+        .annotate(delivered_on=Coalesce("project__go_live", "done_on"))
+        .order_by("-delivered_on", "title", "pk")[: DELIVERED_SHOWN + 1]
+    )
+    return {
+        "delivered": rows[:DELIVERED_SHOWN],
+        "delivered_more": len(rows) > DELIVERED_SHOWN,
+        "delivered_url": f"{improvement_type.url('list')}?"
+        + urlencode({"system": system.pk, "status": Improvement.Status.DONE}),
+    }
+
+
+def can_view_improvements(user) -> bool:
+    """Whether ``user`` may see improvements (the project page's panel needs it)."""
+    return permissions.can(user, registry.get(Improvement), "view")
+
+
+def project_visibility(user) -> tuple[bool, ...]:
+    """What of a project's improvements panel ``user`` may see and do (the panel's ``vary``)."""
+    improvement_type = registry.get(Improvement)
+    return (
+        permissions.can(user, improvement_type, "view"),
+        permissions.can(user, improvement_type, "add"),
+    )
+
+
+def project_improvements(request, project) -> dict:
+    """The improvements a deployment project implements (its go-live delivers the open ones),
+    with a link to link another."""
+    improvement_type = registry.get(Improvement)
+    _view, can_add = project_visibility(request.user)
+    rows = registry.visible_only(
+        Improvement.objects.filter(project=project), request.user
+    ).order_by("-priority", "title", "pk")
+    query = urlencode({"system": project.system_id, "project": project.pk})
+    return {
+        "project_improvements": list(rows),
+        "improvements_url": f"{improvement_type.url('list')}?{urlencode({'project': project.pk})}",
+        "add_improvement_url": f"{improvement_type.url('add')}?{query}" if can_add else None,
+    }
 
 
 def meeting_visibility(user) -> tuple[bool, bool]:

@@ -21,12 +21,17 @@ from openmis.feedback.forms import (
     ImprovementForm,
 )
 from openmis.feedback.models import Feedback, FeedbackStatusChange, Improvement, StatusChange
-from openmis.feedback.services import STATUS_CHANGE, TRIAGE_PERMISSION
+from openmis.feedback.services import (
+    DELIVERED,
+    STATUS_CHANGE,
+    TRIAGE_PERMISSION,
+    project_went_live,
+)
 from openmis.feedback.views import feedback_context, improvement_context
 from openmis.meetings.models import Occurrence
 from openmis.org import roles
-from openmis.portfolio.models import System
-from openmis.portfolio.services import RETIREMENT_HOOK
+from openmis.portfolio.models import DeploymentProject, System
+from openmis.portfolio.services import GO_LIVE_HOOK, RETIREMENT_HOOK
 
 NAV = gettext_lazy("Feedback")
 
@@ -122,6 +127,14 @@ register_kind(
     gettext_lazy("Improvement status changed"),
     gettext_lazy("To each person whose feedback an improvement groups, when its status changes."),
 )
+register_kind(
+    DELIVERED,
+    gettext_lazy("Feedback answered by a go-live"),
+    gettext_lazy(
+        "To each person and client contact whose feedback a project's go-live answers: one "
+        "e-mail naming the improvements it delivers."
+    ),
+)
 register_tile(
     "feedback/tiles/lowest_rated.html",
     context=tiles.lowest_rated,
@@ -174,3 +187,13 @@ register_panel(
 )
 # What still relies on a system about to retire: its open improvements.
 register_hook(RETIREMENT_HOOK, panels.retirement_concern, name="feedback.improvements")
+# A go-live delivers the open improvements the project implements and answers their feedback.
+register_hook(GO_LIVE_HOOK, project_went_live, name="feedback.delivered")
+register_panel(
+    DeploymentProject,
+    "feedback/panels/project_improvements.html",
+    context=panels.project_improvements,
+    permission=panels.can_view_improvements,
+    vary=panels.project_visibility,
+    name="feedback.project",
+)

@@ -5,17 +5,18 @@ and the lowest-rated systems in use."""
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from auditlog.context import set_actor
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
-from openmis.core.notifications import notify
+from openmis.core.notifications import Recipient, notify, template
 from openmis.core.services import save_object
 from openmis.feedback import review, workflow
 from openmis.feedback.models import Feedback, FeedbackStatusChange, Improvement, StatusChange
@@ -38,11 +39,14 @@ def change_status(
     user=None,
     reason: str = "",
     expected_version: int | None = None,
+    notify_givers: bool = True,
 ) -> StatusChange:
     """Move ``improvement`` to ``status``, record the change and notify each person whose
     feedback it groups (one e-mail per person per change, sent once the change is committed).
 
-    Declining needs a ``reason``; it is kept on the improvement and on the change.
+    Declining needs a ``reason``; it is kept on the improvement and on the change. With
+    ``notify_givers`` False nobody is told here: the caller tells them once for several
+    changes (a go-live, :func:`deliver_project`) and records how many on the change.
     """
     reason = (reason or "").strip()
     if status not in Improvement.Status.values:
@@ -58,7 +62,7 @@ def change_status(
         save_object(improvement, user, expected_version)
         if status == Improvement.Status.DONE:
             answer_feedback(improvement, user)
-        recipients = feedback_givers(improvement)
+        recipients = feedback_givers(improvement) if notify_givers else []
         change = StatusChange.objects.create(
             improvement=improvement,
             from_status=previous,
@@ -71,23 +75,68 @@ def change_status(
     return change
 
 
-def feedback_givers(improvement: Improvement) -> list[tuple[str, str]]:
-    """``[(e-mail, language)]`` of the active people whose feedback ``improvement`` groups,
-    each once, the givers of the feedback merged into it as duplicates included; the language
-    is the latest one recorded on their feedback, else the default."""
-    grouped = Feedback.objects.filter(improvements=improvement).values("pk")
-    rows = (
-        Feedback.objects.filter(Q(pk__in=grouped) | Q(duplicate_of__in=grouped))
-        .filter(author__active=True)
-        .exclude(author__email="")
-        .order_by("date", "pk")
-        .values_list("author__email", "language")
+@dataclass
+class Giver:
+    """Someone who gave feedback and is told what became of it: a person of the organisation
+    or a client's contact (``person`` None), with the language to write to them in."""
+
+    email: str
+    language: str
+    person: Person | None = None
+    feedback: list[int] = field(default_factory=list)
+
+    @property
+    def recipient(self):
+        return self.person if self.person is not None else Recipient(email=self.email)
+
+
+def _given(improvements) -> models.QuerySet:
+    """The feedback ``improvements`` group, and the items merged into them as duplicates."""
+    grouped = Feedback.objects.filter(improvements__in=improvements).values("pk")
+    return Feedback.objects.filter(Q(pk__in=grouped) | Q(duplicate_of__in=grouped))
+
+
+def givers_of(feedback) -> list[Giver]:
+    """The people to tell about ``feedback`` (a queryset), each once by e-mail address: the
+    active authors and the client contacts with an address. Each is written to in the latest
+    language recorded on their feedback, else their own (a person's), else the default."""
+    rows = feedback.order_by("date", "pk").values_list(
+        "pk",
+        "language",
+        "author_id",
+        "author__email",
+        "author__active",
+        "author__language",
+        "contact__email",
     )
-    found: dict[str, str] = {}
-    for email, language in rows:
-        if language or email not in found:
-            found[email] = language or found.get(email, "")
-    return [(email, found[email] or settings.LANGUAGE_CODE) for email in sorted(found)]
+    found: dict[str, Giver] = {}
+    person_ids: dict[str, int] = {}
+    for pk, language, author_id, author_email, active, own_language, contact_email in rows:
+        addresses = []
+        if author_id is not None and author_email and active:
+            addresses.append((author_email, own_language or ""))
+            person_ids[author_email.lower()] = author_id
+        if contact_email:
+            addresses.append((contact_email, ""))
+        for email, own in addresses:
+            giver = found.setdefault(email.lower(), Giver(email, own))
+            giver.language = language or giver.language or own
+            if pk not in giver.feedback:
+                giver.feedback.append(pk)
+    people = Person.objects.in_bulk(list(person_ids.values())) if person_ids else {}
+    givers = []
+    for key in sorted(found):
+        giver = found[key]
+        giver.person = people.get(person_ids.get(key))
+        giver.language = giver.language or settings.LANGUAGE_CODE
+        givers.append(giver)
+    return givers
+
+
+def feedback_givers(improvement: Improvement) -> list[tuple[str, str]]:
+    """``[(e-mail, language)]`` of those whose feedback ``improvement`` groups, each once,
+    the givers of the feedback merged into it as duplicates included (see :func:`givers_of`)."""
+    return [(g.email, g.language) for g in givers_of(_given([improvement]))]
 
 
 def _notify_feedback_givers(change: StatusChange, recipients: list[tuple[str, str]]) -> None:
@@ -96,7 +145,7 @@ def _notify_feedback_givers(change: StatusChange, recipients: list[tuple[str, st
     by_email = {person.email: person for person in people}
     for email, language in recipients:
         notify(
-            by_email[email],
+            by_email.get(email) or Recipient(email=email),
             STATUS_CHANGE,
             _status_subject,
             _status_body,
@@ -137,6 +186,88 @@ def _status_body(context: dict) -> str:
         )
     lines.append(_("Thank you for your feedback."))
     return "\n\n".join(lines)
+
+
+# --- closed by the deployment ----------------------------------------------------------------
+
+DELIVERED = "feedback.delivered"  # the kind of notice of a go-live to feedback givers (registry)
+
+
+@transaction.atomic
+def deliver_project(project, user=None) -> list[StatusChange]:
+    """The go-live of ``project`` delivers the open improvements it implements: each becomes
+    done through :func:`change_status` (recorded; its feedback and their duplicates answered),
+    and everyone who gave that feedback, people and client contacts, gets one e-mail in their
+    language naming what changed, however many of their items it answers. Sent once the
+    go-live commits; a second call finds nothing open and sends nothing.
+
+    Portfolio's go-live calls it through the ``portfolio.project_went_live`` hook."""
+    improvements = list(
+        Improvement.objects.filter(project=project, status__in=Improvement.OPEN)
+        .select_related("system")
+        .order_by("title", "pk")
+    )
+    if not improvements:
+        return []
+    when = project.go_live or date.today()
+    reason = _("Delivered by the go-live of “%(project)s” on %(date)s.") % {
+        "project": project,
+        "date": when.isoformat(),
+    }
+    changes = [
+        change_status(improvement, Improvement.Status.DONE, user, reason, notify_givers=False)
+        for improvement in improvements
+    ]
+    by_pk = {improvement.pk: improvement for improvement in improvements}
+    # which improvement answers which feedback item (the duplicates through their original)
+    links = Improvement.feedback.through.objects.filter(improvement_id__in=by_pk)
+    answers: dict[int, set[int]] = {}
+    for improvement_id, feedback_id in links.values_list("improvement_id", "feedback_id"):
+        answers.setdefault(feedback_id, set()).add(improvement_id)
+    duplicates = Feedback.objects.filter(duplicate_of_id__in=list(answers))
+    for pk, original in duplicates.values_list("pk", "duplicate_of_id"):
+        answers.setdefault(pk, set()).update(answers[original])
+    told: dict[int, int] = {}
+    for giver in givers_of(_given(improvements)):
+        ids = set().union(*(answers.get(pk, set()) for pk in giver.feedback))
+        if not ids:
+            continue
+        delivered = [by_pk[pk] for pk in sorted(ids, key=lambda pk: (by_pk[pk].title, pk))]
+        for pk in ids:
+            told[pk] = told.get(pk, 0) + 1
+        notify(
+            giver.recipient,
+            DELIVERED,
+            template("feedback/notices/delivered_subject.txt"),
+            template("feedback/notices/delivered_body.txt"),
+            {
+                "project": project,
+                "system": project.system,
+                "go_live": when,
+                "improvements": [
+                    {"title": i.title, "link": site_url(i.get_absolute_url())} for i in delivered
+                ],
+                "client": giver.person is None,
+            },
+            obj=project,
+            key=f"go-live {project.pk}",
+            language=giver.language,
+        )
+    for change in changes:
+        change.notified = told.get(change.improvement_id, 0)
+    StatusChange.objects.bulk_update(changes, ["notified"])
+    return changes
+
+
+def project_went_live(project, user=None, **_kwargs):
+    """The answer to portfolio's ``portfolio.project_went_live`` hook (see registry.py)."""
+    return deliver_project(project, user) or None
+
+
+def site_url(path: str) -> str:
+    """An absolute link when the installation's address is known (its first trusted origin)."""
+    base = settings.SITE_URL or next(iter(settings.CSRF_TRUSTED_ORIGINS), "")
+    return f"{base.rstrip('/')}{path}"
 
 
 @transaction.atomic

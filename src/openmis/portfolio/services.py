@@ -56,6 +56,9 @@ RETIRING_STAGES = (System.Stage.RETIRING, System.Stage.RETIRED)
 #: The extension point where other apps add what relies on a system about to retire:
 #: ``hook(system, user) -> Concern | None`` (see :func:`openmis.core.extensions.register_hook`).
 RETIREMENT_HOOK = "portfolio.retirement_concerns"
+#: The extension point told of a go-live, in its transaction, after the project is live:
+#: ``hook(project=, user=)`` (feedback delivers the improvements the project implements).
+GO_LIVE_HOOK = "portfolio.project_went_live"
 CONCERNS_SHOWN = 20  # items listed of each kind; the rest are counted
 
 
@@ -421,7 +424,9 @@ def project_status(project: DeploymentProject, today: date | None = None) -> tup
 
 @transaction.atomic
 def go_live(project: DeploymentProject, when: date | None = None, user=None):
-    """Record the go-live: the project is live and its system moves to "deployed"."""
+    """Record the go-live: the project is live and its system moves to "deployed"; the apps
+    answering :data:`GO_LIVE_HOOK` act on it in the same transaction (a second go-live is
+    refused, so they are told once)."""
     when = when or date.today()
     if project.go_live:
         raise ValidationError({"go_live": _("The project went live already.")})
@@ -430,6 +435,7 @@ def go_live(project: DeploymentProject, when: date | None = None, user=None):
     system = project.system
     if system.lifecycle_stage != System.Stage.DEPLOYED:
         move_to_stage(system, System.Stage.DEPLOYED, when, user, note=str(project))
+    extensions.hook_results(GO_LIVE_HOOK, project=project, user=user)
     return project
 
 

@@ -392,7 +392,10 @@ def test_system_page_shows_the_feedback_section(director_client):
     page = response.content.decode()
     assert 'id="feedback-rating-chart"' in page
     assert "openmis/feedback.js" in page
-    assert "Planned one" in page and "Done one" not in page
+    open_list = page.split('id="open-improvements"')[1].split("</ul>")[0]
+    delivered = page.split('id="delivered-improvements"')[1].split("</ul>")[0]
+    assert "Planned one" in open_list and "Done one" not in open_list
+    assert "Done one" in delivered and "Planned one" not in delivered
     # 20 days after the go-live the review has no figures yet, and says when it will
     assert section["review"]["review"].reason == "too_early"
     assert 'id="pir-not-ready"' in page and 'id="pir-table"' not in page
