@@ -21,7 +21,6 @@ from openmis.core import permissions, registry
 from openmis.core.cockpit import query as cockpit_query
 from openmis.core.services import ConflictError
 from openmis.core.views.access import require
-from openmis.core.views.generic.base import filtered_queryset
 from openmis.feedback import services, workflow
 from openmis.feedback.forms import GroupForm, StatusForm, TriageForm
 from openmis.feedback.models import Feedback, Improvement
@@ -195,6 +194,10 @@ def queue(request):
         return _bulk(request)
     if not request.GET:
         return redirect(f"{request.path}?{cockpit_query(QUEUE_DEFAULT).urlencode()}")
+    # imported here: the generic views load the import tools (tablib), which starting the
+    # site need not (feedback's registry imports this module at startup)
+    from openmis.core.views.generic.base import filtered_queryset
+
     queryset, filterset = filtered_queryset(registry.get(Feedback), request)
     queryset = queryset.select_related("system", "department", "client", "duplicate_of__system")
     page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
