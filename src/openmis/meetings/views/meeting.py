@@ -23,7 +23,7 @@ from openmis.core.markdown import render_markdown
 from openmis.core.services import ConflictError
 from openmis.core.views.access import can, require
 from openmis.core.views.generic import detail_fragments
-from openmis.meetings import actions, agenda, recurrence, services
+from openmis.meetings import actions, agenda, followup, recurrence, services
 from openmis.meetings.forms import (
     ActionItemForm,
     AgendaItemForm,
@@ -125,6 +125,7 @@ def occurrence_context(occurrence: Occurrence, request, **forms) -> dict:
         "previous": previous,
         "following": following,
         "agenda": agenda.agenda(occurrence),
+        "follow_up": followup.follow_up(occurrence, user),
         "parked": agenda.parked_items(occurrence.series),
         "outcomes": occurrence.outcomes.all(),
         "action_items": occurrence.action_items.select_related("owner"),
