@@ -197,3 +197,41 @@ def test_the_follow_up_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         data = client.get(f"/api/meetings/occurrences/{current.pk}/follow-up/").json()
     assert [len(data[key]) for key in ("feedback", "action_items", "decisions")] == [earlier] * 3
+
+
+def test_an_agenda_point_links_a_system_and_an_improvement(story, director):
+    from openmis.meetings import agenda
+    from openmis.meetings.models import AgendaItem
+
+    improvement = story["improvement"]
+    held, current = story["plain"].occurrence, story["current"]  # 19 and 26 January
+    browser = client_for(director)
+    # The meeting page offers both pickers
+    page = browser.get(held.get_absolute_url()).content.decode()
+    assert 'name="system"' in page and 'name="improvement"' in page
+    # When the director adds a point about the improvement's system and the improvement
+    response = browser.post(
+        f"/meetings/occurrences/{held.pk}/agenda/",
+        {"title": "Export to PDF", "system": improvement.system_id, "improvement": improvement.pk},
+    )
+    assert response.status_code == 302
+    point = AgendaItem.objects.get(title="Export to PDF")
+    assert (point.system_id, point.improvement_id) == (improvement.system_id, improvement.pk)
+    # Then the page links both, and the open point carried to a later meeting keeps them
+    page = browser.get(held.get_absolute_url()).content.decode()
+    assert f'class="small agenda-improvement" href="{improvement.get_absolute_url()}"' in page
+    assert f'class="small agenda-system" href="{improvement.system.get_absolute_url()}"' in page
+    agenda.carry_over(current, now=at(27))
+    copy = AgendaItem.objects.get(occurrence=current, carried_from=point)
+    assert copy.improvement_id == improvement.pk
+
+
+def test_an_unknown_improvement_is_refused_and_nothing_is_added(story, director):
+    from openmis.meetings.models import AgendaItem
+
+    held = story["moved"]
+    response = client_for(director).post(
+        f"/meetings/occurrences/{held.pk}/agenda/", {"title": "Ghost", "improvement": 999999}
+    )
+    assert response.status_code == 302
+    assert not AgendaItem.objects.filter(title="Ghost").exists()
