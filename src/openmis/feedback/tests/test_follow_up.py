@@ -193,10 +193,17 @@ def test_the_follow_up_takes_a_fixed_number_of_queries(
         OutcomeFactory(occurrence=held, kind="decision")
         ImprovementFactory().feedback.add(FeedbackFactory(occurrence=held))
     current = meeting(series, 28)
-    client = api_client_for(director)
-    with django_assert_max_num_queries(12):
+    client, browser = api_client_for(director), client_for(director)
+    browser.get(current.get_absolute_url())  # the session and permissions, read once
+    # The API: token, cache generations, the meeting, action items, feedback, their
+    # improvements and decisions; whatever the number of earlier meetings
+    with django_assert_max_num_queries(8):
         data = client.get(f"/api/meetings/occurrences/{current.pk}/follow-up/").json()
     assert [len(data[key]) for key in ("feedback", "action_items", "decisions")] == [earlier] * 3
+    # The page (with its agenda, minutes, outcomes and panels) as well
+    with django_assert_max_num_queries(19):
+        page = browser.get(current.get_absolute_url())
+    assert len(page.context["follow_up"].action_items) == earlier
 
 
 def test_an_agenda_point_links_a_system_and_an_improvement(story, director):
