@@ -242,3 +242,17 @@ def test_an_unknown_improvement_is_refused_and_nothing_is_added(story, director)
     )
     assert response.status_code == 302
     assert not AgendaItem.objects.filter(title="Ghost").exists()
+
+
+def test_an_improvement_of_another_system_than_the_point_s_is_refused(story, director):
+    from openmis.meetings.models import AgendaItem
+    from openmis.portfolio.tests.factories import SystemFactory
+
+    held = story["moved"]
+    response = client_for(director).post(
+        f"/meetings/occurrences/{held.pk}/agenda/",
+        {"title": "Mixed", "system": SystemFactory().pk, "improvement": story["improvement"].pk},
+        follow=True,
+    )
+    assert "The improvement is about another system than the point." in response.content.decode()
+    assert not AgendaItem.objects.filter(title="Mixed").exists()

@@ -145,6 +145,17 @@ class AgendaItem(OpenMISModel):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        super().clean()
+        if (
+            self.system_id is not None
+            and self.improvement_id is not None
+            and self.improvement.system_id != self.system_id
+        ):
+            raise ValidationError(
+                {"improvement": _("The improvement is about another system than the point.")}
+            )
+
 
 class Outcome(OpenMISModel):
     """What a meeting produced: a piece of information, a decision or an action."""
