@@ -22,6 +22,7 @@ from openmis.core.views import tokens as token_views
 from openmis.feedback import views as feedback_views
 from openmis.feedback.api import TriageView
 from openmis.meetings import urls as meetings_urls
+from openmis.meetings.api import FollowUpView
 from openmis.portfolio import views as portfolio_views
 from openmis.portfolio.api import SystemStageView
 
@@ -92,6 +93,11 @@ urlpatterns = [
         "api/feedback/feedback/<signed_int:pk>/triage/",
         TriageView.as_view(),
         name="api-feedback-triage",
+    ),
+    path(
+        "api/meetings/occurrences/<signed_int:pk>/follow-up/",
+        FollowUpView.as_view(),
+        name="api-meetings-follow-up",
     ),
     path("api/bi/query/", bi_api.QueryView.as_view(), name="api-bi-query"),
     path("api/bi/sql/", bi_api.SqlView.as_view(), name="api-bi-sql"),

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.db.models import Count, DateTimeField, Max, OuterRef, Subquery
+from django.db.models import Count, DateTimeField, Max, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
 from openmis.core import formatting, permissions, registry
 from openmis.feedback import services
 from openmis.feedback.models import Feedback, Improvement, StatusChange
+from openmis.meetings.followup import FollowUpPart
 from openmis.portfolio.services import CONCERNS_SHOWN, Concern
 
 
@@ -189,3 +190,46 @@ def retirement_concern(system, user):
         rows = improvements.order_by("-priority", "title", "pk").values_list("pk", "title")
         items = [(title, improvement_type.detail_url(pk)) for pk, title in rows[:CONCERNS_SHOWN]]
     return Concern("improvements", _("Open improvements"), count, items)
+
+
+def meeting_follow_up(occurrence, earlier, user):
+    """The feedback raised in the ``earlier`` meetings of a series, each with its status and
+    the improvement it became (for "since last time", the meetings' ``follow_up`` extension
+    point); only what ``user`` may see (feedback's row rules), None when they may see none."""
+    feedback_type, improvement_type = registry.get(Feedback), registry.get(Improvement)
+    if user is None or not permissions.can(user, feedback_type, "view"):
+        return None
+    improvements = Improvement.objects.order_by("pk")
+    if permissions.can(user, improvement_type, "view"):
+        improvements = improvement_type.for_user(user, improvements)
+    else:
+        improvements = improvements.none()
+    rows = (
+        feedback_type.for_user(user, Feedback.objects.filter(occurrence__in=earlier))
+        .select_related("system", "occurrence__series")
+        .prefetch_related(Prefetch("improvements", queryset=improvements, to_attr="shown"))
+        .order_by("-occurrence__start", "pk")
+    )
+    items = []
+    for feedback in rows:
+        improvement = feedback.shown[0] if feedback.shown else None
+        items.append(
+            {
+                "id": feedback.pk,
+                "summary": feedback.summary,
+                "url": feedback_type.detail_url(feedback.pk),
+                "system": str(feedback.system),
+                "status": feedback.status,
+                "status_label": feedback.get_status_display(),
+                "occurrence": feedback.occurrence_id,
+                "occurrence_start": feedback.occurrence.start,
+                "improvement": improvement.pk if improvement else None,
+                "improvement_title": improvement.title if improvement else "",
+                "improvement_url": improvement_type.detail_url(improvement.pk)
+                if improvement
+                else "",
+                "improvement_status": improvement.status if improvement else None,
+                "improvement_status_label": improvement.get_status_display() if improvement else "",
+            }
+        )
+    return FollowUpPart("feedback", "feedback/panels/follow_up.html", items)

@@ -28,6 +28,7 @@ from openmis.feedback.services import (
     project_went_live,
 )
 from openmis.feedback.views import feedback_context, improvement_context
+from openmis.meetings.followup import FOLLOW_UP_HOOK
 from openmis.meetings.models import Occurrence
 from openmis.org import roles
 from openmis.portfolio.models import DeploymentProject, System
@@ -197,3 +198,5 @@ register_panel(
     vary=panels.project_visibility,
     name="feedback.project",
 )
+# "Since last time" on a meeting's page and in its follow-up API: the earlier feedback.
+register_hook(FOLLOW_UP_HOOK, panels.meeting_follow_up, name="feedback.follow_up")

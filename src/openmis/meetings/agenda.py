@@ -59,6 +59,7 @@ def carry_over(occurrence: Occurrence, now: datetime | None = None) -> int:
                 title=item.title,
                 notes=item.notes,
                 system_id=item.system_id,
+                improvement_id=item.improvement_id,
                 position=n,
                 carried_from=item,
             )
@@ -73,7 +74,9 @@ def carry_over(occurrence: Occurrence, now: datetime | None = None) -> int:
 def agenda(occurrence: Occurrence) -> list[AgendaItem]:
     """The points of one meeting in their order, with where carried ones came from."""
     return list(
-        occurrence.agenda_items.select_related("system", "carried_from__occurrence__series")
+        occurrence.agenda_items.select_related(
+            "system", "improvement", "carried_from__occurrence__series"
+        )
     )
 
 
@@ -85,7 +88,7 @@ def parked_items(series: MeetingSeries) -> list[AgendaItem]:
             status=AgendaItem.Status.PARKED,
             carried_to__isnull=True,
         )
-        .select_related("occurrence__series", "system")
+        .select_related("occurrence__series", "system", "improvement")
         .order_by("occurrence__start", "position")
     )
 
@@ -95,13 +98,17 @@ def _next_position(occurrence: Occurrence) -> int:
     return 0 if top is None else top + 1
 
 
-def add_agenda_item(occurrence: Occurrence, title: str, user=None, system=None, notes=""):
-    """Add a point at the end of the meeting's agenda."""
+def add_agenda_item(
+    occurrence: Occurrence, title: str, user=None, system=None, notes="", improvement=None
+):
+    """Add a point at the end of the meeting's agenda, about ``system`` and ``improvement``
+    when given."""
     item = AgendaItem(
         occurrence=occurrence,
         title=title,
         notes=notes,
         system=system,
+        improvement=improvement,
         position=_next_position(occurrence),
     )
     item.full_clean()
@@ -137,6 +144,7 @@ def bring_back(item: AgendaItem, occurrence: Occurrence, user=None) -> AgendaIte
         title=item.title,
         notes=item.notes,
         system=item.system,
+        improvement=item.improvement,
         position=_next_position(occurrence),
         carried_from=item,
     )

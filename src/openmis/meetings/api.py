@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, permissions, renderers, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from openmis.core import registry
 from openmis.core.api import ObjectSerializer
-from openmis.meetings import recurrence
+from openmis.core.permissions import can
+from openmis.meetings import followup, recurrence
 from openmis.meetings.forms import SERIES_FIELDS
-from openmis.meetings.models import MeetingSeries
+from openmis.meetings.models import MeetingSeries, Occurrence
 
 M2M = ("attendees", "client_attendees")
 
@@ -54,3 +61,92 @@ class MeetingSeriesSerializer(ObjectSerializer):
     def after_save(self, instance):
         for name, value in getattr(self, "_m2m", {}).items():
             getattr(instance, name).set(value)
+
+
+# --- follow-up in the next meeting ("since last time") ------------------------------------------
+
+
+class FollowUpFeedbackSerializer(serializers.Serializer):
+    """A feedback item raised in an earlier meeting and what became of it."""
+
+    id = serializers.IntegerField(read_only=True)
+    status = serializers.CharField(
+        read_only=True, help_text=_("The feedback's triage status (new, acknowledged, …).")
+    )
+    improvement = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("The id of the improvement it became, if any (that the caller may see)."),
+    )
+    improvement_status = serializers.CharField(
+        read_only=True, allow_null=True, help_text=_("That improvement's status.")
+    )
+
+
+class FollowUpActionItemSerializer(serializers.Serializer):
+    """An open action item of an earlier meeting: the same row, not a copy."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    owner = serializers.IntegerField(read_only=True, source="owner_id")
+    due_date = serializers.DateField(read_only=True)
+    overdue = serializers.BooleanField(read_only=True, help_text=_("Past its due date."))
+    occurrence = serializers.IntegerField(
+        read_only=True, source="occurrence_id", help_text=_("The meeting it came from.")
+    )
+
+
+class FollowUpDecisionSerializer(serializers.Serializer):
+    """A decision recorded as an outcome of an earlier meeting."""
+
+    id = serializers.IntegerField(read_only=True)
+    text = serializers.CharField(read_only=True)
+    occurrence = serializers.IntegerField(read_only=True, source="occurrence_id")
+    date = serializers.SerializerMethodField(
+        help_text=_("The day of that meeting, in the series' time zone.")
+    )
+
+    def get_date(self, outcome) -> str:
+        return outcome.occurrence.local_start.date().isoformat()
+
+
+class FollowUpSerializer(serializers.Serializer):
+    feedback = FollowUpFeedbackSerializer(
+        many=True,
+        read_only=True,
+        default=list,
+        help_text=_("Feedback raised in earlier meetings that the caller may see."),
+    )
+    action_items = FollowUpActionItemSerializer(many=True, read_only=True)
+    decisions = FollowUpDecisionSerializer(many=True, read_only=True)
+
+    def to_representation(self, instance):
+        instance = {"feedback": [], **instance}
+        return super().to_representation(instance)
+
+
+class FollowUpView(APIView):
+    """What the meeting page's "Since last time" shows."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    renderer_classes = [renderers.JSONRenderer]
+
+    @extend_schema(
+        responses={200: FollowUpSerializer},
+        description=(
+            "Since last time: the feedback raised in the earlier meetings of the series "
+            "with its status and improvement, their open action items (overdue marked) "
+            "and the decisions they took; cancelled and moved meetings included. Only "
+            "rows the caller may see; 404 for a meeting the caller cannot see."
+        ),
+    )
+    def get(self, request, pk):
+        object_type = registry.get(Occurrence)
+        if not can(request.user, object_type, "view"):
+            raise exceptions.NotFound(gettext_now("No such meeting."))
+        occurrence = get_object_or_404(
+            object_type.for_user(request.user, Occurrence.objects.select_related("series")),
+            pk=pk,
+        )
+        result = followup.follow_up(occurrence, request.user)
+        return Response(FollowUpSerializer(result.payload()).data)

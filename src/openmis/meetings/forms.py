@@ -7,12 +7,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core import permissions, registry
-from openmis.core.forms import ObjectForm, style_widgets
+from openmis.core.forms import ObjectForm, limit_references, style_widgets
 from openmis.core.widgets import PickerSelect
 from openmis.meetings import actions, recurrence
 from openmis.meetings.models import (
     WEEKDAY_CHOICES,
     ActionItem,
+    AgendaItem,
     MeetingSeries,
     Occurrence,
     Outcome,
@@ -85,15 +86,21 @@ class MeetingSeriesForm(ObjectForm):
         return ",".join(code for code in recurrence.WEEKDAY_CODES if code in chosen)
 
 
-class AgendaItemForm(forms.Form):
-    title = forms.CharField(
-        label=_("New point"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"placeholder": _("New point")}),
-    )
+class AgendaItemForm(forms.ModelForm):
+    """A new point of a meeting's agenda, optionally about a system and an improvement
+    (searchable pickers offering only what the user may see)."""
 
-    def __init__(self, *args, **kwargs):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "system", "improvement"]
+        labels = {"title": _("New point")}
+        widgets = {"title": forms.TextInput(attrs={"placeholder": _("New point")})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        kwargs.setdefault("auto_id", "agenda_%s")  # ids of its own on the meeting page
         super().__init__(*args, **kwargs)
+        if user is not None:
+            limit_references(self, user)
         style_widgets(self)
 
 

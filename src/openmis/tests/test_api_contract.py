@@ -183,6 +183,7 @@ PATHS_WITH_AN_ID = [
     "/api/auth/tokens/{id}/",
     "/api/bi/datasets/{id}/upload/",
     "/api/bi/datasets/{id}/profile/",
+    "/api/meetings/occurrences/{id}/follow-up/",
 ]
 
 
@@ -197,3 +198,51 @@ def test_a_method_a_published_path_lacks_is_405_for_any_integer_id(api, schema, 
         response = api.generic("TRACE", path.replace("{id}", str(id_)))
         # the path's view answers 405, where the URL resolver used to answer 404 below 0
         assert response.status_code == 405, id_
+
+
+# --- follow-up of a meeting ----------------------------------------------------------------------
+
+FOLLOW_UP = "/api/meetings/occurrences/{id}/follow-up/"
+
+
+def _properties(schema, name) -> dict:
+    return schema["components"]["schemas"][name]["properties"]
+
+
+def test_the_follow_up_publishes_the_fields_it_returns(api, schema, department):
+    from datetime import UTC, date, datetime, timedelta
+
+    from openmis.feedback.tests.factories import FeedbackFactory
+    from openmis.meetings.tests.factories import (
+        ActionItemFactory,
+        OccurrenceFactory,
+        OutcomeFactory,
+        SeriesFactory,
+    )
+
+    # Given a meeting whose predecessor left feedback, an open action item and a decision
+    series = SeriesFactory(department=department)
+    start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    earlier = OccurrenceFactory(series=series, start=start, end=start + timedelta(hours=1))
+    later = OccurrenceFactory(
+        series=series, start=start + timedelta(days=7), end=start + timedelta(days=7, hours=1)
+    )
+    FeedbackFactory(occurrence=earlier)
+    ActionItemFactory(occurrence=earlier, due_date=date.today())
+    OutcomeFactory(occurrence=earlier, kind="decision")
+    # Then the response has exactly the fields the schema names, for each list
+    operation = schema["paths"][FOLLOW_UP]["get"]
+    ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    top = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert set(top["required"]) == {"feedback", "action_items", "decisions"}
+    data = api.get(FOLLOW_UP.replace("{id}", str(later.pk))).json()
+    assert set(data) == set(top["properties"])
+    for key, fields in (
+        ("feedback", {"id", "status", "improvement", "improvement_status"}),
+        ("action_items", {"id", "title", "owner", "due_date", "overdue", "occurrence"}),
+        ("decisions", {"id", "text", "occurrence", "date"}),
+    ):
+        item_ref = top["properties"][key]["items"]["$ref"].rsplit("/", 1)[1]
+        assert set(_properties(schema, item_ref)) == fields
+        (row,) = data[key]
+        assert set(row) == fields, key

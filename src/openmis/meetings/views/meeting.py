@@ -23,7 +23,7 @@ from openmis.core.markdown import render_markdown
 from openmis.core.services import ConflictError
 from openmis.core.views.access import can, require
 from openmis.core.views.generic import detail_fragments
-from openmis.meetings import actions, agenda, recurrence, services
+from openmis.meetings import actions, agenda, followup, recurrence, services
 from openmis.meetings.forms import (
     ActionItemForm,
     AgendaItemForm,
@@ -120,23 +120,25 @@ def occurrence_context(occurrence: Occurrence, request, **forms) -> dict:
     agenda_probe = AgendaItem(occurrence=occurrence)
     outcome_probe = Outcome(occurrence=occurrence)
     local = occurrence.local_start
+    can_add_agenda = can(user, AgendaItem, "add", agenda_probe)
     return {
         "series": occurrence.series,
         "previous": previous,
         "following": following,
         "agenda": agenda.agenda(occurrence),
+        "follow_up": followup.follow_up(occurrence, user),
         "parked": agenda.parked_items(occurrence.series),
         "outcomes": occurrence.outcomes.all(),
         "action_items": occurrence.action_items.select_related("owner"),
         "minutes_html": render_markdown(occurrence.minutes),
         "minutes_form": forms.get("minutes_form")
         or MinutesForm(initial={"minutes": occurrence.minutes, "version": occurrence.version}),
-        "agenda_form": AgendaItemForm(),
+        "agenda_form": AgendaItemForm(user=user) if can_add_agenda else None,
         "outcome_form": OutcomeForm(),
         "action_form": forms.get("action_form") or ActionItemForm(user=user, occurrence=occurrence),
         "move_form": MoveForm(initial={"date": local.date(), "time": local.time()}),
         "can_edit_meeting": can(user, Occurrence, "change", occurrence),
-        "can_add_agenda": can(user, AgendaItem, "add", agenda_probe),
+        "can_add_agenda": can_add_agenda,
         "can_change_agenda": can(user, AgendaItem, "change", agenda_probe),
         "can_add_outcome": can(user, Outcome, "add", outcome_probe),
         "can_add_action": can(user, ActionItem, "add"),
@@ -180,9 +182,16 @@ def agenda_add(request, pk):
     """Add a point to a meeting's agenda."""
     occurrence = _occurrence(pk)
     require(request.user, AgendaItem, "add", AgendaItem(occurrence=occurrence))
-    form = AgendaItemForm(request.POST)
+    form = AgendaItemForm(request.POST, user=request.user)
     if form.is_valid():
-        agenda.add_agenda_item(occurrence, form.cleaned_data["title"], request.user)
+        data = form.cleaned_data
+        agenda.add_agenda_item(
+            occurrence,
+            data["title"],
+            request.user,
+            system=data["system"],
+            improvement=data["improvement"],
+        )
     else:
         messages.error(request, _form_errors(form))
     return redirect(f"{occurrence.get_absolute_url()}#agenda")
