@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from openmis.core import registry
 from openmis.core.api import ObjectSerializer
-from openmis.feedback import services, workflow
+from openmis.feedback import confidentiality, services, workflow
 from openmis.feedback.forms import FEEDBACK_FIELDS, IMPROVEMENT_FIELDS, same_system_error
 from openmis.feedback.models import Feedback, FeedbackStatusChange, Improvement, StatusChange
 
@@ -35,7 +35,22 @@ def _feedback_status_field(help_text):
 
 
 class FeedbackSerializer(ObjectSerializer):
+    """Only the MIS office sets ``confidential``; for the others it is read-only (a new
+    client's item is confidential, an edit keeps what the item was)."""
+
     status = _feedback_status_field(_("Changed by triage (POST …/triage/), which records it."))
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = getattr(self.context.get("request"), "user", None)
+        if "confidential" in fields and user is not None and not confidentiality.sees_all(user):
+            fields["confidential"].read_only = True
+        return fields
+
+    def apply_to(self, instance):
+        instance = super().apply_to(instance)
+        instance.confidential_chosen = "confidential" in self.validated_data
+        return instance
 
     class Meta:
         model = Feedback
