@@ -35,15 +35,20 @@ def _feedback_status_field(help_text):
 
 
 class FeedbackSerializer(ObjectSerializer):
-    """Only the MIS office sets ``confidential``; for the others it is read-only (a new
-    client's item is confidential, an edit keeps what the item was)."""
+    """Feedback on a system. Only the MIS office sets `confidential`; for everyone else it is
+    read-only (a client's new item is confidential, an edit keeps what the item was)."""
 
     status = _feedback_status_field(_("Changed by triage (POST …/triage/), which records it."))
 
     def get_fields(self):
         fields = super().get_fields()
         user = getattr(self.context.get("request"), "user", None)
-        if "confidential" in fields and user is not None and not confidentiality.sees_all(user):
+        # (the schema is generated for an anonymous reader: it shows the field writable)
+        if (
+            "confidential" in fields
+            and getattr(user, "is_authenticated", False)
+            and not confidentiality.sees_all(user)
+        ):
             fields["confidential"].read_only = True
         return fields
 
