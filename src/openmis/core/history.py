@@ -274,13 +274,14 @@ def for_object(obj, user, limit: int = 50) -> list[Entry]:
 
 
 def refers_to_private(model) -> bool:
-    """Whether rows of ``model`` point at a type whose rows only some users see: its history
-    then names objects differently for different readers."""
+    """Whether rows of ``model`` point at a type whose rows only some users see (by a foreign
+    key or a many-to-many field): its history and fields table then name objects differently
+    for different readers."""
     return any(
         registry.is_private(f.related_model)
         for f in shown_fields(model).values()
         if f.many_to_one or f.one_to_one
-    )
+    ) or any(registry.is_private(f.related_model) for f in model._meta.many_to_many)
 
 
 def reader_key(model, user) -> tuple:

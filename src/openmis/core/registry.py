@@ -84,6 +84,10 @@ class ObjectType:
         ``callable(queryset, user) -> queryset``: the rows a user may see at all, for types
         whose rows are private to their owner unless shared (BI questions and dashboards).
         Lists, pages, search, exports and the API all go through it.
+    hidden_missing
+        ``True`` for types whose hidden rows must not be known to exist at all (confidential
+        feedback, which names a client): their page answers 404 like a missing row, instead
+        of the friendly 403 of ``hidden_reason``.
     hidden_reason
         What the friendly 403 says when a row exists but ``visible_to`` hides it from the user
         (default: it has not been shared with them; ask its owner).
@@ -136,6 +140,7 @@ class ObjectType:
     delete_warnings: Any = None
     visible_to: Any = None
     hidden_reason: Any = None
+    hidden_missing: bool = False
     object_access: Any = None
     history_exclude: tuple[str, ...] = ()
     attachments: bool = False

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from openmis.core import registry
 from openmis.core.api import ObjectSerializer
-from openmis.feedback import services, workflow
+from openmis.feedback import confidentiality, services, workflow
 from openmis.feedback.forms import FEEDBACK_FIELDS, IMPROVEMENT_FIELDS, same_system_error
 from openmis.feedback.models import Feedback, FeedbackStatusChange, Improvement, StatusChange
 
@@ -35,7 +35,27 @@ def _feedback_status_field(help_text):
 
 
 class FeedbackSerializer(ObjectSerializer):
+    """Feedback on a system. Only the MIS office sets `confidential`; for everyone else it is
+    read-only (a client's new item is confidential, an edit keeps what the item was)."""
+
     status = _feedback_status_field(_("Changed by triage (POST …/triage/), which records it."))
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = getattr(self.context.get("request"), "user", None)
+        # (the schema is generated for an anonymous reader: it shows the field writable)
+        if (
+            "confidential" in fields
+            and getattr(user, "is_authenticated", False)
+            and not confidentiality.sees_all(user)
+        ):
+            fields["confidential"].read_only = True
+        return fields
+
+    def apply_to(self, instance):
+        instance = super().apply_to(instance)
+        instance.confidential_chosen = "confidential" in self.validated_data
+        return instance
 
     class Meta:
         model = Feedback

@@ -361,6 +361,8 @@ def load(today: date | None = None, *, language: str = "en") -> None:
                 text=_text(rng, english[system.pk], kind, t),
                 date=min(when, today),
                 language=rng.choice(["pl", "pl", ""]) if author else "",
+                # bulk_create skips Feedback.save: what a client said is confidential there
+                confidential=client is not None,
             )
         )
     with disable_auditlog():

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core.forms import ObjectForm, style_widgets
-from openmis.feedback import workflow
+from openmis.feedback import confidentiality, workflow
 from openmis.feedback.models import Feedback, Improvement
 from openmis.meetings.models import Occurrence
 from openmis.org.people import person_of
@@ -29,6 +29,7 @@ FEEDBACK_FIELDS = [
     "text",
     "date",
     "language",
+    "confidential",
 ]
 IMPROVEMENT_FIELDS = [
     "title",
@@ -59,7 +60,9 @@ def same_system_error(system, feedback) -> str | None:
 class FeedbackForm(ObjectForm):
     """The generated form; a new item starts as the user's own, from their department, in the
     language they are using. One recorded in a meeting (``?occurrence=``) starts from the
-    meeting's department and client, dated the meeting's day."""
+    meeting's department and client, dated the meeting's day. Only the MIS office sees the
+    "confidential" box (ticked for a client's feedback); for the others a new client's item
+    is confidential (:meth:`Feedback.save`) and an edit keeps what the item was."""
 
     class Meta:
         model = Feedback
@@ -67,6 +70,8 @@ class FeedbackForm(ObjectForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if "confidential" in self.fields and not confidentiality.sees_all(user):
+            del self.fields["confidential"]
         if "occurrence" in self.fields:
             # A meeting's name shows its series: fetch them together.
             self.fields["occurrence"].queryset = self.fields["occurrence"].queryset.select_related(
@@ -80,6 +85,13 @@ class FeedbackForm(ObjectForm):
                 self.initial.setdefault("author", person.pk)
                 self.initial.setdefault("department", person.department_id)
             self.initial.setdefault("language", translation.get_language() or "")
+        if self.instance.pk is None and not self.is_bound and "confidential" in self.fields:
+            client = self.initial.get("client")
+            self.initial.setdefault("confidential", client not in (None, ""))
+
+    def save(self, commit=True):
+        self.instance.confidential_chosen = "confidential" in self.fields
+        return super().save(commit)
 
     def _start_from_meeting(self) -> None:
         """Take the department, client and day of the meeting given as initial value (those

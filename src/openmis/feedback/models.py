@@ -135,6 +135,14 @@ class Feedback(OpenMISModel):
         related_name="duplicates",
         help_text=_("The feedback item this one repeats; its giver is told when that is answered."),
     )
+    confidential = models.BooleanField(
+        _("confidential"),
+        default=False,
+        help_text=_(
+            "Seen only by the MIS office, the meeting's attendees, the department concerned "
+            "and its giver. A client's feedback starts confidential; the MIS office changes it."
+        ),
+    )
 
     class Meta:
         verbose_name = _("feedback")
@@ -144,7 +152,10 @@ class Feedback(OpenMISModel):
             models.Index(fields=["system", "date"]),
             models.Index(fields=["status", "date"]),
         ]
-        permissions = [("triage_feedback", _("Can triage feedback"))]
+        permissions = [
+            ("triage_feedback", _("Can triage feedback")),
+            ("view_confidential_feedback", _("Can see and mark confidential feedback")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
@@ -160,6 +171,15 @@ class Feedback(OpenMISModel):
         """The first line of the text, cut to 60 characters."""
         text = self.text.strip().splitlines()[0] if self.text.strip() else ""
         return text[:59] + "…" if len(text) > 60 else text
+
+    #: Set by whoever chose ``confidential`` on purpose (the MIS office in the form or the
+    #: API): a new item is otherwise confidential when it comes from a client.
+    confidential_chosen = False
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.confidential_chosen and self.client_id is not None:
+            self.confidential = True
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 
 from openmis.core import formatting, permissions, registry
-from openmis.feedback import services
+from openmis.feedback import confidentiality, services
 from openmis.feedback.models import Feedback, Improvement, StatusChange
 from openmis.meetings.followup import FollowUpPart
 from openmis.portfolio.services import CONCERNS_SHOWN, Concern
@@ -21,10 +21,12 @@ def can_view_feedback(user) -> bool:
     return permissions.can(user, registry.get(Feedback), "view")
 
 
-def system_visibility(user) -> tuple[bool, ...]:
-    """What of a system's feedback panel ``user`` may see and do (the panel's ``vary``)."""
+def system_visibility(user) -> tuple:
+    """What of a system's feedback panel ``user`` may see and do (the panel's ``vary``): the
+    count is of the feedback the reader may see (:mod:`~openmis.feedback.confidentiality`)."""
     feedback_type, improvement_type = registry.get(Feedback), registry.get(Improvement)
     return (
+        *confidentiality.visibility_key(user),
         permissions.can(user, feedback_type, "view"),
         permissions.can(user, feedback_type, "add"),
         permissions.can(user, improvement_type, "view"),
@@ -41,7 +43,9 @@ def system_feedback(request, system) -> dict:
     """The feedback section of a system's page: rating trend (for a line chart), open
     improvements and the post-implementation review."""
     user = request.user
-    _view, can_add, can_view_improvements, can_add_improvement, _rows = system_visibility(user)
+    *_seen, _view, can_add, can_view_improvements, can_add_improvement, _rows = system_visibility(
+        user
+    )
     feedback_type, improvement_type = registry.get(Feedback), registry.get(Improvement)
     trend = services.rating_trend(system)
     section = {
@@ -148,10 +152,12 @@ def project_improvements(request, project) -> dict:
     }
 
 
-def meeting_visibility(user) -> tuple[bool, bool]:
-    """Whether ``user`` may see, and may record, feedback (the meeting panel's ``vary``)."""
+def meeting_visibility(user) -> tuple:
+    """Whether ``user`` may see, and may record, feedback (the meeting panel's ``vary``),
+    after which of it they see."""
     feedback_type = registry.get(Feedback)
     return (
+        *confidentiality.visibility_key(user),
         permissions.can(user, feedback_type, "view"),
         permissions.can(user, feedback_type, "add"),
     )
@@ -160,12 +166,14 @@ def meeting_visibility(user) -> tuple[bool, bool]:
 def meeting_feedback(request, occurrence) -> dict | None:
     """The feedback recorded in a meeting and the link to record more; None (no section)
     when the user may do neither."""
-    can_view, can_add = meeting_visibility(request.user)
+    *_seen, can_view, can_add = meeting_visibility(request.user)
     if not (can_view or can_add):
         return None
     feedback_type = registry.get(Feedback)
     return {
-        "feedback": Feedback.objects.filter(occurrence=occurrence)
+        "feedback": feedback_type.for_user(
+            request.user, Feedback.objects.filter(occurrence=occurrence)
+        )
         .select_related("system")
         .order_by("pk")
         if can_view

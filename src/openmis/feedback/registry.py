@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 from openmis.core.extensions import register_hook, register_panel, register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.registry import register, register_page
-from openmis.feedback import panels, tiles
+from openmis.feedback import confidentiality, panels, tiles
 from openmis.feedback.filters import (
     FILTERS,
     IMPROVEMENT_FILTERS,
@@ -52,6 +52,8 @@ register(
     filterset_class=FeedbackFilterSet,
     serializer_class="openmis.feedback.api.FeedbackSerializer",
     detail_context=feedback_context,
+    visible_to=confidentiality.visible_feedback,
+    hidden_missing=True,
 )
 register(
     Improvement,
@@ -120,6 +122,8 @@ register(
     in_menu=False,
     serializer_class="openmis.feedback.api.FeedbackStatusChangeSerializer",
     read_only=True,
+    visible_to=confidentiality.visible_status_changes,
+    hidden_missing=True,
 )
 register_page(NAV, gettext_lazy("Triage queue"), "feedback:triage_queue", TRIAGE_PERMISSION)
 

@@ -32,10 +32,19 @@ def improvement_context(improvement, request) -> dict:
     feedback = list(
         improvement.feedback.select_related("department", "author").order_by("-date", "-pk")
     )
+    # The figures count every item grouped (they are what the priority was given from); the
+    # list names only those the reader may see.
+    shown = set(
+        registry.get(Feedback)
+        .for_user(request.user, improvement.feedback.all())
+        .values_list("pk", flat=True)
+    )
     ratings = [f.rating for f in feedback if f.rating is not None]
     return {
         "impact_value": Decimal(improvement.impact),
-        "grouped_feedback": feedback,
+        "grouped_feedback": [f for f in feedback if f.pk in shown],
+        "grouped_hidden": len(feedback) - len(shown),
+        "grouped_any": bool(feedback),
         "grouped_rating": round(sum(ratings) / len(ratings), 2) if ratings else None,
         # What the feedback reports, beside the reach and impact the score was given.
         "grouped_people": sum(f.people_affected for f in feedback),
@@ -64,8 +73,18 @@ def feedback_context(feedback, request) -> dict:
         "triage_history": list(
             feedback.status_changes.select_related("changed_by", "duplicate_of", "improvement")
         ),
-        "duplicates": list(feedback.duplicates.select_related("system")),
+        "duplicates": list(
+            registry.get(Feedback)
+            .for_user(request.user, feedback.duplicates.all())
+            .select_related("system")
+        ),
     }
+    if feedback.duplicate_of_id is not None:
+        context["duplicate_of_hidden"] = (
+            not registry.get(Feedback)
+            .for_user(request.user, Feedback.objects.filter(pk=feedback.duplicate_of_id))
+            .exists()
+        )
     allowed = workflow.allowed(feedback.status)
     if allowed and services.can_triage(request.user):
         context["triage_form"] = TriageForm(
@@ -122,7 +141,7 @@ def change_status(request, pk):
 
 @login_required
 def group(request, pk):
-    feedback = get_object_or_404(Feedback, pk=pk)
+    feedback = get_object_or_404(registry.get(Feedback).for_user(request.user), pk=pk)
     require(request.user, Feedback, "view")
     if request.method != "POST":
         return redirect(feedback.get_absolute_url())

@@ -28,7 +28,9 @@ def pattern(path: str) -> str:
 
 
 def crawl(client, starts) -> list[tuple[str, str]]:
-    """``(url, page it was linked from)`` of every link that answered 403."""
+    """``(url, page it was linked from)`` of every link that answered 403, or 404: a row
+    hidden from the reader (confidential feedback) is answered as missing, and no page may
+    link it either."""
     queue = deque((url, "(start)") for url in starts)
     seen, opened, refused = set(), {}, []
     while queue and len(seen) < MAX_PAGES:
@@ -37,7 +39,7 @@ def crawl(client, starts) -> list[tuple[str, str]]:
             continue
         seen.add(url)
         response = client.get(url)
-        if response.status_code == 403:
+        if response.status_code in (403, 404):
             refused.append((url, source))
             continue
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):

@@ -4,13 +4,27 @@ openmis/core/tests/samples.py for what each entry means)."""
 import itertools
 
 from openmis.feedback.tests import factories as f
+from openmis.meetings.tests.factories import ClientFactory
+from openmis.org.tests.factories import DepartmentFactory
 from openmis.portfolio.tests.factories import SystemFactory
 
 _n = itertools.count()
 
+
+def _with_confidential(dept):
+    """A feedback item of ``dept``, beside a client's confidential one of ``dept`` (which those
+    outside it, the MIS office apart, may not see: the walker's pages must not link it)."""
+    f.FeedbackFactory(department=dept, client=ClientFactory(), text="Client complaint")
+    return f.FeedbackFactory(department=dept)
+
+
 SAMPLES = {
     "feedback.feedback": {
-        "make": lambda dept: f.FeedbackFactory(department=dept),
+        "make": _with_confidential,
+        # A client's confidential feedback of a department nobody of the test works in.
+        "hidden": lambda dept: f.FeedbackFactory(
+            department=DepartmentFactory(), client=ClientFactory(), text="Hidden complaint"
+        ),
         "form": lambda dept: {
             "system": SystemFactory().pk,
             "department": dept.pk,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views import View
@@ -27,6 +28,8 @@ class ObjectView(LoginRequiredMixin, View):
         ot = self.object_type
         obj = get_object_or_404(ot.queryset(), pk=pk)
         if ot.visible_to is not None and not ot.for_user(self.request.user).filter(pk=pk).exists():
+            if ot.hidden_missing:
+                raise Http404
             raise PermissionDenied(
                 ot.hidden_reason
                 or _("This %(object)s has not been shared with you. Ask its owner to share it.")

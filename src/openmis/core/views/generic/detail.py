@@ -16,6 +16,7 @@ from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from openmis.core import caching, formatting, history, permissions, registry
 from openmis.core.views.generic.base import ObjectView
@@ -35,7 +36,18 @@ def _field_rows(object_type, obj, user, viewable=frozenset()):
     for name in object_type.form_fields:
         field = object_type.opts.get_field(name)
         if getattr(field, "many_to_many", False):
-            value = ", ".join(str(v) for v in getattr(obj, name).all())
+            related = getattr(obj, name).all()
+            if registry.is_private(field.related_model):
+                # Only the rows the reader may see are named (the fragment is then kept per
+                # reader: history.reader_key); the others are counted.
+                everyone = len(related)
+                related = registry.get(field.related_model).for_user(user, related)
+                names = [str(v) for v in related]
+                if len(names) < everyone:
+                    names.append(_("%(count)d hidden") % {"count": everyone - len(names)})
+                rows.append((field.verbose_name, ", ".join(names), None))
+                continue
+            value = ", ".join(str(v) for v in related)
             rows.append((field.verbose_name, value, None))
             continue
         value = getattr(obj, name)
