@@ -146,6 +146,10 @@ class ObjectType:
     attachments: bool = False
     after_save: Any = None
     picker_hint: Any = None
+    #: Fields only some users may set: name -> predicate(user). An import by anyone else
+    #: leaves such a column alone, as the API treats a read-only field (its forms and
+    #: serializers apply the same predicate).
+    set_only_by: dict[str, Any] = field(default_factory=dict)
 
     @property
     def opts(self):

@@ -54,6 +54,7 @@ register(
     detail_context=feedback_context,
     visible_to=confidentiality.visible_feedback,
     hidden_missing=True,
+    set_only_by={"confidential": confidentiality.sees_all},
 )
 register(
     Improvement,

@@ -194,6 +194,13 @@ class ObjectResource(resources.ModelResource):
             if isinstance(resource_field.widget, NaturalKeyWidget | NaturalKeysWidget):
                 resource_field.widget.user = user
 
+    def get_import_fields(self):
+        fields = super().get_import_fields()
+        rules = self.object_type.set_only_by
+        if self.user is None or not rules:
+            return fields
+        return [f for f in fields if f.attribute not in rules or rules[f.attribute](self.user)]
+
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)
         # The record as it is before the file changes it.

@@ -4,6 +4,8 @@ for everyone else, on every path that reads feedback."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -238,3 +240,29 @@ def test_list_queries_do_not_grow_with_confidential_rows(world, api_client_for):
         FeedbackFactory(client=secret.client)
     # Then reading them costs the same queries
     assert [_queries(client, url) for client, url in urls] == few
+
+
+@pytest.mark.parametrize(
+    ("who", "lifted"),
+    [
+        ("director", True),
+        ("leader of the department concerned", False),
+        ("employee who gave it", False),
+    ],
+)
+def test_only_the_mis_office_lifts_confidentiality_by_import(world, who, lifted):
+    # Given a user who sees the client's confidential complaint
+    from openmis.core.imports import export_rows, run_import
+
+    secret = world["secret"]
+    ot = registry.get(Feedback)
+    # When they import the complaint's own export, rewritten as not confidential
+    header, row = export_rows(ot, Feedback.objects.filter(pk=secret.pk))
+    row[header.index("confidential")] = "false"
+    out = io.StringIO()
+    csv.writer(out).writerows([header, row])
+    content = out.getvalue().encode()
+    report = run_import(ot, "feedback.csv", content, world["users"][who], dry_run=False)
+    # Then only the MIS office's import lifts it
+    secret.refresh_from_db()
+    assert secret.confidential is (not lifted), [e.message for e in report.errors]
