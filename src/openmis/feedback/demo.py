@@ -649,7 +649,7 @@ def load_story(today: date, t: Texts) -> Improvement | None:
             hours_per_month=Decimal(16 if kind == "problem" else 0),
             text=t(text),
             date=day,
-            language=t.language if role == "author" else "",
+            language=t.language,  # the givers of the story speak the demo's language
         )
 
     with disable_auditlog():

@@ -78,6 +78,8 @@ def test_the_demo_follows_one_complaint_from_the_meeting_to_the_go_live(
         notices.values_list("email", flat=True)
     )
     assert improvement.status_changes.get(to_status="done").notified == len(givers)
+    assert set(notices.values_list("language", flat=True)) == {language}
+    assert notices.filter(recipient__isnull=True).count() >= 1  # a client's contact
     # and the meetings of the series from March to July follow its progress
     points = AgendaItem.objects.filter(
         occurrence__series=complaint.occurrence.series, system=improvement.system
