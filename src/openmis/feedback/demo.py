@@ -687,6 +687,16 @@ def load_story(today: date, t: Texts) -> Improvement | None:
                 )
                 FeedbackStatusChange.objects.filter(pk=change.pk).update(created=_at(day))
         Feedback.objects.filter(pk__in=[f.pk for f in before]).update(status="planned")
+        # the praise after the go-live read as the rest of the demo's feedback is
+        read = [f for f in after if f.date < today - timedelta(days=14)]
+        for item in read:
+            change = FeedbackStatusChange.objects.create(
+                feedback=item, from_status="new", to_status="acknowledged", changed_by=staff.user
+            )
+            FeedbackStatusChange.objects.filter(pk=change.pk).update(
+                created=_at(item.date + timedelta(days=2))
+            )
+        Feedback.objects.filter(pk__in=[f.pk for f in read]).update(status="acknowledged")
         for old, new, day, by, reason in [
             ("new", "under_review", raised + timedelta(days=2), staff, ""),
             ("under_review", "planned", decided, director, t("Decided in the April meeting.")),

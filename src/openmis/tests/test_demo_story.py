@@ -3,7 +3,7 @@ complaint in the March meeting becomes an improvement, is appraised, decided, de
 project that goes live in June through the real go-live, and answered; the later meetings follow
 it and the system's review shows the ratings before and after."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -80,6 +80,14 @@ def test_the_demo_follows_one_complaint_from_the_meeting_to_the_go_live(
     assert improvement.status_changes.get(to_status="done").notified == len(givers)
     assert set(notices.values_list("language", flat=True)) == {language}
     assert notices.filter(recipient__isnull=True).count() >= 1  # a client's contact
+    # and the praise since was read like the rest: nothing older than two weeks is still new
+    since = Feedback.objects.filter(
+        system=improvement.system,
+        date__gte=project.go_live,
+        text__in=[t(row[2]) for row in feedback_demo.STORY_AFTER],
+    )
+    assert since.count() == len(feedback_demo.STORY_AFTER)
+    assert not since.filter(status="new", date__lt=today - timedelta(days=14)).exists()
     # and the meetings of the series from March to July follow its progress
     points = AgendaItem.objects.filter(
         occurrence__series=complaint.occurrence.series, system=improvement.system
