@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from auditlog.context import disable_auditlog
+from django.utils import timezone
 
 from openmis.appraisal.demo_texts import POLISH
 from openmis.appraisal.models import (
@@ -246,7 +248,97 @@ def load(*, language: str = "en") -> int:
                     "value; leasing costs more once support is included."
                 ),
             )
+        _story(t, departments, director)
     return len(EVALUATIONS)
+
+
+# The options compared for the improvement of the demo's story (see feedback.demo.load_story):
+# name, status quo?, cash flow lines as in EVALUATIONS
+STORY_ALTERNATIVES = [
+    (
+        "Real-time messages from the EDI Gateway",
+        False,
+        [
+            (0, "implementation", -42000, -36000, -55000),
+            (0, "training", -3500, None, None),
+            ((1, 3), "support", -6000, None, None),
+            ((1, 3), "hours_saved", 38000, 26000, 46000),
+        ],
+    ),
+    (
+        "An extra confirmation run at noon",
+        False,
+        [
+            (0, "implementation", -9000, -7000, -12000),
+            ((1, 3), "hours_saved", 14000, 8000, 18000),
+        ],
+    ),
+    (
+        "Keep the nightly batch",
+        True,
+        [((1, 3), "other", -12000, -8000, -18000)],
+    ),
+]
+
+
+def _story(t, departments, director) -> None:
+    """The appraisal of the story's improvement: three options compared, the real-time one
+    decided in the April meeting, its deployment project linked."""
+    from openmis.feedback import demo as feedback_demo
+    from openmis.feedback.models import Improvement
+
+    improvement = (
+        Improvement.objects.filter(
+            title=feedback_demo.texts(t.language)(feedback_demo.STORY_IMPROVEMENT)
+        )
+        .select_related("system", "project")
+        .first()
+    )
+    if improvement is None or director is None or "Customer Relations" not in departments:
+        return
+    decided = improvement.status_changes.filter(to_status="planned").first()
+    evaluation = Evaluation.objects.create(
+        title=improvement.title,
+        need=t(
+            "The priority client's pharmacies learn the next morning whether their EDI orders "
+            "were accepted, and phone Customer Relations to ask."
+        ),
+        department=departments["Customer Relations"],
+        owner=director,
+        horizon_years=3,
+        discount_rate=D("0.08"),
+        currency="PLN",
+        status="decided",
+    )
+    evaluation.systems.add(improvement.system)
+    evaluation.improvements.add(improvement)
+    chosen = None
+    for name, status_quo, spec in STORY_ALTERNATIVES:
+        alternative = Alternative.objects.create(
+            evaluation=evaluation, name=t(name), is_status_quo=status_quo
+        )
+        CashFlowLine.objects.bulk_create(_lines(alternative, spec))
+        chosen = chosen or alternative
+    meeting = None
+    if decided is not None:
+        from openmis.meetings.models import Occurrence
+
+        day = timezone.localtime(decided.created).date()
+        meeting = Occurrence.objects.filter(
+            series__client__name=feedback_demo.STORY_CLIENT, start__date=day
+        ).first()
+    Decision.objects.create(
+        evaluation=evaluation,
+        chosen=chosen,
+        decided_by=director,
+        decided_on=timezone.localtime(decided.created).date() if decided else date.today(),
+        meeting=meeting,
+        project=improvement.project,
+        rationale=t(
+            "Only real-time messages stop the calls: the noon run still leaves the afternoon "
+            "orders unconfirmed until the next day, and it pays back within the first year."
+        ),
+    )
 
 
 def reset() -> None:

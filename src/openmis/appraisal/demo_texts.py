@@ -37,4 +37,19 @@ POLISH = {
         "Zakup ma wyższe NPV w horyzoncie czterech lat i zostawia wartość rezydualną; leasing "
         "kosztuje więcej po doliczeniu wsparcia."
     ),
+    # the story of one complaint (feedback.demo.load_story)
+    "Real-time messages from the EDI Gateway": "Komunikaty w czasie rzeczywistym z bramki EDI",
+    "An extra confirmation run at noon": "Dodatkowy przebieg potwierdzeń w południe",
+    "Keep the nightly batch": "Pozostawić nocny przebieg",
+    "The priority client's pharmacies learn the next morning whether their EDI orders "
+    "were accepted, and phone Customer Relations to ask.": (
+        "Apteki priorytetowego klienta dowiadują się dopiero następnego dnia rano, czy ich "
+        "zamówienia EDI zostały przyjęte, i dzwonią z pytaniem do Obsługi Klienta."
+    ),
+    "Only real-time messages stop the calls: the noon run still leaves the afternoon "
+    "orders unconfirmed until the next day, and it pays back within the first year.": (
+        "Tylko komunikaty w czasie rzeczywistym kończą telefony: przebieg w południe nadal "
+        "zostawia popołudniowe zamówienia bez potwierdzenia do następnego dnia, a inwestycja "
+        "zwraca się w pierwszym roku."
+    ),
 }

@@ -1,4 +1,5 @@
-"""Demo feedback: ≈300 items over the last six months and ≈30 improvements built from them.
+"""Demo feedback: ≈300 items over the last six months and ≈30 improvements built from them,
+and the story of one client's complaint (see :func:`load_story`).
 
 The legacy CRM and the old Reporting Server collect most of the complaints; Salesforce, live
 for about seventy days, is praised since its go-live, so its post-implementation review shows
@@ -369,6 +370,7 @@ def load(today: date | None = None, *, language: str = "en") -> None:
         Feedback.objects.bulk_create(items)
         _improvements(rng, systems, today, t)
         _triage(rng, today)
+    load_story(today, t)
 
 
 def _improvements(rng: random.Random, systems: dict[str, System], today: date, t: Texts) -> None:
@@ -491,3 +493,269 @@ def reset() -> None:
         StatusChange.objects.all().delete()
         Improvement.objects.all().delete()
         Feedback.objects.all().delete()
+
+
+# --- the story of one complaint (issue "closed loop") ----------------------------------------
+#
+# In the March meeting with the first priority client, its IT director complains that EDI order
+# confirmations arrive the next morning. MIS makes it an improvement, appraises the options
+# (the appraisal demo links its evaluation), decides it in April, builds it in a deployment
+# project that goes live in June through the real go-live, which answers the feedback and
+# e-mails every giver; the meetings of the series follow it, and the EDI Gateway's review shows
+# the ratings before and after.
+
+STORY_SYSTEM = "EDI Gateway"
+STORY_CLIENT = "Hurtownia Farmaceutyczna Medica"
+STORY_COMPLAINT = (
+    "Order confirmations over EDI arrive the next morning, so our pharmacies phone us to ask "
+    "whether their orders were accepted."
+)
+STORY_IMPROVEMENT = "Real-time EDI order confirmations"
+STORY_DESCRIPTION = (
+    "Send the confirmation of each EDI order as soon as the ERP accepts it, with the rejected "
+    "lines and why, instead of in the nightly batch."
+)
+STORY_PROJECT = "Real-time EDI confirmations for Medica"
+# days before the go-live, rating, text: the weeks before (grouped into the improvement)
+STORY_BEFORE = [
+    (82, 2, "Confirmations are late again; the pharmacies call us to check their orders."),
+    (70, 1, "We cannot tell a rejected order from one still waiting for the night run."),
+    (61, 2, "Order status over EDI is a day old; customers ask us before the system knows."),
+    (47, 2, "Confirmations are late again; the pharmacies call us to check their orders."),
+    (33, 3, "We cannot tell a rejected order from one still waiting for the night run."),
+    (19, 2, "Order status over EDI is a day old; customers ask us before the system knows."),
+    (8, 2, "Confirmations are late again; the pharmacies call us to check their orders."),
+]
+# share of the days since the go-live, rating, text: the weeks after
+STORY_AFTER = [
+    (0.04, 4, "Confirmations now arrive within minutes; the pharmacies stopped calling."),
+    (0.12, 4, "Rejected lines are reported at once, so we correct them the same day."),
+    (0.2, 5, "Confirmations now arrive within minutes; the pharmacies stopped calling."),
+    (0.3, 3, "Mostly fast; a few confirmations still waited an hour during the ERP update."),
+    (0.42, 5, "Rejected lines are reported at once, so we correct them the same day."),
+    (0.55, 4, "Order status is current; the customer portal and EDI finally agree."),
+    (0.68, 5, "Confirmations now arrive within minutes; the pharmacies stopped calling."),
+    (0.8, 4, "Order status is current; the customer portal and EDI finally agree."),
+    (0.92, 4, "Rejected lines are reported at once, so we correct them the same day."),
+]
+# month of the story's year, agenda point, what the minutes say about it
+STORY_MEETINGS = [
+    (
+        3,
+        "Late EDI order confirmations",
+        "The client's IT director: confirmations arrive the next morning and the pharmacies "
+        "phone to check their orders. MIS records it and compares the options by April.",
+    ),
+    (
+        4,
+        "Options for real-time EDI confirmations",
+        "MIS presented the appraisal of three options. Decided: real-time confirmations from "
+        "the EDI Gateway, live in June.",
+    ),
+    (
+        5,
+        "Real-time EDI confirmations: testing with the client",
+        "Test messages exchanged with the client's EDI team; rejected lines are reported with "
+        "their reason. On track for June.",
+    ),
+    (
+        6,
+        "Real-time EDI confirmations are live",
+        "Live since {date}. The feedback it answers is closed and its givers were told.",
+    ),
+    (
+        7,
+        "Real-time EDI confirmations: the first weeks",
+        "The client confirms: the pharmacies' calls about order status have stopped. The "
+        "ratings of the EDI Gateway went up.",
+    ),
+]
+
+
+def story_dates(today: date) -> dict[str, date]:
+    """The days of the story, relative to ``today`` (see :func:`meetings.demo.story_year`):
+    the go-live on the Tuesday of the third week of June; the days around it."""
+    from openmis.meetings.demo import story_year
+
+    year = story_year(today)
+    june = date(year, 6, 15)
+    go_live = june + timedelta(days=(1 - june.weekday()) % 7)
+    return {
+        "year": date(year, 1, 1),
+        "go_live": go_live,
+        "project_start": date(year, 4, 20),
+        "in_progress": date(year, 5, 4),
+    }
+
+
+def _story_meetings(year: int):
+    """The story's meetings by month: the monthly series with the priority client."""
+    from openmis.meetings.models import MeetingSeries, Occurrence
+
+    series = MeetingSeries.objects.filter(kind="client", client__name=STORY_CLIENT).first()
+    if series is None:
+        return None, {}
+    meetings = {}
+    for occurrence in series.occurrences.exclude(status=Occurrence.Status.CANCELLED).filter(
+        start__year=year
+    ):
+        month = timezone.localtime(occurrence.start).month
+        meetings.setdefault(month, occurrence)
+    return series, meetings
+
+
+def _at(day: date, hour: int = 12) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def load_story(today: date, t: Texts) -> Improvement | None:
+    """Tell the story (after the other demo feedback; needs the meetings demo's priority
+    client and its monthly series). Returns the improvement, None when the pieces are
+    missing."""
+    from openmis.meetings.models import AgendaItem, Outcome
+    from openmis.portfolio.models import Milestone
+    from openmis.portfolio.services import go_live
+
+    days = story_dates(today)
+    year = days["year"].year
+    series, meetings = _story_meetings(year)
+    system = portfolio_demo.systems().get(STORY_SYSTEM)
+    if series is None or system is None or not {3, 4, 5, 6, 7} <= set(meetings):
+        return None
+    client = series.client
+    contacts = list(client.contacts.order_by("pk"))
+    relations = series.department
+    colleagues = list(relations.people.filter(active=True).order_by("pk")[:3])
+    staff = Person.objects.filter(user__username="staff").select_related("user").first()
+    director = Person.objects.filter(user__username="director").select_related("user").first()
+    if not contacts or staff is None or director is None:
+        return None
+    march = meetings[3]
+    raised = timezone.localtime(march.start).date()
+    decided = timezone.localtime(meetings[4].start).date()
+    when_live = days["go_live"]
+    givers = [("contact", c) for c in contacts] + [("author", p) for p in colleagues]
+
+    def feedback(day, rating, text, n, kind, occurrence=None):
+        role, giver = givers[n % len(givers)]
+        return Feedback(
+            system=system,
+            department=relations,
+            client=client,
+            contact=giver if role == "contact" else None,
+            author=giver if role == "author" else None,
+            occurrence=occurrence,
+            kind=kind,
+            rating=rating,
+            people_affected=20 if kind == "problem" else 0,
+            hours_per_month=Decimal(16 if kind == "problem" else 0),
+            text=t(text),
+            date=day,
+            language=t.language,  # the givers of the story speak the demo's language
+        )
+
+    with disable_auditlog():
+        complaint = feedback(raised, 1, STORY_COMPLAINT, 0, "problem", march)
+        before = [complaint] + [
+            feedback(when_live - timedelta(days=d), r, text, n + 1, "problem")
+            for n, (d, r, text) in enumerate(STORY_BEFORE)
+            if when_live - timedelta(days=d) != raised
+        ]
+        passed = min((today - when_live).days, 90) - 1
+        after = [
+            feedback(when_live + timedelta(days=round(share * passed)), r, text, n, "praise")
+            for n, (share, r, text) in enumerate(STORY_AFTER)
+        ]
+        Feedback.objects.bulk_create(before + after)
+        improvement = Improvement.objects.create(
+            title=t(STORY_IMPROVEMENT),
+            system=system,
+            description=t(STORY_DESCRIPTION),
+            reach=60,
+            impact="2",
+            confidence=80,
+            effort=Decimal(3),
+            status="in_progress",
+        )
+        improvement.feedback.add(*before)
+        # triage: acknowledged after the meeting, planned once decided
+        for item in before:
+            for old, new, day in [
+                ("new", "acknowledged", max(item.date, raised) + timedelta(days=1)),
+                ("acknowledged", "planned", max(item.date, decided) + timedelta(days=1)),
+            ]:
+                change = FeedbackStatusChange.objects.create(
+                    feedback=item, from_status=old, to_status=new, changed_by=staff.user
+                )
+                FeedbackStatusChange.objects.filter(pk=change.pk).update(created=_at(day))
+        Feedback.objects.filter(pk__in=[f.pk for f in before]).update(status="planned")
+        # the praise after the go-live read as the rest of the demo's feedback is
+        read = [f for f in after if f.date < today - timedelta(days=14)]
+        for item in read:
+            change = FeedbackStatusChange.objects.create(
+                feedback=item, from_status="new", to_status="acknowledged", changed_by=staff.user
+            )
+            FeedbackStatusChange.objects.filter(pk=change.pk).update(
+                created=_at(item.date + timedelta(days=2))
+            )
+        Feedback.objects.filter(pk__in=[f.pk for f in read]).update(status="acknowledged")
+        for old, new, day, by, reason in [
+            ("new", "under_review", raised + timedelta(days=2), staff, ""),
+            ("under_review", "planned", decided, director, t("Decided in the April meeting.")),
+            ("planned", "in_progress", days["in_progress"], staff, ""),
+        ]:
+            change = StatusChange.objects.create(
+                improvement=improvement,
+                from_status=old,
+                to_status=new,
+                reason=reason,
+                changed_by=by.user,
+                notified=0,
+            )
+            StatusChange.objects.filter(pk=change.pk).update(created=_at(day))
+        project = DeploymentProject.objects.create(
+            name=t(STORY_PROJECT),
+            system=system,
+            manager=staff,
+            budget=Decimal(48000),
+            spent=Decimal(45500),
+            start_date=days["project_start"],
+            planned_go_live=when_live,
+        )
+        for label, day in [
+            ("Message format agreed with the client", days["project_start"] + timedelta(days=9)),
+            ("Tested with the client", when_live - timedelta(days=12)),
+            ("Go-live", when_live),
+        ]:
+            Milestone.objects.create(project=project, name=t(label), due_date=day, done_date=day)
+        improvement.project = project
+        improvement.save()
+    # the real go-live: the hook marks the improvement done, answers its feedback and
+    # e-mails every giver once, in their language, as in production
+    moment = timezone.now()
+    go_live(project, when_live, director.user)
+    StatusChange.objects.filter(improvement=improvement, created__gte=moment).update(
+        created=_at(when_live, 17)
+    )
+    FeedbackStatusChange.objects.filter(feedback__in=before, created__gte=moment).update(
+        created=_at(when_live, 17)
+    )
+    with disable_auditlog():
+        for month, title, minutes in STORY_MEETINGS:
+            occurrence = meetings[month]
+            AgendaItem.objects.create(
+                occurrence=occurrence,
+                title=t(title),
+                system=system,
+                status=AgendaItem.Status.DONE,
+                position=5,
+            )
+            said = t(minutes).format(date=when_live.isoformat())
+            Outcome.objects.create(
+                occurrence=occurrence,
+                kind=Outcome.Kind.DECISION if month == 4 else Outcome.Kind.INFORMATION,
+                text=said,
+            )
+            occurrence.minutes = f"{occurrence.minutes}\n\n## {t(title)}\n\n{said}".strip()
+            occurrence.save()
+    return improvement

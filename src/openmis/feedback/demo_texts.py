@@ -199,3 +199,82 @@ KEYWORDS = {
     "Finer permissions for shared views": ["uprawnienia"],
     "One-click printing": ["wydruk"],
 }
+
+# the story of one complaint (see openmis.feedback.demo.load_story)
+STORY = {
+    "Order confirmations over EDI arrive the next morning, so our pharmacies phone us to ask "
+    "whether their orders were accepted.": (
+        "Potwierdzenia zamówień przez EDI przychodzą dopiero następnego dnia rano, więc nasze "
+        "apteki dzwonią do nas z pytaniem, czy ich zamówienia zostały przyjęte."
+    ),
+    "Real-time EDI order confirmations": "Potwierdzenia zamówień EDI w czasie rzeczywistym",
+    "Send the confirmation of each EDI order as soon as the ERP accepts it, with the rejected "
+    "lines and why, instead of in the nightly batch.": (
+        "Wysyłać potwierdzenie każdego zamówienia EDI zaraz po przyjęciu go przez ERP, razem "
+        "z odrzuconymi pozycjami i przyczyną, zamiast w nocnym przebiegu."
+    ),
+    "Real-time EDI confirmations for Medica": (
+        "Potwierdzenia EDI w czasie rzeczywistym dla Mediki"
+    ),
+    "Confirmations are late again; the pharmacies call us to check their orders.": (
+        "Potwierdzenia znowu się spóźniają; apteki dzwonią do nas, żeby sprawdzić zamówienia."
+    ),
+    "We cannot tell a rejected order from one still waiting for the night run.": (
+        "Nie odróżniamy zamówienia odrzuconego od takiego, które czeka na nocny przebieg."
+    ),
+    "Order status over EDI is a day old; customers ask us before the system knows.": (
+        "Status zamówienia w EDI jest sprzed dnia; klienci pytają nas, zanim system cokolwiek wie."
+    ),
+    "Confirmations now arrive within minutes; the pharmacies stopped calling.": (
+        "Potwierdzenia przychodzą teraz w ciągu kilku minut; apteki przestały dzwonić."
+    ),
+    "Rejected lines are reported at once, so we correct them the same day.": (
+        "Odrzucone pozycje są zgłaszane od razu, więc poprawiamy je tego samego dnia."
+    ),
+    "Mostly fast; a few confirmations still waited an hour during the ERP update.": (
+        "Zwykle szybko; kilka potwierdzeń czekało jeszcze godzinę podczas aktualizacji ERP."
+    ),
+    "Order status is current; the customer portal and EDI finally agree.": (
+        "Status zamówień jest aktualny; portal klienta i EDI wreszcie się zgadzają."
+    ),
+    "Decided in the April meeting.": "Zdecydowano na kwietniowym spotkaniu.",
+    "Message format agreed with the client": "Format komunikatów uzgodniony z klientem",
+    "Tested with the client": "Przetestowano z klientem",
+    "Go-live": "Uruchomienie produkcyjne",
+    "Late EDI order confirmations": "Spóźnione potwierdzenia zamówień EDI",
+    "The client's IT director: confirmations arrive the next morning and the pharmacies "
+    "phone to check their orders. MIS records it and compares the options by April.": (
+        "Dyrektor IT klienta: potwierdzenia przychodzą następnego dnia rano, a apteki dzwonią, "
+        "żeby sprawdzić zamówienia. MIS rejestruje zgłoszenie i do kwietnia porówna możliwe "
+        "rozwiązania."
+    ),
+    "Options for real-time EDI confirmations": (
+        "Możliwe rozwiązania: potwierdzenia EDI w czasie rzeczywistym"
+    ),
+    "MIS presented the appraisal of three options. Decided: real-time confirmations from "
+    "the EDI Gateway, live in June.": (
+        "MIS przedstawił ocenę trzech wariantów. Decyzja: potwierdzenia w czasie rzeczywistym "
+        "z bramki EDI, uruchomienie w czerwcu."
+    ),
+    "Real-time EDI confirmations: testing with the client": (
+        "Potwierdzenia EDI w czasie rzeczywistym: testy z klientem"
+    ),
+    "Test messages exchanged with the client's EDI team; rejected lines are reported with "
+    "their reason. On track for June.": (
+        "Wymieniono komunikaty testowe z zespołem EDI klienta; odrzucone pozycje są zgłaszane "
+        "z przyczyną. Czerwcowy termin niezagrożony."
+    ),
+    "Real-time EDI confirmations are live": "Potwierdzenia EDI w czasie rzeczywistym działają",
+    "Live since {date}. The feedback it answers is closed and its givers were told.": (
+        "Działa od {date}. Opinie, na które odpowiada, są zamknięte, a ich autorzy powiadomieni."
+    ),
+    "Real-time EDI confirmations: the first weeks": (
+        "Potwierdzenia EDI w czasie rzeczywistym: pierwsze tygodnie"
+    ),
+    "The client confirms: the pharmacies' calls about order status have stopped. The "
+    "ratings of the EDI Gateway went up.": (
+        "Klient potwierdza: telefony aptek w sprawie statusu zamówień ustały. Oceny bramki EDI "
+        "wzrosły."
+    ),
+}
+POLISH.update(STORY)

@@ -5,7 +5,7 @@ them overdue for the ``marketing`` login), and a monthly series with a priority 
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from auditlog.context import disable_auditlog
 from django.utils import timezone
@@ -117,6 +117,14 @@ ACTIONS = [
     "Test the new release in the pilot group",
     "Update the process description",
 ]
+
+
+def story_year(today: date) -> int:
+    """The year of the demo's story (issue "closed loop"): a priority client's complaint in
+    the March meeting, a go-live in June. The current year once its summer is far enough
+    behind to compare the weeks after the go-live with those before; the year before until
+    then, so the story stays plausible whenever the demo is loaded."""
+    return today.year if today >= date(today.year, 8, 15) else today.year - 1
 
 
 def texts(language: str) -> Texts:
@@ -320,7 +328,8 @@ def load(now: datetime | None = None, *, language: str = "en") -> int:
         # a monthly series with the first priority client, second Wednesday at 14:00
         client = clients[0]
         crm = departments["Customer Relations"]
-        start = today - timedelta(days=190)
+        # from January of the story's year at the latest, so its March meeting exists
+        start = min(today - timedelta(days=190), date(story_year(today), 1, 1))
         series = MeetingSeries.objects.create(
             title=t("Monthly with {client}").format(client=client.name),
             kind=MeetingSeries.Kind.CLIENT,
@@ -340,6 +349,10 @@ def load(now: datetime | None = None, *, language: str = "en") -> int:
             [p for p in [director, _leader(crm, org_t("Head of Customer Relations"))] if p]
         )
         series.client_attendees.set(client.contacts.all())
+        # its history reaches further back than a series entered today gets: materialise it
+        # as of half a year after its start first
+        earliest = timezone.make_aware(datetime.combine(start, time(0, 0)))
+        materialising.materialise(series, min(now, earliest + materialising.WINDOW_BACK))
         materialising.materialise(series, now)
         _history(
             series,

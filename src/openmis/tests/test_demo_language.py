@@ -255,9 +255,13 @@ def test_every_demo_text_has_its_polish_one():
         + meetings.OVERDUE_ACTIONS
         + [row[0] for row in meetings.WEEKLY],
         feedback.texts("pl"): [text for texts in feedback.KIND_FOR_TEXT.values() for text in texts]
-        + [row[0] for row in feedback.IMPROVEMENTS],
+        + [row[0] for row in feedback.IMPROVEMENTS]
+        + [feedback.STORY_COMPLAINT, feedback.STORY_IMPROVEMENT, feedback.STORY_PROJECT]
+        + [row[2] for row in feedback.STORY_BEFORE + feedback.STORY_AFTER]
+        + [text for row in feedback.STORY_MEETINGS for text in row[1:]],
         appraisal.texts("pl"): [row[0] for row in appraisal.EVALUATIONS]
         + [alternative[0] for row in appraisal.EVALUATIONS for alternative in row[5]]
+        + [alternative[0] for alternative in appraisal.STORY_ALTERNATIVES]
         + [name for name, _kind in appraisal.CRITERIA],
         bi_demo.texts("pl"): [row[0] for row in bi_demo.QUESTIONS] + ["Sales overview"],
     }
