@@ -117,6 +117,9 @@ def test_a_clients_complaint_is_closed_by_the_go_live(page, live_server, core):
     )
     day = date.today() - timedelta(days=7)
     meeting = OccurrenceFactory(series=series, start=datetime.combine(day, time(12), UTC))
+    next_meeting = OccurrenceFactory(
+        series=series, start=datetime.combine(day + timedelta(days=14), time(12), UTC)
+    )
     mail.outbox.clear()
 
     # When the MIS staff member records the client's feedback from the meeting's page
@@ -158,6 +161,13 @@ def test_a_clients_complaint_is_closed_by_the_go_live(page, live_server, core):
     with page.expect_navigation():
         page.click("#go-live")
     expect(page.locator(".alert")).to_contain_text("is live")
+    # Then the next meeting of the series shows, since last time, the feedback answered and
+    # the improvement it became done
+    page.goto(next_meeting.get_absolute_url())
+    row = page.locator(f"#follow-up-feedback li[data-feedback='{feedback.pk}']")
+    expect(row.locator(".feedback-status-answered")).to_have_text("Answered")
+    expect(row.locator(".improvement-status-done")).to_have_text("Done")
+    expect(row).to_contain_text("Real-time EDI order confirmations")
 
     # Then the leader of Customer Relations sees the feedback answered on the system's page,
     # and the improvement delivered by the project
