@@ -42,7 +42,6 @@ def form_part(user, occurrence) -> AgendaFormPart | None:
         queryset=queryset,
         required=False,
         label=_("improvement"),
-        help_text=_("The improvement the point is about, if any."),
     )
 
     def clean(cleaned: dict) -> None:
