@@ -111,3 +111,13 @@ def discussed_in(improvement: Improvement, user) -> list[AgendaLink] | None:
         .select_related("agenda_item__occurrence__series")
         .order_by("-agenda_item__occurrence__start", "agenda_item__position", "pk")
     )
+
+
+def point_panel(request, item: AgendaItem) -> dict | None:
+    """The improvement an agenda point is about, on the point's own page (the generic one);
+    None (no section) when it has none the user may see."""
+    links = point_links([item], request.user) or {}
+    shown = links.get(item.pk)
+    if not shown:
+        return None
+    return {"improvement_url": shown[0].url, "improvement_title": shown[0].text}

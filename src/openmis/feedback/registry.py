@@ -30,7 +30,7 @@ from openmis.feedback.services import (
 from openmis.feedback.views import feedback_context, improvement_context
 from openmis.meetings.extensions import AGENDA_COPIED_HOOK, AGENDA_FORM_HOOK, AGENDA_LINKS_HOOK
 from openmis.meetings.followup import FOLLOW_UP_HOOK
-from openmis.meetings.models import Occurrence
+from openmis.meetings.models import AgendaItem, Occurrence
 from openmis.org import roles
 from openmis.portfolio.models import DeploymentProject, System
 from openmis.portfolio.services import GO_LIVE_HOOK, RETIREMENT_HOOK
@@ -206,3 +206,10 @@ register_hook(FOLLOW_UP_HOOK, panels.meeting_follow_up, name="feedback.follow_up
 register_hook(AGENDA_FORM_HOOK, agenda.form_part, name="feedback.improvement")
 register_hook(AGENDA_LINKS_HOOK, agenda.point_links, name="feedback.improvement")
 register_hook(AGENDA_COPIED_HOOK, agenda.copy_links, name="feedback.improvement")
+register_panel(
+    AgendaItem,
+    "feedback/panels/agenda_improvement.html",
+    context=agenda.point_panel,
+    permission=agenda.can_view_improvements,
+    name="feedback.agenda_improvement",
+)

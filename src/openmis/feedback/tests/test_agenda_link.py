@@ -64,6 +64,16 @@ def test_a_parked_point_brought_back_keeps_its_improvement(meetings, director):
     assert f'class="small agenda-improvement" href="{improvement.get_absolute_url()}"' in page
 
 
+def test_the_point_s_own_page_links_its_improvement(meetings, director):
+    improvement = ImprovementFactory()
+    point = linked_point(meetings[0], improvement)
+    page = client_for(director).get(point.get_absolute_url()).content.decode()
+    assert f'class="agenda-improvement" href="{improvement.get_absolute_url()}"' in page
+    plain = AgendaItemFactory(occurrence=meetings[0])
+    page = client_for(director).get(plain.get_absolute_url()).content.decode()
+    assert 'id="agenda-improvement"' not in page
+
+
 def test_a_point_about_no_system_takes_any_improvement(meetings, director):
     improvement = ImprovementFactory()
     response = client_for(director).post(
