@@ -402,3 +402,44 @@ class FeedbackStatusChange(OpenMISModel):
         return f"{self.feedback_id}: {self.get_from_status_display()} → " + str(
             self.get_to_status_display()
         )
+
+
+def agenda_link_error(system_id, improvement: Improvement) -> str | None:
+    """Why ``improvement`` may not be linked to an agenda point about the system
+    ``system_id`` (None: it may; a point about no system takes any improvement)."""
+    if system_id is not None and improvement.system_id != system_id:
+        return _("The improvement is about another system than the point.")
+    return None
+
+
+class AgendaLink(models.Model):
+    """The improvement a meeting's agenda point is about: kept by feedback, as meetings lies
+    beneath it and knows nothing of improvements. Follows the point when it is carried over
+    or brought back (the meetings' ``agenda_copied`` extension point)."""
+
+    agenda_item = models.OneToOneField(
+        "meetings.AgendaItem",
+        verbose_name=_("agenda item"),
+        on_delete=models.CASCADE,
+        related_name="improvement_link",
+    )
+    improvement = models.ForeignKey(
+        Improvement,
+        verbose_name=_("improvement"),
+        on_delete=models.CASCADE,
+        related_name="agenda_links",
+        help_text=_("The improvement the point is about."),
+    )
+
+    class Meta:
+        verbose_name = _("agenda point's improvement")
+        verbose_name_plural = _("agenda points' improvements")
+
+    def __str__(self):
+        return f"{self.agenda_item_id} → {self.improvement_id}"
+
+    def clean(self):
+        super().clean()
+        message = agenda_link_error(self.agenda_item.system_id, self.improvement)
+        if message:
+            raise ValidationError({"improvement": message})

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 from openmis.core.extensions import register_hook, register_panel, register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.registry import register, register_page
-from openmis.feedback import confidentiality, panels, tiles
+from openmis.feedback import agenda, confidentiality, panels, tiles
 from openmis.feedback.filters import (
     FILTERS,
     IMPROVEMENT_FILTERS,
@@ -28,8 +28,9 @@ from openmis.feedback.services import (
     project_went_live,
 )
 from openmis.feedback.views import feedback_context, improvement_context
+from openmis.meetings.extensions import AGENDA_COPIED_HOOK, AGENDA_FORM_HOOK, AGENDA_LINKS_HOOK
 from openmis.meetings.followup import FOLLOW_UP_HOOK
-from openmis.meetings.models import Occurrence
+from openmis.meetings.models import AgendaItem, Occurrence
 from openmis.org import roles
 from openmis.portfolio.models import DeploymentProject, System
 from openmis.portfolio.services import GO_LIVE_HOOK, RETIREMENT_HOOK
@@ -205,3 +206,15 @@ register_panel(
 )
 # "Since last time" on a meeting's page and in its follow-up API: the earlier feedback.
 register_hook(FOLLOW_UP_HOOK, panels.meeting_follow_up, name="feedback.follow_up")
+# The improvement an agenda point is about: picked when the point is added, shown beside it,
+# and kept by its copies (meetings holds no key to improvements).
+register_hook(AGENDA_FORM_HOOK, agenda.form_part, name="feedback.improvement")
+register_hook(AGENDA_LINKS_HOOK, agenda.point_links, name="feedback.improvement")
+register_hook(AGENDA_COPIED_HOOK, agenda.copy_links, name="feedback.improvement")
+register_panel(
+    AgendaItem,
+    "feedback/panels/agenda_improvement.html",
+    context=agenda.point_panel,
+    permission=agenda.can_view_improvements,
+    name="feedback.agenda_improvement",
+)

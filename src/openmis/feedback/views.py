@@ -21,7 +21,7 @@ from openmis.core import permissions, registry
 from openmis.core.cockpit import query as cockpit_query
 from openmis.core.services import ConflictError
 from openmis.core.views.access import require
-from openmis.feedback import services, workflow
+from openmis.feedback import agenda, services, workflow
 from openmis.feedback.forms import GroupForm, StatusForm, TriageForm
 from openmis.feedback.models import Feedback, Improvement
 
@@ -50,6 +50,7 @@ def improvement_context(improvement, request) -> dict:
         "grouped_people": sum(f.people_affected for f in feedback),
         "grouped_hours": sum((f.hours_per_month for f in feedback), Decimal(0)),
         "status_changes": improvement.status_changes.select_related("changed_by"),
+        "discussed_in": agenda.discussed_in(improvement, request.user),
         "can_change_status": can_change,
         "status_form": StatusForm(
             initial={"status": _next_status(improvement.status), "version": improvement.version}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from openmis.core import caching
 from openmis.core.services import save_object
+from openmis.meetings import extensions
 from openmis.meetings.models import AgendaItem, MeetingSeries, Occurrence
 
 
@@ -59,7 +60,6 @@ def carry_over(occurrence: Occurrence, now: datetime | None = None) -> int:
                 title=item.title,
                 notes=item.notes,
                 system_id=item.system_id,
-                improvement_id=item.improvement_id,
                 position=n,
                 carried_from=item,
             )
@@ -68,15 +68,17 @@ def carry_over(occurrence: Occurrence, now: datetime | None = None) -> int:
         ignore_conflicts=True,
     )
     caching.bump("meetings")  # a bulk write sends no signals
+    # ignore_conflicts leaves the new rows without their keys: read the copies back
+    extensions.copied(
+        AgendaItem.objects.filter(occurrence=occurrence, carried_from__in=sources).order_by("pk")
+    )
     return len(sources)
 
 
 def agenda(occurrence: Occurrence) -> list[AgendaItem]:
     """The points of one meeting in their order, with where carried ones came from."""
     return list(
-        occurrence.agenda_items.select_related(
-            "system", "improvement", "carried_from__occurrence__series"
-        )
+        occurrence.agenda_items.select_related("system", "carried_from__occurrence__series")
     )
 
 
@@ -88,7 +90,7 @@ def parked_items(series: MeetingSeries) -> list[AgendaItem]:
             status=AgendaItem.Status.PARKED,
             carried_to__isnull=True,
         )
-        .select_related("occurrence__series", "system", "improvement")
+        .select_related("occurrence__series", "system")
         .order_by("occurrence__start", "position")
     )
 
@@ -98,21 +100,25 @@ def _next_position(occurrence: Occurrence) -> int:
     return 0 if top is None else top + 1
 
 
+@transaction.atomic
 def add_agenda_item(
-    occurrence: Occurrence, title: str, user=None, system=None, notes="", improvement=None
-):
-    """Add a point at the end of the meeting's agenda, about ``system`` and ``improvement``
-    when given."""
+    occurrence: Occurrence, title: str, user=None, system=None, notes="", then=()
+) -> AgendaItem:
+    """Add a point at the end of the meeting's agenda, about ``system`` when given; each of
+    ``then`` is called with the saved point in the same transaction (what other apps keep
+    of it, see :data:`openmis.meetings.extensions.AGENDA_FORM_HOOK`)."""
     item = AgendaItem(
         occurrence=occurrence,
         title=title,
         notes=notes,
         system=system,
-        improvement=improvement,
         position=_next_position(occurrence),
     )
     item.full_clean()
-    return save_object(item, user)
+    save_object(item, user)
+    for step in then:
+        step(item)
+    return item
 
 
 @transaction.atomic
@@ -133,6 +139,7 @@ def set_agenda_status(item: AgendaItem, status: str, user=None) -> AgendaItem:
     return item
 
 
+@transaction.atomic
 def bring_back(item: AgendaItem, occurrence: Occurrence, user=None) -> AgendaItem:
     """Put a parked point back on the agenda of ``occurrence`` (as an open copy)."""
     if item.status != AgendaItem.Status.PARKED:
@@ -144,8 +151,9 @@ def bring_back(item: AgendaItem, occurrence: Occurrence, user=None) -> AgendaIte
         title=item.title,
         notes=item.notes,
         system=item.system,
-        improvement=item.improvement,
         position=_next_position(occurrence),
         carried_from=item,
     )
-    return save_object(copy, user)
+    save_object(copy, user)
+    extensions.copied([copy])
+    return copy

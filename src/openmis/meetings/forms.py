@@ -4,12 +4,13 @@ the meeting page (agenda, minutes, outcomes, action items, moving a meeting)."""
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core import permissions, registry
 from openmis.core.forms import ObjectForm, limit_references, style_widgets
 from openmis.core.widgets import PickerSelect
-from openmis.meetings import actions, recurrence
+from openmis.meetings import actions, extensions, recurrence
 from openmis.meetings.models import (
     WEEKDAY_CHOICES,
     ActionItem,
@@ -87,21 +88,47 @@ class MeetingSeriesForm(ObjectForm):
 
 
 class AgendaItemForm(forms.ModelForm):
-    """A new point of a meeting's agenda, optionally about a system and an improvement
-    (searchable pickers offering only what the user may see)."""
+    """A new point of a meeting's agenda, optionally about a system (a searchable picker
+    offering only what the user may see), with what the apps above add to it
+    (:data:`openmis.meetings.extensions.AGENDA_FORM_HOOK`: feedback's improvement)."""
 
     class Meta:
         model = AgendaItem
-        fields = ["title", "system", "improvement"]
+        fields = ["title", "system"]
         labels = {"title": _("New point")}
         widgets = {"title": forms.TextInput(attrs={"placeholder": _("New point")})}
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, occurrence=None, **kwargs):
         kwargs.setdefault("auto_id", "agenda_%s")  # ids of its own on the meeting page
         super().__init__(*args, **kwargs)
+        self.user = user
+        self.parts = extensions.form_parts(user, occurrence) if user is not None else []
+        for part in self.parts:
+            self.fields.update(part.fields)
         if user is not None:
             limit_references(self, user)
         style_widgets(self)
+
+    def extension_fields(self):
+        """The bound fields the apps above added, in order (for the template)."""
+        own = set(self._meta.fields)
+        return [self[name] for name in self.fields if name not in own]
+
+    def clean(self):
+        cleaned = super().clean()
+        for part in self.parts:
+            if part.clean is not None:
+                try:
+                    part.clean(cleaned)
+                except ValidationError as error:
+                    self.add_error(None, error)
+        return cleaned
+
+    def save_parts(self, item) -> None:
+        """Save what the apps above keep of the new point ``item`` (after it is saved)."""
+        for part in self.parts:
+            if part.save is not None:
+                part.save(item, self.cleaned_data, self.user)
 
 
 class MinutesForm(forms.Form):

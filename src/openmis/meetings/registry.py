@@ -46,7 +46,7 @@ def occurrence_context(occurrence: Occurrence, request) -> dict:
     return occurrence_context(occurrence, request)
 
 
-AGENDA_FIELDS = ["occurrence", "title", "notes", "status", "system", "improvement", "position"]
+AGENDA_FIELDS = ["occurrence", "title", "notes", "status", "system", "position"]
 OUTCOME_FIELDS = ["occurrence", "kind", "text"]
 ACTION_FIELDS = ["title", "occurrence", "outcome", "owner", "due_date", "status"]
 
@@ -108,7 +108,7 @@ register(
     list_columns=["title", "occurrence", "status", "system"],
     form_fields=AGENDA_FIELDS,
     natural_key=["id"],
-    filters=["status", "occurrence", "occurrence__series", "system", "improvement"],
+    filters=["status", "occurrence", "occurrence__series", "system"],
     search=["title", "notes"],
     department_field="occurrence__series__department",
     nav_group=NAV,

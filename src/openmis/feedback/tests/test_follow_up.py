@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from openmis.core import registry
-from openmis.feedback.models import Feedback
+from openmis.feedback.models import AgendaLink, Feedback
 from openmis.feedback.tests.factories import FeedbackFactory, ImprovementFactory
 from openmis.meetings.models import Occurrence
 from openmis.meetings.tests.factories import (
@@ -223,14 +223,15 @@ def test_an_agenda_point_links_a_system_and_an_improvement(story, director):
     )
     assert response.status_code == 302
     point = AgendaItem.objects.get(title="Export to PDF")
-    assert (point.system_id, point.improvement_id) == (improvement.system_id, improvement.pk)
+    linked = AgendaLink.objects.get(agenda_item=point).improvement_id
+    assert (point.system_id, linked) == (improvement.system_id, improvement.pk)
     # Then the page links both, and the open point carried to a later meeting keeps them
     page = browser.get(held.get_absolute_url()).content.decode()
     assert f'class="small agenda-improvement" href="{improvement.get_absolute_url()}"' in page
     assert f'class="small agenda-system" href="{improvement.system.get_absolute_url()}"' in page
     agenda.carry_over(current, now=at(27))
     copy = AgendaItem.objects.get(occurrence=current, carried_from=point)
-    assert copy.improvement_id == improvement.pk
+    assert AgendaLink.objects.get(agenda_item=copy).improvement_id == improvement.pk
 
 
 def test_an_unknown_improvement_is_refused_and_nothing_is_added(story, director):

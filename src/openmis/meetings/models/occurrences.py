@@ -112,15 +112,6 @@ class AgendaItem(OpenMISModel):
         related_name="agenda_items",
         help_text=_("The system the point is about, if any."),
     )
-    improvement = models.ForeignKey(
-        "feedback.Improvement",
-        verbose_name=_("improvement"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="agenda_items",
-        help_text=_("The improvement the point is about, if any."),
-    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     carried_from = models.ForeignKey(
         "self",
@@ -144,17 +135,6 @@ class AgendaItem(OpenMISModel):
 
     def __str__(self):
         return self.title
-
-    def clean(self):
-        super().clean()
-        if (
-            self.system_id is not None
-            and self.improvement_id is not None
-            and self.improvement.system_id != self.system_id
-        ):
-            raise ValidationError(
-                {"improvement": _("The improvement is about another system than the point.")}
-            )
 
 
 class Outcome(OpenMISModel):

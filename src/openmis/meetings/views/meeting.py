@@ -23,7 +23,7 @@ from openmis.core.markdown import render_markdown
 from openmis.core.services import ConflictError
 from openmis.core.views.access import can, require
 from openmis.core.views.generic import detail_fragments
-from openmis.meetings import actions, agenda, followup, recurrence, services
+from openmis.meetings import actions, agenda, extensions, followup, recurrence, services
 from openmis.meetings.forms import (
     ActionItemForm,
     AgendaItemForm,
@@ -125,7 +125,7 @@ def occurrence_context(occurrence: Occurrence, request, **forms) -> dict:
         "series": occurrence.series,
         "previous": previous,
         "following": following,
-        "agenda": agenda.agenda(occurrence),
+        "agenda": extensions.add_links(agenda.agenda(occurrence), user),
         "follow_up": followup.follow_up(occurrence, user),
         "parked": agenda.parked_items(occurrence.series),
         "outcomes": occurrence.outcomes.all(),
@@ -133,7 +133,7 @@ def occurrence_context(occurrence: Occurrence, request, **forms) -> dict:
         "minutes_html": render_markdown(occurrence.minutes),
         "minutes_form": forms.get("minutes_form")
         or MinutesForm(initial={"minutes": occurrence.minutes, "version": occurrence.version}),
-        "agenda_form": AgendaItemForm(user=user) if can_add_agenda else None,
+        "agenda_form": AgendaItemForm(user=user, occurrence=occurrence) if can_add_agenda else None,
         "outcome_form": OutcomeForm(),
         "action_form": forms.get("action_form") or ActionItemForm(user=user, occurrence=occurrence),
         "move_form": MoveForm(initial={"date": local.date(), "time": local.time()}),
@@ -182,15 +182,11 @@ def agenda_add(request, pk):
     """Add a point to a meeting's agenda."""
     occurrence = _occurrence(pk)
     require(request.user, AgendaItem, "add", AgendaItem(occurrence=occurrence))
-    form = AgendaItemForm(request.POST, user=request.user)
+    form = AgendaItemForm(request.POST, user=request.user, occurrence=occurrence)
     if form.is_valid():
         data = form.cleaned_data
         agenda.add_agenda_item(
-            occurrence,
-            data["title"],
-            request.user,
-            system=data["system"],
-            improvement=data["improvement"],
+            occurrence, data["title"], request.user, system=data["system"], then=[form.save_parts]
         )
     else:
         messages.error(request, _form_errors(form))
