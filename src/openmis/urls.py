@@ -22,7 +22,7 @@ from openmis.core.views import tokens as token_views
 from openmis.feedback import views as feedback_views
 from openmis.feedback.api import TriageView
 from openmis.meetings import urls as meetings_urls
-from openmis.meetings.api import FollowUpView
+from openmis.meetings.api import AttendanceView, FollowUpView
 from openmis.portfolio import views as portfolio_views
 from openmis.portfolio.api import SystemStageView
 
@@ -88,6 +88,11 @@ urlpatterns = [
         "api/portfolio/systems/<signed_int:pk>/stage/",
         SystemStageView.as_view(),
         name="api-portfolio-system-stage",
+    ),
+    path(
+        "api/meetings/occurrences/<signed_int:pk>/attendance/",
+        AttendanceView.as_view(),
+        name="api-meetings-attendance",
     ),
     path(
         "api/feedback/feedback/<signed_int:pk>/triage/",

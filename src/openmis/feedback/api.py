@@ -15,11 +15,13 @@ from rest_framework import exceptions, permissions, renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from openmis.core import permissions as perms
 from openmis.core import registry
 from openmis.core.api import ObjectSerializer
 from openmis.feedback import confidentiality, services, workflow
 from openmis.feedback.forms import FEEDBACK_FIELDS, IMPROVEMENT_FIELDS, same_system_error
 from openmis.feedback.models import Feedback, FeedbackStatusChange, Improvement, StatusChange
+from openmis.meetings.models import ClientContact
 
 STATUSES = ", ".join(Improvement.Status.values)
 FEEDBACK_STATUSES = ", ".join(workflow.STATUSES)
@@ -39,18 +41,16 @@ class FeedbackSerializer(ObjectSerializer):
     read-only (a client's new item is confidential, an edit keeps what the item was)."""
 
     status = _feedback_status_field(_("Changed by triage (POST …/triage/), which records it."))
-
-    def get_fields(self):
-        fields = super().get_fields()
-        user = getattr(self.context.get("request"), "user", None)
-        # (the schema is generated for an anonymous reader: it shows the field writable)
-        if (
-            "confidential" in fields
-            and getattr(user, "is_authenticated", False)
-            and not confidentiality.sees_all(user)
-        ):
-            fields["confidential"].read_only = True
-        return fields
+    contact = serializers.PrimaryKeyRelatedField(
+        queryset=ClientContact.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "The id of the client's contact who gave it (told by e-mail when it is answered). "
+            "Must work for `client` (left empty, `client` becomes the contact's); a contact "
+            "the caller may not see is refused like one that does not exist."
+        ),
+    )
 
     def apply_to(self, instance):
         instance = super().apply_to(instance)
@@ -78,6 +78,28 @@ class FeedbackSerializer(ObjectSerializer):
             "created",
             "updated",
         ]
+
+    def get_fields(self):
+        """Only the MIS office sets ``confidential``; client contacts are offered to those who
+        may see them (not to employees, who give feedback but do not see the clients'
+        people); the contact the item holds stays."""
+        fields = super().get_fields()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        # (the schema is generated for an anonymous reader: it shows the field writable)
+        if (
+            "confidential" in fields
+            and getattr(user, "is_authenticated", False)
+            and not confidentiality.sees_all(user)
+        ):
+            fields["confidential"].read_only = True
+        if user is not None and not perms.has_perm(user, "meetings.view_clientcontact"):
+            held = getattr(self.instance, "contact_id", None)
+            queryset = (
+                ClientContact.objects.filter(pk=held) if held else ClientContact.objects.none()
+            )
+            fields["contact"].queryset = queryset
+        return fields
 
 
 class FeedbackStatusChangeSerializer(ObjectSerializer):

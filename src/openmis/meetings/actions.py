@@ -62,15 +62,23 @@ def add_outcome(occurrence: Occurrence, kind: str, text: str, user=None) -> Outc
 
 @transaction.atomic
 def add_action_item(
-    occurrence: Occurrence, title: str, owner, due_date: date, user=None, as_outcome=True
+    occurrence: Occurrence,
+    title: str,
+    owner,
+    due_date: date,
+    user=None,
+    as_outcome=True,
+    contact=None,
 ) -> ActionItem:
-    """Record an action item for ``owner``; with ``as_outcome`` it is also one of the
-    meeting's outcomes (kind "action item")."""
-    outcome = add_outcome(occurrence, Outcome.Kind.ACTION, title, user) if as_outcome else None
+    """Record an action item for ``owner`` (a person) or ``contact`` (a contact of the
+    series' client); with ``as_outcome`` it is also one of the meeting's outcomes (kind
+    "action item")."""
     item = ActionItem(
-        title=title, occurrence=occurrence, outcome=outcome, owner=owner, due_date=due_date
+        title=title, occurrence=occurrence, owner=owner, contact=contact, due_date=due_date
     )
-    item.full_clean()
+    item.full_clean()  # before the outcome: a refused owner records nothing
+    if as_outcome:
+        item.outcome = add_outcome(occurrence, Outcome.Kind.ACTION, title, user)
     return save_object(item, user)
 
 
@@ -120,16 +128,17 @@ def overdue_action_items(today: date | None = None, department=None, user=None):
     items = _overdue(today, user)
     if department is not None:
         items = items.filter(owner__department=department)
-    return items.select_related("owner__department", "occurrence__series").order_by(
-        "owner__department__name", "due_date", "pk"
-    )
+    return items.select_related(
+        "owner__department", "contact__client", "occurrence__series"
+    ).order_by("owner__department__name", "due_date", "pk")
 
 
 def overdue_by_department(today: date | None = None, user=None) -> list[dict]:
     """``[{"department", "department__name", "n"}]``, most overdue items first (of those
-    ``user`` may see, when given)."""
+    ``user`` may see, when given); items owned by client contacts have no department."""
     return list(
         _overdue(today, user)
+        .filter(owner__isnull=False)
         .values("owner__department", "owner__department__name")
         .annotate(n=Count("pk"))
         .order_by("-n", "owner__department__name")
@@ -144,6 +153,7 @@ def send_action_reminders(today: date | None = None) -> int:
     items = (
         ActionItem.objects.filter(status=ActionItem.Status.OPEN, due_date__lte=today)
         .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
+        .filter(owner__isnull=False)  # a client contact is reminded in the next meeting
         .exclude(owner__email="")
         .select_related("owner", "occurrence__series")
         .order_by("owner", "due_date", "pk")

@@ -1,21 +1,29 @@
-"""API serializers of the meetings app that the generated ones cannot express."""
+"""API serializers of the meetings app that the generated ones cannot express, and the
+endpoint that records a meeting's attendance."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import exceptions, permissions, renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from openmis.core import permissions as perms
 from openmis.core import registry
 from openmis.core.api import ObjectSerializer
 from openmis.core.permissions import can
-from openmis.meetings import followup, recurrence
+from openmis.meetings import attendance, followup, recurrence
 from openmis.meetings.forms import SERIES_FIELDS
-from openmis.meetings.models import MeetingSeries, Occurrence
+from openmis.meetings.models import Attendance, MeetingSeries, Occurrence
 
 M2M = ("attendees", "client_attendees")
 
@@ -150,3 +158,127 @@ class FollowUpView(APIView):
         )
         result = followup.follow_up(occurrence, request.user)
         return Response(FollowUpSerializer(result.payload()).data)
+
+
+class AttendanceSerializer(serializers.Serializer):
+    """One invited person (``person``) or client contact (``contact``) and their attendance."""
+
+    person = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text=_("The person's id.")
+    )
+    contact = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text=_("The client contact's id.")
+    )
+    name = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(
+        choices=[("", ""), *Attendance.Status.choices],
+        allow_blank=True,
+        help_text=_("present, absent or excused; empty: not recorded."),
+    )
+
+    def validate(self, attrs):
+        if (attrs.get("person") is None) == (attrs.get("contact") is None):
+            raise serializers.ValidationError({"person": [_("Give either a person or a contact.")]})
+        return attrs
+
+
+def attendance_rows(occurrence) -> list[dict]:
+    """The meeting's invited people and contacts with their attendance (empty: not recorded)."""
+    return [
+        {
+            "person": row.who.pk if row.kind == attendance.PERSON else None,
+            "contact": row.who.pk if row.kind == attendance.CONTACT else None,
+            "name": str(row.who),
+            "status": row.status,
+        }
+        for row in attendance.attendees(occurrence)
+    ]
+
+
+class OccurrenceSerializer(ObjectSerializer):
+    """A meeting with its attendance (read-only here: written by
+    ``POST /api/meetings/occurrences/{id}/attendance/``)."""
+
+    attendance = serializers.SerializerMethodField(
+        help_text=_(
+            "The series' invited people and client contacts, each with their attendance; "
+            "recorded by POST …/attendance/."
+        )
+    )
+
+    class Meta:
+        model = Occurrence
+        fields = [
+            "id",
+            "display",
+            "series",
+            "start",
+            "end",
+            "status",
+            "minutes",
+            "attendance",
+            "version",
+            "created",
+            "updated",
+        ]
+        read_only_fields = ["version", "created", "updated"]
+
+    @extend_schema_field(AttendanceSerializer(many=True))
+    def get_attendance(self, obj) -> list[dict]:
+        return attendance_rows(obj)
+
+
+class AttendanceRequestSerializer(serializers.Serializer):
+    attendance = AttendanceSerializer(
+        many=True,
+        help_text=_("The attendees to record; those left out keep what was recorded."),
+    )
+
+
+class AttendanceView(APIView):
+    """Record who attended a meeting."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    renderer_classes = [renderers.JSONRenderer]
+
+    @extend_schema(
+        request=AttendanceRequestSerializer,
+        responses={
+            200: AttendanceSerializer(many=True),
+            400: OpenApiResponse(
+                inline_serializer(
+                    "AttendanceRefused",
+                    {
+                        name: serializers.ListField(child=serializers.CharField(), required=False)
+                        for name in ("attendance", "person", "contact", "status")
+                    },
+                ),
+                description="Field errors: an unknown status, or someone not invited.",
+            ),
+        },
+        description=(
+            "Record the attendance of a meeting: each of the series' invited people "
+            "(`person`) and client contacts (`contact`) present, absent or excused (an empty "
+            "`status` removes what was recorded). Someone not invited to the series is "
+            "refused with 400. Needs the right to change the meeting (the MIS office); "
+            "answers the meeting's attendance as GET …/occurrences/{id}/ shows it."
+        ),
+    )
+    def post(self, request, pk):
+        object_type = registry.get(Occurrence)
+        occurrence = get_object_or_404(
+            object_type.for_user(request.user).select_related("series"), pk=pk
+        )
+        if not perms.can(request.user, object_type, "change", occurrence):
+            raise exceptions.PermissionDenied(gettext_now("Your role does not allow this."))
+        form = AttendanceRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        statuses = {}
+        for row in form.validated_data["attendance"]:
+            kind = attendance.PERSON if row["person"] is not None else attendance.CONTACT
+            statuses[(kind, row[kind])] = row["status"]
+        try:
+            attendance.record(occurrence, statuses, request.user)
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from None
+        return Response(attendance_rows(occurrence))

@@ -10,8 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from openmis.core.filters import ObjectFilterSet
 from openmis.meetings.models import ActionItem
 
-ACTION_FILTERS = ["status", "owner", "owner__department", "occurrence__series", "due_date"]
-ACTION_SEARCH = ["title", "owner__last_name", "owner__first_name"]
+ACTION_FILTERS = [
+    "status",
+    "owner",
+    "contact",
+    "owner__department",
+    "contact__client",
+    "occurrence__series",
+    "due_date",
+]
+ACTION_SEARCH = ["title", "owner__last_name", "owner__first_name", "contact__name"]
 
 
 class ActionItemFilterSet(ObjectFilterSet):

@@ -15,6 +15,8 @@ from openmis.meetings.models import (
     WEEKDAY_CHOICES,
     ActionItem,
     AgendaItem,
+    Attendance,
+    ClientContact,
     MeetingSeries,
     Occurrence,
     Outcome,
@@ -160,16 +162,25 @@ class OutcomeForm(forms.Form):
 
 
 class ActionItemForm(forms.Form):
-    """An action item for a person; the people offered are those the user may assign. It is
-    due by the series' next meeting at the earliest (see
+    """An action item for a person, or for a contact of the series' client (exactly one of
+    the two); the people offered are those the user may assign, the contacts those of the
+    series' client. It is due by the series' next meeting at the earliest (see
     :func:`openmis.meetings.actions.default_due_date`); a date already past is refused."""
 
     title = forms.CharField(label=_("What"), max_length=200)
     owner = forms.ModelChoiceField(
         label=_("Owner"),
         queryset=None,
+        required=False,
         # the search offers whom the field accepts: active people (of the user's department)
         widget=PickerSelect(search_params={"active": "true"}),
+    )
+    contact = forms.ModelChoiceField(
+        label=_("or a client contact"),
+        queryset=None,
+        required=False,
+        help_text=_("Someone of the client who takes it on, instead of a person."),
+        widget=PickerSelect(),
     )
     due_date = forms.DateField(
         label=_("Due date"),
@@ -190,6 +201,14 @@ class ActionItemForm(forms.Form):
                 self.fields["owner"].widget.search_params["department"] = next(iter(departments))
         # the picker shows each person's department beside the name
         self.fields["owner"].queryset = people.order_by("last_name", "first_name")
+        client_id = occurrence.series.client_id if occurrence is not None else None
+        if client_id is None:
+            del self.fields["contact"]  # a meeting without a client has no contacts to offer
+        else:
+            self.fields["contact"].queryset = ClientContact.objects.filter(
+                client_id=client_id
+            ).select_related("client")
+            self.fields["contact"].widget.search_params = {"client": client_id}
         if not self.is_bound:
             self.fields["due_date"].initial = actions.default_due_date(occurrence)
         style_widgets(self)
@@ -200,6 +219,19 @@ class ActionItemForm(forms.Form):
         if error:
             raise forms.ValidationError(error, code="past")
         return due_date
+
+    def clean(self):
+        cleaned = super().clean()
+        owner, contact = cleaned.get("owner"), cleaned.get("contact")
+        if "owner" in self.errors or "contact" in self.errors:
+            return cleaned
+        if owner is None and contact is None:
+            self.add_error("owner", _("Choose who does it: a person or a contact of the client."))
+        elif owner is not None and contact is not None:
+            self.add_error(
+                "contact", _("Choose either a person or a client contact as the owner, not both.")
+            )
+        return cleaned
 
 
 class MoveForm(forms.Form):
@@ -243,3 +275,31 @@ class ActionItemObjectForm(MeetingLinkedForm):
         if str(getattr(raw, "pk", raw) or "").isdigit():
             occurrence = Occurrence.objects.filter(pk=getattr(raw, "pk", raw)).first()
         self.initial["due_date"] = actions.default_due_date(occurrence)
+
+
+class AttendanceForm(forms.Form):
+    """The attendance checklist of a meeting: for each invited person and client contact
+    (see :func:`openmis.meetings.attendance.attendees`), present, absent, excused or not
+    recorded."""
+
+    CHOICES = [("", _("Not recorded")), *Attendance.Status.choices]
+
+    def __init__(self, *args, rows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = list(rows)
+        for row in self.rows:
+            self.fields[row.key] = forms.ChoiceField(
+                label=str(row.who),
+                choices=self.CHOICES,
+                required=False,
+                initial=row.status,
+                widget=forms.RadioSelect,
+            )
+
+    def statuses(self) -> dict[tuple[str, int], str]:
+        """What to record: ``{("person", 3): "present", …}``."""
+        return {(row.kind, row.who.pk): self.cleaned_data.get(row.key, "") for row in self.rows}
+
+    def checklist(self):
+        """(attendee, bound field) pairs, for the template."""
+        return [(row, self[row.key]) for row in self.rows]

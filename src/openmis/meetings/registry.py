@@ -9,7 +9,7 @@ from openmis.core.extensions import register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.periodic import register_periodic
 from openmis.core.registry import register, register_page
-from openmis.meetings import actions, materialising, services, tiles
+from openmis.meetings import actions, attendance, materialising, services, tiles
 from openmis.meetings.filters import ACTION_FILTERS, ACTION_SEARCH, ActionItemFilterSet
 from openmis.meetings.forms import (
     SERIES_FIELDS,
@@ -48,7 +48,7 @@ def occurrence_context(occurrence: Occurrence, request) -> dict:
 
 AGENDA_FIELDS = ["occurrence", "title", "notes", "status", "system", "position"]
 OUTCOME_FIELDS = ["occurrence", "kind", "text"]
-ACTION_FIELDS = ["title", "occurrence", "outcome", "owner", "due_date", "status"]
+ACTION_FIELDS = ["title", "occurrence", "outcome", "owner", "contact", "due_date", "status"]
 
 register(
     Client,
@@ -100,6 +100,8 @@ register(
     department_field="series__department",
     nav_group=NAV,
     detail_context=occurrence_context,
+    serializer_class="openmis.meetings.api.OccurrenceSerializer",
+    prefetch=attendance.PREFETCH,  # the API's attendance of each meeting
     attachments=True,  # minutes, slides, signed lists of attendance
 )
 register(
@@ -133,7 +135,7 @@ register(
 register(
     ActionItem,
     slug="action-items",
-    list_columns=["title", "owner", "due_date", "status", "occurrence"],
+    list_columns=["title", "owner", "contact", "due_date", "status", "occurrence"],
     form_fields=ACTION_FIELDS,
     natural_key=["id"],
     filters=ACTION_FILTERS,
@@ -141,7 +143,7 @@ register(
     filterset_class=ActionItemFilterSet,
     department_field="owner__department",
     nav_group=NAV,
-    select=["occurrence__series"],
+    select=["occurrence__series", "contact__client"],
     form_class=modelform_factory(ActionItem, form=ActionItemObjectForm, fields=ACTION_FIELDS),
     # Employees see their own; those who see the meetings see them all.
     visible_to=actions.visible_action_items,

@@ -40,7 +40,7 @@ def _open_items(request, params: dict, rows: int) -> dict | None:
         {"status": OPEN, **params},
         rows=rows,
         order_by=["due_date"],
-        select=["owner", "occurrence__series"],
+        select=["owner", "contact__client", "occurrence__series"],
     )
     if items is None:
         return None
@@ -77,7 +77,7 @@ def overdue(request) -> dict | None:
         ActionItem,
         {"status": OPEN, "overdue": "true"},
         order_by=["due_date"],
-        select=["owner"],
+        select=["owner", "contact__client"],
     )
     if items is None:
         return None

@@ -11,6 +11,7 @@ urlpatterns = [
     path("occurrences/<int:pk>/minutes/preview/", views.minutes_preview, name="minutes_preview"),
     path("occurrences/<int:pk>/outcomes/", views.outcome_add, name="outcome_add"),
     path("occurrences/<int:pk>/actions/", views.action_add, name="action_add"),
+    path("occurrences/<int:pk>/attendance/", views.attendance_save, name="attendance_save"),
     path("occurrences/<int:pk>/move/", views.occurrence_move, name="occurrence_move"),
     path("occurrences/<int:pk>/cancel/", views.occurrence_cancel, name="occurrence_cancel"),
     path("agenda-items/<int:pk>/status/", views.agenda_status, name="agenda_status"),

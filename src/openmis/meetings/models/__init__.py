@@ -5,6 +5,7 @@ that Django finds them and code imports them from ``openmis.meetings.models``.""
 from openmis.meetings.models.occurrences import (
     ActionItem,
     AgendaItem,
+    Attendance,
     FeedToken,
     Occurrence,
     Outcome,
@@ -27,6 +28,7 @@ __all__ = [
     "WEEKDAY_CHOICES",
     "ActionItem",
     "AgendaItem",
+    "Attendance",
     "Client",
     "ClientContact",
     "FeedToken",

@@ -162,7 +162,8 @@ class Outcome(OpenMISModel):
 
 
 class ActionItem(OpenMISModel):
-    """Something a person agreed to do by a date; shown on their home page and reminded."""
+    """Something a person, or a contact of the series' client, agreed to do by a date; a
+    person's items are shown on their home page and reminded."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -188,8 +189,20 @@ class ActionItem(OpenMISModel):
     owner = models.ForeignKey(
         "org.Person",
         verbose_name=_("owner"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="action_items",
+        help_text=_("The person who does it; leave empty when a client contact does."),
+    )
+    contact = models.ForeignKey(
+        "meetings.ClientContact",
+        verbose_name=_("client contact owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="action_items",
+        help_text=_("A contact of the series' client who does it, instead of a person."),
     )
     due_date = models.DateField(_("due date"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
@@ -204,6 +217,13 @@ class ActionItem(OpenMISModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def owner_name(self) -> str:
+        """Who does it: the person, or the contact with their client."""
+        if self.contact_id is not None:
+            return f"{self.contact} ({self.contact.client})"
+        return str(self.owner) if self.owner_id is not None else ""
 
     def is_overdue(self, today: date | None = None) -> bool:
         """Open and past its due date."""
@@ -221,10 +241,35 @@ class ActionItem(OpenMISModel):
             and self.outcome.occurrence_id != self.occurrence_id
         ):
             raise ValidationError({"outcome": _("The outcome belongs to another meeting.")})
+        self._clean_owner()
         if self.due_date is not None and self._due_date_changed():
             error = due_date_error(self.due_date)
             if error:
                 raise ValidationError({"due_date": error})
+
+    def _clean_owner(self):
+        """The owner is exactly one of: a person, or a contact of the series' client."""
+        if self.owner_id is None and self.contact_id is None:
+            raise ValidationError(
+                {"owner": _("Choose who does it: a person or a contact of the client.")}
+            )
+        if self.owner_id is not None and self.contact_id is not None:
+            message = _("Choose either a person or a client contact as the owner, not both.")
+            raise ValidationError({"owner": message, "contact": message})
+        if self.contact_id is None:
+            return
+        occurrence = self.occurrence if self.occurrence_id else None
+        if occurrence is None and self.outcome_id is not None:
+            occurrence = self.outcome.occurrence
+        client_id = occurrence.series.client_id if occurrence is not None else None
+        if client_id is None:
+            raise ValidationError(
+                {"contact": _("Only action items of a meeting with a client have contact owners.")}
+            )
+        if self.contact.client_id != client_id:
+            raise ValidationError(
+                {"contact": _("The contact works for another client than the meeting's series.")}
+            )
 
     def _due_date_changed(self) -> bool:
         """Whether the due date is new (a new item, or another date than the stored one): an
@@ -250,6 +295,58 @@ def due_date_error(due_date: date, today: date | None = None) -> str | None:
     if due_date < today:
         return _("The due date has passed; choose today or a later day.")
     return None
+
+
+class Attendance(OpenMISModel):
+    """Whether one invited person or client contact attended a meeting (recorded by the MIS
+    office); exactly one of ``person`` and ``contact`` is set."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        ABSENT = "absent", _("Absent")
+        EXCUSED = "excused", _("Excused")
+
+    occurrence = models.ForeignKey(
+        Occurrence, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    person = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attendance",
+    )
+    contact = models.ForeignKey(
+        "meetings.ClientContact",
+        verbose_name=_("client contact"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attendance",
+    )
+    status = models.CharField(_("attendance"), max_length=10, choices=Status.choices)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["occurrence", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occurrence", "person"], name="attendance_unique_person"
+            ),
+            models.UniqueConstraint(
+                fields=["occurrence", "contact"], name="attendance_unique_contact"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=True, contact__isnull=False)
+                | models.Q(person__isnull=False, contact__isnull=True),
+                name="attendance_person_or_contact",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person or self.contact}: {self.get_status_display()}"
 
 
 class FeedToken(models.Model):

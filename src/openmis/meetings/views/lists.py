@@ -61,7 +61,9 @@ def overdue(request):
     today = timezone.localdate()
     groups: dict = {}
     for item in actions.overdue_action_items(today, department, user=request.user):
-        groups.setdefault(item.owner.department, []).append((item, (today - item.due_date).days))
+        # a client contact's items are grouped under their client
+        group = item.owner.department if item.owner_id else item.contact.client
+        groups.setdefault(group, []).append((item, (today - item.due_date).days))
     return TemplateResponse(
         request,
         "meetings/overdue.html",

@@ -23,10 +23,19 @@ from openmis.core.markdown import render_markdown
 from openmis.core.services import ConflictError
 from openmis.core.views.access import can, require
 from openmis.core.views.generic import detail_fragments
-from openmis.meetings import actions, agenda, extensions, followup, recurrence, services
+from openmis.meetings import (
+    actions,
+    agenda,
+    attendance,
+    extensions,
+    followup,
+    recurrence,
+    services,
+)
 from openmis.meetings.forms import (
     ActionItemForm,
     AgendaItemForm,
+    AttendanceForm,
     MinutesForm,
     MoveForm,
     OutcomeForm,
@@ -121,7 +130,11 @@ def occurrence_context(occurrence: Occurrence, request, **forms) -> dict:
     outcome_probe = Outcome(occurrence=occurrence)
     local = occurrence.local_start
     can_add_agenda = can(user, AgendaItem, "add", agenda_probe)
+    attendees = attendance.attendees(occurrence)
     return {
+        "attendees": attendees,
+        "attendance_summary": attendance.summary(attendees),
+        "attendance_form": forms.get("attendance_form") or AttendanceForm(rows=attendees),
         "series": occurrence.series,
         "previous": previous,
         "following": following,
@@ -129,7 +142,7 @@ def occurrence_context(occurrence: Occurrence, request, **forms) -> dict:
         "follow_up": followup.follow_up(occurrence, user),
         "parked": agenda.parked_items(occurrence.series),
         "outcomes": occurrence.outcomes.all(),
-        "action_items": occurrence.action_items.select_related("owner"),
+        "action_items": occurrence.action_items.select_related("owner", "contact__client"),
         "minutes_html": render_markdown(occurrence.minutes),
         "minutes_form": forms.get("minutes_form")
         or MinutesForm(initial={"minutes": occurrence.minutes, "version": occurrence.version}),
@@ -279,19 +292,25 @@ def action_add(request, pk):
     form = ActionItemForm(request.POST, user=request.user, occurrence=occurrence)
     if not form.is_valid():
         return _render_occurrence(request, occurrence, status=400, action_form=form)
-    owner = form.cleaned_data["owner"]
-    if not can(request.user, ActionItem, "add", ActionItem(owner=owner)):
+    owner, contact = form.cleaned_data["owner"], form.cleaned_data.get("contact")
+    if not can(request.user, ActionItem, "add", ActionItem(owner=owner, contact=contact)):
         form.add_error("owner", _("You may only assign action items in your own department."))
         return _render_occurrence(request, occurrence, status=403, action_form=form)
-    actions.add_action_item(
-        occurrence,
-        form.cleaned_data["title"],
-        owner,
-        form.cleaned_data["due_date"],
-        request.user,
-        as_outcome=can(request.user, Outcome, "add", Outcome(occurrence=occurrence)),
-    )
-    messages.success(request, _("Action item added for %(person)s.") % {"person": owner})
+    try:
+        actions.add_action_item(
+            occurrence,
+            form.cleaned_data["title"],
+            owner,
+            form.cleaned_data["due_date"],
+            request.user,
+            as_outcome=can(request.user, Outcome, "add", Outcome(occurrence=occurrence)),
+            contact=contact,
+        )
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return _render_occurrence(request, occurrence, status=400, action_form=form)
+    messages.success(request, _("Action item added for %(person)s.") % {"person": owner or contact})
     return redirect(f"{occurrence.get_absolute_url()}#actions")
 
 
@@ -300,7 +319,7 @@ def action_add(request, pk):
 def action_status(request, pk):
     """Mark an action item done (or open again): its owner may, and whoever may change it."""
     item = get_object_or_404(ActionItem.objects.select_related("owner"), pk=pk)
-    own = item.owner.user_id is not None and item.owner.user_id == request.user.pk
+    own = item.owner_id is not None and item.owner.user_id == request.user.pk
     if not own:
         require(request.user, ActionItem, "change", item)
     try:
@@ -346,3 +365,21 @@ def occurrence_cancel(request, pk):
         request, _("The meeting was cancelled.") if cancel else _("The meeting was restored.")
     )
     return redirect(occurrence.get_absolute_url())
+
+
+@login_required
+@require_POST
+def attendance_save(request, pk):
+    """Record who of the invited people and client contacts attended (the checklist)."""
+    occurrence = _occurrence(pk)
+    require(request.user, Occurrence, "change", occurrence)
+    form = AttendanceForm(request.POST, rows=attendance.attendees(occurrence))
+    if not form.is_valid():
+        return _render_occurrence(request, occurrence, status=400, attendance_form=form)
+    try:
+        attendance.record(occurrence, form.statuses(), request.user)
+    except ValidationError as error:
+        form.add_error(None, _errors(error))
+        return _render_occurrence(request, occurrence, status=400, attendance_form=form)
+    messages.success(request, _("Attendance saved."))
+    return redirect(f"{occurrence.get_absolute_url()}#attendance")
