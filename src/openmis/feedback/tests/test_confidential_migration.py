@@ -9,8 +9,17 @@ BEFORE = [("feedback", "0005_client_contact")]
 AFTER = [("feedback", "0006_confidential")]
 
 
+@pytest.fixture
+def latest_schema_after():
+    """Leaves the database at the latest migrations again, whatever the test migrated to (the
+    next tests and the teardown's flush need every table)."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the roles
-def test_existing_client_feedback_becomes_confidential():
+def test_existing_client_feedback_becomes_confidential(latest_schema_after):
     # Given the feedback of a client and of a department, recorded before 0006
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)

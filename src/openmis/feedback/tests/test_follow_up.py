@@ -200,8 +200,8 @@ def test_the_follow_up_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         data = client.get(f"/api/meetings/occurrences/{current.pk}/follow-up/").json()
     assert [len(data[key]) for key in ("feedback", "action_items", "decisions")] == [earlier] * 3
-    # The page (with its agenda, minutes, outcomes and panels) as well
-    with django_assert_max_num_queries(19):
+    # The page (with its agenda, minutes, outcomes, attendance and panels) as well
+    with django_assert_max_num_queries(22):
         page = browser.get(current.get_absolute_url())
     assert len(page.context["follow_up"].action_items) == earlier
 
