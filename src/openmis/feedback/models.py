@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from openmis.core.models import OpenMISModel
 from openmis.feedback import scoring, workflow
@@ -26,12 +27,13 @@ class Feedback(OpenMISModel):
     praise or a question, with a rating and how many people or hours it affects."""
 
     class Status(models.TextChoices):
-        NEW = workflow.NEW, _("New")
-        ACKNOWLEDGED = workflow.ACKNOWLEDGED, _("Acknowledged")
-        PLANNED = workflow.PLANNED, _("Planned")
-        DECLINED = workflow.DECLINED, _("Declined")
-        DUPLICATE = workflow.DUPLICATE, _("Duplicate")
-        ANSWERED = workflow.ANSWERED, _("Answered")
+        # (a context of their own: Polish words agree with "opinia", not with an improvement)
+        NEW = workflow.NEW, pgettext_lazy("feedback status", "New")
+        ACKNOWLEDGED = workflow.ACKNOWLEDGED, pgettext_lazy("feedback status", "Acknowledged")
+        PLANNED = workflow.PLANNED, pgettext_lazy("feedback status", "Planned")
+        DECLINED = workflow.DECLINED, pgettext_lazy("feedback status", "Declined")
+        DUPLICATE = workflow.DUPLICATE, pgettext_lazy("feedback status", "Duplicate")
+        ANSWERED = workflow.ANSWERED, pgettext_lazy("feedback status", "Answered")
 
     class Kind(models.TextChoices):
         PROBLEM = "problem", _("Problem")

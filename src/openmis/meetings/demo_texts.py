@@ -61,7 +61,7 @@ POLISH = {
     ),
     "Move the report to the overnight batch.": "Przenieść raport do przetwarzania nocnego.",
     "Add the topic to the improvement backlog with high priority.": (
-        "Dodać temat do backlogu usprawnień z wysokim priorytetem."
+        "Dodać temat do backlogu ulepszeń z wysokim priorytetem."
     ),
     "The vendor confirmed the fix for the next release.": (
         "Dostawca potwierdził poprawkę w następnym wydaniu."
