@@ -47,6 +47,8 @@ def test_the_demo_follows_one_complaint_from_the_meeting_to_the_go_live(
     # Then the complaint was raised by a client contact in the March meeting of the story's year
     complaint = Feedback.objects.get(text=t(feedback_demo.STORY_COMPLAINT))
     assert complaint.contact is not None and complaint.client == complaint.contact.client
+    # (a client's words, confidential as every client's feedback is by default)
+    assert complaint.confidential
     assert complaint.occurrence.series.client == complaint.client
     assert (complaint.date.year, complaint.date.month) == (year, 3)
     assert complaint.date == timezone.localtime(complaint.occurrence.start).date()
