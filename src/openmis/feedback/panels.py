@@ -31,11 +31,10 @@ def system_visibility(user) -> tuple:
         permissions.can(user, feedback_type, "add"),
         permissions.can(user, improvement_type, "view"),
         permissions.can(user, improvement_type, "add"),
-        # the counts and lists read through the rows' rules: once some users may not see some
-        # feedback or improvements, the panel differs per user
-        getattr(user, "pk", None)
-        if registry.is_private(Feedback) or registry.is_private(Improvement)
-        else None,
+        # the counts and lists read through the rows' rules: feedback's is the visibility key
+        # above (the MIS office shares one page); once some users may not see some
+        # improvements, the panel differs per user
+        getattr(user, "pk", None) if registry.is_private(Improvement) else None,
     )
 
 

@@ -14,8 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from openmis.core import formatting
 from openmis.core.notifications import Recipient, notify, template
 from openmis.core.services import save_object
 from openmis.feedback import review, workflow
@@ -212,7 +214,8 @@ def deliver_project(project, user=None) -> list[StatusChange]:
     when = project.go_live or date.today()
     reason = _("Delivered by the go-live of “%(project)s” on %(date)s.") % {
         "project": project,
-        "date": when.isoformat(),
+        # (a stored sentence in the language of whoever records the go-live, date included)
+        "date": formatting.format_date(when, get_language() or settings.LANGUAGE_CODE),
     }
     changes = [
         change_status(improvement, Improvement.Status.DONE, user, reason, notify_givers=False)

@@ -79,6 +79,15 @@ UNSTATABLE = [
     r"Give a query or SQL\.",
     r"Subscribe to either a question or a dashboard\.",
     r"“.*” is not a time zone name such as Europe/Warsaw\.",
+    # an action item: linked to a meeting or an outcome of it, owned by exactly one person or
+    # contact of the meeting's client, due today or later (a schema has no "today")
+    r"Link the action item to a meeting or to an outcome\.",
+    r"The outcome belongs to another meeting\.",
+    r"Choose who does it: a person or a contact of the client\.",
+    r"Choose either a person or a client contact as the owner, not both\.",
+    r"Only action items of a meeting with a client have contact owners\.",
+    r"The contact works for another client than the meeting's series\.",
+    r"The due date has passed; choose today or a later day\.",
     # permission names of the running site (``app_label.codename``), a catalog too
     r"Unknown permissions: .*",
     # the warehouse's own catalog: a value picker names a dataset and a column of it

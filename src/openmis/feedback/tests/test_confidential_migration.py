@@ -18,7 +18,7 @@ def latest_schema_after():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the roles
+@pytest.mark.django_db(transaction=True)  # (the roles come back after the flush: conftest)
 def test_existing_client_feedback_becomes_confidential(latest_schema_after):
     # Given the feedback of a client and of a department, recorded before 0006
     executor = MigrationExecutor(connection)
