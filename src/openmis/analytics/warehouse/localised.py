@@ -244,9 +244,12 @@ def _checked(
         )
         shown = ", ".join(f"v{i}" for i in declared)
         # Our own quoted identifiers, patterns and reader.
-        bad = con.execute(
+        # (fetchall, not fetchone: a result left unfinished blocks the connection's next
+        # streamed read, as the PostgreSQL warehouse's load is)
+        first = con.execute(
             f"SELECT n, {shown} FROM {numbered} WHERE {misfit} ORDER BY n LIMIT 1"  # noqa: S608
-        ).fetchone()
+        ).fetchall()
+        bad = first[0] if first else None
         if bad is not None:
             line = int(bad[0]) + 1  # the header is line 1
             for position, i in enumerate(declared):
@@ -271,7 +274,7 @@ def _checked(
             parts.append(f"max(length(ltrim(split_part({text}, '.', 1), '+-')))")
         else:
             parts += ["0", "0"]
-    stats = con.execute(f"SELECT {', '.join(parts)} FROM {rows}").fetchone()  # noqa: S608
+    stats = con.execute(f"SELECT {', '.join(parts)} FROM {rows}").fetchall()[0]  # noqa: S608
     result = {n: forms[n] for n in names if forms[n].declared}
     for k, i in enumerate(detected):
         misfits, scale, digits = stats[3 * k : 3 * k + 3]
@@ -288,7 +291,7 @@ def _fits(con, value: str, conversion: Conversion) -> bool:
     return bool(
         con.execute(
             f"SELECT {_valid('$v', conversion.form, conversion.canonical)}", {"v": value.strip()}
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     )
 
 

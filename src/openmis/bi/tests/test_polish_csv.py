@@ -103,8 +103,8 @@ def test_a_utf8_file_with_its_bom_is_loaded_as_it_is(capsys, tmp_path, analyst):
     # Thousands grouped by narrow no-break spaces, as CLDR's Polish writes them
     path = tmp_path / "sprzedaz.csv"
     path.write_bytes(SALES.replace("\u00a0", "\u202f").encode("utf-8-sig"))
-    code, out, _err = run(capsys, path, "--dataset", "sprzedaz")
-    assert code == 0
+    code, out, err = run(capsys, path, "--dataset", "sprzedaz")
+    assert code == 0, err
     assert out.startswith("Loaded ")
     assert columns_of(Dataset.objects.get(name="sprzedaz")) == SALES_COLUMNS
     assert rows_of(analyst, "sprzedaz") == SALES_ROWS
