@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "openmis.meetings",
     "openmis.feedback",
     "openmis.appraisal",
+    "openmis.governance",
     "openmis.bi",
 ]
 

@@ -21,6 +21,7 @@ from openmis.core.views import pages
 from openmis.core.views import tokens as token_views
 from openmis.feedback import views as feedback_views
 from openmis.feedback.api import TriageView
+from openmis.governance import urls as governance_urls
 from openmis.meetings import urls as meetings_urls
 from openmis.meetings.api import AttendanceView, FollowUpView
 from openmis.portfolio import views as portfolio_views
@@ -65,6 +66,7 @@ urlpatterns = [
     app_urls("portfolio", portfolio_views.urlpatterns),
     app_urls("meetings", meetings_urls.urlpatterns),
     app_urls("feedback", feedback_views.urlpatterns),
+    app_urls("governance", governance_urls.urlpatterns),
     app_urls("bi", bi_urls.urlpatterns),
     path("api/auth/token/", TokenView.as_view(), name="api-token"),
     path(

@@ -1,0 +1,1 @@
+"""The governance app's models, one module per aggregate (policies, audiences, training...)."""

@@ -1,0 +1,3 @@
+"""The governance app's own pages, beside the generic ones of its registered types."""
+
+urlpatterns = []
