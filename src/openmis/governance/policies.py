@@ -96,6 +96,26 @@ def visibility_key(user) -> tuple:
     return ("all",) if manages(user) else ("user", getattr(user, "pk", None))
 
 
+def version_access(user, action: str, version) -> bool:
+    """The per-row check of policy versions: a published or retired version is never deleted
+    (it is the record of what people were asked to follow)."""
+    return not (action == "delete" and version is not None and version.frozen)
+
+
+def policy_delete_warnings(policy) -> list[str]:
+    """What deleting a policy takes with it: its versions, the published ones included."""
+    published = policy.versions.filter(state__in=PolicyVersion.FROZEN).count()
+    if not published:
+        return []
+    return [
+        _(
+            "%(count)s published or retired version(s) will be deleted with it: the record of "
+            "what people were asked to follow. Retiring its version keeps that record."
+        )
+        % {"count": published}
+    ]
+
+
 # ---------------------------------------------------------------- transitions
 
 

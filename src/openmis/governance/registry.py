@@ -36,6 +36,7 @@ register(
     department_field="department",
     nav_group=NAV,
     detail_context=on_call("openmis.governance.views.policies.policy_context"),
+    delete_warnings=policies.policy_delete_warnings,
     visible_to=policies.visible_policies,
 )
 register(
@@ -65,6 +66,7 @@ register(
     serializer_class="openmis.governance.api.policies.PolicyVersionSerializer",
     detail_context=on_call("openmis.governance.views.policies.version_context"),
     visible_to=policies.visible_versions,
+    object_access=policies.version_access,
 )
 register(
     PolicyException,

@@ -541,3 +541,45 @@ def test_the_home_tile_of_reviews_due(role, make_user):
     assert ('id="policy-reviews-heading"' in page) is (role in (DIRECTOR, STAFF))
     if role in (DIRECTOR, STAFF):
         assert "Overdue rule" in page
+
+
+def test_a_published_version_is_never_deleted(make_user, api_client_for):
+    director = make_user(DIRECTOR)
+    version = published_policy().versions.get()
+    response = api_client_for(director).delete(f"/api/governance/policy-versions/{version.pk}/")
+    assert response.status_code == 403
+    assert PolicyVersion.objects.filter(pk=version.pk).exists()
+    page = logged_in(director).post(f"/governance/policy-versions/{version.pk}/delete/")
+    assert page.status_code == 403
+    assert PolicyVersion.objects.filter(pk=version.pk).exists()
+
+
+def test_deleting_a_published_policy_warns(make_user):
+    director = make_user(DIRECTOR)
+    policy = published_policy()
+    page = logged_in(director).get(f"/governance/policies/{policy.pk}/delete/").content.decode()
+    assert "1 published or retired version(s) will be deleted with it" in page
+
+
+def test_the_system_panel_queries_do_not_grow_with_policies(make_user):
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    from openmis.governance import policy_panels
+
+    employee = make_user(EMPLOYEE)
+    system = SystemFactory()
+    request = RequestFactory().get("/")
+    request.user = employee
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            policy_panels.system_policies(request, system)
+        return len(queries)
+
+    published_policy().systems.add(system)
+    few = count()
+    for _ in range(8):
+        published_policy().systems.add(system)
+    assert count() == few
