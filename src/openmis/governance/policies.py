@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from openmis.core import permissions
 from openmis.core.notifications import notify
@@ -108,9 +108,12 @@ def policy_delete_warnings(policy) -> list[str]:
     if not published:
         return []
     return [
-        _(
-            "%(count)s published or retired version(s) will be deleted with it: the record of "
-            "what people were asked to follow. Retiring its version keeps that record."
+        ngettext(
+            "%(count)s published or retired version will be deleted with it: the record of "
+            "what people were asked to follow. Retiring its version keeps that record.",
+            "%(count)s published or retired versions will be deleted with it: the record of "
+            "what people were asked to follow. Retiring its version keeps that record.",
+            published,
         )
         % {"count": published}
     ]

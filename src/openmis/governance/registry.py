@@ -11,6 +11,11 @@ from openmis.core.extensions import register_panel, register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.registry import on_call, register, register_page
 from openmis.governance import policies, policy_panels
+from openmis.governance.filters_policies import (
+    EXCEPTION_FILTERS,
+    EXCEPTION_SEARCH,
+    PolicyExceptionFilterSet,
+)
 from openmis.governance.forms_policies import (
     EXCEPTION_FIELDS,
     POLICY_FIELDS,
@@ -75,8 +80,9 @@ register(
     list_columns=["policy", "person", "department", "system", "approver", "expires"],
     form_fields=EXCEPTION_FIELDS,
     natural_key=["id"],
-    filters=["policy", "person", "department", "system", "approver"],
-    search=["policy__title", "reason", "compensating_measure"],
+    filters=EXCEPTION_FILTERS,
+    search=EXCEPTION_SEARCH,
+    filterset_class=PolicyExceptionFilterSet,
     select=["policy"],
     department_field="policy__department",
     nav_group=NAV,
