@@ -78,6 +78,12 @@ class PolicyVersionForm(ObjectForm):
                 },
                 code="frozen",
             )
+        if version.pk and version.frozen:
+            raise ValidationError(
+                _("Version %(number)s is %(state)s: it never changes.")
+                % {"number": version.number, "state": version.get_state_display()},
+                code="frozen",
+            )
         return cleaned
 
     def save(self, commit=True):

@@ -593,3 +593,16 @@ def test_the_exception_list_filters_those_that_apply_on_a_day(make_user, api_cli
         "/api/governance/policy-exceptions/?active_on=2026-06-01"
     )
     assert [row["id"] for row in response.json()["results"]] == [applies.pk]
+
+
+def test_a_published_versions_summary_does_not_change_on_the_page(make_user):
+    director = make_user(DIRECTOR)
+    version = published_policy().versions.get()
+    response = logged_in(director).post(
+        f"/governance/policy-versions/{version.pk}/edit/",
+        {"text": version.text, "summary": "Rewritten history", "version": version.version},
+    )
+    assert response.status_code == 400
+    assert f"Version {version.number} is Published: it never changes." in response.content.decode()
+    version.refresh_from_db()
+    assert (version.summary, version.policy.versions.count()) == ("", 1)
