@@ -294,7 +294,7 @@ def allowed_transitions(user, version: PolicyVersion) -> list[str]:
 
 def save_as_draft(version: PolicyVersion, text: str, user, summary: str = "") -> PolicyVersion:
     """Keep ``text`` written over a frozen ``version`` as the policy's new draft (nothing is
-    lost), or in the draft being prepared when there is one already and its text is empty."""
+    lost); a ValidationError when another version is being prepared already."""
     draft = PolicyVersion(policy=version.policy, text=text, summary=summary, author=person_of(user))
     draft.full_clean()
     return _save(draft, user)

@@ -78,9 +78,6 @@ def version_context(version, request) -> dict:
     }
 
 
-TRANSITION_LABELS = {"submit", "approve", "reject", "retire"}
-
-
 @login_required
 @require_POST
 def transition(request, pk, name):
