@@ -606,3 +606,15 @@ def test_a_published_versions_summary_does_not_change_on_the_page(make_user):
     assert f"Version {version.number} is Published: it never changes." in response.content.decode()
     version.refresh_from_db()
     assert (version.summary, version.policy.versions.count()) == ("", 1)
+
+
+def test_the_policy_page_shows_the_text_in_force_sanitised_while_a_draft_is_written(make_user):
+    employee = make_user(EMPLOYEE)
+    policy = PolicyFactory()
+    live = _version("published", policy=policy, text="# Live\n\n<script>alert(1)</script>ok")
+    _version("draft", policy=policy, text="Secret next draft")
+    page = logged_in(employee).get(f"/governance/policies/{policy.pk}/").content.decode()
+    assert "<h1>Live</h1>" in page
+    assert "<script>alert(1)</script>" not in page
+    assert "Secret next draft" not in page
+    assert f"version {live.number}" in page
