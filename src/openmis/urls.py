@@ -22,6 +22,7 @@ from openmis.core.views import tokens as token_views
 from openmis.feedback import views as feedback_views
 from openmis.feedback.api import TriageView
 from openmis.governance import urls as governance_urls
+from openmis.governance.api import policies as governance_policies_api
 from openmis.meetings import urls as meetings_urls
 from openmis.meetings.api import AttendanceView, FollowUpView
 from openmis.portfolio import views as portfolio_views
@@ -106,6 +107,19 @@ urlpatterns = [
         FollowUpView.as_view(),
         name="api-meetings-follow-up",
     ),
+    path(
+        "api/governance/policies/<signed_int:pk>/publish/",
+        governance_policies_api.PublishView.as_view(),
+        name="api-governance-policy-publish",
+    ),
+    *[
+        path(
+            f"api/governance/policy-versions/<signed_int:pk>/{name}/",
+            governance_policies_api.VersionTransitionView.as_view(transition=name),
+            name=f"api-governance-policy-version-{name}",
+        )
+        for name in ("submit", "approve", "reject", "retire")
+    ],
     path("api/bi/query/", bi_api.QueryView.as_view(), name="api-bi-query"),
     path("api/bi/sql/", bi_api.SqlView.as_view(), name="api-bi-sql"),
     path("api/bi/values/", bi_api.ValuesView.as_view(), name="api-bi-values"),

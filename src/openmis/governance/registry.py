@@ -4,3 +4,116 @@ Governance sits on top of the stack (beside appraisal): it reads the portfolio a
 organization, and shows itself on their pages only through the hallways' extension points
 (``core.extensions.register_tile`` / ``register_panel`` / ``register_hook``).
 """
+
+from django.utils.translation import gettext_lazy
+
+from openmis.core.extensions import register_panel, register_tile
+from openmis.core.notifications import register_kind
+from openmis.core.registry import on_call, register, register_page
+from openmis.governance import policies, policy_panels
+from openmis.governance.filters_policies import (
+    EXCEPTION_FILTERS,
+    EXCEPTION_SEARCH,
+    PolicyExceptionFilterSet,
+)
+from openmis.governance.forms_policies import (
+    EXCEPTION_FIELDS,
+    POLICY_FIELDS,
+    VERSION_FIELDS,
+    PolicyVersionForm,
+)
+from openmis.governance.models import Policy, PolicyException, PolicyVersion
+from openmis.org import roles
+from openmis.portfolio.models import System
+
+NAV = gettext_lazy("Governance")
+
+# ---------------------------------------------------------------- policies
+register(
+    Policy,
+    slug="policies",
+    picker_hint="owner",
+    list_columns=["title", "owner", "department", "next_review"],
+    form_fields=POLICY_FIELDS,
+    natural_key=["title"],
+    filters=["owner", "department", "systems", "approvers"],
+    search=["title"],
+    department_field="department",
+    nav_group=NAV,
+    detail_context=on_call("openmis.governance.views.policies.policy_context"),
+    delete_warnings=policies.policy_delete_warnings,
+    visible_to=policies.visible_policies,
+)
+register(
+    PolicyVersion,
+    slug="policy-versions",
+    list_columns=["policy", "number", "state", "change", "author", "published_at"],
+    form_fields=VERSION_FIELDS,
+    export_fields=[
+        "id",
+        *VERSION_FIELDS,
+        "number",
+        "state",
+        "author",
+        "approved_by",
+        "change",
+        "sha256",
+        "published_at",
+    ],
+    natural_key=["id"],
+    filters=["policy", "state", "change"],
+    search=["policy__title", "summary", "text"],
+    select=["policy"],
+    department_field="policy__department",
+    nav_group=NAV,
+    in_menu=False,
+    form_class=PolicyVersionForm,
+    serializer_class="openmis.governance.api.policies.PolicyVersionSerializer",
+    detail_context=on_call("openmis.governance.views.policies.version_context"),
+    visible_to=policies.visible_versions,
+    object_access=policies.version_access,
+)
+register(
+    PolicyException,
+    slug="policy-exceptions",
+    picker_hint="policy",
+    list_columns=["policy", "person", "department", "system", "approver", "expires"],
+    form_fields=EXCEPTION_FIELDS,
+    natural_key=["id"],
+    filters=EXCEPTION_FILTERS,
+    search=EXCEPTION_SEARCH,
+    filterset_class=PolicyExceptionFilterSet,
+    select=["policy"],
+    department_field="policy__department",
+    nav_group=NAV,
+    visible_to=policies.visible_exceptions,
+)
+register_page(
+    NAV,
+    gettext_lazy("Policy reviews due"),
+    "governance:policy_review_due",
+    policies.MANAGE_PERMISSION,
+)
+register_kind(
+    policies.REVIEW_REMINDER,
+    policies.REVIEW_REMINDER_LABEL,
+    gettext_lazy(
+        "To a policy's owner, 30 days before its review date (and once it is overdue); "
+        "sent by the daily command send_policy_reminders."
+    ),
+)
+register_panel(
+    System,
+    "governance/panels/system_policies.html",
+    context=policy_panels.system_policies,
+    permission=policy_panels.can_view_policies,
+    vary=policy_panels.system_visibility,
+    name="governance.system_policies",
+)
+register_tile(
+    "governance/tiles/policy_reviews.html",
+    context=policy_panels.review_tile,
+    permission=policies.MANAGE_PERMISSION,
+    roles={roles.DIRECTOR: 50, roles.STAFF: 60},
+    name="governance.policy_reviews",
+)
