@@ -1,1 +1,3 @@
 """The governance app's models, one module per aggregate (policies, audiences, training...)."""
+
+from openmis.governance.models.audiences import Audience  # noqa: F401

@@ -4,8 +4,8 @@ rows, the "Users" section of a system's page, users_of and the hook told of new 
 from datetime import date
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from openmis.conftest import logged_in
 from openmis.core import extensions
@@ -205,12 +205,17 @@ def test_the_system_page_lists_its_current_users():
     marketing = DepartmentFactory()
     system = SystemFactory(business_owner=marketing)
     AccessFactory(
-        system=system, person=PersonFactory(last_name="Nowak"), account="anowak",
+        system=system,
+        person=PersonFactory(last_name="Nowak"),
+        account="anowak",
         valid_from=date(2025, 1, 1),
     )
     AccessFactory(
-        system=system, person=PersonFactory(last_name="Gone"), account="formeruser",
-        valid_from=date(2020, 1, 1), valid_until=date(2021, 1, 1),
+        system=system,
+        person=PersonFactory(last_name="Gone"),
+        account="formeruser",
+        valid_from=date(2020, 1, 1),
+        valid_until=date(2021, 1, 1),
     )
     # When MIS staff and an employee open its page
     staff_page = logged_in(user_with_role(roles.STAFF)).get(system.get_absolute_url())
