@@ -447,7 +447,7 @@ class SystemAccess(OpenMISModel):
         indexes = [models.Index(fields=["system", "valid_from", "valid_until"])]
 
     def __str__(self):
-        return f"{self.person} – {self.system}"
+        return f"{self.person} · {self.system}"
 
     def clean(self):
         super().clean()
