@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy
 from openmis.core.registry import on_call, register
 from openmis.governance.audience_forms import FIELDS as AUDIENCE_FIELDS
 from openmis.governance.audience_forms import AudienceForm
-from openmis.governance.models import Audience
+from openmis.governance.models import Audience, Procedure, ProcedureStep
+from openmis.governance.procedure_forms import PROCEDURE_FIELDS, ProcedureForm
 
 NAV = gettext_lazy("Governance")
 
@@ -27,4 +28,30 @@ register(
     detail_context=on_call("openmis.governance.audience_members.audience_context"),
     after_save=on_call("openmis.governance.audience_members.audience_saved"),
     nav_group=NAV,
+)
+
+register(
+    Procedure,
+    slug="procedures",
+    list_columns=["title", "owner", "updated"],
+    form_fields=PROCEDURE_FIELDS,
+    natural_key=["title"],
+    filters=["owner", "systems"],
+    search=["title", "description", "steps__text"],
+    form_class=ProcedureForm,
+    detail_context=on_call("openmis.governance.procedure_views.procedure_context"),
+    nav_group=NAV,
+)
+register(
+    ProcedureStep,
+    slug="procedure-steps",
+    picker_hint="procedure",
+    list_columns=["procedure", "number", "text", "responsible_role", "system"],
+    form_fields=["procedure", "number", "text", "responsible_role", "system"],
+    natural_key=["procedure", "number"],
+    filters=["procedure", "responsible_role", "system"],
+    search=["text", "procedure__title"],
+    select=["procedure"],
+    nav_group=NAV,
+    in_menu=False,
 )

@@ -3,7 +3,8 @@ openmis/core/tests/samples.py for what each entry means)."""
 
 import itertools
 
-from openmis.governance.models import Audience
+from openmis.governance.models import Audience, Procedure, ProcedureStep
+from openmis.org.tests.factories import PersonFactory
 
 _n = itertools.count()
 
@@ -13,7 +14,27 @@ def _audience(dept):
     return audience
 
 
+def _procedure(dept):
+    return Procedure.objects.create(title=f"Backup restore {next(_n)}", owner=PersonFactory())
+
+
+def _step(dept):
+    return ProcedureStep.objects.create(procedure=_procedure(dept), number=1, text="Stop it.")
+
+
 SAMPLES = {
+    "governance.procedure": {
+        "make": _procedure,
+        "form": lambda dept: {"title": f"Onboarding {next(_n)}", "owner": PersonFactory().pk},
+        "change": ("description", "Give a **new** colleague their accounts."),
+        "owned_by": None,
+    },
+    "governance.procedurestep": {
+        "make": _step,
+        "form": lambda dept: {"procedure": _procedure(dept).pk, "number": 2, "text": "Check."},
+        "change": ("text", "Check the restored files."),
+        "owned_by": None,
+    },
     "governance.audience": {
         "make": _audience,
         "form": lambda dept: {
