@@ -49,8 +49,11 @@ class ProcedureEditView(ObjectEditView):
         self.require(action, obj)
         form = self.make_form(request.POST, request.FILES, instance=obj)
         self.limit_choices(form)
-        steps = _steps(obj, request.POST)
-        if not (form.is_valid() & steps.is_valid()):
+        # A post without the steps' rows (a script sending the procedure's fields only)
+        # leaves the steps as they are.
+        sent = "steps-TOTAL_FORMS" in request.POST
+        steps = _steps(obj, request.POST if sent else None)
+        if not (form.is_valid() & (steps.is_valid() or not sent)):
             return self.render(form, obj, status=400, steps=steps)
         instance = form.save(commit=False)
         try:
@@ -64,7 +67,8 @@ class ProcedureEditView(ObjectEditView):
             with transaction.atomic():
                 save_object(instance, request.user, expected)
                 form.save_m2m()
-                _save_steps(steps, instance, request.user)
+                if sent:
+                    _save_steps(steps, instance, request.user)
         except ConflictError as exc:
             return self.render(form, obj, status=409, conflict=exc.message, steps=steps)
         messages.success(

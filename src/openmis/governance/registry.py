@@ -10,6 +10,12 @@ from django.utils.translation import gettext_lazy
 from openmis.core.registry import on_call, register
 from openmis.governance.audience_forms import FIELDS as AUDIENCE_FIELDS
 from openmis.governance.audience_forms import AudienceForm
+from openmis.governance.filters import (
+    AUDIENCE_SEARCH,
+    PROCEDURE_SEARCH,
+    AudienceFilterSet,
+    ProcedureFilterSet,
+)
 from openmis.governance.models import Audience, Procedure, ProcedureStep
 from openmis.governance.procedure_forms import PROCEDURE_FIELDS, ProcedureForm
 
@@ -22,7 +28,8 @@ register(
     form_fields=AUDIENCE_FIELDS,
     natural_key=["name"],
     filters=["whole_organization", "departments", "roles", "systems"],
-    search=["name", "description"],
+    search=AUDIENCE_SEARCH,
+    filterset_class=AudienceFilterSet,
     form_class=AudienceForm,
     serializer_class="openmis.governance.serializers.AudienceSerializer",
     detail_context=on_call("openmis.governance.audience_members.audience_context"),
@@ -37,7 +44,8 @@ register(
     form_fields=PROCEDURE_FIELDS,
     natural_key=["title"],
     filters=["owner", "systems"],
-    search=["title", "description", "steps__text"],
+    search=PROCEDURE_SEARCH,
+    filterset_class=ProcedureFilterSet,
     form_class=ProcedureForm,
     detail_context=on_call("openmis.governance.procedure_views.procedure_context"),
     nav_group=NAV,

@@ -20,8 +20,7 @@ class Procedure(OpenMISModel):
     owner = models.ForeignKey(
         "org.Person",
         verbose_name=_("owner"),
-        null=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         help_text=_("Keeps the procedure up to date."),
     )

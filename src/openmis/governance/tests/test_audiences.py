@@ -181,3 +181,22 @@ def test_the_audience_page_shows_the_count_and_the_people():
     assert page.status_code == 200
     assert "Reaches 1 person now" in html
     assert "Jan Kowalski" in html and "Anna Nowak" not in html.split('id="audience-members"')[1]
+
+
+def _page_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_audience_page_takes_the_same_queries_at_10_and_200_people():
+    client = logged_in(user_with_role(roles.STAFF))
+    counts = []
+    for people in (10, 200):
+        sales = DepartmentFactory()
+        for _n in range(people):
+            PersonFactory(department=sales)
+        audience = _audience(departments=[sales])
+        client.get(audience.get_absolute_url())  # warm the session and caches
+        counts.append(_page_queries(client, audience.get_absolute_url()))
+    assert counts[0] == counts[1]

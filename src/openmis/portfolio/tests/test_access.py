@@ -226,3 +226,19 @@ def test_the_system_page_lists_its_current_users():
     assert "anowak" in html and "formeruser" not in html
     assert employee_page.status_code == 200
     assert 'id="system-users"' not in employee_page.content.decode()
+
+
+def test_the_users_section_takes_the_same_queries_for_2_and_40_users():
+    client = logged_in(user_with_role(roles.STAFF))
+    counts = []
+    for users in (2, 40):
+        system = SystemFactory()
+        for _n in range(users):
+            AccessFactory(system=system, valid_from=date(2025, 1, 1))
+        client.get(system.get_absolute_url())  # warm the session and caches
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(system.get_absolute_url())
+        assert page.status_code == 200
+        assert f'id="system-users-count">{users}<' in page.content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
