@@ -242,3 +242,22 @@ def test_the_users_section_takes_the_same_queries_for_2_and_40_users():
         assert f'id="system-users-count">{users}<' in page.content.decode()
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_demo_records_who_uses_the_running_systems():
+    from openmis.org import demo as org_demo
+    from openmis.portfolio import demo
+
+    today = date(2026, 11, 25)
+    org_demo.load()
+    demo.load(today)
+    salesforce = demo.systems()["Salesforce Sales Cloud"]
+    users = access.users_of([salesforce], on=today)[salesforce.pk]
+    # the Sales analyst uses Salesforce; proposed systems have no users yet
+    analyst = PersonFactory._meta.model.objects.get(user__username="analyst")
+    assert analyst.pk in users
+    proposed = [s.pk for s in demo.systems().values() if s.lifecycle_stage == "proposed"]
+    assert not SystemAccess.objects.filter(system_id__in=proposed).exists()
+    # every running system has one former user, whose access ended before today
+    running = SystemAccess.objects.filter(valid_until__isnull=False)
+    assert all(a.valid_until < today and not a.is_current(today) for a in running)
