@@ -11,6 +11,14 @@ from openmis.core.extensions import register_panel, register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.registry import on_call, register, register_page
 from openmis.governance import policies, policy_panels
+from openmis.governance.audience_forms import FIELDS as AUDIENCE_FIELDS
+from openmis.governance.audience_forms import AudienceForm
+from openmis.governance.filters import (
+    AUDIENCE_SEARCH,
+    PROCEDURE_SEARCH,
+    AudienceFilterSet,
+    ProcedureFilterSet,
+)
 from openmis.governance.filters_policies import (
     EXCEPTION_FILTERS,
     EXCEPTION_SEARCH,
@@ -22,7 +30,15 @@ from openmis.governance.forms_policies import (
     VERSION_FIELDS,
     PolicyVersionForm,
 )
-from openmis.governance.models import Policy, PolicyException, PolicyVersion
+from openmis.governance.models import (
+    Audience,
+    Policy,
+    PolicyException,
+    PolicyVersion,
+    Procedure,
+    ProcedureStep,
+)
+from openmis.governance.procedure_forms import PROCEDURE_FIELDS, ProcedureForm
 from openmis.org import roles
 from openmis.portfolio.models import System
 
@@ -116,4 +132,48 @@ register_tile(
     permission=policies.MANAGE_PERMISSION,
     roles={roles.DIRECTOR: 50, roles.STAFF: 60},
     name="governance.policy_reviews",
+)
+
+# ---------------------------------------------------------------- audiences, procedures
+register(
+    Audience,
+    slug="audiences",
+    list_columns=["name", "whole_organization", "sub_departments"],
+    form_fields=AUDIENCE_FIELDS,
+    natural_key=["name"],
+    filters=["whole_organization", "departments", "roles", "systems"],
+    search=AUDIENCE_SEARCH,
+    filterset_class=AudienceFilterSet,
+    form_class=AudienceForm,
+    serializer_class="openmis.governance.serializers.AudienceSerializer",
+    detail_context=on_call("openmis.governance.audience_members.audience_context"),
+    after_save=on_call("openmis.governance.audience_members.audience_saved"),
+    nav_group=NAV,
+)
+
+register(
+    Procedure,
+    slug="procedures",
+    list_columns=["title", "owner", "updated"],
+    form_fields=PROCEDURE_FIELDS,
+    natural_key=["title"],
+    filters=["owner", "systems"],
+    search=PROCEDURE_SEARCH,
+    filterset_class=ProcedureFilterSet,
+    form_class=ProcedureForm,
+    detail_context=on_call("openmis.governance.procedure_views.procedure_context"),
+    nav_group=NAV,
+)
+register(
+    ProcedureStep,
+    slug="procedure-steps",
+    picker_hint="procedure",
+    list_columns=["procedure", "number", "text", "responsible_role", "system"],
+    form_fields=["procedure", "number", "text", "responsible_role", "system"],
+    natural_key=["procedure", "number"],
+    filters=["procedure", "responsible_role", "system"],
+    search=["text", "procedure__title"],
+    select=["procedure"],
+    nav_group=NAV,
+    in_menu=False,
 )

@@ -11,7 +11,7 @@ from auditlog.context import disable_auditlog
 
 from openmis.core.demotext import Texts
 from openmis.org import demo as org_demo
-from openmis.org.models import Person
+from openmis.org.models import Department, Person
 from openmis.portfolio.demo_texts import POLISH
 from openmis.portfolio.models import (
     Capability,
@@ -21,6 +21,7 @@ from openmis.portfolio.models import (
     LifecycleTransition,
     Milestone,
     System,
+    SystemAccess,
     SystemCost,
     Vendor,
 )
@@ -812,7 +813,39 @@ def load(today: date | None = None, *, language: str = "en") -> int:
                 due_date=today + timedelta(days=offset),
                 done_date=today + timedelta(days=offset) if done else None,
             )
+        _access_lists(systems.values(), today, rng)
     return len(systems)
+
+
+def _access_lists(systems, today: date, rng: random.Random) -> None:
+    """Who uses which system: the people of a running system's department (and those below
+    it) and a few of the MIS office, since some day in the last years (one former user each)."""
+    from openmis.org import tree
+
+    people: dict[int, list[int]] = {}
+    for pk, department in Person.objects.filter(active=True).values_list("pk", "department_id"):
+        people.setdefault(department, []).append(pk)
+    mis = [pk for d in Department.objects.filter(code="MIS") for pk in people.get(d.pk, [])]
+    rows = []
+    for system in systems:
+        if system.lifecycle_stage not in ("deployed", "retiring", "piloting"):
+            continue
+        users = sorted(
+            {pk for d in tree.descendants(system.business_owner_id) for pk in people.get(d, [])}
+            | set(mis[:2])
+        )
+        for n, person in enumerate(users):
+            since = today - timedelta(days=rng.randint(30, 900))
+            rows.append(
+                SystemAccess(
+                    person_id=person,
+                    system=system,
+                    valid_from=since,
+                    valid_until=today - timedelta(days=10) if n == len(users) - 1 else None,
+                    role_in_system="administrator" if person in mis else "user",
+                )
+            )
+    SystemAccess.objects.bulk_create(rows)
 
 
 # Days before the demo's day of each move of the systems whose deployment projects the demo
@@ -834,6 +867,7 @@ PROJECT_HISTORY = {
 
 def reset() -> None:
     with disable_auditlog():
+        SystemAccess.objects.all().delete()
         Milestone.objects.all().delete()
         DeploymentProject.objects.all().delete()
         Contract.objects.all().delete()

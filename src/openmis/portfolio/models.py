@@ -406,3 +406,55 @@ class Milestone(OpenMISModel):
 
     def __str__(self):
         return f"{self.project}: {self.name}"
+
+
+class SystemAccess(OpenMISModel):
+    """Who uses which system, and since when: a person's account in a system, often imported
+    from the system's own user list. Audiences of policies and training ("the users of
+    Salesforce") are read from it, so a new user of a system can be told what applies to them.
+    """
+
+    person = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="system_access",
+    )
+    system = models.ForeignKey(
+        System, verbose_name=_("system"), on_delete=models.CASCADE, related_name="access"
+    )
+    valid_from = models.DateField(_("from"), default=date.today)
+    valid_until = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("Empty: the access has no end date.")
+    )
+    account = models.CharField(
+        _("account"), max_length=150, blank=True, help_text=_("The login name in the system.")
+    )
+    role_in_system = models.CharField(
+        _("role in the system"),
+        max_length=150,
+        blank=True,
+        help_text=_("What the account may do there (administrator, user, read-only...)."),
+    )
+
+    class Meta:
+        verbose_name = _("system access")
+        verbose_name_plural = _("system access")
+        ordering = ["system", "person", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "system"], name="one_access_per_system")
+        ]
+        indexes = [models.Index(fields=["system", "valid_from", "valid_until"])]
+
+    def __str__(self):
+        return f"{self.person} · {self.system}"
+
+    def clean(self):
+        super().clean()
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("The access ends before it starts.")})
+
+    def is_current(self, on: date | None = None) -> bool:
+        """Whether the access holds on ``on`` (default today)."""
+        on = on or date.today()
+        return self.valid_from <= on and (self.valid_until is None or self.valid_until >= on)

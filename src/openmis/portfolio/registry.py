@@ -3,12 +3,12 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from openmis.core.extensions import register_tile
+from openmis.core.extensions import register_panel, register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.registry import register, register_page
 from openmis.core.services import protected_references
 from openmis.org import roles
-from openmis.portfolio import tiles
+from openmis.portfolio import access, tiles
 from openmis.portfolio.filters import (
     CONTRACT_FILTERS,
     CONTRACT_SEARCH,
@@ -25,6 +25,7 @@ from openmis.portfolio.models import (
     LifecycleTransition,
     Milestone,
     System,
+    SystemAccess,
     SystemCost,
     Vendor,
 )
@@ -238,6 +239,31 @@ register(
     nav_group=NAV,
     in_menu=False,
     read_only=True,
+)
+
+register(
+    SystemAccess,
+    slug="access",
+    picker_hint="system",
+    list_columns=["person", "system", "account", "role_in_system", "valid_from", "valid_until"],
+    form_fields=["person", "system", "account", "role_in_system", "valid_from", "valid_until"],
+    natural_key=["person", "system"],  # re-importing a system's user list updates its rows
+    filters=["system", "person", "person__department", "system__business_owner"],
+    search=["person__first_name", "person__last_name", "person__email", "system__name", "account"],
+    select=["person", "system"],
+    department_field="system__business_owner",
+    visible_to=access.visible_access,
+    after_save=access.access_saved,
+    nav_group=NAV,
+)
+register_panel(
+    System,
+    "portfolio/panels/system_users.html",
+    context=access.system_users,
+    permission=access.can_view_access,
+    vary=access.access_visibility,
+    name="portfolio.system_users",
+    order=50,
 )
 
 register_page(NAV, gettext_lazy("Dependency graph"), "portfolio:graph", "portfolio.view_system")

@@ -194,6 +194,15 @@ class ObjectResource(resources.ModelResource):
             if isinstance(resource_field.widget, NaturalKeyWidget | NaturalKeysWidget):
                 resource_field.widget.user = user
 
+    def get_instance(self, instance_loader, row):
+        # A natural key naming an unknown related object (a person no one knows, in a
+        # person-and-system key) finds no record: the row is new, and importing its columns
+        # then reports the unknown value in its column rather than as a bare row error.
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            return None
+
     def get_import_fields(self):
         fields = super().get_import_fields()
         rules = self.object_type.set_only_by

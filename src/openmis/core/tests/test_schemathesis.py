@@ -91,6 +91,8 @@ UNSTATABLE = [
     # a list of dates kept as text (a series' skipped dates): a schema pattern could state the
     # digits and separators but not which days a calendar has (2026-02-30)
     r"Write the dates as YYYY-MM-DD, separated by commas or new lines\.",
+    # an audience must reach somebody: who the organization's people are is data, not schema
+    r"This audience reaches nobody: .*",
     # permission names of the running site (``app_label.codename``), a catalog too
     r"Unknown permissions: .*",
     # the warehouse's own catalog: a value picker names a dataset and a column of it

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import factory
 
-from openmis.org.tests.factories import DepartmentFactory
+from openmis.org.tests.factories import DepartmentFactory, PersonFactory
 from openmis.portfolio.models import (
     Capability,
     Contract,
@@ -14,6 +14,7 @@ from openmis.portfolio.models import (
     LifecycleTransition,
     Milestone,
     System,
+    SystemAccess,
     SystemCost,
     Vendor,
 )
@@ -98,3 +99,13 @@ class TransitionFactory(factory.django.DjangoModelFactory):
     system = factory.SubFactory(SystemFactory)
     from_stage = "proposed"
     to_stage = "evaluating"
+
+
+class AccessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SystemAccess
+
+    person = factory.SubFactory(PersonFactory)
+    system = factory.SubFactory(SystemFactory)
+    valid_from = date(2026, 1, 1)
+    account = factory.Sequence(lambda n: f"account{n}")

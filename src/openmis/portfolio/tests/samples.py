@@ -106,4 +106,15 @@ SAMPLES = {
         "change": ("note", "edited"),
         "owned_by": lambda obj: obj.system.business_owner,
     },
+    "portfolio.systemaccess": {
+        "make": lambda dept: f.AccessFactory(system=f.SystemFactory(business_owner=dept)),
+        "form": lambda dept: {
+            "person": f.PersonFactory().pk,
+            "system": f.SystemFactory(business_owner=dept).pk,
+            "account": f"jkowalski{next(_n)}",
+            "valid_from": "2026-01-01",
+        },
+        "change": ("role_in_system", "administrator"),
+        "owned_by": lambda obj: obj.system.business_owner,
+    },
 }
