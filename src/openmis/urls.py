@@ -21,6 +21,7 @@ from openmis.core.views import pages
 from openmis.core.views import tokens as token_views
 from openmis.feedback import views as feedback_views
 from openmis.feedback.api import TriageView
+from openmis.governance import api_training as governance_training_api
 from openmis.governance import urls as governance_urls
 from openmis.meetings import urls as meetings_urls
 from openmis.meetings.api import AttendanceView, FollowUpView
@@ -105,6 +106,16 @@ urlpatterns = [
         "api/meetings/occurrences/<signed_int:pk>/follow-up/",
         FollowUpView.as_view(),
         name="api-meetings-follow-up",
+    ),
+    path(
+        "api/governance/enrolments/<signed_int:pk>/quiz/",
+        governance_training_api.QuizView.as_view(),
+        name="api-governance-enrolment-quiz",
+    ),
+    path(
+        "api/governance/enrolments/<signed_int:pk>/attempt/",
+        governance_training_api.AttemptView.as_view(),
+        name="api-governance-enrolment-attempt",
     ),
     path("api/bi/query/", bi_api.QueryView.as_view(), name="api-bi-query"),
     path("api/bi/sql/", bi_api.SqlView.as_view(), name="api-bi-sql"),

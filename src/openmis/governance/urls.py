@@ -1,3 +1,5 @@
 """The governance app's own pages, beside the generic ones of its registered types."""
 
-urlpatterns = []
+from openmis.governance.views import training
+
+urlpatterns = [*training.urlpatterns]

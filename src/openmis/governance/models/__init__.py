@@ -1,1 +1,12 @@
 """The governance app's models, one module per aggregate (policies, audiences, training...)."""
+
+from openmis.governance.models.training import (  # noqa: F401
+    Attempt,
+    Certificate,
+    Choice,
+    Course,
+    CoursePage,
+    Enrolment,
+    ExternalCertificate,
+    Question,
+)
