@@ -18,17 +18,17 @@ from openmis.governance.models import Enrolment
 from openmis.org.people import person_of
 
 
-class ChoiceOut(serializers.Serializer):
+class QuizChoiceOut(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
 
 
-class QuestionOut(serializers.Serializer):
+class QuizQuestionOut(serializers.Serializer):
     id = serializers.IntegerField()
     position = serializers.IntegerField()
     text = serializers.CharField()
     multiple = serializers.BooleanField(help_text="More than one answer is correct.")
-    choices = ChoiceOut(many=True)
+    choices = QuizChoiceOut(many=True)
 
 
 class QuizOut(serializers.Serializer):
@@ -38,7 +38,7 @@ class QuizOut(serializers.Serializer):
     pass_mark = serializers.IntegerField()
     attempts_left = serializers.IntegerField(allow_null=True, help_text="null: no limit.")
     refusal = serializers.CharField(allow_null=True, help_text="Why no attempt may be made now.")
-    questions = QuestionOut(many=True)
+    questions = QuizQuestionOut(many=True)
 
 
 class AttemptIn(serializers.Serializer):

@@ -12,16 +12,19 @@ from openmis.core.registry import on_call, register
 from openmis.governance import training, training_tiles
 from openmis.governance.models import (
     Certificate,
-    Choice,
     Course,
     CoursePage,
     Enrolment,
     ExternalCertificate,
-    Question,
+    QuizChoice,
+    QuizQuestion,
 )
 from openmis.org import roles
 
 NAV = gettext_lazy("Governance")
+HIDDEN = gettext_lazy(
+    "Only the person, their manager, their department's leader and the MIS office see this."
+)
 
 COURSE_FIELDS = [
     "title",
@@ -42,6 +45,7 @@ register(
     search=["title", "description"],
     nav_group=NAV,
     attachments=True,
+    serializer_class="openmis.governance.serializers_training.CourseSerializer",
     detail_context=on_call("openmis.governance.views.training.course_context"),
 )
 register(
@@ -57,8 +61,8 @@ register(
     in_menu=False,
 )
 register(
-    Question,
-    slug="questions",
+    QuizQuestion,
+    slug="quiz-questions",
     picker_hint="course",
     list_columns=["text", "course", "position"],
     form_fields=["course", "position", "text"],
@@ -70,8 +74,8 @@ register(
     detail_context=on_call("openmis.governance.views.training.question_context"),
 )
 register(
-    Choice,
-    slug="choices",
+    QuizChoice,
+    slug="quiz-choices",
     picker_hint="question",
     list_columns=["text", "question", "correct"],
     form_fields=["question", "text", "correct"],
@@ -94,9 +98,8 @@ register(
     department_field="person__department",
     nav_group=NAV,
     visible_to=training.visible_training,
-    hidden_reason=gettext_lazy(
-        "Only the person, their manager, their department's leader and the MIS office see this."
-    ),
+    hidden_reason=HIDDEN,
+    serializer_class="openmis.governance.serializers_training.EnrolmentSerializer",
     detail_context=on_call("openmis.governance.views.training.enrolment_context"),
 )
 register(
@@ -130,9 +133,7 @@ register(
     nav_group=NAV,
     read_only=True,
     visible_to=training.visible_training,
-    hidden_reason=gettext_lazy(
-        "Only the person, their manager, their department's leader and the MIS office see this."
-    ),
+    hidden_reason=HIDDEN,
     detail_context=on_call("openmis.governance.views.training.certificate_context"),
 )
 EXTERNAL_FIELDS = ["person", "title", "issuer", "issued_on", "expires_on"]
@@ -149,9 +150,7 @@ register(
     nav_group=NAV,
     attachments=True,
     visible_to=training.visible_training,
-    hidden_reason=gettext_lazy(
-        "Only the person, their manager, their department's leader and the MIS office see this."
-    ),
+    hidden_reason=HIDDEN,
     detail_context=on_call("openmis.governance.views.training.external_context"),
 )
 register_tile(

@@ -23,7 +23,7 @@ from openmis.governance.models import (
     Certificate,
     Course,
     Enrolment,
-    Question,
+    QuizQuestion,
 )
 from openmis.governance.models.training import SEES_ALL_TRAINING
 from openmis.org.people import person_of
@@ -75,12 +75,12 @@ def visible_training(queryset, user):
 # --- the quiz ------------------------------------------------------------------------------------
 
 
-def questions_of(course: Course) -> list[Question]:
+def questions_of(course: Course) -> list[QuizQuestion]:
     """The quiz of ``course``: its questions in order, their choices prefetched."""
     return list(course.questions.order_by("position", "pk").prefetch_related("choices"))
 
 
-def fingerprint(course: Course, questions: list[Question] | None = None) -> str:
+def fingerprint(course: Course, questions: list[QuizQuestion] | None = None) -> str:
     """A SHA-256 of everything the quiz's answers depend on (the course version, its
     questions and choices and which are correct): answers given to a page showing another
     fingerprint are answers to another quiz."""
@@ -93,7 +93,7 @@ def fingerprint(course: Course, questions: list[Question] | None = None) -> str:
     return digest.hexdigest()
 
 
-def correct_choices(questions: list[Question]) -> dict[int, frozenset[int]]:
+def correct_choices(questions: list[QuizQuestion]) -> dict[int, frozenset[int]]:
     """``{question id: ids of its correct choices}`` for :func:`openmis.governance.quiz.score`."""
     return {q.pk: frozenset(c.pk for c in q.choices.all() if c.correct) for q in questions}
 
@@ -114,7 +114,7 @@ def attempts_left(enrolment: Enrolment) -> int | None:
     return None if not limit else max(limit - attempts_used(enrolment), 0)
 
 
-def refusal(enrolment: Enrolment, questions: list[Question]) -> str | None:
+def refusal(enrolment: Enrolment, questions: list[QuizQuestion]) -> str | None:
     """Why ``enrolment`` may not take the quiz now, or None when it may."""
     course = enrolment.course
     if not questions:
@@ -135,7 +135,7 @@ def refusal(enrolment: Enrolment, questions: list[Question]) -> str | None:
     return None
 
 
-def clean_answers(questions: list[Question], raw) -> dict[int, list[int]]:
+def clean_answers(questions: list[QuizQuestion], raw) -> dict[int, list[int]]:
     """``raw`` (``{question id: [choice ids]}``, keys and ids as numbers or texts) checked
     against the quiz: every id must be a choice of its question, a single-answer question
     takes one choice. Refused with a ``ValidationError`` on ``answers``."""
@@ -181,7 +181,7 @@ def clean_answers(questions: list[Question], raw) -> dict[int, list[int]]:
     return answers
 
 
-def is_multiple(question: Question) -> bool:
+def is_multiple(question: QuizQuestion) -> bool:
     """Whether more than one of the question's choices is correct (check boxes, not radios)."""
     return sum(1 for c in question.choices.all() if c.correct) > 1
 

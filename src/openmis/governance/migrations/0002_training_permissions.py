@@ -9,7 +9,7 @@ from openmis.org.roles import grant_defaults
 
 ALL = "view add change delete"
 COURSE = ["course", "coursepage"]
-QUIZ = ["question", "choice"]
+QUIZ = ["quizquestion", "quizchoice"]
 PERSONAL = ["enrolment", "certificate", "externalcertificate"]
 OFFICE = {f"governance.{m}": ALL for m in [*COURSE, *QUIZ, *PERSONAL]}
 READER = {

@@ -3,10 +3,10 @@
 from openmis.governance.models.training import (  # noqa: F401
     Attempt,
     Certificate,
-    Choice,
     Course,
     CoursePage,
     Enrolment,
     ExternalCertificate,
-    Question,
+    QuizChoice,
+    QuizQuestion,
 )

@@ -73,7 +73,7 @@ class CoursePage(OpenMISModel):
         return f"{self.course} · {self.position}. {self.title}"
 
 
-class Question(OpenMISModel):
+class QuizQuestion(OpenMISModel):
     """A question of a course's quiz; its choices say which answers are correct (one or
     several)."""
 
@@ -92,11 +92,11 @@ class Question(OpenMISModel):
         return f"{self.course} · {self.position}. {self.text[:60]}"
 
 
-class Choice(OpenMISModel):
+class QuizChoice(OpenMISModel):
     """A possible answer to a quiz question, correct or not."""
 
     question = models.ForeignKey(
-        Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")
+        QuizQuestion, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")
     )
     text = models.CharField(_("answer"), max_length=500)
     correct = models.BooleanField(_("correct"), default=False)

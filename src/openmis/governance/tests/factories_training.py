@@ -7,12 +7,12 @@ import factory
 
 from openmis.governance.models import (
     Certificate,
-    Choice,
     Course,
     CoursePage,
     Enrolment,
     ExternalCertificate,
-    Question,
+    QuizChoice,
+    QuizQuestion,
 )
 from openmis.org.tests.factories import PersonFactory
 
@@ -38,20 +38,20 @@ class CoursePageFactory(factory.django.DjangoModelFactory):
     body = "Some *text*."
 
 
-class QuestionFactory(factory.django.DjangoModelFactory):
+class QuizQuestionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Question
+        model = QuizQuestion
 
     course = factory.SubFactory(CourseFactory)
     position = factory.Sequence(lambda n: n + 1)
     text = factory.Sequence(lambda n: f"Question {n}?")
 
 
-class ChoiceFactory(factory.django.DjangoModelFactory):
+class QuizChoiceFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Choice
+        model = QuizChoice
 
-    question = factory.SubFactory(QuestionFactory)
+    question = factory.SubFactory(QuizQuestionFactory)
     text = factory.Sequence(lambda n: f"Answer {n}")
     correct = False
 
@@ -88,15 +88,15 @@ class ExternalCertificateFactory(factory.django.DjangoModelFactory):
     expires_on = date(2028, 6, 30)
 
 
-def course_with_quiz(**kwargs) -> tuple[Course, list[Question]]:
+def course_with_quiz(**kwargs) -> tuple[Course, list[QuizQuestion]]:
     """A course with two questions: the first single-answer (right: its first choice), the
     second multiple-answer (right: its first two of three choices)."""
     course = CourseFactory(**kwargs)
-    q1 = QuestionFactory(course=course, position=1, text="Which one?")
-    ChoiceFactory(question=q1, text="Right", correct=True)
-    ChoiceFactory(question=q1, text="Wrong", correct=False)
-    q2 = QuestionFactory(course=course, position=2, text="Which ones?")
-    ChoiceFactory(question=q2, text="Right A", correct=True)
-    ChoiceFactory(question=q2, text="Right B", correct=True)
-    ChoiceFactory(question=q2, text="Wrong C", correct=False)
+    q1 = QuizQuestionFactory(course=course, position=1, text="Which one?")
+    QuizChoiceFactory(question=q1, text="Right", correct=True)
+    QuizChoiceFactory(question=q1, text="Wrong", correct=False)
+    q2 = QuizQuestionFactory(course=course, position=2, text="Which ones?")
+    QuizChoiceFactory(question=q2, text="Right A", correct=True)
+    QuizChoiceFactory(question=q2, text="Right B", correct=True)
+    QuizChoiceFactory(question=q2, text="Wrong C", correct=False)
     return course, [q1, q2]

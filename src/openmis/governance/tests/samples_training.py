@@ -47,8 +47,8 @@ SAMPLES = {
         "change": ("title", "Renamed page"),
         "owned_by": None,
     },
-    "governance.question": {
-        "make": lambda dept: f.QuestionFactory(),
+    "governance.quizquestion": {
+        "make": lambda dept: f.QuizQuestionFactory(),
         "form": lambda dept: {
             "course": f.CourseFactory().pk,
             "position": 1,
@@ -57,10 +57,10 @@ SAMPLES = {
         "change": ("text", "What is a strong password?"),
         "owned_by": None,
     },
-    "governance.choice": {
-        "make": lambda dept: f.ChoiceFactory(),
+    "governance.quizchoice": {
+        "make": lambda dept: f.QuizChoiceFactory(),
         "form": lambda dept: {
-            "question": f.QuestionFactory().pk,
+            "question": f.QuizQuestionFactory().pk,
             "text": f"A scam e-mail {next(_n)}",
             "correct": True,
         },

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from openmis.conftest import ROLES
 from openmis.core.models import Attachment
 from openmis.governance import training
-from openmis.governance.models import Attempt, Certificate, Choice, Course, Enrolment
+from openmis.governance.models import Attempt, Certificate, Course, Enrolment, QuizChoice
 from openmis.governance.tests import factories_training as f
 from openmis.org.roles import ANALYST, DIRECTOR, EMPLOYEE, LEADER, STAFF
 from openmis.org.tests.factories import DepartmentFactory, user_with_role
@@ -154,7 +154,7 @@ def test_answers_to_a_changed_quiz_are_409_and_shown_again(learner, quiz, api_cl
     api = api_client_for(learner)
     shown = api.get(f"/api/governance/enrolments/{enrolment.pk}/quiz/").json()
     # the MIS office fixes which answer is right meanwhile
-    Choice.objects.filter(question=questions[0]).update(correct=True)
+    QuizChoice.objects.filter(question=questions[0]).update(correct=True)
     answers = right_answers(questions)
 
     response = api.post(
@@ -176,7 +176,7 @@ def test_the_quiz_page_shows_the_answers_again_when_the_quiz_changed(learner, qu
     client = client_of(learner)
     url = reverse("governance:enrolment_quiz", args=[enrolment.pk])
     shown = client.get(url).context["fingerprint"]
-    f.ChoiceFactory(question=questions[1], text="New answer", correct=False)
+    f.QuizChoiceFactory(question=questions[1], text="New answer", correct=False)
     picked = questions[1].choices.filter(correct=True).first()
 
     response = client.post(url, {"fingerprint": shown, f"q-{questions[1].pk}": [picked.pk]})
@@ -479,9 +479,9 @@ def test_only_the_mis_office_manages_courses(role, department, api_client_for):
 @pytest.mark.parametrize("role", [LEADER, ANALYST, EMPLOYEE])
 def test_quiz_answers_are_hidden_from_those_who_take_quizzes(role, department, api_client_for):
     user = user_with_role(role, department)
-    f.ChoiceFactory(correct=True)
-    assert api_client_for(user).get("/api/governance/choices/").status_code == 403
-    assert api_client_for(user).get("/api/governance/questions/").status_code == 403
+    f.QuizChoiceFactory(correct=True)
+    assert api_client_for(user).get("/api/governance/quiz-choices/").status_code == 403
+    assert api_client_for(user).get("/api/governance/quiz-questions/").status_code == 403
 
 
 # --- editing a question's answers ----------------------------------------------------------------
@@ -504,8 +504,8 @@ def _formset(question, rows):
 
 
 def test_the_mis_office_edits_a_questions_answers_with_a_formset(director):
-    question = f.QuestionFactory()
-    old = f.ChoiceFactory(question=question, text="Old", correct=True)
+    question = f.QuizQuestionFactory()
+    old = f.QuizChoiceFactory(question=question, text="Old", correct=True)
     url = reverse("governance:question_choices", args=[question.pk])
     client = client_of(director)
     assert client.get(url).status_code == 200
@@ -530,7 +530,7 @@ def test_the_mis_office_edits_a_questions_answers_with_a_formset(director):
 
 
 def test_a_question_without_a_correct_answer_is_refused(director):
-    question = f.QuestionFactory()
+    question = f.QuizQuestionFactory()
     response = client_of(director).post(
         reverse("governance:question_choices", args=[question.pk]),
         _formset(question, [{"text": "A", "correct": False}, {"text": "B", "correct": False}]),
@@ -566,3 +566,19 @@ def test_my_training_tile_is_amber_and_red(learner):
     assert 'data-state="expiring"><a' in html and 'data-state="expired"><a' in html
     assert ">Soon</a>" in html and ">Gone</a>" in html and ">Todo</a>" in html
     assert "Someone else" not in html
+
+
+def test_the_api_shows_an_enrolments_status_and_refuses_to_set_it(
+    learner, quiz, director, api_client_for
+):
+    enrolment, _questions = quiz
+    api = api_client_for(director)
+    response = api.patch(
+        f"/api/governance/enrolments/{enrolment.pk}/",
+        {"status": "passed", "version": enrolment.version},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "assigned"
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.ASSIGNED

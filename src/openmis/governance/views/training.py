@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from openmis.core import permissions, registry
 from openmis.core.forms import style_widgets
@@ -21,11 +21,11 @@ from openmis.core.views.generic import ObjectView
 from openmis.governance import training
 from openmis.governance.models import (
     Certificate,
-    Choice,
     Course,
     Enrolment,
     ExternalCertificate,
-    Question,
+    QuizChoice,
+    QuizQuestion,
 )
 from openmis.org.people import person_of
 
@@ -48,17 +48,17 @@ def course_context(course: Course, request) -> dict:
         "question_count": course.questions.count(),
         "my_enrolment": mine,
         "can_manage_course": permissions.can(request.user, registry.get(Course), "change", course),
-        "can_edit_quiz": permissions.can(request.user, registry.get(Question), "add"),
+        "can_edit_quiz": permissions.can(request.user, registry.get(QuizQuestion), "add"),
         "questions": training.questions_of(course)
-        if permissions.can(request.user, registry.get(Question), "view")
+        if permissions.can(request.user, registry.get(QuizQuestion), "view")
         else [],
     }
 
 
-def question_context(question: Question, request) -> dict:
+def question_context(question: QuizQuestion, request) -> dict:
     return {
         "choices": list(question.choices.all()),
-        "can_edit_choices": permissions.can(request.user, registry.get(Choice), "change"),
+        "can_edit_choices": permissions.can(request.user, registry.get(QuizChoice), "change"),
     }
 
 
@@ -256,7 +256,11 @@ class RaiseVersionView(ObjectView):
         course.refresh_from_db()
         messages.success(
             request,
-            _("The course is now at version %(version)s; %(voided)s certificates were voided.")
+            ngettext(
+                "The course is now at version %(version)s; %(voided)s certificate was voided.",
+                "The course is now at version %(version)s; %(voided)s certificates were voided.",
+                voided,
+            )
             % {"version": course.course_version, "voided": voided},
         )
         return redirect(registry.get(Course).url("detail", course))
@@ -264,8 +268,8 @@ class RaiseVersionView(ObjectView):
 
 # --- a question's answers (a formset) ------------------------------------------------------------
 
-ChoiceFormSet = inlineformset_factory(
-    Question, Choice, fields=["text", "correct"], extra=3, can_delete=True, max_num=20
+QuizChoiceFormSet = inlineformset_factory(
+    QuizQuestion, QuizChoice, fields=["text", "correct"], extra=3, can_delete=True, max_num=20
 )
 
 
@@ -274,12 +278,12 @@ class ChoicesView(ObjectView):
 
     @property
     def object_type(self):
-        return registry.get(Question)
+        return registry.get(QuizQuestion)
 
-    def question(self, pk) -> Question:
+    def question(self, pk) -> QuizQuestion:
         question = self.get_object(pk)
         self.require("change", question)
-        if not permissions.can(self.request.user, registry.get(Choice), "change"):
+        if not permissions.can(self.request.user, registry.get(QuizChoice), "change"):
             raise PermissionDenied(_("Your role does not allow you to change quiz answers."))
         return question
 
@@ -291,11 +295,11 @@ class ChoicesView(ObjectView):
 
     def get(self, request, pk):
         question = self.question(pk)
-        return self.render(question, ChoiceFormSet(instance=question))
+        return self.render(question, QuizChoiceFormSet(instance=question))
 
     def post(self, request, pk):
         question = self.question(pk)
-        formset = ChoiceFormSet(request.POST, instance=question)
+        formset = QuizChoiceFormSet(request.POST, instance=question)
         if not formset.is_valid():
             return self.render(question, formset, status=400)
         kept = [
@@ -309,7 +313,7 @@ class ChoicesView(ObjectView):
             )
             return self.render(question, formset, status=400)
         formset.save()
-        return redirect(registry.get(Question).url("detail", question))
+        return redirect(registry.get(QuizQuestion).url("detail", question))
 
 
 urlpatterns = [
@@ -322,5 +326,5 @@ urlpatterns = [
     path(
         "courses/<int:pk>/raise-version/", RaiseVersionView.as_view(), name="course_raise_version"
     ),
-    path("questions/<int:pk>/answers/", ChoicesView.as_view(), name="question_choices"),
+    path("quiz-questions/<int:pk>/answers/", ChoicesView.as_view(), name="question_choices"),
 ]
