@@ -582,3 +582,13 @@ def test_the_api_shows_an_enrolments_status_and_refuses_to_set_it(
     assert response.json()["status"] == "assigned"
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.ASSIGNED
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_my_training_reads_a_fixed_number_of_queries(count, learner, django_assert_num_queries):
+    for _ in range(count):
+        f.CertificateFactory(enrolment=f.EnrolmentFactory(person=learner.person))
+    with django_assert_num_queries(2):
+        rows = training.my_training(learner.person, date(2026, 6, 1))
+    assert len(rows) == count
+    assert {r["state"] for r in rows} == {training.VALID}
