@@ -21,6 +21,7 @@ from openmis.core.views import pages
 from openmis.core.views import tokens as token_views
 from openmis.feedback import views as feedback_views
 from openmis.feedback.api import TriageView
+from openmis.governance import api_training as governance_training_api
 from openmis.governance import urls as governance_urls
 from openmis.governance.api import policies as governance_policies_api
 from openmis.meetings import urls as meetings_urls
@@ -120,6 +121,16 @@ urlpatterns = [
         )
         for name in ("submit", "approve", "reject", "retire")
     ],
+    path(
+        "api/governance/enrolments/<signed_int:pk>/quiz/",
+        governance_training_api.QuizView.as_view(),
+        name="api-governance-enrolment-quiz",
+    ),
+    path(
+        "api/governance/enrolments/<signed_int:pk>/attempt/",
+        governance_training_api.AttemptView.as_view(),
+        name="api-governance-enrolment-attempt",
+    ),
     path("api/bi/query/", bi_api.QueryView.as_view(), name="api-bi-query"),
     path("api/bi/sql/", bi_api.SqlView.as_view(), name="api-bi-sql"),
     path("api/bi/values/", bi_api.ValuesView.as_view(), name="api-bi-values"),

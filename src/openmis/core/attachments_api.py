@@ -162,11 +162,12 @@ class AttachmentListView(generics.ListAPIView):
             raise exceptions.PermissionDenied(
                 _("Your role does not allow you to change the files of this object.")
             )
+        data = request.data  # parsed here: the upload handler counts the bytes as it reads
         if self.upload_limit.too_large:
             raise exceptions.ValidationError(
                 {"file": [attachments.too_large_message(attachments.max_bytes())]}
             )
-        form = UploadSerializer(data=request.data)
+        form = UploadSerializer(data=data)
         form.is_valid(raise_exception=True)
         # a refused file is a Django ValidationError: a 400 by field (openmis.core.drf)
         attachment = attachments.attach(

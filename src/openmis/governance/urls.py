@@ -3,7 +3,7 @@
 from django.urls import path
 
 from openmis.core import registry
-from openmis.governance.views import policies
+from openmis.governance.views import policies, training
 
 
 def _procedure_pages():
@@ -25,6 +25,7 @@ def _procedure_pages():
 
 urlpatterns = [
     *_procedure_pages(),
+    *training.urlpatterns,
     *[
         path(
             f"policy-versions/<int:pk>/{name}/",

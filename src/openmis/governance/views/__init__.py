@@ -1,0 +1,1 @@
+"""The governance app's own pages, one module per subject."""
