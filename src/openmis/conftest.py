@@ -6,6 +6,9 @@ from django.test import Client
 from openmis.org.roles import ANALYST, DIRECTOR, EMPLOYEE, LEADER, STAFF
 from openmis.org.tests.factories import DepartmentFactory, user_with_role
 
+# The browser tests' Chromium, pages, log-in and picker steps (one module for all of them).
+pytest_plugins = ["openmis.tests.browser"]
+
 ROLES = [DIRECTOR, STAFF, LEADER, ANALYST, EMPLOYEE]
 
 

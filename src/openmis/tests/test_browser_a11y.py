@@ -7,40 +7,20 @@ application) and is injected into each page after it loads. The contexts bypass 
 Content-Security-Policy only so that this injected script may run; the policy itself is checked
 by :mod:`openmis.tests.test_browser_csp`.
 
-Chromium's settings and the login helpers come from the core browser test,
-:mod:`openmis.core.tests.test_browser`.
+Chromium and the browser contexts come from :mod:`openmis.tests.browser`.
 """
 
-import importlib
-import os
-import pkgutil
 import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
-# from a thread with a running loop unless told it is safe (it is: no loop code touches it).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from django.apps import apps
-from django.conf import settings
-from django.contrib.auth.models import Permission
-from django.test import Client
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 import openmis
 from openmis.appraisal.tests.factories import DecisionFactory, textbook
 from openmis.bi.models import Card, Dataset, Question
 from openmis.bi.tests import factories as bi
-from openmis.core.models import Installation
-from openmis.core.tests.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    PASSWORD,
-    _ensure_builtin_roles,
-)
 from openmis.feedback.models import Feedback
 from openmis.feedback.tests.factories import FeedbackFactory, ImprovementFactory
 from openmis.meetings.tests.factories import (
@@ -50,16 +30,13 @@ from openmis.meetings.tests.factories import (
     OutcomeFactory,
     SeriesFactory,
 )
-from openmis.org.models import Person, Role
+from openmis.org.models import Person
 from openmis.org.roles import ANALYST, DIRECTOR, EMPLOYEE, LEADER
 from openmis.org.tests.factories import DepartmentFactory, PersonFactory, user_with_role
 from openmis.portfolio.tests.factories import DependencyFactory, SystemFactory
+from openmis.tests.browser import BROWSER, PASSWORD, force_log_in
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("browser"),
-]
+pytestmark = BROWSER
 
 AXE = Path(openmis.__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 # Longer than the core tests' 10 s: each page is loaded, settled and then walked by axe, and
@@ -79,49 +56,6 @@ LINES_CSV = "line,region,amount\n" + "".join(
 )
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-def _grant_every_default():
-    """The built-in roles with every app's default grants, as the migrations left them (a
-    transactional test before this one may have flushed them). Every data migration that
-    declares a ``MATRIX`` is applied, so a new app's grants are not forgotten here.
-
-    Not through ``roles.grant_defaults``: made for a migration's historical apps, it would
-    unset the live app registry's ``models_module``, and the flush after this test would no
-    longer recreate content types and permissions for the tests that follow.
-    """
-    _ensure_builtin_roles()
-    for config in apps.get_app_configs():
-        if not config.name.startswith("openmis."):
-            continue
-        try:
-            package = importlib.import_module(f"{config.name}.migrations")
-        except ModuleNotFoundError:
-            continue
-        for info in pkgutil.iter_modules(package.__path__):
-            matrix = getattr(
-                importlib.import_module(f"{package.__name__}.{info.name}"), "MATRIX", None
-            )
-            for slug, grants in (matrix or {}).items():
-                group = Role.objects.get(slug=slug).group
-                for label, actions in grants.items():
-                    app_label, model = label.split(".")
-                    group.permissions.add(
-                        *Permission.objects.filter(
-                            content_type__app_label=app_label,
-                            codename__in=[f"{a}_{model}" for a in actions.split()],
-                        )
-                    )
-
-
 @pytest.fixture
 def site():
     """Content for every kind of page: people, systems with a dependency, feedback and an
@@ -131,8 +65,6 @@ def site():
     Built per test, not per module: every test using ``live_server`` is transactional, and
     pytest-django empties the database after each one.
     """
-    _grant_every_default()
-    Installation.current()
     marketing = DepartmentFactory(name="Marketing", code="MKT")
     sales = DepartmentFactory(name="Sales", code="SAL")
     users = {
@@ -188,24 +120,15 @@ def site():
     }
 
 
-def _context(browser, live_server, language, user=None):
+def _context(new_context, live_server, language, user=None):
     """A browser context in ``language``, logged in as ``user`` (a forced login's session)."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="en-US",
-        viewport={"width": 1400, "height": 900},
+    context = new_context(
+        timeout_ms=TIMEOUT_MS,
         bypass_csp=True,  # axe is injected as a script tag; see the module's docstring
     )
-    context.set_default_timeout(TIMEOUT_MS)
-    cookies = [{"name": "django_language", "value": language, "url": live_server.url}]
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     if user is not None:
-        client = Client()
-        client.force_login(user)
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        cookies.append(
-            {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}
-        )
-    context.add_cookies(cookies)
+        force_log_in(context, user, live_server.url)
     return context
 
 
@@ -260,14 +183,14 @@ def _pages(site) -> dict[str, list[str]]:
     }
 
 
-def test_main_pages_have_no_wcag_aa_violation_in_either_language(browser, live_server, site):
+def test_main_pages_have_no_wcag_aa_violation_in_either_language(new_context, live_server, site):
     assert AXE.is_file(), f"{AXE} is missing: `make install` installs axe-core (npm, dev)"
     found = {}
     for language in ("en", "pl"):
         for who, paths in _pages(site).items():
             # Given the role's session in the language
             user = site["users"][who] if who else None
-            context = _context(browser, live_server, language, user)
+            context = _context(new_context, live_server, language, user)
             page = context.new_page()
             try:
                 for path in paths:
@@ -303,11 +226,8 @@ def _focused(page) -> str:
     )
 
 
-def test_the_main_flows_work_with_the_keyboard_alone(browser, live_server, site):
-    context = browser.new_context(
-        base_url=live_server.url, locale="en-US", viewport={"width": 1400, "height": 900}
-    )
-    context.set_default_timeout(TIMEOUT_MS)
+def test_the_main_flows_work_with_the_keyboard_alone(new_context, live_server, site):
+    context = new_context(timeout_ms=TIMEOUT_MS)
     page = context.new_page()
     try:
         # Given the sign-in page, when the leader types their name and password and presses Enter
@@ -403,10 +323,10 @@ def test_the_main_flows_work_with_the_keyboard_alone(browser, live_server, site)
         context.close()
 
 
-def test_a_chart_is_drilled_into_from_its_table_with_the_keyboard(browser, live_server, site):
+def test_a_chart_is_drilled_into_from_its_table_with_the_keyboard(new_context, live_server, site):
     """A click on a bar opens the rows behind it; the result table under the chart offers the
     same as links, for those who do not use a mouse."""
-    context = _context(browser, live_server, "en", site["users"]["analyst"])
+    context = _context(new_context, live_server, "en", site["users"]["analyst"])
     page = context.new_page()
     try:
         # Given the analyst's bar chart of revenue by region
@@ -433,9 +353,9 @@ API_DOCS_EXCEPTIONS: dict[str, set[str]] = {
 }
 
 
-def test_the_api_docs_page_has_no_wcag_aa_violation(browser, live_server, db):
+def test_the_api_docs_page_has_no_wcag_aa_violation(new_context, live_server, db):
     # Given a reader of the API documentation (it is public: no session)
-    context = _context(browser, live_server, "en")
+    context = _context(new_context, live_server, "en")
     page = context.new_page()
     try:
         # When they open the docs and Swagger UI has drawn the operations

@@ -2,39 +2,22 @@
 violation, charts still drawn), and stored text reaches chart tooltips as text, never as HTML
 (a system named like an ``<img onerror>`` runs nothing when its node is hovered).
 
-Chromium's settings come from the core browser test, :mod:`openmis.core.tests.test_browser`.
+Chromium and the browser contexts come from :mod:`openmis.tests.browser`.
 """
 
-import os
 import time
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
-# from a thread with a running loop unless told it is safe (it is: no loop code touches it).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import sync_playwright
-
 from openmis.appraisal.tests.factories import textbook
 from openmis.bi.models import Card
 from openmis.bi.tests import factories as bi
-from openmis.core.tests.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    TIMEOUT_MS,
-)
 from openmis.org.roles import DIRECTOR
 from openmis.org.tests.factories import DepartmentFactory, PersonFactory, user_with_role
 from openmis.portfolio.tests.factories import DependencyFactory, SystemFactory
+from openmis.tests.browser import BROWSER, force_log_in
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("browser"),
-]
+pytestmark = BROWSER
 
 PAYLOAD = '<img src=x onerror="window.__xss=1">'
 # Every violation of the policy, as the page reports it (init scripts run before the page's
@@ -54,16 +37,6 @@ INLINE_CODE = """() => [...document.querySelectorAll("*")].flatMap((el) => [
 ])"""
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def director(db):
     """An MIS director, with what the migrations grant that role (restored after every
@@ -74,29 +47,15 @@ def director(db):
 
 
 @pytest.fixture
-def page(browser, live_server, director):
+def page(new_context, live_server, director):
     """A page logged in as the director (the session cookie of a forced login)."""
-    client = Client()
-    client.force_login(director)
-    context = browser.new_context(
-        base_url=live_server.url, locale="en-US", viewport={"width": 1400, "height": 900}
-    )
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    context = new_context()
+    force_log_in(context, director, live_server.url)
     context.add_init_script(WATCH_CSP)
-    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    yield page
-    context.close()
+    return page
 
 
 def _node_position(page, index: int) -> tuple[float, float]:

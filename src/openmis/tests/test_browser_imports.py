@@ -2,42 +2,20 @@
 "12 000,50", 31.12.2026) uploaded through the import page is checked, previewed with the
 encoding it was read in, and imported.
 
-Chromium's settings, the login with TOTP and the built-in roles come from the core browser
-test, :mod:`openmis.core.tests.test_browser`.
+Chromium, the director with TOTP and the log-in come from :mod:`openmis.tests.browser`.
 """
 
-import os
 import re
 from datetime import date
 from decimal import Decimal
 
-import pytest
+from playwright.sync_api import expect
 
-# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
-# from a thread with a running loop unless told it is safe (it is: no loop code touches it).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from playwright.sync_api import expect, sync_playwright
-
-from openmis.core.tests.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    PASSWORD,
-    TIMEOUT_MS,
-    TOTP_SECRET,
-    _submit,
-    _totp_code,
-)
-from openmis.org.roles import DIRECTOR
-from openmis.org.tests.factories import user_with_role
 from openmis.portfolio.models import Contract
 from openmis.portfolio.tests.factories import VendorFactory
+from openmis.tests.browser import BROWSER, TIMEOUT_MS, log_in
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("browser"),
-]
+pytestmark = BROWSER
 
 SCREENSHOT = "/tmp/files/import_preview_cp1250.png"  # noqa: S108  (to look at the layout)
 POLISH_CSV = (
@@ -49,48 +27,18 @@ POLISH_CSV = (
 ).encode("cp1250")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def director_with_totp():
-    """An MIS director with a known password and TOTP device (required for directors)."""
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    # The role as the migrations grant it (the portfolio's own migration grants the contracts'
-    # import; the root conftest restores it after every flush): not a superuser.
-    user = user_with_role(DIRECTOR, username="director", email="director@example.com", totp=False)
-    TOTP.activate(user, TOTP_SECRET)
-    return user
-
-
 def test_a_cp1250_csv_with_decimal_commas_imports_through_the_page(
-    browser, live_server, director_with_totp, tmp_path
+    new_context, director_with_totp, tmp_path
 ):
+    # (The director's role as the migrations grant it: the portfolio's own migration grants
+    # the contracts' import; the root conftest restores it after every flush. Not a superuser.)
     # Given the vendor the file names, and the file as Polish Excel saves "CSV"
     VendorFactory(name="Śląskie Zakłady Łączności")
     path = tmp_path / "umowy.csv"
     path.write_bytes(POLISH_CSV)
-    context = browser.new_context(
-        base_url=live_server.url, locale="en-US", viewport={"width": 1400, "height": 900}
-    )
-    context.set_default_timeout(TIMEOUT_MS * 3)  # a shared machine may be slow
+    context = new_context(timeout_ms=TIMEOUT_MS * 3)  # a shared machine may be slow
     page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", "director")
-    page.fill("input[name=password]", PASSWORD)
-    _submit(page)
-    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-    page.fill("input[name=code]", _totp_code())
-    _submit(page)
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, "director", totp=True)
     # When they upload it on the contracts' import page, the encoding left to detection
     page.goto("/portfolio/contracts/import/")
     expect(page.locator("#id_encoding")).to_have_value("")

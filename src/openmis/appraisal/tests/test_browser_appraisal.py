@@ -3,113 +3,29 @@ alternatives, enters their cash flows in the grid, sees the NPV and the tornado 
 downloads the decision memo; a department leader fills the pairwise comparison grid and
 sees the consistency ratio follow each choice.
 
-Chromium's settings, the login helpers (password and TOTP) and the built-in roles come from
-the core browser test, :mod:`openmis.core.tests.test_browser`.
+Chromium, the page, the director with TOTP and the log-in come from :mod:`openmis.tests.browser`.
 """
 
-import os
 import re
 import warnings
 from decimal import Decimal
-from importlib import import_module
 
 import pytest
-
-# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
-# from a thread with a running loop unless told it is safe (it is: no loop code touches it).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from django.contrib.auth.models import Permission
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from openmis.appraisal import calc
 from openmis.appraisal.calc import saaty
 from openmis.appraisal.models import Alternative, CashFlowLine, Criterion, Evaluation, Judgement
 from openmis.appraisal.tests.factories import AlternativeFactory, EvaluationFactory
-from openmis.core.models import Installation
-from openmis.org.models import Person, Role
-from openmis.org.roles import DIRECTOR, LEADER
+from openmis.org.models import Person
+from openmis.org.roles import LEADER
 from openmis.org.tests.factories import user_with_role
+from openmis.tests.browser import BROWSER, log_in, submit
 
-XDIST_GROUP = "xdist_group(name): run in the named xdist worker group"
-try:
-    _ONE_WORKER = [pytest.mark.xdist_group("browser")]  # with the core browser test
-except pytest.fail.Exception:
-    # Without pytest-xdist (``-p no:xdist``) the mark is unknown to --strict-markers unless
-    # core/tests/conftest.py was loaded; there are no workers to group then anyway.
-    _ONE_WORKER = []
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), *_ONE_WORKER]
+pytestmark = BROWSER
 
 SCREENSHOT = "/tmp/appraisal_grid.png"  # noqa: S108  (a fixed place to look at the layout)
 SCREENSHOT_ERROR = "/tmp/appraisal_grid_error.png"  # noqa: S108  (the same, with a bad cell)
-
-
-@pytest.fixture(scope="module")
-def core(pytestconfig):
-    """The core browser test module. Its own ``xdist_group`` mark must be known before it is
-    imported, which its conftest sees to only when the core tests are collected too."""
-    pytestconfig.addinivalue_line("markers", XDIST_GROUP)
-    return import_module("openmis.core.tests.test_browser")
-
-
-@pytest.fixture(scope="module")
-def browser(core):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=core.CHROMIUM, headless=True, args=core.CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server, core):
-    context = browser.new_context(
-        base_url=live_server.url,
-        accept_downloads=True,
-        locale="en-US",
-        viewport={"width": 1400, "height": 900},
-    )
-    context.set_default_timeout(core.TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def director(core):
-    """An MIS director with a known password and TOTP device, and the appraisal permissions
-    (a transactional test before this one may have flushed what the migrations granted)."""
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    core._ensure_builtin_roles()
-    matrix = import_module("openmis.appraisal.migrations.0002_role_permissions").MATRIX
-    for slug, grants in matrix.items():
-        group = Role.objects.get(slug=slug).group
-        for label, actions in grants.items():
-            app_label, model = label.split(".")
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label,
-                    codename__in=[f"{a}_{model}" for a in actions.split()],
-                )
-            )
-    Installation.current()
-    user = user_with_role(DIRECTOR, username="director", email="director@example.com", totp=False)
-    TOTP.activate(user, core.TOTP_SECRET)
-    return user
-
-
-def _log_in(page, live_server, core):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", "director")
-    page.fill("input[name=password]", core.PASSWORD)
-    core._submit(page)
-    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-    page.fill("input[name=code]", core._totp_code())
-    core._submit(page)
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def _grid(page, name):
@@ -134,12 +50,10 @@ def _npv_cell(page, name):
     )
 
 
-def test_director_appraises_two_alternatives_in_the_grid(
-    page, live_server, director, core, tmp_path
-):
+def test_director_appraises_two_alternatives_in_the_grid(page, director_with_totp, tmp_path):
     # Given an MIS director, logged in with password and TOTP
-    _log_in(page, live_server, core)
-    department = Person.objects.get(user=director).department
+    log_in(page, "director", totp=True)
+    department = Person.objects.get(user=director_with_totp).department
 
     # When they create an evaluation with the generic form: 3 years at 10 %
     page.goto("/appraisal/evaluations/add/")
@@ -149,7 +63,7 @@ def test_director_appraises_two_alternatives_in_the_grid(
     page.fill("#id_horizon_years", "3")
     page.fill("#id_discount_rate", "10")  # in percent, as the form shows it (issue #11)
     page.fill("#id_draws", "10000")
-    core._submit(page)
+    submit(page)
     page.wait_for_url(re.compile(r"/appraisal/evaluations/\d+/$"))
     evaluation = Evaluation.objects.get(title="Laptop fleet")
     # Then the grid (loaded by htmx) has no alternatives yet
@@ -272,9 +186,7 @@ def _cr_text(judgements: dict) -> str:
     return f"{calc.ahp(saaty.reciprocal_matrix(3, judgements)).consistency_ratio:.3f}"
 
 
-def test_leader_fills_the_ahp_grid_and_sees_the_consistency_ratio(
-    page, live_server, director, core
-):
+def test_leader_fills_the_ahp_grid_and_sees_the_consistency_ratio(page, director_with_totp):
     # Given a marketing leader (the weakest role that may enter judgements) and an
     # evaluation of their department with three criteria
     leader = user_with_role(LEADER, username="leader", totp=False)
@@ -283,11 +195,7 @@ def test_leader_fills_the_ahp_grid_and_sees_the_consistency_ratio(
     AlternativeFactory(evaluation=evaluation, name="Keep")
     for name in ["Cost", "Usability", "Security"]:
         Criterion.objects.create(evaluation=evaluation, name=name)
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", "leader")
-    page.fill("input[name=password]", core.PASSWORD)
-    core._submit(page)
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, "leader")
 
     # When they open the grid from the evaluation page
     page.goto(f"/appraisal/evaluations/{evaluation.pk}/")

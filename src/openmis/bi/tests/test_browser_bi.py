@@ -2,36 +2,20 @@
 on a dashboard and shares the dashboard with a department; a member of that department sees
 it, with the rows their rules admit, and an outsider gets a friendly 403.
 
-Chromium's settings and the built-in roles come from the core browser test,
-:mod:`openmis.core.tests.test_browser`.
+Chromium, the browser contexts and the log-in come from :mod:`openmis.tests.browser`.
 """
 
-import os
 import re
-from importlib import import_module
 
 import pytest
-
-# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
-# from a thread with a running loop unless told it is safe (it is: no loop code touches it).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from django.contrib.auth.models import Permission
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from openmis.bi.models import Dashboard, Dataset, Question
-from openmis.core.models import Installation
-from openmis.org.models import Role
 from openmis.org.roles import ANALYST, EMPLOYEE
 from openmis.org.tests.factories import DepartmentFactory, user_with_role
+from openmis.tests.browser import BROWSER, TIMEOUT_MS, log_in, submit
 
-XDIST_GROUP = "xdist_group(name): run in the named xdist worker group"
-try:
-    _ONE_WORKER = [pytest.mark.xdist_group("browser")]  # with the core browser test
-except pytest.fail.Exception:
-    _ONE_WORKER = []
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), *_ONE_WORKER]
+pytestmark = BROWSER
 
 SCREENSHOT = "/tmp/bi_dashboard.png"  # noqa: S108  (a fixed place to look at the layout)
 CSV = """region,product,amount,order_date
@@ -42,39 +26,9 @@ West,Docking station,150.25,2024-02-14
 """
 
 
-@pytest.fixture(scope="module")
-def core(pytestconfig):
-    pytestconfig.addinivalue_line("markers", XDIST_GROUP)
-    return import_module("openmis.core.tests.test_browser")
-
-
-@pytest.fixture(scope="module")
-def browser(core):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=core.CHROMIUM, headless=True, args=core.CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def people(core):
-    """An analyst in Sales, a member of Sales North, and an outsider in Operations, with the
-    BI permissions (a transactional test before this one may have flushed the grants)."""
-    core._ensure_builtin_roles()
-    matrix = import_module("openmis.bi.migrations.0002_default_permissions").MATRIX
-    for slug, grants in matrix.items():
-        group = Role.objects.get(slug=slug).group
-        for label, actions in grants.items():
-            app_label, model = label.split(".")
-            codenames = [a if a.endswith(f"_{model}") else f"{a}_{model}" for a in actions.split()]
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label, codename__in=codenames
-                )
-            )
-    Installation.current()
+def people(db):
+    """An analyst in Sales, a member of Sales North, and an outsider in Operations."""
     north = DepartmentFactory(name="Sales North", region="North")
     return {
         "analyst": user_with_role(ANALYST, DepartmentFactory(name="Sales"), username="ana"),
@@ -84,28 +38,21 @@ def people(core):
     }
 
 
-def _page_for(browser, live_server, core, username):
-    context = browser.new_context(
-        base_url=live_server.url, locale="en-US", viewport={"width": 1400, "height": 900}
-    )
-    context.set_default_timeout(core.TIMEOUT_MS)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", core.PASSWORD)
-    core._submit(page)
-    page.wait_for_url(f"{live_server.url}/")
+def _page_for(new_context, username, locale="en-US"):
+    """A page in a fresh browser context in ``locale``, ``username`` logged in."""
+    page = new_context(locale=locale).new_page()
+    log_in(page, username)
     return page
 
 
-def test_analyst_shares_a_dashboard_with_a_department(browser, live_server, core, people, tmp_path):
-    page = _page_for(browser, live_server, core, "ana")
+def test_analyst_shares_a_dashboard_with_a_department(new_context, people, tmp_path):
+    page = _page_for(new_context, "ana")
 
     # Given a new dataset, when the analyst uploads a CSV to it
     page.goto("/bi/datasets/add/")
     page.fill("input[name=name]", "sales")
     page.fill("input[name=title]", "Sales lines")
-    core._submit(page)
+    submit(page)
     page.wait_for_url(re.compile(r"/bi/datasets/\d+/$"))
     upload = tmp_path / "sales.csv"
     upload.write_text(CSV, encoding="utf-8")
@@ -140,11 +87,11 @@ def test_analyst_shares_a_dashboard_with_a_department(browser, live_server, core
     # And put it on a new dashboard
     page.goto("/bi/dashboards/add/")
     page.fill("input[name=title]", "Regional sales")
-    core._submit(page)
+    submit(page)
     page.wait_for_url(re.compile(r"/bi/dashboards/\d+/$"))
     dashboard = Dashboard.objects.get(title="Regional sales")
     page.goto(f"/bi/cards/add/?dashboard={dashboard.pk}&question={question.pk}")
-    core._submit(page)
+    submit(page)
     page.wait_for_url(re.compile(r"/bi/cards/\d+/$"))
     page.goto(f"/bi/dashboards/{dashboard.pk}/")
     expect(page.locator("#dashboard .bi-chart canvas")).to_have_count(1)
@@ -155,16 +102,16 @@ def test_analyst_shares_a_dashboard_with_a_department(browser, live_server, core
     expect(page.locator("#shares")).to_contain_text("Sales North")
 
     # Then a member of Sales North finds it under "Shared with me" and sees the chart
-    member = _page_for(browser, live_server, core, "member")
+    member = _page_for(new_context, "member")
     member.goto("/bi/shared/")
-    member.click("#shared-dashboards a", timeout=core.TIMEOUT_MS)
+    member.click("#shared-dashboards a", timeout=TIMEOUT_MS)
     expect(member.locator("h1")).to_have_text("Regional sales")
     expect(member.locator("#dashboard .bi-chart canvas")).to_have_count(1)
     member.wait_for_timeout(1500)  # the bars grow in an animation
     member.screenshot(path=SCREENSHOT, full_page=True)
 
     # And an outsider who opens the link gets a friendly 403
-    outsider = _page_for(browser, live_server, core, "out")
+    outsider = _page_for(new_context, "out")
     response = outsider.goto(f"/bi/dashboards/{dashboard.pk}/")
     assert response.status == 403
     expect(outsider.locator("main")).to_contain_text("has not been shared with you")
@@ -180,13 +127,11 @@ def _series_names(page, selector: str) -> list[str]:
     )
 
 
-def test_a_two_grouping_line_chart_draws_a_line_per_region_and_reopens(
-    browser, live_server, core, people
-):
+def test_a_two_grouping_line_chart_draws_a_line_per_region_and_reopens(new_context, people):
     from openmis.bi.tests import factories
 
     factories.orders()
-    page = _page_for(browser, live_server, core, "ana")
+    page = _page_for(new_context, "ana")
     # When the analyst builds revenue by month and region as a line chart
     page.goto("/bi/ask/?dataset=orders")
     page.select_option("select[name=m0_agg]", "sum")

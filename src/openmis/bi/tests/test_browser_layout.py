@@ -3,18 +3,17 @@ was dropped after a reload; the arrow buttons move a card from the keyboard; a v
 handle and the layout endpoint refuses them."""
 
 import re
-from importlib import import_module
 
 import pytest
 from playwright.sync_api import expect
 
 from openmis.bi.models import Card, Dashboard, Question, Visibility
-from openmis.bi.tests import test_browser_bi as bi
+from openmis.bi.tests.test_browser_bi import _page_for, people
+from openmis.tests.browser import BROWSER
 
-# The Chromium, the people and their logins of the BI browser test.
-browser, core, people, _page_for = bi.browser, bi.core, bi.people, bi._page_for
+__all__ = ["people"]  # the people of the BI browser test, a fixture of this module too
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), *bi._ONE_WORKER]
+pytestmark = BROWSER
 
 SCREENSHOT = "/tmp/bi_dashboard_arranging.png"  # noqa: S108  (a fixed place to look at it)
 
@@ -34,9 +33,9 @@ def _place(page, card) -> dict:
     return {k: item.get_attribute(f"gs-{k}") for k in ("x", "y", "w", "h")}
 
 
-def test_a_dropped_card_stays_where_it_was_dropped(browser, live_server, core, board):
+def test_a_dropped_card_stays_where_it_was_dropped(new_context, board):
     dashboard, first, second = board
-    page = _page_for(browser, live_server, core, "ana")
+    page = _page_for(new_context, "ana")
     page.goto(f"/bi/dashboards/{dashboard.pk}/")
     page.click("#arrange")
     expect(page.locator("#dashboard[data-ready]")).to_have_count(1)
@@ -78,9 +77,9 @@ def test_a_dropped_card_stays_where_it_was_dropped(browser, live_server, core, b
     assert second.grid_y == before + 1
 
 
-def test_a_viewer_gets_no_handle_and_the_endpoint_refuses(browser, live_server, core, board):
+def test_a_viewer_gets_no_handle_and_the_endpoint_refuses(new_context, live_server, board):
     dashboard, first, _second = board
-    page = _page_for(browser, live_server, core, "member")
+    page = _page_for(new_context, "member")
     page.goto(f"/bi/dashboards/{dashboard.pk}/?arrange=1")
     expect(page.locator("#dashboard[data-ready]")).to_have_count(1)
     expect(page.locator("#arrange")).to_have_count(0)
@@ -97,20 +96,6 @@ def test_a_viewer_gets_no_handle_and_the_endpoint_refuses(browser, live_server, 
     assert response.json() == {"detail": "Your role does not allow this."}
     first.refresh_from_db()
     assert first.grid_x is None
-
-
-def _page_in(browser, live_server, username, locale):
-    context = browser.new_context(
-        base_url=live_server.url, locale=locale, viewport={"width": 1400, "height": 900}
-    )
-    context.set_default_timeout(import_module("openmis.core.tests.test_browser").TIMEOUT_MS)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", "pw-for-tests-1")
-    page.locator("main form[method=post] button[type=submit]").first.click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
 
 
 @pytest.fixture
@@ -136,8 +121,8 @@ def filtered(people):
     return board
 
 
-def test_a_filter_is_picked_from_a_dropdown_and_cleared(browser, live_server, filtered):
-    page = _page_in(browser, live_server, "member", "en-US")
+def test_a_filter_is_picked_from_a_dropdown_and_cleared(new_context, filtered):
+    page = _page_for(new_context, "member")
     page.goto(f"/bi/dashboards/{filtered.pk}/")
     expect(page.locator("#dashboard-filters[data-ready]")).to_have_count(1)
     expect(page.locator("#dashboard .bi-chart canvas")).to_have_count(1)
@@ -159,14 +144,14 @@ def test_a_filter_is_picked_from_a_dropdown_and_cleared(browser, live_server, fi
 
 
 @pytest.mark.parametrize("locale", ["en-US", "pl-PL"])
-def test_screenshots(browser, live_server, filtered, locale):
+def test_screenshots(new_context, filtered, locale):
     lang = locale[:2]
-    analyst = _page_in(browser, live_server, "ana", locale)
+    analyst = _page_for(new_context, "ana", locale)
     analyst.goto(f"/bi/dashboards/{filtered.pk}/?arrange=1&f_region=North")
     expect(analyst.locator("#dashboard .bi-chart canvas")).to_have_count(1)
     analyst.wait_for_timeout(1200)  # the bars grow in an animation
     analyst.screenshot(path=f"/tmp/dash-arranging-{lang}.png", full_page=True)  # noqa: S108
-    viewer = _page_in(browser, live_server, "member", locale)
+    viewer = _page_for(new_context, "member", locale)
     viewer.goto(f"/bi/dashboards/{filtered.pk}/")
     expect(viewer.locator("#dashboard .bi-chart canvas")).to_have_count(1)
     viewer.click("#dashboard-filters .ts-control")
@@ -185,7 +170,7 @@ PEOPLE_CSV = """id,name
 
 
 def test_a_value_with_a_comma_stays_one_value_and_a_capped_list_says_so(
-    browser, live_server, people, monkeypatch
+    new_context, people, monkeypatch
 ):
     from openmis.bi import services
     from openmis.bi.tests import factories
@@ -206,7 +191,7 @@ def test_a_value_with_a_comma_stays_one_value_and_a_capped_list_says_so(
     board.filters = ["name"]
     board.save()
     Card.objects.create(dashboard=board, question=question, width=8)
-    page = _page_in(browser, live_server, "member", "en-US")
+    page = _page_for(new_context, "member")
     page.goto(f"/bi/dashboards/{board.pk}/")
     expect(page.locator("#dashboard-filters[data-ready]")).to_have_count(1)
     # When the reader opens the name filter's dropdown
@@ -238,8 +223,8 @@ def test_a_value_with_a_comma_stays_one_value_and_a_capped_list_says_so(
     expect(page.locator("#dashboard .bi-result tbody tr")).to_have_count(2)
 
 
-def test_a_shift_click_on_a_header_adds_a_sort_key(browser, live_server, filtered):
-    page = _page_in(browser, live_server, "ana", "en-US")
+def test_a_shift_click_on_a_header_adds_a_sort_key(new_context, filtered):
+    page = _page_for(new_context, "ana")
     page.goto("/bi/ask/?dataset=orders&m0_agg=count&d0_col=status&d1_col=region&chart=table")
     status = page.locator("th", has=page.locator("a.bi-sort", has_text="Status"))
     region = page.locator("th", has=page.locator("a.bi-sort", has_text="Region"))

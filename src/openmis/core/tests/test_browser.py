@@ -8,113 +8,20 @@ translators chose, while ``Pulpit`` pins one translation that must exist.
 
 import csv
 import io
-import os
 import re
-import time
-from importlib import import_module
 
 import pytest
-
-# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
-# from a thread with a running loop unless told it is safe (it is: no loop code touches it).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from django.apps import apps
-from django.contrib.auth.models import Permission
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from openmis.org.models import Department, Person, Role
-from openmis.org.roles import DIRECTOR, create_builtin_roles
-from openmis.org.tests.factories import user_with_role
+from openmis.org.models import Department, Person
+from openmis.tests.browser import BROWSER, log_in, submit
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("browser"),
-]
+pytestmark = BROWSER
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PASSWORD = "pw-for-tests-1"  # what openmis.org.tests.factories.UserFactory sets
-TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-TIMEOUT_MS = 10_000
 SCREENSHOT = "/tmp/people_list.png"  # noqa: S108  (a fixed place to look at the layout)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url,
-        accept_downloads=True,
-        locale="en-US",
-        viewport={"width": 1400, "height": 900},
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def _ensure_builtin_roles():
-    """Recreate the roles the data migration made, if a transactional test flushed them."""
-    if Role.objects.filter(slug=DIRECTOR).exists():
-        return
-    create_builtin_roles(apps)
-    matrix = import_module("openmis.org.migrations.0002_builtin_roles").MATRIX
-    for slug, grants in matrix.items():
-        group = Role.objects.get(slug=slug).group
-        for label, actions in grants.items():
-            app_label, model = label.split(".")
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label,
-                    codename__in=[f"{a}_{model}" for a in actions.split()],
-                )
-            )
-
-
-@pytest.fixture
-def director_with_totp():
-    """An MIS director with a known password and TOTP device (required for directors)."""
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    _ensure_builtin_roles()
-    user = user_with_role(DIRECTOR, username="director", email="director@example.com", totp=False)
-    TOTP.activate(user, TOTP_SECRET)
-    return user
-
-
-def _totp_code() -> str:
-    """The director's current code, taken early enough in its period to stay valid."""
-    from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    period = app_settings.TOTP_PERIOD
-    left = period - time.time() % period
-    if left < 3:  # the server accepts only the current period's code (no tolerance)
-        time.sleep(left + 0.1)
-    return format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // period))
 
 
 def pl(message: str, **params) -> str:
@@ -125,23 +32,11 @@ def pl(message: str, **params) -> str:
         return gettext(message) % values if params else gettext(message)
 
 
-def _submit(page):
-    """Click the submit button of the page's main form (labels are translated)."""
-    page.locator("main form[method=post] button[type=submit]").first.click()
-
-
-def test_director_walks_through_org_management(page, live_server, director_with_totp, tmp_path):
+def test_director_walks_through_org_management(page, director_with_totp, tmp_path):
     # Given an MIS director account with a password and a TOTP authenticator
     # When they log in through the real login form, and give their code
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", "director")
-    page.fill("input[name=password]", PASSWORD)
-    _submit(page)
-    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-    page.fill("input[name=code]", _totp_code())
-    _submit(page)
+    log_in(page, "director", totp=True)
     # Then they land on the cockpit, in English
-    page.wait_for_url(f"{live_server.url}/")
     expect(page.locator("#user-menu")).to_have_text("director")
     expect(page.locator("h1")).to_have_text("Cockpit")
 
@@ -171,7 +66,7 @@ def test_director_walks_through_org_management(page, live_server, director_with_
     page.fill("#id_name", "Logistics")
     page.fill("#id_code", "LOG")
     page.fill("#id_region", "North")
-    _submit(page)
+    submit(page)
     # Then they see its detail page
     page.wait_for_url(re.compile(r"/org/departments/\d+/$"))
     expect(page.locator("h1")).to_have_text("Logistics")
@@ -187,7 +82,7 @@ def test_director_walks_through_org_management(page, live_server, director_with_
     page.fill("#id_email", "ada.nowak@example.com")
     page.fill("#id_job_title", "Planner")
     page.select_option("#id_department", label="Logistics")
-    _submit(page)
+    submit(page)
     # Then they see the person's detail page, linked to the department
     page.wait_for_url(re.compile(r"/org/people/\d+/$"))
     expect(page.locator("h1")).to_have_text("Ada Nowak")
@@ -298,42 +193,32 @@ def test_director_walks_through_org_management(page, live_server, director_with_
 
 
 @pytest.mark.parametrize("language", ["en", "pl"])
-def test_the_top_bar_fits_1280_pixels(browser, live_server, director_with_totp, language):
+def test_the_top_bar_fits_1280_pixels(new_context, live_server, director_with_totp, language):
     """The MIS director, who sees every menu, on a 1280 px screen in either language: the bar
     does not overflow the page, no entry wraps onto two lines and the language selector shows
     its whole word (it used to read "Engli" and "Change log" took two lines at 1440 px)."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(TIMEOUT_MS)
+    context = new_context(viewport={"width": 1280, "height": 800})
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     page = context.new_page()
-    try:
-        page.goto("/accounts/login/")
-        page.fill("input[name=login]", "director")
-        page.fill("input[name=password]", PASSWORD)
-        _submit(page)
-        page.fill("input[name=code]", _totp_code())
-        _submit(page)
-        page.wait_for_url(f"{live_server.url}/")
-        expect(page.locator("html")).to_have_attribute("lang", language)
-        measured = page.evaluate(
-            """() => {
-              const bar = document.querySelector("nav.navbar");
-              const select = document.querySelector("#language");
-              const links = [...document.querySelectorAll(".navbar .nav-link")];
-              const one = links[0].getBoundingClientRect().height;
-              return {
-                page: document.documentElement.scrollWidth,
-                bar: bar.scrollWidth,
-                wrapped: links.filter(a => a.getBoundingClientRect().height > one * 1.5)
-                  .map(a => a.textContent),
-                select: [select.scrollWidth, select.clientWidth],
-                entries: links.length,
-              };
-            }"""
-        )
-        assert measured["entries"] >= 6, page.locator("nav").inner_text()  # every menu is there
-        assert measured["page"] <= 1280 and measured["bar"] <= 1280, measured
-        assert measured["wrapped"] == [], measured
-        assert measured["select"][0] <= measured["select"][1], measured
-    finally:
-        context.close()
+    log_in(page, "director", totp=True)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    measured = page.evaluate(
+        """() => {
+          const bar = document.querySelector("nav.navbar");
+          const select = document.querySelector("#language");
+          const links = [...document.querySelectorAll(".navbar .nav-link")];
+          const one = links[0].getBoundingClientRect().height;
+          return {
+            page: document.documentElement.scrollWidth,
+            bar: bar.scrollWidth,
+            wrapped: links.filter(a => a.getBoundingClientRect().height > one * 1.5)
+              .map(a => a.textContent),
+            select: [select.scrollWidth, select.clientWidth],
+            entries: links.length,
+          };
+        }"""
+    )
+    assert measured["entries"] >= 6, page.locator("nav").inner_text()  # every menu is there
+    assert measured["page"] <= 1280 and measured["bar"] <= 1280, measured
+    assert measured["wrapped"] == [], measured
+    assert measured["select"][0] <= measured["select"][1], measured

@@ -3,116 +3,42 @@ meeting of the weekly Marketing series, writes the minutes, records feedback on 
 the meeting, starts an improvement with it and gives the Marketing leader an action item;
 the leader then finds it on their cockpit and in their calendar feed.
 
-Chromium's settings, the login helpers (password and TOTP) and the built-in roles come from
-the core browser test, :mod:`openmis.core.tests.test_browser`.
+Chromium, the page, the director with TOTP and the log-in come from :mod:`openmis.tests.browser`.
 """
 
-import os
 import re
 from datetime import datetime, time, timedelta
-from importlib import import_module
 from zoneinfo import ZoneInfo
 
-import pytest
-
-# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
-# from a thread with a running loop unless told it is safe (it is: no loop code touches it).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 import icalendar
-from django.contrib.auth.models import Permission
+import pytest
 from django.utils import formats, translation
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from openmis.core.models import Installation
 from openmis.feedback.models import Feedback, Improvement
 from openmis.meetings import materialising, recurrence, services
 from openmis.meetings.models import ActionItem, MeetingSeries
-from openmis.org.models import Person, Role
-from openmis.org.roles import DIRECTOR, LEADER
+from openmis.org.models import Person
+from openmis.org.roles import LEADER
 from openmis.org.tests.factories import DepartmentFactory, user_with_role
 from openmis.portfolio.tests.factories import SystemFactory
+from openmis.tests.browser import BROWSER, log_in, submit
 
-XDIST_GROUP = "xdist_group(name): run in the named xdist worker group"
-try:
-    _ONE_WORKER = [pytest.mark.xdist_group("browser")]  # with the core browser test
-except pytest.fail.Exception:
-    # Without pytest-xdist (``-p no:xdist``) the mark is unknown to --strict-markers unless
-    # core/tests/conftest.py was loaded; there are no workers to group then anyway.
-    _ONE_WORKER = []
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), *_ONE_WORKER]
+pytestmark = BROWSER
 
 ZONE = ZoneInfo("Europe/Warsaw")  # the series' (default) time zone
 SCREENSHOT = "/tmp/meeting_page.png"  # noqa: S108  (a fixed place to look at the layout)
-MATRICES = [
-    "openmis.meetings.migrations.0002_role_permissions",
-    "openmis.feedback.migrations.0002_role_permissions",
-    "openmis.portfolio.migrations.0002_role_permissions",
-]
-
-
-@pytest.fixture(scope="module")
-def core(pytestconfig):
-    """The core browser test module. Its own ``xdist_group`` mark must be known before it is
-    imported, which its conftest sees to only when the core tests are collected too."""
-    pytestconfig.addinivalue_line("markers", XDIST_GROUP)
-    return import_module("openmis.core.tests.test_browser")
-
-
-@pytest.fixture(scope="module")
-def browser(core):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=core.CHROMIUM, headless=True, args=core.CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
-def page(browser, live_server, core):
-    context = browser.new_context(
-        base_url=live_server.url, locale="en-US", viewport={"width": 1400, "height": 900}
-    )
-    context.set_default_timeout(core.TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def _grant_role_permissions():
-    """What the apps' migrations granted (a transactional test before may have flushed it)."""
-    for module in MATRICES:
-        for slug, grants in import_module(module).MATRIX.items():
-            group = Role.objects.get(slug=slug).group
-            for label, actions in grants.items():
-                app_label, model = label.split(".")
-                group.permissions.add(
-                    *Permission.objects.filter(
-                        content_type__app_label=app_label,
-                        codename__in=[f"{a}_{model}" for a in actions.split()],
-                    )
-                )
-
-
-@pytest.fixture
-def setup(core):
+def setup(director_with_totp):
     """A director (password + TOTP), the Marketing leader, a system, and a weekly Marketing
     series on today's weekday that started three weeks ago."""
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    core._ensure_builtin_roles()
-    _grant_role_permissions()
-    Installation.current()
-    director = user_with_role(
-        DIRECTOR, username="director", email="director@example.com", totp=False
-    )
-    TOTP.activate(director, core.TOTP_SECRET)
+    director = director_with_totp
     marketing = DepartmentFactory(name="Marketing", code="MKT")
     leader_user = user_with_role(
         LEADER, marketing, username="leader", email="leader@example.com"
-    )  # password: core.PASSWORD, what UserFactory sets
+    )  # password: PASSWORD, what UserFactory sets
     leader = Person.objects.get(user=leader_user)
     system = SystemFactory(name="CRM", business_owner=marketing)
     today = datetime.now(ZONE).date()
@@ -132,19 +58,6 @@ def setup(core):
     return {"leader": leader, "system": system, "occurrence": occurrence}
 
 
-def _log_in(page, live_server, core, username, totp=False):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", core.PASSWORD)
-    core._submit(page)
-    if totp:
-        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-        page.fill("input[name=code]", core._totp_code())
-        core._submit(page)
-    page.wait_for_url(f"{live_server.url}/")
-    expect(page.locator("#user-menu")).to_have_text(username)
-
-
 def _en_date(value) -> str:
     """A date as the English UI shows it."""
     with translation.override("en"):
@@ -152,13 +65,14 @@ def _en_date(value) -> str:
 
 
 def test_director_runs_the_marketing_meeting_and_the_leader_gets_the_action(
-    page, live_server, core, setup
+    page, live_server, setup
 ):
     occurrence, leader, system = setup["occurrence"], setup["leader"], setup["system"]
     meeting_url = f"/meetings/occurrences/{occurrence.pk}/"
 
     # Given an MIS director, logged in with password and TOTP
-    _log_in(page, live_server, core, "director", totp=True)
+    log_in(page, "director", totp=True)
+    expect(page.locator("#user-menu")).to_have_text("director")
 
     # When they open this week's Marketing meeting from the cockpit
     page.locator("#week-meeting-tiles a", has_text="Marketing").click()
@@ -188,7 +102,7 @@ def test_director_runs_the_marketing_meeting_and_the_leader_gets_the_action(
     page.fill("#id_rating", "2")
     page.fill("#id_people_affected", "12")
     page.fill("#id_text", "Exporting a campaign's contacts takes an hour.")
-    core._submit(page)
+    submit(page)
     page.wait_for_url(re.compile(r"/feedback/feedback/\d+/$"))
     feedback = Feedback.objects.get()
     expect(page.locator("[role=alert]").first).to_have_text(f"Created {feedback}.")
@@ -207,7 +121,7 @@ def test_director_runs_the_marketing_meeting_and_the_leader_gets_the_action(
     page.fill("#id_title", "Faster contact export")
     expect(page.locator("#id_reach")).to_have_value("12")  # the people it affects
     page.fill("#id_effort", "2")
-    core._submit(page)
+    submit(page)
     page.wait_for_url(re.compile(r"/feedback/improvements/\d+/$"))
     improvement = Improvement.objects.get()
     expect(page.locator("[role=alert]").first).to_have_text("Created Faster contact export.")
@@ -253,7 +167,8 @@ def test_director_runs_the_marketing_meeting_and_the_leader_gets_the_action(
     expect(page.locator("#user-menu")).to_have_count(0)
 
     # And the Marketing leader logs in (no TOTP for their role)
-    _log_in(page, live_server, core, "leader")
+    log_in(page, "leader")
+    expect(page.locator("#user-menu")).to_have_text("leader")
 
     # Then the action item is on their cockpit, due in a week, from the Marketing meeting
     tile = page.locator("#my-action-tiles li")

@@ -2,99 +2,23 @@
 that others depend on to "retiring"; the page lists what relies on it and moves it only once
 the box is ticked; a dependent's page then warns.
 
-Chromium's settings, the login helpers (password and TOTP) and the built-in roles come from
-the core browser test, :mod:`openmis.core.tests.test_browser`.
+Chromium, the page, the director with TOTP and the log-in come from :mod:`openmis.tests.browser`.
 """
 
-import os
-import re
 from datetime import date
-from importlib import import_module
 
-import pytest
+from playwright.sync_api import expect
 
-# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
-# from a thread with a running loop unless told it is safe (it is: no loop code touches it).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from django.contrib.auth.models import Permission
-from playwright.sync_api import expect, sync_playwright
-
-from openmis.core.models import Installation
 from openmis.feedback.tests.factories import ImprovementFactory
-from openmis.org.models import Role
-from openmis.org.roles import DIRECTOR
-from openmis.org.tests.factories import user_with_role
 from openmis.portfolio.models import System
 from openmis.portfolio.tests.factories import ContractFactory, DependencyFactory, SystemFactory
+from openmis.tests.browser import BROWSER, log_in
 
-XDIST_GROUP = "xdist_group(name): run in the named xdist worker group"
-try:
-    _ONE_WORKER = [pytest.mark.xdist_group("browser")]  # with the core browser test
-except pytest.fail.Exception:
-    _ONE_WORKER = []
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), *_ONE_WORKER]
-
-MATRICES = [
-    "openmis.feedback.migrations.0002_role_permissions",
-    "openmis.portfolio.migrations.0002_role_permissions",
-]
-
-
-@pytest.fixture(scope="module")
-def core(pytestconfig):
-    pytestconfig.addinivalue_line("markers", XDIST_GROUP)
-    return import_module("openmis.core.tests.test_browser")
-
-
-@pytest.fixture(scope="module")
-def browser(core):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=core.CHROMIUM, headless=True, args=core.CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server, core):
-    context = browser.new_context(
-        base_url=live_server.url, locale="en-US", viewport={"width": 1400, "height": 900}
-    )
-    context.set_default_timeout(core.TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def director(core):
-    """A director with password and TOTP, and the role grants the apps' migrations made (a
-    transactional test before may have flushed them)."""
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    core._ensure_builtin_roles()
-    for module in MATRICES:
-        for slug, grants in import_module(module).MATRIX.items():
-            group = Role.objects.get(slug=slug).group
-            for label, actions in grants.items():
-                app_label, model = label.split(".")
-                group.permissions.add(
-                    *Permission.objects.filter(
-                        content_type__app_label=app_label,
-                        codename__in=[f"{a}_{model}" for a in actions.split()],
-                    )
-                )
-    Installation.current()
-    user = user_with_role(DIRECTOR, username="director", email="director@example.com", totp=False)
-    TOTP.activate(user, core.TOTP_SECRET)
-    return user
+pytestmark = BROWSER
 
 
 def test_retiring_a_system_others_rely_on_asks_first_then_its_dependents_warn(
-    page, live_server, core, director
+    page, live_server, director_with_totp
 ):
     # Given a deployed CRM that Billing depends on, with a live contract and an open
     # improvement
@@ -104,14 +28,7 @@ def test_retiring_a_system_others_rely_on_asks_first_then_its_dependents_warn(
     ContractFactory(system=crm, title="CRM licence", end_date=date(2099, 12, 31))
     ImprovementFactory(system=crm, title="Faster export")
     # And the director, logged in
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", "director")
-    page.fill("input[name=password]", core.PASSWORD)
-    core._submit(page)
-    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-    page.fill("input[name=code]", core._totp_code())
-    core._submit(page)
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, "director", totp=True)
 
     # When they move the CRM to "Retiring" on its page
     page.goto(f"/portfolio/systems/{crm.pk}/")
