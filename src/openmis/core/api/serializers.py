@@ -3,6 +3,7 @@ registry generates for a type, and those of the import endpoint."""
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
@@ -95,7 +96,7 @@ class ObjectSerializer(serializers.ModelSerializer):
                 continue
             try:
                 model_field = self.Meta.model._meta.get_field(field.source or name)
-            except Exception:
+            except FieldDoesNotExist:  # a field that is no model field
                 continue
             related = getattr(model_field, "related_model", None)
             if related is None or not registry.is_private(related):
