@@ -8,6 +8,8 @@ improvement's feedback, a merge's original), on the API or the pages."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date, timedelta
 
@@ -252,3 +254,25 @@ def test_the_pages_name_only_feedback_the_reader_sees(grouped, who):
     assert ("average rating 4" in improvement_page) is not sees
     assert "confidential item" not in improvement_page
     assert "hidden" not in re.sub(r'type="hidden"|visually-hidden|hidden_', "", improvement_page)
+
+
+def _csv(response) -> list[dict]:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("who", ["employee", "staff"])
+def test_exports_name_only_feedback_the_reader_sees(grouped, who, api_client_for):
+    api = api_client_for(grouped[who])
+    secret, ordinary = grouped["secret"], grouped["open"][0]
+    sees = who == "staff"
+    improvements = _csv(api.get("/api/feedback/improvements/export/", {"format": "csv"}))
+    row = next(r for r in improvements if r["id"] == str(grouped["improvement"].pk))
+    expected = sorted([secret.pk, ordinary.pk]) if sees else [ordinary.pk]
+    assert sorted(int(pk) for pk in row["feedback"].split(";")) == expected
+    page_export = _csv(
+        logged_in(grouped[who]).get(registry.get(Feedback).url("export"), {"format": "csv"})
+    )
+    repeated = next(r for r in page_export if r["id"] == str(grouped["repeated"].pk))
+    assert repeated["duplicate_of"] == (str(secret.pk) if sees else "")
+    assert repeated["status"] == "duplicate"
