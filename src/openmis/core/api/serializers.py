@@ -38,10 +38,12 @@ class HiddenReferencesListSerializer(serializers.ListSerializer):
 
 
 class ObjectSerializer(serializers.ModelSerializer):
-    """Base of generated serializers: adds ``display`` (the object's name), and names a
-    referenced row of a type whose hidden rows are missing everywhere (``hidden_missing``:
-    confidential feedback) only to the readers who may see it: a list of ids leaves the others
-    out, a single reference reads null."""
+    """Base of generated serializers: adds ``display`` (the object's name)."""
+
+    # (The docstring above is the schema's description of every serializer without its own.)
+    # A referenced row of a type whose hidden rows are missing everywhere (``hidden_missing``:
+    # confidential feedback) is named only to the readers who may see it: a list of ids leaves
+    # the others out, a single reference reads null (:meth:`to_representation`).
 
     @classmethod
     def many_init(cls, *args, **kwargs):
