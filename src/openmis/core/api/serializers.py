@@ -162,8 +162,10 @@ class ObjectSerializer(serializers.ModelSerializer):
         them)."""
         user = self._reader()
         related = instance._meta.get_field(name).related_model
-        if user is None or not registry.is_private(related) or instance.pk is None:
+        if user is None or instance.pk is None or not registry.is_private(related):
             return []
+        if not registry.get(related).hidden_missing:
+            return []  # (the reader was shown them, and may drop them)
         held = getattr(instance, name).values("pk")
         visible = registry.get(related).for_user(user, related._default_manager.filter(pk__in=held))
         return list(
