@@ -276,3 +276,41 @@ def test_exports_name_only_feedback_the_reader_sees(grouped, who, api_client_for
     repeated = next(r for r in page_export if r["id"] == str(grouped["repeated"].pk))
     assert repeated["duplicate_of"] == (str(secret.pk) if sees else "")
     assert repeated["status"] == "duplicate"
+
+
+def test_the_improvement_form_keeps_feedback_the_editor_never_saw(grouped):
+    # Given an editor who may change improvements but not see the complaint (a custom role:
+    # the built-in ones that edit improvements see all feedback)
+    from openmis.core.forms import limit_references
+    from openmis.feedback.forms import ImprovementForm
+
+    improvement, secret, ordinary = grouped["improvement"], grouped["secret"], grouped["open"][0]
+    extra = grouped["open"][2]
+    editor = grouped["employee"]
+    form = ImprovementForm(instance=improvement)
+    limit_references(form, editor)
+    # the form neither offers nor names the complaint
+    rendered = str(form["feedback"])
+    assert WORD not in rendered and f'value="{secret.pk}"' not in rendered
+    assert f'value="{ordinary.pk}"' in rendered
+    # When they save it with one more item
+    data = {
+        "title": improvement.title,
+        "system": improvement.system_id,
+        "description": "",
+        "feedback": [ordinary.pk, extra.pk],
+        "reach": improvement.reach,
+        "impact": improvement.impact,
+        "confidence": improvement.confidence,
+        "effort": str(improvement.effort),
+    }
+    form = ImprovementForm(data, instance=improvement)
+    limit_references(form, editor)
+    assert form.is_valid(), form.errors
+    form.save()
+    # Then the complaint stays grouped
+    assert set(improvement.feedback.values_list("pk", flat=True)) == {
+        secret.pk,
+        ordinary.pk,
+        extra.pk,
+    }
