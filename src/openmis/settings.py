@@ -329,8 +329,12 @@ BI_MEMORY_LIMIT = env.str("OPENMIS_BI_MEMORY_LIMIT", default="2GB")
 BI_THREADS = env.int("OPENMIS_BI_THREADS", default=2)
 BI_UPLOAD_MAX_BYTES = env.int("OPENMIS_BI_UPLOAD_MAX_BYTES", default=2 * 1024**3)
 BI_RESULT_CACHE_SECONDS = env.int("OPENMIS_BI_RESULT_CACHE_SECONDS", default=3600)
-# Feedback should be acknowledged within this many working days (Monday to Friday).
+# Feedback should be acknowledged within this many working days (Monday to Friday, less the
+# public holidays of OPENMIS_HOLIDAY_COUNTRY).
 FEEDBACK_ACKNOWLEDGE_DAYS = env.int("OPENMIS_FEEDBACK_ACKNOWLEDGE_DAYS", default=5)
+# Whose public holidays are not working days (openmis.core.workdays): an ISO 3166 country code
+# the `holidays` package knows ("PL", "DE", "GB"...); empty counts only weekends as days off.
+OPENMIS_HOLIDAY_COUNTRY = env.str("OPENMIS_HOLIDAY_COUNTRY", default="PL").strip().upper()
 # Results larger than this (as cached, in bytes) are not cached: the cache counts entries.
 BI_RESULT_CACHE_MAX_BYTES = env.int("OPENMIS_BI_RESULT_CACHE_MAX_BYTES", default=4 * 1024**2)
 # External tables are read in place and may change at any time: their results live shorter.

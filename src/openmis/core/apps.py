@@ -22,3 +22,27 @@ class CoreConfig(AppConfig):
         register_tiles()
 
         pre_save.connect(clean_instance_text, dispatch_uid="openmis-clean-text")
+
+        from django.core import checks
+
+        checks.register(check_holiday_country)
+
+
+def check_holiday_country(app_configs=None, **_kwargs):
+    """A Django system check: ``OPENMIS_HOLIDAY_COUNTRY`` names a country the ``holidays``
+    package knows (else the first count of working days would fail)."""
+    from django.conf import settings
+    from django.core import checks
+
+    from openmis.core import workdays
+
+    country = getattr(settings, "OPENMIS_HOLIDAY_COUNTRY", "")
+    if country and not workdays.known_country(country):
+        return [
+            checks.Error(
+                f"OPENMIS_HOLIDAY_COUNTRY={country!r} is not a country code the holidays "
+                "package knows (e.g. PL, DE, GB); leave it empty to count weekends only.",
+                id="openmis.E101",
+            )
+        ]
+    return []

@@ -71,8 +71,35 @@ def limit_references(form, user) -> None:
         queryset = getattr(field, "queryset", None)
         if queryset is None or not registry.is_private(queryset.model):
             continue
-        limited = registry.visible_only(queryset, user, registry.current_references(instance, name))
+        current = registry.current_references(instance, name)
+        if isinstance(field, forms.ModelMultipleChoiceField) and user is not None:
+            target = registry.get(queryset.model)
+            if target.hidden_missing:
+                _keep_hidden(form, name, target, current, user)
+                field.queryset = registry.visible_only(queryset, user)
+                continue
+        limited = registry.visible_only(queryset, user, current)
         field.queryset = limited  # the field gives its widget (a picker too) the new choices
+
+
+def _keep_hidden(form, name: str, target, current: list, user) -> None:
+    """Rows of a type whose hidden rows are missing everywhere (confidential feedback) that
+    the many-to-many ``name`` holds and ``user`` may not see: neither offered nor named in the
+    form, and kept when it is saved (the user was never shown them to drop them)."""
+    if not current:
+        return
+    manager = target.model._default_manager
+    visible = target.for_user(user, manager.filter(pk__in=current)).values_list("pk", flat=True)
+    hidden = sorted(set(current) - set(visible))
+    if not hidden or hasattr(form, f"clean_{name}"):
+        return
+
+    def clean():
+        chosen = form.cleaned_data.get(name)
+        chosen_ids = [obj.pk for obj in chosen] if chosen is not None else []
+        return manager.filter(pk__in=[*chosen_ids, *hidden])
+
+    setattr(form, f"clean_{name}", clean)
 
 
 class ObjectForm(forms.ModelForm):

@@ -255,8 +255,10 @@ class ImprovementSerializer(ObjectSerializer):
         return attrs
 
     def apply_to(self, instance):
-        # Many-to-many values can only be set once the row exists: see after_save.
+        # Many-to-many values can only be set once the row exists: see after_save. The items
+        # it groups that the reader may not see (never shown to them) stay grouped.
         self._feedback = self.validated_data.get("feedback")
+        self._hidden_feedback = self.hidden_held(instance, "feedback")
         for key, value in self.validated_data.items():
             if key != "feedback":
                 setattr(instance, key, value)
@@ -264,7 +266,7 @@ class ImprovementSerializer(ObjectSerializer):
 
     def after_save(self, instance):
         if getattr(self, "_feedback", None) is not None:
-            instance.feedback.set(self._feedback)
+            instance.feedback.set([*self._feedback, *self._hidden_feedback])
 
 
 class StatusChangeSerializer(ObjectSerializer):

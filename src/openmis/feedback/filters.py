@@ -1,7 +1,8 @@
 """The feedback list's filters: the generated ones, with meetings fetched with their series
 (a meeting's name shows its series), ``since`` (a date), ``rated`` and ``grouped`` (whether
 an improvement groups it yet), ``status`` (several values) and ``older_than`` (given more
-than so many working days ago: the triage queue's age and the service level); the improvement
+than so many working days ago, public holidays skipped: the triage queue's age and the
+service level); the improvement
 list's, where ``status`` takes several values (``?status=new&status=under_review``: waiting
 for a decision). The cockpit's tiles link to these."""
 
@@ -10,10 +11,11 @@ from __future__ import annotations
 from datetime import date
 
 import django_filters
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from openmis.core import workdays
 from openmis.core.filters import ObjectFilterSet
-from openmis.feedback import workflow
 from openmis.feedback.models import Feedback, Improvement
 
 FILTERS = [
@@ -61,7 +63,10 @@ class FeedbackFilterSet(ObjectFilterSet):
     def filter_older_than(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(date__lte=workflow.overdue_on_or_before(date.today(), int(value)))
+        last = workdays.overdue_on_or_before(
+            date.today(), int(value), settings.OPENMIS_HOLIDAY_COUNTRY
+        )
+        return queryset.filter(date__lte=last)
 
     class Meta:
         model = Feedback

@@ -46,7 +46,7 @@ def system_feedback(request, system) -> dict:
         user
     )
     feedback_type, improvement_type = registry.get(Feedback), registry.get(Improvement)
-    trend = services.rating_trend(system)
+    trend = services.rating_trend(system, user=user)
     section = {
         "trend": trend,
         "chart": {
@@ -56,7 +56,7 @@ def system_feedback(request, system) -> dict:
             "label": _("Average rating"),
         },
         **_by_status(system, user, feedback_type),
-        "review": services.post_implementation_review(system),
+        "review": services.post_implementation_review(system, user=user),
         "list_url": f"{feedback_type.url('list')}?system={system.pk}",
         "add_url": f"{feedback_type.url('add')}?system={system.pk}",
         "can_add": can_add,

@@ -25,6 +25,7 @@ from openmis.feedback.services import (
     DELIVERED,
     STATUS_CHANGE,
     TRIAGE_PERMISSION,
+    TRIAGED,
     project_went_live,
 )
 from openmis.feedback.views import feedback_context, improvement_context
@@ -140,6 +141,14 @@ register_kind(
     gettext_lazy(
         "To each person and client contact whose feedback a project's go-live answers: one "
         "e-mail naming the improvements it delivers."
+    ),
+)
+register_kind(
+    TRIAGED,
+    gettext_lazy("Feedback declined or merged"),
+    gettext_lazy(
+        "To each person and client contact whose feedback is declined (with the reason) or "
+        "merged into an earlier item, once per item."
     ),
 )
 register_tile(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from openmis.core import formatting
 from openmis.core.notifications import Recipient, notify, template
 from openmis.core.services import save_object
-from openmis.feedback import review, workflow
+from openmis.feedback import confidentiality, review, workflow
 from openmis.feedback.models import Feedback, FeedbackStatusChange, Improvement, StatusChange
 from openmis.org.models import Person
 
@@ -367,7 +367,45 @@ def triage(
         change = _move(feedback, status, user, reason, duplicate_of)
         save_object(feedback, user, expected_version)
         change.save()
+    if status in TOLD_ON_TRIAGE:
+        tell_givers_of_triage(change)
     return change
+
+
+TRIAGED = "feedback.triaged"  # the kind of notice of a decline or a merge to givers (registry)
+#: The triage moves whose givers are told at once (the others are told when answered).
+TOLD_ON_TRIAGE = (workflow.DECLINED, workflow.DUPLICATE)
+
+
+def tell_givers_of_triage(change: FeedbackStatusChange) -> int:
+    """Tell everyone who gave the feedback of ``change`` (a decline, with its reason, or a
+    merge into an earlier item) what became of it: its active author and, for a client's
+    feedback, the contact when they have an address, each once, in their language
+    (:func:`givers_of`), sent once the move commits. A client's contact gets no link (they do
+    not log in). The key is the change: sent once however often this is called. Returns how
+    many were told."""
+    feedback = change.feedback
+    told = 0
+    for giver in givers_of(Feedback.objects.filter(pk=feedback.pk)):
+        notice = notify(
+            giver.recipient,
+            TRIAGED,
+            template("feedback/notices/triaged_subject.txt"),
+            template("feedback/notices/triaged_body.txt"),
+            {
+                "system": feedback.system,
+                "given": feedback.date,
+                "summary": feedback.summary,
+                "declined": change.to_status == workflow.DECLINED,
+                "reason": change.reason,
+                "link": site_url(feedback.get_absolute_url()) if giver.person else "",
+            },
+            obj=feedback,
+            key=f"triage {change.pk}",
+            language=giver.language,
+        )
+        told += notice is not None
+    return told
 
 
 @transaction.atomic
@@ -421,6 +459,14 @@ def overdue_acknowledgement_params() -> dict:
 # --- the system page ------------------------------------------------------------------------
 
 
+def seen_by(queryset, user):
+    """The feedback of ``queryset`` that ``user`` may see (the one row rule,
+    :func:`~openmis.feedback.confidentiality.visible_feedback`); all of it with no user (the
+    command line, the demo). Every figure shown to someone counts through it, so a confidential
+    item is neither listed nor counted for those who may not see it."""
+    return queryset if user is None else confidentiality.visible_feedback(queryset, user)
+
+
 def _month_starts(last: date, count: int) -> list[date]:
     months = []
     year, month = last.year, last.month
@@ -430,14 +476,17 @@ def _month_starts(last: date, count: int) -> list[date]:
     return months[::-1]
 
 
-def rating_trend(system, today: date | None = None, months: int = TREND_MONTHS) -> list[dict]:
+def rating_trend(
+    system, today: date | None = None, months: int = TREND_MONTHS, user=None
+) -> list[dict]:
     """Average rating per month over the last ``months`` months, from the first month with a
-    rating: ``[{"month": date, "average": float | None, "ratings": int}]``."""
+    rating: ``[{"month": date, "average": float | None, "ratings": int}]``, of the feedback
+    ``user`` may see (:func:`seen_by`)."""
     today = today or date.today()
     starts = _month_starts(today, months)
     rows = (
-        Feedback.objects.filter(system=system, rating__isnull=False, date__gte=starts[0])
-        .filter(date__lte=today)
+        seen_by(Feedback.objects.filter(system=system, rating__isnull=False), user)
+        .filter(date__gte=starts[0], date__lte=today)
         .annotate(month=TruncMonth("date"))
         .values("month")
         .annotate(average=Avg("rating"), ratings=Count("pk"))
@@ -467,11 +516,13 @@ def post_implementation_review(
     days: int | None = None,
     min_days: int | None = None,
     min_feedback: int | None = None,
+    user=None,
 ):
     """The review of ``system``'s most recent go-live (:func:`openmis.feedback.review.compare`):
     ``{"project", "review"}``, or None if no project of the system has gone live. Two queries:
-    the project, and the feedback rows of both windows. ``days``, ``min_days`` and
-    ``min_feedback`` default to the ``OPENMIS_REVIEW_*`` settings."""
+    the project, and the feedback rows of both windows (those ``user`` may see,
+    :func:`seen_by`). ``days``, ``min_days`` and ``min_feedback`` default to the
+    ``OPENMIS_REVIEW_*`` settings."""
     today = today or date.today()
     days = settings.OPENMIS_REVIEW_DAYS if days is None else days
     min_days = settings.OPENMIS_REVIEW_MIN_DAYS if min_days is None else min_days
@@ -484,8 +535,8 @@ def post_implementation_review(
     if project is None:
         return None
     first, last = review.span(project.go_live, days)
-    rows = Feedback.objects.filter(
-        system=system, date__gte=first, date__lte=min(last, today)
+    rows = seen_by(
+        Feedback.objects.filter(system=system, date__gte=first, date__lte=min(last, today)), user
     ).values_list("date", "rating", "hours_per_month")
     return {
         "project": project,
@@ -518,14 +569,18 @@ def lowest_rated_systems(
     days: int = LOWEST_RATED_DAYS,
     min_ratings: int = LOWEST_RATED_MIN_RATINGS,
     limit: int = 5,
+    user=None,
 ) -> list[dict]:
     """The systems in use with the lowest average rating over the last ``days`` days, among
-    those rated at least ``min_ratings`` times: ``[{"system", "average", "ratings"}]``."""
+    those rated at least ``min_ratings`` times: ``[{"system", "average", "ratings"}]``, from
+    the feedback ``user`` may see (:func:`seen_by`)."""
     from openmis.portfolio.models import System
 
     today = today or date.today()
     since = today - timedelta(days=days - 1)
     rated = Q(feedback__rating__isnull=False, feedback__date__gte=since, feedback__date__lte=today)
+    if user is not None and not confidentiality.sees_all(user):
+        rated &= Q(feedback__in=seen_by(Feedback.objects.all(), user).values("pk"))
     systems = (
         System.objects.filter(lifecycle_stage__in=IN_USE_STAGES)
         .annotate(

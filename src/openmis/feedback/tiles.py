@@ -22,11 +22,11 @@ from openmis.org.people import person_of
 
 
 def lowest_rated(request) -> dict:
-    """The five systems in use with the lowest average rating of the last 90 days, each
-    linking to the ratings behind its average."""
+    """The five systems in use with the lowest average rating of the last 90 days (of the
+    ratings the reader may see), each linking to the ratings behind its average."""
     today = date.today()
     since = today - timedelta(days=services.LOWEST_RATED_DAYS - 1)
-    rows = services.lowest_rated_systems(today)
+    rows = services.lowest_rated_systems(today, user=request.user)
     feedback_list = registry.get(Feedback).url("list")
     for row in rows:
         params = {"system": row["system"].pk, "rated": "true", "since": since.isoformat()}

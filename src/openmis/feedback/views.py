@@ -29,21 +29,18 @@ from openmis.feedback.models import Feedback, Improvement
 def improvement_context(improvement, request) -> dict:
     """The priority formula with its figures, the grouped feedback and the status history."""
     can_change = permissions.can(request.user, registry.get(Improvement), "change", improvement)
+    # Only the items the reader may see are listed and counted (a confidential client
+    # complaint is neither named nor counted for an employee), as everywhere else.
     feedback = list(
-        improvement.feedback.select_related("department", "author").order_by("-date", "-pk")
-    )
-    # The figures count every item grouped (they are what the priority was given from); the
-    # list names only those the reader may see.
-    shown = set(
         registry.get(Feedback)
         .for_user(request.user, improvement.feedback.all())
-        .values_list("pk", flat=True)
+        .select_related("department", "author")
+        .order_by("-date", "-pk")
     )
     ratings = [f.rating for f in feedback if f.rating is not None]
     return {
         "impact_value": Decimal(improvement.impact),
-        "grouped_feedback": [f for f in feedback if f.pk in shown],
-        "grouped_hidden": len(feedback) - len(shown),
+        "grouped_feedback": feedback,
         "grouped_any": bool(feedback),
         "grouped_rating": round(sum(ratings) / len(ratings), 2) if ratings else None,
         # What the feedback reports, beside the reach and impact the score was given.
@@ -80,12 +77,20 @@ def feedback_context(feedback, request) -> dict:
             .select_related("system")
         ),
     }
+    # The items this one was merged into, named only to those who may see them (one query).
+    originals = {c.duplicate_of_id for c in context["triage_history"] if c.duplicate_of_id}
     if feedback.duplicate_of_id is not None:
-        context["duplicate_of_hidden"] = (
-            not registry.get(Feedback)
-            .for_user(request.user, Feedback.objects.filter(pk=feedback.duplicate_of_id))
-            .exists()
-        )
+        originals.add(feedback.duplicate_of_id)
+    visible = set(
+        registry.get(Feedback)
+        .for_user(request.user, Feedback.objects.filter(pk__in=originals))
+        .values_list("pk", flat=True)
+        if originals
+        else ()
+    )
+    context["visible_originals"] = visible
+    if feedback.duplicate_of_id is not None:
+        context["duplicate_of_hidden"] = feedback.duplicate_of_id not in visible
     allowed = workflow.allowed(feedback.status)
     if allowed and services.can_triage(request.user):
         context["triage_form"] = TriageForm(

@@ -3,6 +3,7 @@ registry generates for a type, and those of the import endpoint."""
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
@@ -22,14 +23,42 @@ class TextField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class HiddenReferencesListSerializer(serializers.ListSerializer):
+    """A page of objects whose references to rows hidden from the reader are left out
+    (:meth:`ObjectSerializer.to_representation`): which referenced ids the reader may see is
+    asked once per reference field for the whole page, not once per object."""
+
+    def to_representation(self, data):
+        items = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        self.child.remember_visible(items)
+        try:
+            return super().to_representation(items)
+        finally:
+            self.child.forget_visible()
+
+
 class ObjectSerializer(serializers.ModelSerializer):
     """Base of generated serializers: adds ``display`` (the object's name)."""
 
-    serializer_field_mapping = {
-        **serializers.ModelSerializer.serializer_field_mapping,
-        models.CharField: TextField,
-        models.TextField: TextField,
-    }
+    # (The docstring above is the schema's description of every serializer without its own.)
+    # A referenced row of a type whose hidden rows are missing everywhere (``hidden_missing``:
+    # confidential feedback) is named only to the readers who may see it: a list of ids leaves
+    # the others out, a single reference reads null (:meth:`to_representation`).
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        """A page of these: :class:`HiddenReferencesListSerializer` (each app's serializer
+        declares its own ``Meta``, so the list class is chosen here; as DRF's own)."""
+        list_kwargs = {}
+        for key in serializers.LIST_SERIALIZER_KWARGS_REMOVE:
+            value = kwargs.pop(key, None)
+            if value is not None:
+                list_kwargs[key] = value
+        list_kwargs["child"] = cls(*args, **kwargs)
+        list_kwargs.update(
+            {k: v for k, v in kwargs.items() if k in serializers.LIST_SERIALIZER_KWARGS}
+        )
+        return HiddenReferencesListSerializer(*args, **list_kwargs)
 
     display = serializers.SerializerMethodField()
 
@@ -55,16 +84,107 @@ class ObjectSerializer(serializers.ModelSerializer):
             relation.queryset = registry.visible_only(queryset, user, keep)
         return fields
 
+    # --- references to rows hidden from the reader --------------------------------------------
+
+    def _hidden_references(self) -> dict[str, tuple[type, bool]]:
+        """``{field name: (related model, many)}`` of the fields shown that refer to a type
+        whose hidden rows must be missing everywhere."""
+        found = {}
+        for name, field in self.fields.items():
+            if field.write_only:
+                continue
+            relation = getattr(field, "child_relation", field)
+            if not isinstance(relation, serializers.RelatedField):
+                continue
+            try:
+                model_field = self.Meta.model._meta.get_field(field.source or name)
+            except FieldDoesNotExist:  # a field that is no model field
+                continue
+            related = getattr(model_field, "related_model", None)
+            if related is None or not registry.is_private(related):
+                continue
+            if registry.get(related).hidden_missing:
+                found[name] = (related, bool(model_field.many_to_many))
+        return found
+
+    def _reader(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def remember_visible(self, instances) -> None:
+        """Ask once which rows referenced by ``instances`` the reader may see."""
+        user = self._reader()
+        self._visible = {}
+        if user is None:
+            return
+        for name, (related, many) in self._hidden_references().items():
+            source = self.fields[name].source or name
+            ids = set()
+            for instance in instances:
+                if many:
+                    ids.update(r.pk for r in getattr(instance, source).all())
+                else:
+                    value = getattr(instance, f"{source}_id", None)
+                    if value is not None:
+                        ids.add(value)
+            visible = registry.get(related).for_user(
+                user, related._default_manager.filter(pk__in=ids)
+            )
+            self._visible[name] = set(visible.values_list("pk", flat=True)) if ids else set()
+
+    def forget_visible(self) -> None:
+        self.__dict__.pop("_visible", None)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self._reader() is None:
+            return data
+        own = "_visible" not in self.__dict__
+        if own:
+            self.remember_visible([instance])
+        try:
+            for name, (_related, many) in self._hidden_references().items():
+                if name not in data:
+                    continue
+                visible = self._visible.get(name, set())
+                if many:
+                    data[name] = [pk for pk in data[name] if pk in visible]
+                elif data[name] is not None and data[name] not in visible:
+                    data[name] = None
+        finally:
+            if own:
+                self.forget_visible()
+        return data
+
+    def hidden_held(self, instance, name: str) -> list:
+        """The ids of the many-to-many ``name`` of ``instance`` that the reader may not see:
+        an update keeps them (the reader was never shown them, so cannot have meant to drop
+        them)."""
+        user = self._reader()
+        related = instance._meta.get_field(name).related_model
+        if user is None or instance.pk is None or not registry.is_private(related):
+            return []
+        if not registry.get(related).hidden_missing:
+            return []  # (the reader was shown them, and may drop them)
+        held = getattr(instance, name).values("pk")
+        visible = registry.get(related).for_user(user, related._default_manager.filter(pk__in=held))
+        return list(
+            related._default_manager.filter(pk__in=held)
+            .exclude(pk__in=visible.values("pk"))
+            .values_list("pk", flat=True)
+        )
+
     def apply_to(self, instance):
         """Set the validated values on ``instance`` without saving it.
 
         Many-to-many values can only be set once the row exists: :meth:`after_save` does.
         """
         many = {f.name for f in instance._meta.many_to_many}
-        self._m2m = {}
+        self._m2m, self._held = {}, {}
         for key, value in self.validated_data.items():
             if key in many:
                 self._m2m[key] = value
+                self._held[key] = self.hidden_held(instance, key)
             else:
                 setattr(instance, key, value)
         return instance
@@ -72,7 +192,7 @@ class ObjectSerializer(serializers.ModelSerializer):
     def after_save(self, instance):
         """Save what must follow the object itself: its many-to-many values."""
         for name, value in getattr(self, "_m2m", {}).items():
-            getattr(instance, name).set(value)
+            getattr(instance, name).set([*value, *self._held.get(name, [])])
 
 
 def serializer_for(object_type):

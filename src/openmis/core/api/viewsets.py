@@ -200,7 +200,7 @@ class ObjectViewSet(viewsets.ModelViewSet):
         name = self.object_type.slug
         if request.accepted_renderer.format == "xlsx":
             try:
-                content = imports.export_xlsx(self.object_type, queryset)
+                content = imports.export_xlsx(self.object_type, queryset, request.user)
             except ValueError as exc:
                 raise exceptions.ValidationError({"format": [str(exc)]}) from None
             return FileResponse(
@@ -210,7 +210,8 @@ class ObjectViewSet(viewsets.ModelViewSet):
                 content_type=XLSXRenderer.media_type,
             )
         response = StreamingHttpResponse(
-            imports.export_csv(self.object_type, queryset), content_type="text/csv; charset=utf-8"
+            imports.export_csv(self.object_type, queryset, request.user),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response

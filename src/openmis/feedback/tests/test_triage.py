@@ -10,9 +10,8 @@ import pytest
 from django.apps import apps as django_apps
 from django.core import mail
 from django.test import Client, RequestFactory
-from hypothesis import given
-from hypothesis import strategies as st
 
+from openmis.core import workdays
 from openmis.feedback import services, tiles, workflow
 from openmis.feedback.models import Feedback, FeedbackStatusChange, Improvement
 from openmis.feedback.tests.factories import FeedbackFactory, ImprovementFactory
@@ -308,48 +307,14 @@ def test_the_migration_derives_status_from_the_improvements():
     ]
 
 
-# --- the service level -------------------------------------------------------------------------
-
-DATES = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1))
-
-
-def _count_working_days(start, end):
-    """The definition, day by day: working days after ``start`` up to ``end``."""
-    return sum(1 for n in range(1, (end - start).days + 1) if (start + timedelta(n)).weekday() < 5)
-
-
-@given(DATES, st.integers(min_value=0, max_value=400))
-def test_working_days_between_counts_weekdays(start, span):
-    end = start + timedelta(days=span)
-    assert workflow.working_days_between(start, end) == _count_working_days(start, end)
-
-
-@given(DATES, st.integers(min_value=1, max_value=300))
-def test_adding_working_days_reaches_the_first_day_that_many_have_passed(start, days):
-    day = workflow.add_working_days(start, days)
-    assert workflow.is_working_day(day)
-    assert _count_working_days(start, day) == days
-    assert _count_working_days(start, day - timedelta(days=1)) == days - 1
-
-
-@given(DATES, st.integers(min_value=0, max_value=30))
-def test_the_overdue_date_splits_items_past_their_deadline(today, days):
-    last = workflow.overdue_on_or_before(today, days)
-    assert _count_working_days(last, today) > days
-    assert _count_working_days(last + timedelta(days=1), today) <= days
-
-
-def test_a_friday_item_is_due_the_next_friday_skipping_the_weekend():
-    friday = date(2026, 12, 4)
-    assert workflow.add_working_days(friday, 5) == date(2026, 12, 11)
-    assert workflow.add_working_days(date(2026, 12, 5), 1) == date(2026, 12, 7)  # Saturday
+# --- the service level (working days: openmis.core.tests.test_workdays) ---------------------
 
 
 @pytest.mark.django_db
 def test_the_cockpit_tile_counts_the_list_it_links_to(director, api_client_for, settings):
     settings.FEEDBACK_ACKNOWLEDGE_DAYS = 5
     today = date.today()
-    last = workflow.overdue_on_or_before(today, 5)
+    last = workdays.overdue_on_or_before(today, 5, settings.OPENMIS_HOLIDAY_COUNTRY)
     late = [FeedbackFactory(date=last - timedelta(days=n), text=f"Late {n}") for n in range(3)]
     FeedbackFactory(date=last + timedelta(days=1), text="In time")
     FeedbackFactory(date=last - timedelta(days=9), status="acknowledged", text="Acknowledged")

@@ -39,11 +39,13 @@ def _field_rows(object_type, obj, user, viewable=frozenset()):
             related = getattr(obj, name).all()
             if registry.is_private(field.related_model):
                 # Only the rows the reader may see are named (the fragment is then kept per
-                # reader: history.reader_key); the others are counted.
+                # reader: history.reader_key); the others are counted, unless their type's
+                # hidden rows are missing everywhere (confidential feedback: not even counted).
                 everyone = len(related)
-                related = registry.get(field.related_model).for_user(user, related)
+                target = registry.get(field.related_model)
+                related = target.for_user(user, related)
                 names = [str(v) for v in related]
-                if len(names) < everyone:
+                if len(names) < everyone and not target.hidden_missing:
                     names.append(_("%(count)d hidden") % {"count": everyone - len(names)})
                 rows.append((field.verbose_name, ", ".join(names), None))
                 continue

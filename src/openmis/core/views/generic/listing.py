@@ -87,7 +87,7 @@ class ObjectExportView(ObjectView):
         name = self.object_type.slug
         if fmt == "xlsx":
             try:
-                content = imports.export_xlsx(self.object_type, queryset)
+                content = imports.export_xlsx(self.object_type, queryset, request.user)
             except ValueError as exc:
                 messages.error(request, str(exc))
                 return redirect(self.object_type.url("list"))
@@ -100,7 +100,8 @@ class ObjectExportView(ObjectView):
         if fmt != "csv":
             raise Http404(_("Unknown export format."))
         response = StreamingHttpResponse(
-            imports.export_csv(self.object_type, queryset), content_type="text/csv; charset=utf-8"
+            imports.export_csv(self.object_type, queryset, request.user),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
