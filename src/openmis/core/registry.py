@@ -41,6 +41,12 @@ class ObjectType:
     department_field
         Path to the :class:`~openmis.org.models.Department` a row belongs to, for roles whose
         write scope is their own department; ``"self"`` for departments themselves.
+    department_resolver
+        ``callable(obj) -> int | None``: the department a row belongs to, when one path does
+        not say it (an action item belongs to its owner's department, or, when a client's
+        contact does it, to the department of its meeting's series). Replaces
+        ``department_field`` in the write-scope checks; ``department_field`` still names the
+        column that places a row (imports report refusals there).
     nav_group
         Heading under which the model appears in the navigation.
     in_menu
@@ -124,6 +130,7 @@ class ObjectType:
     import_fields: list[str] | None = None
     export_fields: list[str] | None = None
     department_field: str | None = None
+    department_resolver: Any = None
     nav_group: str = ""
     in_menu: bool = True
     icon: str = ""

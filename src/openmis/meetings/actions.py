@@ -102,6 +102,23 @@ def my_action_items(user, limit: int = 10):
     )
 
 
+def action_department(item: ActionItem) -> int | None:
+    """The department an action item belongs to, for department-scoped writers: its owner's;
+    for an item a client's contact does, the department of its meeting's series (the
+    leaders of that department give it out in their meetings with the client). A contact
+    of another client than the series' is refused by :meth:`ActionItem.clean`."""
+    if item.owner_id is not None:
+        return item.owner.department_id
+    if item.contact_id is None:
+        return None
+    occurrence = item.occurrence if item.occurrence_id is not None else None
+    if occurrence is None and item.outcome_id is not None:
+        occurrence = item.outcome.occurrence
+    if occurrence is None or occurrence.series.client_id != item.contact.client_id:
+        return None  # not a contact of the meeting's client: no department's to give
+    return occurrence.series.department_id
+
+
 def visible_action_items(queryset, user):
     """The action items ``user`` may see: everyone's for those who may see the meetings (MIS
     staff, directors, department leaders, analysts), only their own for the others

@@ -142,6 +142,8 @@ register(
     search=ACTION_SEARCH,
     filterset_class=ActionItemFilterSet,
     department_field="owner__department",
+    # a client contact's item: the department of its meeting's series (actions.py)
+    department_resolver=actions.action_department,
     nav_group=NAV,
     select=["occurrence__series", "contact__client"],
     form_class=modelform_factory(ActionItem, form=ActionItemObjectForm, fields=ACTION_FIELDS),

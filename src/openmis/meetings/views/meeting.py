@@ -293,7 +293,8 @@ def action_add(request, pk):
     if not form.is_valid():
         return _render_occurrence(request, occurrence, status=400, action_form=form)
     owner, contact = form.cleaned_data["owner"], form.cleaned_data.get("contact")
-    if not can(request.user, ActionItem, "add", ActionItem(owner=owner, contact=contact)):
+    probe = ActionItem(occurrence=occurrence, owner=owner, contact=contact)
+    if not can(request.user, ActionItem, "add", probe):
         form.add_error("owner", _("You may only assign action items in your own department."))
         return _render_occurrence(request, occurrence, status=403, action_form=form)
     try:
