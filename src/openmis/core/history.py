@@ -233,14 +233,19 @@ def present(records, user) -> list[Entry]:
         if model is not None and registry.is_private(model):
             private[model].add(record.object_id)
         plan.append((record, items))
-    visible = {
-        model: set(
-            registry.get(model)
-            .for_user(user, model._default_manager.filter(pk__in=pks))
-            .values_list("pk", flat=True)
-        )
-        for model, pks in private.items()
-    }
+    visible = {}
+    unreadable: dict[type[models.Model], dict] = {}  # model -> {pk: redacted field names}
+    for model, pks in private.items():
+        object_type = registry.get(model)
+        rows = object_type.for_user(user, model._default_manager.filter(pk__in=pks))
+        guards = object_type.redacted
+        found = rows.values_list("pk", *guards.values())
+        visible[model] = set()
+        for pk, *readable in found:
+            visible[model].add(pk)
+            hidden = {name for name, ok in zip(guards, readable, strict=True) if not ok}
+            if hidden:
+                unreadable.setdefault(model, {})[pk] = hidden
     entries = []
     for record, items in plan:
         entry = Entry(record, object_repr=record.object_repr)
@@ -249,9 +254,15 @@ def present(records, user) -> list[Entry]:
             entry.object_repr = _("(hidden)")
             entries.append(entry)  # what changed on a hidden object is not shown either
             continue
+        hidden = unreadable.get(model, {}).get(record.object_id, ())
         for model_field, (old, new) in items:
             if record.action == 0 and _is_empty(new):
                 continue  # created without a value: nothing to tell
+            if model_field.name in hidden:  # text its reader may not read (ObjectType.redacted)
+                entry.changes.append(
+                    Change(capfirst(model_field.verbose_name), _("(hidden)"), _("(hidden)"))
+                )
+                continue
             entry.changes.append(
                 Change(
                     capfirst(model_field.verbose_name),

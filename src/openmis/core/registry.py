@@ -94,6 +94,13 @@ class ObjectType:
         ``True`` for types whose hidden rows must not be known to exist at all (confidential
         feedback, which names a client): their page answers 404 like a missing row, instead
         of the friendly 403 of ``hidden_reason``.
+    redacted
+        ``{field: annotation}``: text fields some readers of a row may not read (the minutes
+        of a confidential meeting, whose date everyone may see). ``visible_to`` annotates each
+        row with the boolean ``annotation``; where it is false the rows read through
+        :meth:`ObjectType.for_user` have the field blanked (and marked ``redacted``, so such
+        a copy is never saved), searches do not match the field, and the change history shows
+        its changes as hidden. Lists, pages, exports and the API thus show the row without it.
     hidden_reason
         What the friendly 403 says when a row exists but ``visible_to`` hides it from the user
         (default: it has not been shared with them; ask its owner).
@@ -146,6 +153,7 @@ class ObjectType:
     read_only: bool = False
     delete_warnings: Any = None
     visible_to: Any = None
+    redacted: dict[str, str] = field(default_factory=dict)
     hidden_reason: Any = None
     hidden_missing: bool = False
     object_access: Any = None
@@ -304,7 +312,28 @@ class ObjectType:
     def for_user(self, user, queryset=None):
         """The rows of ``queryset`` (default: all) that ``user`` may see at all."""
         qs = self.queryset() if queryset is None else queryset
-        return qs if self.visible_to is None else self.visible_to(qs, user)
+        if self.visible_to is None:
+            return qs
+        qs = self.visible_to(qs, user)
+        if self.redacted:
+            qs._iterable_class = _redacting(self.redacted)
+        return qs
+
+    def search_terms(self, queryset, word: str) -> list[models.Q]:
+        """The conditions "``word`` is in one of the search fields" for rows of ``queryset``
+        (read through :meth:`for_user`): a :attr:`redacted` field matches only where its
+        reader may read it, and not at all in a queryset without the annotation."""
+        terms = []
+        annotations = queryset.query.annotations
+        for name in self.search:
+            term = models.Q(**{f"{name}__icontains": word})
+            guard = self.redacted.get(name)
+            if guard is not None:
+                if guard not in annotations:
+                    continue
+                term &= models.Q(**{guard: True})
+            terms.append(term)
+        return terms
 
     # The generated classes live in their own modules; built once, on first use.
     @cached_property
@@ -334,6 +363,23 @@ class ObjectType:
         from openmis.core.imports.resource import resource_for
 
         return resource_for(self)
+
+
+def _redacting(redacted: dict[str, str]):
+    """The iterable of a queryset that blanks the :attr:`ObjectType.redacted` fields of the
+    rows whose annotation says the reader may not read them."""
+    from django.db.models.query import ModelIterable
+
+    class RedactingIterable(ModelIterable):
+        def __iter__(self):
+            for obj in super().__iter__():
+                for name, guard in redacted.items():
+                    if getattr(obj, guard, True) is False:
+                        setattr(obj, name, "")
+                        obj.redacted = True
+                yield obj
+
+    return RedactingIterable
 
 
 @dataclass

@@ -121,12 +121,16 @@ def action_department(item: ActionItem) -> int | None:
 
 def visible_action_items(queryset, user):
     """The action items ``user`` may see: everyone's for those who may see the meetings (MIS
-    staff, directors, department leaders, analysts), only their own for the others
-    (employees, who hold no more than the view permission of action items)."""
+    staff, directors, department leaders, analysts) — but those of a confidential meeting
+    only when they may read it (:mod:`~openmis.meetings.confidentiality`) — and only their
+    own for the others (employees, who hold no more than the view permission of action
+    items)."""
     from openmis.core import permissions
+    from openmis.meetings import confidentiality
 
     if permissions.has_perm(user, "meetings.view_occurrence"):
-        return queryset
+        # a confidential meeting's items only for its readers (and their owners)
+        return confidentiality.visible_action_items(queryset, user)
     if not user.is_authenticated:
         return queryset.none()
     return queryset.filter(owner__user=user)

@@ -82,16 +82,22 @@ def agenda(occurrence: Occurrence) -> list[AgendaItem]:
     )
 
 
-def parked_items(series: MeetingSeries) -> list[AgendaItem]:
-    """Points parked in any meeting of the series and not brought back since."""
+def parked_items(series: MeetingSeries, user=None) -> list[AgendaItem]:
+    """Points parked in any meeting of the series and not brought back since (those of
+    confidential meetings only when ``user``, if given, may read them)."""
+    from openmis.core import registry
+
+    items = AgendaItem.objects.filter(
+        occurrence__series=series,
+        status=AgendaItem.Status.PARKED,
+        carried_to__isnull=True,
+    )
+    if user is not None:
+        items = registry.get(AgendaItem).for_user(user, items)
     return list(
-        AgendaItem.objects.filter(
-            occurrence__series=series,
-            status=AgendaItem.Status.PARKED,
-            carried_to__isnull=True,
+        items.select_related("occurrence__series", "system").order_by(
+            "occurrence__start", "position"
         )
-        .select_related("occurrence__series", "system")
-        .order_by("occurrence__start", "position")
     )
 
 

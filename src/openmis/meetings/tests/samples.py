@@ -4,6 +4,7 @@ openmis/core/tests/samples.py for what each entry means)."""
 import itertools
 from datetime import date, timedelta
 
+from openmis.meetings.models import Attendance
 from openmis.meetings.tests import factories as f
 from openmis.org.tests.factories import PersonFactory
 
@@ -12,6 +13,24 @@ _n = itertools.count()
 
 def _occurrence(dept):
     return f.OccurrenceFactory(series=f.SeriesFactory(department=dept))
+
+
+def _invited_meeting(dept):
+    """A meeting of ``dept``'s series and a person invited to the series."""
+    occurrence = _occurrence(dept)
+    person = PersonFactory(department=dept)
+    occurrence.series.attendees.add(person)
+    return occurrence, person
+
+
+def _attendance(dept):
+    occurrence, person = _invited_meeting(dept)
+    return Attendance.objects.create(occurrence=occurrence, person=person, status="present")
+
+
+def _attendance_form(dept):
+    occurrence, person = _invited_meeting(dept)
+    return {"occurrence": occurrence.pk, "person": person.pk, "status": "present"}
 
 
 SAMPLES = {
@@ -96,6 +115,12 @@ SAMPLES = {
         "owned_by": lambda obj: obj.owner.department,
         # employees see only their own action items (see test_meetings for the others')
         "make_own": lambda obj, user: _give(obj, user.person),
+    },
+    "meetings.attendance": {
+        "make": _attendance,
+        "form": _attendance_form,
+        "change": ("status", "excused"),
+        "owned_by": lambda obj: obj.occurrence.series.department,
     },
 }
 

@@ -35,6 +35,8 @@ class ObjectView(LoginRequiredMixin, View):
                 or _("This %(object)s has not been shared with you. Ask its owner to share it.")
                 % {"object": ot.opts.verbose_name}
             )
+        if ot.redacted:  # as the user may read it (see ObjectType.redacted)
+            return ot.for_user(self.request.user, ot.queryset().filter(pk=pk)).get()
         return obj
 
     def context(self, **extra) -> dict:
