@@ -230,7 +230,7 @@ def present(records, user) -> list[Entry]:
                     if not _is_empty(v):
                         namer.want(model_field.related_model, v)
             items.append((model_field, values))
-        if model is not None and registry.is_private(model):
+        if model is not None and (registry.is_private(model) or registry.is_redacted(model)):
             private[model].add(record.object_id)
         plan.append((record, items))
     visible = {}
@@ -238,8 +238,8 @@ def present(records, user) -> list[Entry]:
     for model, pks in private.items():
         object_type = registry.get(model)
         rows = object_type.for_user(user, model._default_manager.filter(pk__in=pks))
-        guards = object_type.redacted
-        found = rows.values_list("pk", *guards.values())
+        guards = list(object_type.redacted)
+        found = rows.values_list("pk", *(registry.readable_flag(name) for name in guards))
         visible[model] = set()
         for pk, *readable in found:
             visible[model].add(pk)
@@ -297,8 +297,9 @@ def refers_to_private(model) -> bool:
 
 def reader_key(model, user) -> tuple:
     """What a rendered history of ``model`` depends on besides the data and the language:
-    which types the reader may view, and the reader when it names private rows."""
+    which types the reader may view, and the reader when it names private rows or shows
+    fields some readers may not read (``ObjectType.redacted``)."""
     key = (permissions.view_signature(user),)
-    if refers_to_private(model):
+    if refers_to_private(model) or registry.is_redacted(model):
         key += (user.pk,)
     return key

@@ -95,12 +95,14 @@ class ObjectType:
         feedback, which names a client): their page answers 404 like a missing row, instead
         of the friendly 403 of ``hidden_reason``.
     redacted
-        ``{field: annotation}``: text fields some readers of a row may not read (the minutes
-        of a confidential meeting, whose date everyone may see). ``visible_to`` annotates each
-        row with the boolean ``annotation``; where it is false the rows read through
-        :meth:`ObjectType.for_user` have the field blanked (and marked ``redacted``, so such
-        a copy is never saved), searches do not match the field, and the change history shows
-        its changes as hidden. Lists, pages, exports and the API thus show the row without it.
+        ``{field: rule}``: text fields some readers of a row may not read although they see
+        the row (the minutes of a confidential meeting, whose date everyone may see).
+        ``rule(user)`` is the condition (a ``Q``) on the rows whose field ``user`` may read,
+        or None for all. Rows read through :meth:`ObjectType.for_user` have the field blanked
+        elsewhere (and are marked ``redacted``, so such a copy is never saved); searches do
+        not match it there, the change history shows its changes as hidden, and pages and
+        lists showing it are kept per reader. Lists, pages, exports and the API thus show the
+        row without it.
     hidden_reason
         What the friendly 403 says when a row exists but ``visible_to`` hides it from the user
         (default: it has not been shared with them; ask its owner).
@@ -153,7 +155,7 @@ class ObjectType:
     read_only: bool = False
     delete_warnings: Any = None
     visible_to: Any = None
-    redacted: dict[str, str] = field(default_factory=dict)
+    redacted: dict[str, Any] = field(default_factory=dict)
     hidden_reason: Any = None
     hidden_missing: bool = False
     object_access: Any = None
@@ -312,12 +314,32 @@ class ObjectType:
     def for_user(self, user, queryset=None):
         """The rows of ``queryset`` (default: all) that ``user`` may see at all."""
         qs = self.queryset() if queryset is None else queryset
-        if self.visible_to is None:
-            return qs
-        qs = self.visible_to(qs, user)
+        if self.visible_to is not None:
+            qs = self.visible_to(qs, user)
         if self.redacted:
-            qs._iterable_class = _redacting(self.redacted)
+            qs = self._redact(qs, user)
         return qs
+
+    def _redact(self, queryset, user):
+        """``queryset`` annotated with whether ``user`` may read each :attr:`redacted` field
+        (``<field>_readable``), its rows blanking the fields they may not."""
+        annotations = {}
+        for name, rule in self.redacted.items():
+            condition = rule(user)
+            readable = (
+                models.Value(True)
+                if condition is None
+                else models.Case(
+                    models.When(condition, then=models.Value(True)),
+                    default=models.Value(False),
+                )
+            )
+            annotations[readable_flag(name)] = models.ExpressionWrapper(
+                readable, output_field=models.BooleanField()
+            )
+        queryset = queryset.annotate(**annotations)
+        queryset._iterable_class = _redacting(tuple(self.redacted))
+        return queryset
 
     def search_terms(self, queryset, word: str) -> list[models.Q]:
         """The conditions "``word`` is in one of the search fields" for rows of ``queryset``
@@ -327,8 +349,8 @@ class ObjectType:
         annotations = queryset.query.annotations
         for name in self.search:
             term = models.Q(**{f"{name}__icontains": word})
-            guard = self.redacted.get(name)
-            if guard is not None:
+            if name in self.redacted:
+                guard = readable_flag(name)
                 if guard not in annotations:
                     continue
                 term &= models.Q(**{guard: True})
@@ -365,16 +387,21 @@ class ObjectType:
         return resource_for(self)
 
 
-def _redacting(redacted: dict[str, str]):
-    """The iterable of a queryset that blanks the :attr:`ObjectType.redacted` fields of the
-    rows whose annotation says the reader may not read them."""
+def readable_flag(name: str) -> str:
+    """The annotation that says whether the reader may read the redacted field ``name``."""
+    return f"{name}_readable"
+
+
+def _redacting(names: tuple[str, ...]):
+    """The iterable of a queryset that blanks the :attr:`ObjectType.redacted` fields ``names``
+    of the rows whose annotation says the reader may not read them."""
     from django.db.models.query import ModelIterable
 
     class RedactingIterable(ModelIterable):
         def __iter__(self):
             for obj in super().__iter__():
-                for name, guard in redacted.items():
-                    if getattr(obj, guard, True) is False:
+                for name in names:
+                    if getattr(obj, readable_flag(name), True) is False:
                         setattr(obj, name, "")
                         obj.redacted = True
                 yield obj
@@ -471,6 +498,11 @@ def is_registered(model) -> bool:
 def all_types() -> list[ObjectType]:
     """Every registered type, in registration order."""
     return list(_registry.values())
+
+
+def is_redacted(model) -> bool:
+    """Whether some readers of ``model``'s rows may not read some of their fields."""
+    return is_registered(model) and bool(get(model).redacted)
 
 
 def is_private(model) -> bool:

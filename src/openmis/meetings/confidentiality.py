@@ -17,7 +17,7 @@ Everyone else who may view meetings still sees that the meeting takes place — 
 status and series — but not what was said:
 
 * the meeting's row stays in every list, page, export, search result, API answer and calendar
-  feed, with its minutes blanked (the type's ``redacted`` field, see
+  feed, with its minutes blanked (the type's ``redacted`` field by :func:`minutes_rule`, see
   :class:`~openmis.core.registry.ObjectType`): a search never matches the text of minutes its
   reader may not read, and the change history shows "(hidden)" for them;
 * its agenda points, outcomes and action items are missing, as rows that do not exist (404),
@@ -29,16 +29,13 @@ Each rule is one condition of the same SQL statement (no query per row).
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models import Q
 
 from openmis.core import permissions
 from openmis.org.people import person_of
 
 #: Who reads every confidential minute and marks meetings confidential (the MIS office).
 CONFIDENTIAL_PERMISSION = "meetings.view_confidential_occurrence"
-
-#: The annotation :func:`visible_occurrences` adds: whether the reader may read the minutes.
-READABLE = "minutes_readable"
 
 
 def sees_all(user) -> bool:
@@ -73,20 +70,10 @@ def readable(user, path: str = "") -> Q:
     )
 
 
-def visible_occurrences(queryset, user):
-    """Every meeting (that one takes place is no secret), annotated with :data:`READABLE`:
-    the generic machinery blanks the minutes of the rows where it is false."""
-    if sees_all(user):
-        return queryset.annotate(**{READABLE: Value(True, output_field=BooleanField())})
-    return queryset.annotate(
-        **{
-            READABLE: Case(
-                When(readable(user), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        }
-    )
+def minutes_rule(user) -> Q | None:
+    """The meetings whose minutes ``user`` may read (None: all), the rule of the meeting
+    type's ``redacted`` minutes: the generic machinery blanks the others'."""
+    return None if sees_all(user) else readable(user)
 
 
 def visible_meeting_parts(queryset, user):

@@ -118,8 +118,7 @@ register(
     attachments=True,  # minutes, slides, signed lists of attendance
     form_class=OccurrenceForm,
     # Every meeting is listed; a confidential one's minutes only for its readers.
-    visible_to=confidentiality.visible_occurrences,
-    redacted={"minutes": confidentiality.READABLE},
+    redacted={"minutes": confidentiality.minutes_rule},
     set_only_by={"confidential": confidentiality.sees_all},
 )
 register(

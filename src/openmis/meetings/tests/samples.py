@@ -6,13 +6,25 @@ from datetime import date, timedelta
 
 from openmis.meetings.models import Attendance
 from openmis.meetings.tests import factories as f
-from openmis.org.tests.factories import PersonFactory
+from openmis.org.tests.factories import DepartmentFactory, PersonFactory
 
 _n = itertools.count()
 
 
 def _occurrence(dept):
     return f.OccurrenceFactory(series=f.SeriesFactory(department=dept))
+
+
+def _confidential_meeting():
+    """A meeting of another department's confidential client series: what was said there is
+    hidden from all but the MIS office (and its own people)."""
+    series = f.SeriesFactory(
+        department=DepartmentFactory(),
+        kind="client",
+        client=f.ClientFactory(),
+        confidential=True,
+    )
+    return f.OccurrenceFactory(series=series)
 
 
 def _invited_meeting(dept):
@@ -90,6 +102,7 @@ SAMPLES = {
         },
         "change": ("status", "done"),
         "owned_by": lambda obj: obj.occurrence.series.department,
+        "hidden": lambda dept: f.AgendaItemFactory(occurrence=_confidential_meeting()),
     },
     "meetings.outcome": {
         "make": lambda dept: f.OutcomeFactory(occurrence=_occurrence(dept)),
@@ -100,6 +113,7 @@ SAMPLES = {
         },
         "change": ("kind", "information"),
         "owned_by": lambda obj: obj.occurrence.series.department,
+        "hidden": lambda dept: f.OutcomeFactory(occurrence=_confidential_meeting()),
     },
     "meetings.actionitem": {
         "make": lambda dept: f.ActionItemFactory(owner=PersonFactory(department=dept)),

@@ -286,3 +286,18 @@ def test_the_occurrence_list_costs_the_same_queries_with_confidential_rows(
             confidential=True,
         )
     assert count() == few
+
+
+def test_a_page_kept_for_one_reader_is_not_shown_to_another(world, department):
+    """Pages and their fragments are cached: the MIS office's copy, with the minutes and their
+    history, must not be served to an outsider afterwards (nor the reverse)."""
+    meeting = world["meeting"]
+    staff = logged_in(user_with_role(STAFF, department))
+    analyst = logged_in(user_with_role(ANALYST, department))
+    for _round in range(2):
+        assert MINUTES in staff.get(f"/meetings/occurrences/{meeting.pk}/").content.decode()
+        assert MINUTES not in analyst.get(f"/meetings/occurrences/{meeting.pk}/").content.decode()
+        found = analyst.get("/meetings/occurrences/", {"q": "Globex"}).content.decode()
+        assert f"/meetings/occurrences/{meeting.pk}/" not in found
+        found = staff.get("/meetings/occurrences/", {"q": "Globex"}).content.decode()
+        assert f"/meetings/occurrences/{meeting.pk}/" in found

@@ -176,7 +176,7 @@ class ObjectDetailView(ObjectView):
         """The object, from the cache until its type's apps change when the type has no
         per-user visibility (one query and its compiling saved on every warm view)."""
         ot = self.object_type
-        if ot.visible_to is not None:
+        if ot.visible_to is not None or ot.redacted:
             return super().get_object(pk)
         # Through the type's queryset: the related rows its name needs come along. A missing
         # row is not kept (the 404 is raised before anything is stored).
