@@ -341,6 +341,28 @@ class ObjectType:
         queryset._iterable_class = _redacting(tuple(self.redacted))
         return queryset
 
+    def redact_object(self, obj, user):
+        """``obj`` as ``user`` may read it: a copy with the :attr:`redacted` fields they may not
+        read blanked (one query, none for a reader of everything)."""
+        if not self.redacted or all(rule(user) is None for rule in self.redacted.values()):
+            return obj
+        names = tuple(self.redacted)
+        flags = (
+            self._redact(self.model._default_manager.filter(pk=obj.pk), user)
+            .values_list(*(readable_flag(name) for name in names))
+            .first()
+        )
+        hidden = [name for name, ok in zip(names, flags or (), strict=False) if not ok]
+        if not hidden:
+            return obj
+        from copy import copy
+
+        obj = copy(obj)
+        for name in hidden:
+            setattr(obj, name, "")
+        obj.redacted = True
+        return obj
+
     def search_terms(self, queryset, word: str) -> list[models.Q]:
         """The conditions "``word`` is in one of the search fields" for rows of ``queryset``
         (read through :meth:`for_user`): a :attr:`redacted` field matches only where its

@@ -35,9 +35,7 @@ class ObjectView(LoginRequiredMixin, View):
                 or _("This %(object)s has not been shared with you. Ask its owner to share it.")
                 % {"object": ot.opts.verbose_name}
             )
-        if ot.redacted:  # as the user may read it (see ObjectType.redacted)
-            return ot.for_user(self.request.user, ot.queryset().filter(pk=pk)).get()
-        return obj
+        return ot.redact_object(obj, self.request.user)  # see ObjectType.redacted
 
     def context(self, **extra) -> dict:
         ot = self.object_type
