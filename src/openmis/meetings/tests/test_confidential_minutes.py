@@ -301,3 +301,22 @@ def test_a_page_kept_for_one_reader_is_not_shown_to_another(world, department):
         assert f"/meetings/occurrences/{meeting.pk}/" not in found
         found = staff.get("/meetings/occurrences/", {"q": "Globex"}).content.decode()
         assert f"/meetings/occurrences/{meeting.pk}/" in found
+
+
+def test_a_confidential_meetings_points_are_not_carried_into_an_open_one(department):
+    from openmis.meetings import agenda
+
+    series = SeriesFactory(
+        department=department, kind="client", client=ClientFactory(name="Initech"), count=1
+    )
+    secret = OccurrenceFactory(
+        series=series, start=datetime(2026, 3, 2, 9, 0, tzinfo=UTC), confidential=True
+    )
+    AgendaItemFactory(occurrence=secret, title="Layoffs", status="open")
+    nxt = OccurrenceFactory(series=series, start=datetime(2026, 4, 6, 9, 0, tzinfo=UTC))
+    assert agenda.carry_over(nxt, now=datetime(2026, 3, 10, tzinfo=UTC)) == 0
+    assert list(nxt.agenda_items.values_list("title", flat=True)) == []
+    nxt.confidential = True
+    nxt.save()
+    assert agenda.carry_over(nxt, now=datetime(2026, 3, 10, tzinfo=UTC)) == 1
+    assert list(nxt.agenda_items.values_list("title", flat=True)) == ["Layoffs"]
