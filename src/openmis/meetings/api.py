@@ -197,7 +197,9 @@ def attendance_rows(occurrence) -> list[dict]:
 
 class OccurrenceSerializer(ObjectSerializer):
     """A meeting with its attendance (read-only here: written by
-    ``POST /api/meetings/occurrences/{id}/attendance/``)."""
+    ``POST /api/meetings/occurrences/{id}/attendance/``). ``minutes`` is empty for a reader
+    who may not read a confidential meeting's minutes; only the MIS office sets
+    ``confidential`` (read-only for the others)."""
 
     attendance = serializers.SerializerMethodField(
         help_text=_(
@@ -216,6 +218,7 @@ class OccurrenceSerializer(ObjectSerializer):
             "end",
             "status",
             "minutes",
+            "confidential",
             "attendance",
             "version",
             "created",
