@@ -41,6 +41,9 @@ class ObjectType:
     department_field
         Path to the :class:`~openmis.org.models.Department` a row belongs to, for roles whose
         write scope is their own department; ``"self"`` for departments themselves.
+    detail_exclude
+        Form fields the detail page's "Details" table leaves out because the type's own
+        template shows them better (a Markdown text, rendered).
     department_resolver
         ``callable(obj) -> int | None``: the department a row belongs to, when one path does
         not say it (an action item belongs to its owner's department, or, when a client's
@@ -160,6 +163,7 @@ class ObjectType:
     hidden_missing: bool = False
     object_access: Any = None
     history_exclude: tuple[str, ...] = ()
+    detail_exclude: tuple[str, ...] = ()
     attachments: bool = False
     after_save: Any = None
     picker_hint: Any = None

@@ -70,6 +70,7 @@ register(
 register(
     PolicyVersion,
     slug="policy-versions",
+    detail_exclude=("text",),  # shown rendered by its template
     list_columns=["policy", "number", "state", "change", "author", "published_at"],
     form_fields=VERSION_FIELDS,
     export_fields=[
@@ -161,6 +162,7 @@ register(
 register(
     Procedure,
     slug="procedures",
+    detail_exclude=("description",),  # shown rendered by its template
     list_columns=["title", "owner", "updated"],
     form_fields=PROCEDURE_FIELDS,
     natural_key=["title"],
@@ -201,6 +203,7 @@ COURSE_FIELDS = [
 register(
     Course,
     slug="courses",
+    detail_exclude=("description",),  # shown rendered by its template
     list_columns=["title", "course_version", "validity_months", "pass_mark", "attempt_limit"],
     form_fields=COURSE_FIELDS,
     export_fields=["id", *COURSE_FIELDS, "course_version"],

@@ -70,6 +70,9 @@ def test_a_procedure_is_created_with_its_steps_on_one_form():
     page = client.get(procedure.get_absolute_url()).content.decode()
     assert page.index("Disable the accounts") < page.index("Take back the laptop")
     assert "<strong>leaves</strong>" in page
+    # and the description appears once, rendered: not also as its Markdown source in "Details"
+    details = page[page.index('<table class="table table-sm">') :]
+    assert "**leaves**" not in details[: details.index("</table>")]
 
 
 def test_steps_swap_numbers_and_are_deleted_on_the_form():

@@ -34,6 +34,8 @@ def _field_rows(object_type, obj, user, viewable=frozenset()):
     when the reader may view its type (``viewable``), so no link leads them to a refusal."""
     rows = []
     for name in object_type.form_fields:
+        if name in object_type.detail_exclude:
+            continue
         field = object_type.opts.get_field(name)
         if getattr(field, "many_to_many", False):
             related = getattr(obj, name).all()
