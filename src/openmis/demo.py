@@ -28,7 +28,7 @@ def is_loaded() -> bool:
 @transaction.atomic
 def load(language: str = "en") -> dict[str, int]:
     """Load every app's demo data written in ``language`` (``en`` or ``pl``: department,
-    system and product names, meetings, feedback, questions…); returns what the
+    system and product names, meetings, feedback, policies, courses…); returns what the
     organization part counted."""
     language = demotext.normalise(language)
     modules = _apps()

@@ -6,8 +6,11 @@ from collections import Counter
 from datetime import date
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from openmis import demo
+from openmis.core import registry
 from openmis.governance import demo as governance_demo
 from openmis.governance import training
 from openmis.governance.audience_members import members
@@ -120,3 +123,37 @@ def test_the_governance_demo_loads_again_after_a_reset():
         PolicyVersion.objects.count(),
         Certificate.objects.count(),
     ) == counts
+
+
+@pytest.mark.parametrize("username", ["director", "analyst", "employee"])
+def test_the_governance_pages_show_the_demo(username):
+    # Given the governance demo in Polish
+    _load("pl", date.today())
+    user = Person.objects.get(user__username=username).user
+    client = Client()
+    client.force_login(user)
+    policy = Policy.objects.get(title=TITLES["pl"][0])
+    pages = [
+        registry.get(model).url("list")
+        for model in (Policy, PolicyException, Procedure, Audience, Course, Enrolment, Certificate)
+    ]
+    pages += [
+        policy.get_absolute_url(),
+        reverse("governance:policy_diff", kwargs={"pk": policy.pk}),
+        Course.objects.get(title="Świadomość bezpieczeństwa").get_absolute_url(),
+        Procedure.objects.order_by("pk").first().get_absolute_url(),
+    ]
+    enrolment = Enrolment.objects.filter(person__user=user).order_by("pk").first()
+    pages.append(enrolment.get_absolute_url())
+    # When they open its lists and pages, each renders (or is refused, never an error)
+    statuses = {page: client.get(page).status_code for page in pages}
+    assert set(statuses.values()) <= {200, 403}, statuses
+    # And the policy in force, its exceptions and the user's own training are readable
+    assert statuses[policy.get_absolute_url()] == 200
+    assert statuses[enrolment.get_absolute_url()] == 200
+    # And their certificate of the yearly course prints
+    certificate = Certificate.objects.get(
+        person__user=user, course__title="Świadomość bezpieczeństwa"
+    )
+    response = client.get(reverse("governance:certificate_pdf", kwargs={"pk": certificate.pk}))
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
