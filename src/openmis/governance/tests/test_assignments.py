@@ -97,9 +97,7 @@ def test_an_open_enrolment_added_by_hand_is_kept_not_doubled():
         (None, 0),  # never expires
     ],
 )
-def test_a_valid_certificate_is_not_re_enrolled_until_90_days_before_its_end(
-    valid_until, reopened
-):
+def test_a_valid_certificate_is_not_re_enrolled_until_90_days_before_its_end(valid_until, reopened):
     sales = DepartmentFactory()
     person = PersonFactory(department=sales)
     course = CourseFactory()
