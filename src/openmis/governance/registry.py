@@ -212,7 +212,7 @@ register(
     form_fields=COURSE_FIELDS,
     export_fields=["id", *COURSE_FIELDS, "course_version"],
     natural_key=["title"],
-    filters=["systems", "policies", "required_for_users"],
+    filters=["systems", "required_for_users"],
     search=["title", "description"],
     nav_group=NAV,
     attachments=True,
