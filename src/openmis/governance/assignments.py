@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from openmis.core.formatting import date_text
 from openmis.core.notifications import notify
@@ -301,25 +301,6 @@ def transition_saved(sender, instance, created, **kwargs):
     "retired" cancels the enrolments it alone caused (in the move's transaction)."""
     if created and instance.to_stage == System.Stage.RETIRED:
         cancel_for_retired(instance.system, instance.date)
-
-
-def retirement_concern(system: System, user=None):
-    """At :data:`openmis.portfolio.services.RETIREMENT_HOOK`: the open enrolments retiring
-    the system will cancel (counted, not named: they are personal)."""
-    from openmis.portfolio.services import Concern
-
-    count = only_because_of(system).count()
-    if not count:
-        return None
-    return Concern(
-        "governance.enrolments",
-        ngettext(
-            "Training enrolment cancelled on retirement",
-            "Training enrolments cancelled on retirement",
-            count,
-        ),
-        count,
-    )
 
 
 # --- the daily pass -------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ from openmis.governance.views import assignments as assignment_views
 from openmis.org import roles
 from openmis.portfolio.access import ACCESS_GRANTED_HOOK
 from openmis.portfolio.models import LifecycleTransition, System
-from openmis.portfolio.services import GO_LIVE_HOOK, RETIREMENT_HOOK
+from openmis.portfolio.services import GO_LIVE_HOOK
 
 NAV = gettext_lazy("Governance")
 
@@ -385,7 +385,6 @@ register_panel(
 )
 register_hook(GO_LIVE_HOOK, assignments.project_went_live, name="governance.required_courses")
 register_hook(ACCESS_GRANTED_HOOK, assignments.access_granted, name="governance.required_courses")
-register_hook(RETIREMENT_HOOK, assignments.retirement_concern, name="governance.enrolments")
 post_save.connect(
     assignments.transition_saved,
     sender=LifecycleTransition,

@@ -142,12 +142,11 @@ def test_retiring_cancels_only_the_enrolments_the_system_alone_caused():
         CourseAssignment.objects.create(course=course, audience=audience), date(2026, 3, 2)
     )
 
-    with pytest.raises(services.ConfirmationNeeded) as refused:
-        services.move_to_stage(system, System.Stage.RETIRED, date(2026, 3, 5))
-    assert "Training enrolment cancelled on retirement: 1." in refused.value.messages
-    assert Enrolment.objects.filter(status="cancelled").count() == 0
+    assert assignments.only_because_of(system).count() == 1
+    services.move_to_stage(system, System.Stage.RETIRING, date(2026, 3, 4))
+    assert Enrolment.objects.filter(status="cancelled").count() == 0  # still in use
 
-    services.move_to_stage(system, System.Stage.RETIRED, date(2026, 3, 5), confirm=True)
+    services.move_to_stage(system, System.Stage.RETIRED, date(2026, 3, 5))
 
     statuses = dict(Enrolment.objects.values_list("person_id", "status"))
     assert statuses == {
