@@ -354,7 +354,11 @@ def send_reminders(today: date | None = None) -> tuple[int, int]:
     Returns ``(reminded, escalated)``."""
     today = today or timezone.localdate()
     rows = (
-        Enrolment.objects.filter(status__in=OPEN, due_date__lte=today + timedelta(REMINDER_DAYS))
+        Enrolment.objects.filter(
+            status__in=OPEN,
+            due_date__lte=today + timedelta(REMINDER_DAYS),
+            person__active=True,
+        )
         .select_related("person", "person__manager", "course")
         .order_by("due_date", "pk")
     )

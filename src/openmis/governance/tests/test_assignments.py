@@ -329,3 +329,10 @@ def test_the_assignment_page_counts_its_enrolments_by_status(director_client):
     assert page.status_code == 200
     assert [(str(label), n) for label, n in page.context["assignment_counts"]][2] == ("passed", 2)
     assert page.context["assignment_total"] == 2
+
+
+def test_people_who_left_are_not_reminded():
+    EnrolmentFactory(person=PersonFactory(active=False), due_date=date(2026, 3, 5))
+
+    assert assignments.send_reminders(TODAY) == (0, 0)
+    assert Notice.objects.count() == 0
