@@ -5,12 +5,13 @@ organization, and shows itself on their pages only through the hallways' extensi
 (``core.extensions.register_tile`` / ``register_panel`` / ``register_hook``).
 """
 
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy
 
-from openmis.core.extensions import register_panel, register_tile
+from openmis.core.extensions import register_hook, register_panel, register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.registry import on_call, register, register_page
-from openmis.governance import policies, policy_panels, training, training_tiles
+from openmis.governance import assignments, policies, policy_panels, training, training_tiles
 from openmis.governance.audience_forms import FIELDS as AUDIENCE_FIELDS
 from openmis.governance.audience_forms import AudienceForm
 from openmis.governance.filters import (
@@ -34,6 +35,7 @@ from openmis.governance.models import (
     Audience,
     Certificate,
     Course,
+    CourseAssignment,
     CoursePage,
     Enrolment,
     ExternalCertificate,
@@ -46,8 +48,11 @@ from openmis.governance.models import (
     QuizQuestion,
 )
 from openmis.governance.procedure_forms import PROCEDURE_FIELDS, ProcedureForm
+from openmis.governance.views import assignments as assignment_views
 from openmis.org import roles
-from openmis.portfolio.models import System
+from openmis.portfolio.access import ACCESS_GRANTED_HOOK
+from openmis.portfolio.models import LifecycleTransition, System
+from openmis.portfolio.services import GO_LIVE_HOOK
 
 NAV = gettext_lazy("Governance")
 
@@ -196,6 +201,8 @@ COURSE_FIELDS = [
     "title",
     "description",
     "systems",
+    "required_for_users",
+    "policies",
     "validity_months",
     "pass_mark",
     "attempt_limit",
@@ -208,7 +215,7 @@ register(
     form_fields=COURSE_FIELDS,
     export_fields=["id", *COURSE_FIELDS, "course_version"],
     natural_key=["title"],
-    filters=["systems"],
+    filters=["systems", "required_for_users"],
     search=["title", "description"],
     nav_group=NAV,
     attachments=True,
@@ -258,7 +265,7 @@ register(
     picker_hint="course",
     list_columns=["person", "course", "due_date", "status"],
     form_fields=["person", "course", "due_date"],
-    export_fields=["id", "person", "course", "due_date", "status"],
+    export_fields=["id", "person", "course", "due_date", "status", "cancel_reason"],
     natural_key=["person", "course"],
     filters=["person", "course", "status"],
     search=["person__first_name", "person__last_name", "course__title"],
@@ -332,4 +339,57 @@ register_tile(
         roles.DIRECTOR: 95,
     },
     name="governance.my_training",
+)
+
+# ---------------------------------------------------------------- assignments, portfolio triggers
+register(
+    CourseAssignment,
+    slug="course-assignments",
+    picker_hint="course",
+    list_columns=["course", "audience", "due_in_days", "active", "last_run"],
+    form_fields=["course", "audience", "due_in_days", "active"],
+    export_fields=["id", "course", "audience", "due_in_days", "active", "last_run"],
+    natural_key=["course", "audience"],
+    filters=["course", "audience", "active"],
+    search=["course__title", "audience__name"],
+    select=["course", "audience"],
+    nav_group=NAV,
+    after_save=on_call("openmis.governance.assignments.assignment_saved"),
+    detail_context=on_call("openmis.governance.assignments.assignment_context"),
+)
+register_kind(
+    assignments.DUE_SOON,
+    assignments.DUE_SOON_LABEL,
+    gettext_lazy(
+        "To a person, a week before an assigned course is due; sent by the daily command "
+        "governance_training_daily."
+    ),
+)
+register_kind(
+    assignments.OVERDUE,
+    assignments.OVERDUE_LABEL,
+    gettext_lazy(
+        "To a person's manager, once an assigned course is overdue; sent by the daily command "
+        "governance_training_daily."
+    ),
+)
+register_panel(
+    Course,
+    "governance/assignments/course_panel.html",
+    context=assignment_views.course_assignments,
+    name="governance.course_assignments",
+)
+register_panel(
+    Policy,
+    "governance/assignments/policy_panel.html",
+    context=assignment_views.policy_courses,
+    permission=assignment_views.can_view_courses,
+    name="governance.policy_courses",
+)
+register_hook(GO_LIVE_HOOK, assignments.project_went_live, name="governance.required_courses")
+register_hook(ACCESS_GRANTED_HOOK, assignments.access_granted, name="governance.required_courses")
+post_save.connect(
+    assignments.transition_saved,
+    sender=LifecycleTransition,
+    dispatch_uid="governance.cancel_enrolments_of_retired_system",
 )
