@@ -296,11 +296,11 @@ def cancel_for_retired(system: System, when: date | None = None) -> int:
     )
 
 
-def transition_saved(sender, instance, created, **kwargs):
-    """A ``post_save`` receiver of the portfolio's lifecycle transitions: a system moved to
-    "retired" cancels the enrolments it alone caused (in the move's transaction)."""
-    if created and instance.to_stage == System.Stage.RETIRED:
-        cancel_for_retired(instance.system, instance.date)
+def stage_changed(transition, user=None):
+    """The portfolio's ``portfolio.stage_changed`` hook: a system moved to "retired" cancels
+    the enrolments it alone caused (in the move's transaction)."""
+    if transition.to_stage == System.Stage.RETIRED:
+        cancel_for_retired(transition.system, transition.date)
 
 
 # --- the daily pass -------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ organization, and shows itself on their pages only through the hallways' extensi
 (``core.extensions.register_tile`` / ``register_panel`` / ``register_hook``).
 """
 
-from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy
 
 from openmis.core.extensions import register_hook, register_panel, register_tile
@@ -51,8 +50,8 @@ from openmis.governance.procedure_forms import PROCEDURE_FIELDS, ProcedureForm
 from openmis.governance.views import assignments as assignment_views
 from openmis.org import roles
 from openmis.portfolio.access import ACCESS_GRANTED_HOOK
-from openmis.portfolio.models import LifecycleTransition, System
-from openmis.portfolio.services import GO_LIVE_HOOK
+from openmis.portfolio.models import System
+from openmis.portfolio.services import GO_LIVE_HOOK, STAGE_CHANGED_HOOK
 
 NAV = gettext_lazy("Governance")
 
@@ -388,8 +387,4 @@ register_panel(
 )
 register_hook(GO_LIVE_HOOK, assignments.project_went_live, name="governance.required_courses")
 register_hook(ACCESS_GRANTED_HOOK, assignments.access_granted, name="governance.required_courses")
-post_save.connect(
-    assignments.transition_saved,
-    sender=LifecycleTransition,
-    dispatch_uid="governance.cancel_enrolments_of_retired_system",
-)
+register_hook(STAGE_CHANGED_HOOK, assignments.stage_changed, name="governance.required_courses")
