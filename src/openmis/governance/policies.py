@@ -224,7 +224,8 @@ def add_months(day: date, months: int) -> date:
 def publish(policy: Policy, change: str, user) -> PolicyVersion:
     """Publish the policy's approved version as a ``minor`` or ``material`` change: its text
     is frozen with its SHA-256, the version published before is retired, the next review
-    is set and the policy's audience is asked to acknowledge it. A ValidationError names the state when no version is approved."""
+    is set and the policy's audience is asked to acknowledge it. A ValidationError names the
+    state when no version is approved."""
     if not can_publish(user):
         _refuse(_("Only the MIS office publishes policies."))
     if change not in PolicyVersion.Change.values:
