@@ -414,3 +414,11 @@ register_tile(
     },
     name="governance.my_acknowledgements",
 )
+register_panel(
+    Policy,
+    "governance/panels/policy_campaigns.html",
+    context=on_call("openmis.governance.views.acknowledgements.policy_campaigns"),
+    permission="governance.view_campaign",
+    vary=lambda user: ("campaigns",),
+    name="governance.policy_campaigns",
+)

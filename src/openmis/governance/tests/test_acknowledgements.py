@@ -528,3 +528,22 @@ def test_the_daily_command_runs_the_round(world):
     call_command("governance_daily", today=day, stdout=out)
     assert out.getvalue().startswith("1 person(s) asked, 0 reminder(s) sent")
     assert campaign.acknowledgements.filter(asked_on=day).count() == 1
+
+
+def test_the_policy_page_links_its_campaigns(world):
+    _publish(world)
+    campaign = Campaign.objects.get()
+    html = logged_in(world["director"]).get(f"/governance/policies/{world['policy'].pk}/")
+    assert html.status_code == 200
+    assert f"/governance/campaigns/{campaign.pk}/" in html.content.decode()
+
+
+def test_a_person_sees_only_their_own_row_on_the_campaign_page(world):
+    _publish(world)
+    campaign = Campaign.objects.get()
+    client = logged_in(_user_of(world["people"]["Anna"]))
+    response = client.get(f"/governance/campaigns/{campaign.pk}/?state=pending")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Anna Sales" in html and "Bartek" not in html and "Celina" not in html
+    assert response.context["dashboard"]["totals"]["pending"] == 1

@@ -125,3 +125,12 @@ def my_acknowledgements(request) -> dict | None:
         return None
     today = timezone.localdate()
     return {"rows": [(a, a.overdue_on(today)) for a in rows]}
+
+
+def policy_campaigns(request, policy) -> dict | None:
+    """The policy page's section of its acknowledgement campaigns, newest first, each linked
+    to its dashboard (hidden before the first one)."""
+    campaigns = list(policy.campaigns.select_related("policy_version", "audience")[:20])
+    if not campaigns:
+        return None
+    return {"policy_campaigns": campaigns}
