@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from openmis.core import registry
 from openmis.core.markdown import render_markdown
@@ -95,11 +95,11 @@ def campaign_context(campaign, request) -> dict:
     context = {
         "dashboard": acknowledgements.dashboard(campaign, request.user),
         "columns": [
-            ("accepted", _("Acknowledged")),
-            ("declined", _("Declined")),
-            ("pending", _("Pending")),
-            ("overdue", _("Overdue")),
-            ("exempt", _("Exempt")),
+            ("accepted", pgettext("acknowledgement dashboard", "Acknowledged")),
+            ("declined", pgettext("acknowledgement dashboard", "Declined")),
+            ("pending", pgettext("acknowledgement dashboard", "Pending")),
+            ("overdue", pgettext("acknowledgement dashboard", "Overdue")),
+            ("exempt", pgettext("acknowledgement dashboard", "Exempt")),
         ],
     }
     department = request.GET.get("department")
