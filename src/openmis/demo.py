@@ -11,11 +11,12 @@ def _apps():
     from openmis.appraisal import demo as appraisal
     from openmis.bi import demo as bi
     from openmis.feedback import demo as feedback
+    from openmis.governance import demo as governance
     from openmis.meetings import demo as meetings
     from openmis.org import demo as org
     from openmis.portfolio import demo as portfolio
 
-    return [org, portfolio, meetings, feedback, appraisal, bi]
+    return [org, portfolio, governance, meetings, feedback, appraisal, bi]
 
 
 def is_loaded() -> bool:
@@ -27,7 +28,7 @@ def is_loaded() -> bool:
 @transaction.atomic
 def load(language: str = "en") -> dict[str, int]:
     """Load every app's demo data written in ``language`` (``en`` or ``pl``: department,
-    system and product names, meetings, feedback, questions…); returns what the
+    system and product names, meetings, feedback, policies, courses…); returns what the
     organization part counted."""
     language = demotext.normalise(language)
     modules = _apps()

@@ -294,7 +294,10 @@ SPECTACULAR_SETTINGS = {
     # as a form field arrives as the text "null" and is refused. Uploads name their multipart
     # bodies explicitly.
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
-    "ENUM_NAME_OVERRIDES": {"LifecycleStageEnum": "openmis.portfolio.models.System.Stage"},
+    "ENUM_NAME_OVERRIDES": {
+        "LifecycleStageEnum": "openmis.portfolio.models.System.Stage",
+        "AttendanceStatusEnum": "openmis.meetings.models.Attendance.Status",
+    },
     # openmis.urls.SignedIntConverter: an integer, as Django's <int:...> is published
     "PATH_CONVERTER_OVERRIDES": {"signed_int": {"type": "integer"}},
     "POSTPROCESSING_HOOKS": [

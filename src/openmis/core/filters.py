@@ -72,9 +72,16 @@ class ObjectFilterSet(django_filters.FilterSet):
         words = value.split()
         if not words or not self.search_fields:
             return queryset
+        object_type = (
+            registry.get(queryset.model) if registry.is_registered(queryset.model) else None
+        )
         for word in words:
-            terms = [Q(**{f"{f}__icontains": word}) for f in self.search_fields]
-            queryset = queryset.filter(reduce(operator.or_, terms))
+            if object_type is not None and object_type.redacted:
+                # a field its reader may not read does not match (see ObjectType.redacted)
+                terms = object_type.search_terms(queryset, word)
+            else:
+                terms = [Q(**{f"{f}__icontains": word}) for f in self.search_fields]
+            queryset = queryset.filter(reduce(operator.or_, terms)) if terms else queryset.none()
         return queryset
 
 

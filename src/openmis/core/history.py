@@ -230,17 +230,22 @@ def present(records, user) -> list[Entry]:
                     if not _is_empty(v):
                         namer.want(model_field.related_model, v)
             items.append((model_field, values))
-        if model is not None and registry.is_private(model):
+        if model is not None and (registry.is_private(model) or registry.is_redacted(model)):
             private[model].add(record.object_id)
         plan.append((record, items))
-    visible = {
-        model: set(
-            registry.get(model)
-            .for_user(user, model._default_manager.filter(pk__in=pks))
-            .values_list("pk", flat=True)
-        )
-        for model, pks in private.items()
-    }
+    visible = {}
+    unreadable: dict[type[models.Model], dict] = {}  # model -> {pk: redacted field names}
+    for model, pks in private.items():
+        object_type = registry.get(model)
+        rows = object_type.for_user(user, model._default_manager.filter(pk__in=pks))
+        guards = list(object_type.redacted)
+        found = rows.values_list("pk", *(registry.readable_flag(name) for name in guards))
+        visible[model] = set()
+        for pk, *readable in found:
+            visible[model].add(pk)
+            hidden = {name for name, ok in zip(guards, readable, strict=True) if not ok}
+            if hidden:
+                unreadable.setdefault(model, {})[pk] = hidden
     entries = []
     for record, items in plan:
         entry = Entry(record, object_repr=record.object_repr)
@@ -249,9 +254,15 @@ def present(records, user) -> list[Entry]:
             entry.object_repr = _("(hidden)")
             entries.append(entry)  # what changed on a hidden object is not shown either
             continue
+        hidden = unreadable.get(model, {}).get(record.object_id, ())
         for model_field, (old, new) in items:
             if record.action == 0 and _is_empty(new):
                 continue  # created without a value: nothing to tell
+            if model_field.name in hidden:  # text its reader may not read (ObjectType.redacted)
+                entry.changes.append(
+                    Change(capfirst(model_field.verbose_name), _("(hidden)"), _("(hidden)"))
+                )
+                continue
             entry.changes.append(
                 Change(
                     capfirst(model_field.verbose_name),
@@ -286,8 +297,9 @@ def refers_to_private(model) -> bool:
 
 def reader_key(model, user) -> tuple:
     """What a rendered history of ``model`` depends on besides the data and the language:
-    which types the reader may view, and the reader when it names private rows."""
+    which types the reader may view, and the reader when it names private rows or shows
+    fields some readers may not read (``ObjectType.redacted``)."""
     key = (permissions.view_signature(user),)
-    if refers_to_private(model):
+    if refers_to_private(model) or registry.is_redacted(model):
         key += (user.pk,)
     return key

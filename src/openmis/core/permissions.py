@@ -114,7 +114,10 @@ def user_department_ids(user) -> Collection[int]:
 
 
 def department_of(object_type: ObjectType, obj: Model) -> int | None:
-    """Primary key of the department ``obj`` belongs to, following ``department_field``."""
+    """Primary key of the department ``obj`` belongs to: its type's ``department_resolver``,
+    else following ``department_field``."""
+    if object_type.department_resolver is not None:
+        return object_type.department_resolver(obj)
     path = object_type.department_field
     if path is None:
         return None

@@ -41,6 +41,15 @@ class ObjectType:
     department_field
         Path to the :class:`~openmis.org.models.Department` a row belongs to, for roles whose
         write scope is their own department; ``"self"`` for departments themselves.
+    detail_exclude
+        Form fields the detail page's "Details" table leaves out because the type's own
+        template shows them better (a Markdown text, rendered).
+    department_resolver
+        ``callable(obj) -> int | None``: the department a row belongs to, when one path does
+        not say it (an action item belongs to its owner's department, or, when a client's
+        contact does it, to the department of its meeting's series). Replaces
+        ``department_field`` in the write-scope checks; ``department_field`` still names the
+        column that places a row (imports report refusals there).
     nav_group
         Heading under which the model appears in the navigation.
     in_menu
@@ -88,6 +97,15 @@ class ObjectType:
         ``True`` for types whose hidden rows must not be known to exist at all (confidential
         feedback, which names a client): their page answers 404 like a missing row, instead
         of the friendly 403 of ``hidden_reason``.
+    redacted
+        ``{field: rule}``: text fields some readers of a row may not read although they see
+        the row (the minutes of a confidential meeting, whose date everyone may see).
+        ``rule(user)`` is the condition (a ``Q``) on the rows whose field ``user`` may read,
+        or None for all. Rows read through :meth:`ObjectType.for_user` have the field blanked
+        elsewhere (and are marked ``redacted``, so such a copy is never saved); searches do
+        not match it there, the change history shows its changes as hidden, and pages and
+        lists showing it are kept per reader. Lists, pages, exports and the API thus show the
+        row without it.
     hidden_reason
         What the friendly 403 says when a row exists but ``visible_to`` hides it from the user
         (default: it has not been shared with them; ask its owner).
@@ -124,6 +142,7 @@ class ObjectType:
     import_fields: list[str] | None = None
     export_fields: list[str] | None = None
     department_field: str | None = None
+    department_resolver: Any = None
     nav_group: str = ""
     in_menu: bool = True
     icon: str = ""
@@ -139,10 +158,12 @@ class ObjectType:
     read_only: bool = False
     delete_warnings: Any = None
     visible_to: Any = None
+    redacted: dict[str, Any] = field(default_factory=dict)
     hidden_reason: Any = None
     hidden_missing: bool = False
     object_access: Any = None
     history_exclude: tuple[str, ...] = ()
+    detail_exclude: tuple[str, ...] = ()
     attachments: bool = False
     after_save: Any = None
     picker_hint: Any = None
@@ -297,7 +318,70 @@ class ObjectType:
     def for_user(self, user, queryset=None):
         """The rows of ``queryset`` (default: all) that ``user`` may see at all."""
         qs = self.queryset() if queryset is None else queryset
-        return qs if self.visible_to is None else self.visible_to(qs, user)
+        if self.visible_to is not None:
+            qs = self.visible_to(qs, user)
+        if self.redacted:
+            qs = self._redact(qs, user)
+        return qs
+
+    def _redact(self, queryset, user):
+        """``queryset`` annotated with whether ``user`` may read each :attr:`redacted` field
+        (``<field>_readable``), its rows blanking the fields they may not."""
+        annotations = {}
+        for name, rule in self.redacted.items():
+            condition = rule(user)
+            readable = (
+                models.Value(True)
+                if condition is None
+                else models.Case(
+                    models.When(condition, then=models.Value(True)),
+                    default=models.Value(False),
+                )
+            )
+            annotations[readable_flag(name)] = models.ExpressionWrapper(
+                readable, output_field=models.BooleanField()
+            )
+        queryset = queryset.annotate(**annotations)
+        queryset._iterable_class = _redacting(tuple(self.redacted))
+        return queryset
+
+    def redact_object(self, obj, user):
+        """``obj`` as ``user`` may read it: a copy with the :attr:`redacted` fields they may not
+        read blanked (one query, none for a reader of everything)."""
+        if not self.redacted or all(rule(user) is None for rule in self.redacted.values()):
+            return obj
+        names = tuple(self.redacted)
+        flags = (
+            self._redact(self.model._default_manager.filter(pk=obj.pk), user)
+            .values_list(*(readable_flag(name) for name in names))
+            .first()
+        )
+        hidden = [name for name, ok in zip(names, flags or (), strict=False) if not ok]
+        if not hidden:
+            return obj
+        from copy import copy
+
+        obj = copy(obj)
+        for name in hidden:
+            setattr(obj, name, "")
+        obj.redacted = True
+        return obj
+
+    def search_terms(self, queryset, word: str) -> list[models.Q]:
+        """The conditions "``word`` is in one of the search fields" for rows of ``queryset``
+        (read through :meth:`for_user`): a :attr:`redacted` field matches only where its
+        reader may read it, and not at all in a queryset without the annotation."""
+        terms = []
+        annotations = queryset.query.annotations
+        for name in self.search:
+            term = models.Q(**{f"{name}__icontains": word})
+            if name in self.redacted:
+                guard = readable_flag(name)
+                if guard not in annotations:
+                    continue
+                term &= models.Q(**{guard: True})
+            terms.append(term)
+        return terms
 
     # The generated classes live in their own modules; built once, on first use.
     @cached_property
@@ -327,6 +411,28 @@ class ObjectType:
         from openmis.core.imports.resource import resource_for
 
         return resource_for(self)
+
+
+def readable_flag(name: str) -> str:
+    """The annotation that says whether the reader may read the redacted field ``name``."""
+    return f"{name}_readable"
+
+
+def _redacting(names: tuple[str, ...]):
+    """The iterable of a queryset that blanks the :attr:`ObjectType.redacted` fields ``names``
+    of the rows whose annotation says the reader may not read them."""
+    from django.db.models.query import ModelIterable
+
+    class RedactingIterable(ModelIterable):
+        def __iter__(self):
+            for obj in super().__iter__():
+                for name in names:
+                    if getattr(obj, readable_flag(name), True) is False:
+                        setattr(obj, name, "")
+                        obj.redacted = True
+                yield obj
+
+    return RedactingIterable
 
 
 @dataclass
@@ -418,6 +524,11 @@ def is_registered(model) -> bool:
 def all_types() -> list[ObjectType]:
     """Every registered type, in registration order."""
     return list(_registry.values())
+
+
+def is_redacted(model) -> bool:
+    """Whether some readers of ``model``'s rows may not read some of their fields."""
+    return is_registered(model) and bool(get(model).redacted)
 
 
 def is_private(model) -> bool:

@@ -3,30 +3,18 @@ Polish and any other letters print), in the reader's language."""
 
 from __future__ import annotations
 
-from django.contrib.staticfiles import finders
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from openmis.core import formatting
+from openmis.core.pdf import FONT, add_fonts
 from openmis.governance.models import Certificate
-
-FONT = "DejaVu"
-FONT_FILES = {"": "vendor/fonts/DejaVuSans.ttf", "B": "vendor/fonts/DejaVuSans-Bold.ttf"}
-
-
-def _font_path(name: str) -> str:
-    found = finders.find(name)
-    if not found:
-        raise ImproperlyConfigured(f"{name} is missing from the static files: run `make assets`.")
-    return found
 
 
 def render_certificate(certificate: Certificate, state: str) -> bytes:
     """The certificate as PDF bytes; a void or expired one says so across the page."""
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
-    for style, name in FONT_FILES.items():
-        pdf.add_font(FONT, style, _font_path(name))
+    add_fonts(pdf)
     pdf.set_title(_("Certificate"))
     pdf.set_creator("OpenMIS")
     pdf.set_auto_page_break(False)

@@ -2,45 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib.staticfiles import finders
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from openmis.core import formatting
+from openmis.core.pdf import DocumentPDF
 from openmis.governance.models import Procedure, ProcedureStep
 
-FONT_FILES = {"": "vendor/fonts/DejaVuSans.ttf", "B": "vendor/fonts/DejaVuSans-Bold.ttf"}
 
-
-def _font_path(name: str) -> str:
-    found = finders.find(name)
-    if not found:
-        raise ImproperlyConfigured(f"{name} is missing from the static files: run `make assets`.")
-    return found
-
-
-class ProcedurePDF(FPDF):
+class ProcedurePDF(DocumentPDF):
     """An A4 page with the OpenMIS footer; text in DejaVu Sans (any Unicode letter)."""
-
-    def __init__(self, footer_text: str):
-        super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.footer_text = footer_text
-        for style, name in FONT_FILES.items():
-            self.add_font("DejaVu", style, _font_path(name))
-        self.set_margins(18, 16, 18)
-        self.set_auto_page_break(True, margin=18)
-        self.set_font("DejaVu", size=10)
-
-    def footer(self):
-        self.set_y(-12)
-        self.set_font("DejaVu", size=7.5)
-        self.set_text_color(110)
-        self.cell(self.epw / 2, 5, self.footer_text)
-        self.cell(self.epw / 2, 5, f"{self.page_no()} / {{nb}}", align="R")
-        self.set_text_color(0)
 
     def paragraph(self, text: str, size: float = 10, bold: bool = False) -> None:
         self.set_font("DejaVu", "B" if bold else "", size)

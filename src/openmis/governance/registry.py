@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy
 from openmis.core.extensions import register_hook, register_panel, register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.registry import on_call, register, register_page
-from openmis.governance import acknowledgements, policies, policy_panels, training, training_tiles
+from openmis.governance import (
+    acknowledgements,
+    assignments,
+    policies,
+    policy_panels,
+    training,
+    training_tiles,
+)
 from openmis.governance.audience_forms import FIELDS as AUDIENCE_FIELDS
 from openmis.governance.audience_forms import AudienceForm
 from openmis.governance.filters import (
@@ -36,6 +43,7 @@ from openmis.governance.models import (
     Campaign,
     Certificate,
     Course,
+    CourseAssignment,
     CoursePage,
     Enrolment,
     ExternalCertificate,
@@ -48,9 +56,11 @@ from openmis.governance.models import (
     QuizQuestion,
 )
 from openmis.governance.procedure_forms import PROCEDURE_FIELDS, ProcedureForm
+from openmis.governance.views import assignments as assignment_views
 from openmis.org import roles
 from openmis.portfolio.access import ACCESS_GRANTED_HOOK
 from openmis.portfolio.models import System
+from openmis.portfolio.services import GO_LIVE_HOOK, STAGE_CHANGED_HOOK
 
 NAV = gettext_lazy("Governance")
 
@@ -73,6 +83,7 @@ register(
 register(
     PolicyVersion,
     slug="policy-versions",
+    detail_exclude=("text",),  # shown rendered by its template
     list_columns=["policy", "number", "state", "change", "author", "published_at"],
     form_fields=VERSION_FIELDS,
     export_fields=[
@@ -164,6 +175,7 @@ register(
 register(
     Procedure,
     slug="procedures",
+    detail_exclude=("description",),  # shown rendered by its template
     list_columns=["title", "owner", "updated"],
     form_fields=PROCEDURE_FIELDS,
     natural_key=["title"],
@@ -197,6 +209,8 @@ COURSE_FIELDS = [
     "title",
     "description",
     "systems",
+    "required_for_users",
+    "policies",
     "validity_months",
     "pass_mark",
     "attempt_limit",
@@ -204,11 +218,12 @@ COURSE_FIELDS = [
 register(
     Course,
     slug="courses",
+    detail_exclude=("description",),  # shown rendered by its template
     list_columns=["title", "course_version", "validity_months", "pass_mark", "attempt_limit"],
     form_fields=COURSE_FIELDS,
     export_fields=["id", *COURSE_FIELDS, "course_version"],
     natural_key=["title"],
-    filters=["systems"],
+    filters=["systems", "required_for_users"],
     search=["title", "description"],
     nav_group=NAV,
     attachments=True,
@@ -258,7 +273,7 @@ register(
     picker_hint="course",
     list_columns=["person", "course", "due_date", "status"],
     form_fields=["person", "course", "due_date"],
-    export_fields=["id", "person", "course", "due_date", "status"],
+    export_fields=["id", "person", "course", "due_date", "status", "cancel_reason"],
     natural_key=["person", "course"],
     filters=["person", "course", "status"],
     search=["person__first_name", "person__last_name", "course__title"],
@@ -422,3 +437,51 @@ register_panel(
     vary=lambda user: ("campaigns",),
     name="governance.policy_campaigns",
 )
+# ---------------------------------------------------------------- assignments, portfolio triggers
+register(
+    CourseAssignment,
+    slug="course-assignments",
+    picker_hint="course",
+    list_columns=["course", "audience", "due_in_days", "active", "last_run"],
+    form_fields=["course", "audience", "due_in_days", "active"],
+    export_fields=["id", "course", "audience", "due_in_days", "active", "last_run"],
+    natural_key=["course", "audience"],
+    filters=["course", "audience", "active"],
+    search=["course__title", "audience__name"],
+    select=["course", "audience"],
+    nav_group=NAV,
+    after_save=on_call("openmis.governance.assignments.assignment_saved"),
+    detail_context=on_call("openmis.governance.assignments.assignment_context"),
+)
+register_kind(
+    assignments.DUE_SOON,
+    assignments.DUE_SOON_LABEL,
+    gettext_lazy(
+        "To a person, a week before an assigned course is due; sent by the daily command "
+        "governance_training_daily."
+    ),
+)
+register_kind(
+    assignments.OVERDUE,
+    assignments.OVERDUE_LABEL,
+    gettext_lazy(
+        "To a person's manager, once an assigned course is overdue; sent by the daily command "
+        "governance_training_daily."
+    ),
+)
+register_panel(
+    Course,
+    "governance/assignments/course_panel.html",
+    context=assignment_views.course_assignments,
+    name="governance.course_assignments",
+)
+register_panel(
+    Policy,
+    "governance/assignments/policy_panel.html",
+    context=assignment_views.policy_courses,
+    permission=assignment_views.can_view_courses,
+    name="governance.policy_courses",
+)
+register_hook(GO_LIVE_HOOK, assignments.project_went_live, name="governance.required_courses")
+register_hook(ACCESS_GRANTED_HOOK, assignments.access_granted, name="governance.required_courses")
+register_hook(STAGE_CHANGED_HOOK, assignments.stage_changed, name="governance.required_courses")

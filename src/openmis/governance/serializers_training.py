@@ -8,7 +8,16 @@ from rest_framework import serializers
 from openmis.core.api import ObjectSerializer
 from openmis.governance.models import Course, Enrolment
 
-COURSE_FIELDS = ["title", "description", "systems", "validity_months", "pass_mark", "attempt_limit"]
+COURSE_FIELDS = [
+    "title",
+    "description",
+    "systems",
+    "required_for_users",
+    "policies",
+    "validity_months",
+    "pass_mark",
+    "attempt_limit",
+]
 ENROLMENT_FIELDS = ["person", "course", "due_date"]
 
 
@@ -35,10 +44,25 @@ class CourseSerializer(ObjectSerializer):
 class EnrolmentSerializer(ObjectSerializer):
     status = serializers.CharField(
         read_only=True,
-        help_text="assigned, in_progress, passed, failed or expired; changed by quiz attempts.",
+        help_text=(
+            "assigned, in_progress, passed, failed, expired or cancelled; changed by quiz "
+            "attempts, assignments and the retirement of a system."
+        ),
+    )
+    cancel_reason = serializers.CharField(
+        read_only=True, help_text="Why the enrolment was cancelled (empty unless it was)."
     )
 
     class Meta:
         model = Enrolment
-        fields = ["id", "display", *ENROLMENT_FIELDS, "status", "version", "created", "updated"]
-        read_only_fields = ["status", "version", "created", "updated"]
+        fields = [
+            "id",
+            "display",
+            *ENROLMENT_FIELDS,
+            "status",
+            "cancel_reason",
+            "version",
+            "created",
+            "updated",
+        ]
+        read_only_fields = ["status", "cancel_reason", "version", "created", "updated"]

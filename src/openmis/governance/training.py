@@ -117,6 +117,8 @@ def attempts_left(enrolment: Enrolment) -> int | None:
 def refusal(enrolment: Enrolment, questions: list[QuizQuestion]) -> str | None:
     """Why ``enrolment`` may not take the quiz now, or None when it may."""
     course = enrolment.course
+    if enrolment.status == Enrolment.Status.CANCELLED:
+        return _("This enrolment was cancelled: %(reason)s") % {"reason": enrolment.cancel_reason}
     if not questions:
         return _("This course has no quiz yet.")
     certificate = current_certificate(enrolment)
@@ -324,11 +326,12 @@ def enrolment_status(enrolment: Enrolment, certificate: Certificate | None, toda
 
 
 def my_training(person, today: date | None = None) -> list[dict]:
-    """The enrolments of ``person`` with their current certificate and its state, those due
-    first. Three queries whatever the number of enrolments."""
+    """The enrolments of ``person`` (cancelled ones left out) with their current certificate
+    and its state, those due first. Three queries whatever the number of enrolments."""
     today = today or timezone.localdate()
     enrolments = list(
         Enrolment.objects.filter(person=person)
+        .exclude(status=Enrolment.Status.CANCELLED)
         .select_related("course")
         .annotate(n_attempts=Count("attempts"))
         .order_by("due_date", "course__title", "pk")

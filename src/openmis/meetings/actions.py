@@ -102,14 +102,35 @@ def my_action_items(user, limit: int = 10):
     )
 
 
+def action_department(item: ActionItem) -> int | None:
+    """The department an action item belongs to, for department-scoped writers: its owner's;
+    for an item a client's contact does, the department of its meeting's series (the
+    leaders of that department give it out in their meetings with the client). A contact
+    of another client than the series' is refused by :meth:`ActionItem.clean`."""
+    if item.owner_id is not None:
+        return item.owner.department_id
+    if item.contact_id is None:
+        return None
+    occurrence = item.occurrence if item.occurrence_id is not None else None
+    if occurrence is None and item.outcome_id is not None:
+        occurrence = item.outcome.occurrence
+    if occurrence is None or occurrence.series.client_id != item.contact.client_id:
+        return None  # not a contact of the meeting's client: no department's to give
+    return occurrence.series.department_id
+
+
 def visible_action_items(queryset, user):
     """The action items ``user`` may see: everyone's for those who may see the meetings (MIS
-    staff, directors, department leaders, analysts), only their own for the others
-    (employees, who hold no more than the view permission of action items)."""
+    staff, directors, department leaders, analysts) — but those of a confidential meeting
+    only when they may read it (:mod:`~openmis.meetings.confidentiality`) — and only their
+    own for the others (employees, who hold no more than the view permission of action
+    items)."""
     from openmis.core import permissions
+    from openmis.meetings import confidentiality
 
     if permissions.has_perm(user, "meetings.view_occurrence"):
-        return queryset
+        # a confidential meeting's items only for its readers (and their owners)
+        return confidentiality.visible_action_items(queryset, user)
     if not user.is_authenticated:
         return queryset.none()
     return queryset.filter(owner__user=user)

@@ -34,7 +34,9 @@ def carry_over(occurrence: Occurrence, now: datetime | None = None) -> int:
     Runs once the previous (not cancelled) meeting has ended; open points of meetings
     cancelled in between come along too. Each point is carried once (the copy remembers its
     source), so running it again changes nothing. Parked points stay on the series and are
-    not carried. Returns the number of points carried.
+    not carried, nor are the points of a meeting marked confidential on its own into one that
+    is not (see :mod:`~openmis.meetings.confidentiality`). Returns the number of points
+    carried.
     """
     if occurrence.status == Occurrence.Status.CANCELLED:
         return 0
@@ -42,15 +44,17 @@ def carry_over(occurrence: Occurrence, now: datetime | None = None) -> int:
     previous = previous_held(occurrence)
     if previous is None or previous.end > now:
         return 0
-    sources = list(
-        AgendaItem.objects.filter(
-            occurrence__series_id=occurrence.series_id,
-            occurrence__start__gte=previous.start,
-            occurrence__start__lt=occurrence.start,
-            status=AgendaItem.Status.OPEN,
-            carried_to__isnull=True,
-        ).order_by("occurrence__start", "position", "pk")
+    open_points = AgendaItem.objects.filter(
+        occurrence__series_id=occurrence.series_id,
+        occurrence__start__gte=previous.start,
+        occurrence__start__lt=occurrence.start,
+        status=AgendaItem.Status.OPEN,
+        carried_to__isnull=True,
     )
+    if not occurrence.confidential:
+        # a confidential meeting's points are not copied into a meeting others may read
+        open_points = open_points.exclude(occurrence__confidential=True)
+    sources = list(open_points.order_by("occurrence__start", "position", "pk"))
     if not sources:
         return 0
     AgendaItem.objects.bulk_create(
@@ -82,16 +86,22 @@ def agenda(occurrence: Occurrence) -> list[AgendaItem]:
     )
 
 
-def parked_items(series: MeetingSeries) -> list[AgendaItem]:
-    """Points parked in any meeting of the series and not brought back since."""
+def parked_items(series: MeetingSeries, user=None) -> list[AgendaItem]:
+    """Points parked in any meeting of the series and not brought back since (those of
+    confidential meetings only when ``user``, if given, may read them)."""
+    from openmis.core import registry
+
+    items = AgendaItem.objects.filter(
+        occurrence__series=series,
+        status=AgendaItem.Status.PARKED,
+        carried_to__isnull=True,
+    )
+    if user is not None:
+        items = registry.get(AgendaItem).for_user(user, items)
     return list(
-        AgendaItem.objects.filter(
-            occurrence__series=series,
-            status=AgendaItem.Status.PARKED,
-            carried_to__isnull=True,
+        items.select_related("occurrence__series", "system").order_by(
+            "occurrence__start", "position"
         )
-        .select_related("occurrence__series", "system")
-        .order_by("occurrence__start", "position")
     )
 
 

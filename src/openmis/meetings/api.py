@@ -160,7 +160,7 @@ class FollowUpView(APIView):
         return Response(FollowUpSerializer(result.payload()).data)
 
 
-class AttendanceSerializer(serializers.Serializer):
+class AttendanceMarkSerializer(serializers.Serializer):
     """One invited person (``person``) or client contact (``contact``) and their attendance."""
 
     person = serializers.IntegerField(
@@ -197,7 +197,9 @@ def attendance_rows(occurrence) -> list[dict]:
 
 class OccurrenceSerializer(ObjectSerializer):
     """A meeting with its attendance (read-only here: written by
-    ``POST /api/meetings/occurrences/{id}/attendance/``)."""
+    ``POST /api/meetings/occurrences/{id}/attendance/``). ``minutes`` is empty for a reader
+    who may not read a confidential meeting's minutes; only the MIS office sets
+    ``confidential`` (read-only for the others)."""
 
     attendance = serializers.SerializerMethodField(
         help_text=_(
@@ -216,6 +218,7 @@ class OccurrenceSerializer(ObjectSerializer):
             "end",
             "status",
             "minutes",
+            "confidential",
             "attendance",
             "version",
             "created",
@@ -223,13 +226,13 @@ class OccurrenceSerializer(ObjectSerializer):
         ]
         read_only_fields = ["version", "created", "updated"]
 
-    @extend_schema_field(AttendanceSerializer(many=True))
+    @extend_schema_field(AttendanceMarkSerializer(many=True))
     def get_attendance(self, obj) -> list[dict]:
         return attendance_rows(obj)
 
 
-class AttendanceRequestSerializer(serializers.Serializer):
-    attendance = AttendanceSerializer(
+class AttendanceMarksRequestSerializer(serializers.Serializer):
+    attendance = AttendanceMarkSerializer(
         many=True,
         help_text=_("The attendees to record; those left out keep what was recorded."),
     )
@@ -242,9 +245,9 @@ class AttendanceView(APIView):
     renderer_classes = [renderers.JSONRenderer]
 
     @extend_schema(
-        request=AttendanceRequestSerializer,
+        request=AttendanceMarksRequestSerializer,
         responses={
-            200: AttendanceSerializer(many=True),
+            200: AttendanceMarkSerializer(many=True),
             400: OpenApiResponse(
                 inline_serializer(
                     "AttendanceRefused",
@@ -271,7 +274,7 @@ class AttendanceView(APIView):
         )
         if not perms.can(request.user, object_type, "change", occurrence):
             raise exceptions.PermissionDenied(gettext_now("Your role does not allow this."))
-        form = AttendanceRequestSerializer(data=request.data)
+        form = AttendanceMarksRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         statuses = {}
         for row in form.validated_data["attendance"]:

@@ -344,6 +344,9 @@ def load(now: datetime | None = None, *, language: str = "en") -> int:
             weekdays="WE",
             week_of_month=2,
             notes=t("Service review: EDI orders, the customer portal, open issues."),
+            # what a client says in its meetings is read by the MIS office, the attendees and
+            # Customer Relations only
+            confidential=True,
         )
         series.attendees.set(
             [p for p in [director, _leader(crm, org_t("Head of Customer Relations"))] if p]

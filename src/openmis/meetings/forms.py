@@ -46,6 +46,7 @@ SERIES_FIELDS = [
     "count",
     "skipped_dates",
     "notes",
+    "confidential",
 ]
 
 
@@ -275,6 +276,20 @@ class ActionItemObjectForm(MeetingLinkedForm):
         if str(getattr(raw, "pk", raw) or "").isdigit():
             occurrence = Occurrence.objects.filter(pk=getattr(raw, "pk", raw)).first()
         self.initial["due_date"] = actions.default_due_date(occurrence)
+
+
+class OccurrenceForm(MeetingLinkedForm):
+    """The generic form of a meeting. ``confidential`` is offered to the MIS office only (the
+    generic edit view drops it for the others, see the type's ``set_only_by``)."""
+
+    class Meta:
+        model = Occurrence
+        fields = ["series", "start", "end", "status", "minutes", "confidential"]
+
+
+class AttendanceObjectForm(MeetingLinkedForm):
+    """The generic form of one attendance record: a person or a client contact invited to
+    the meeting's series (checked by :meth:`Attendance.clean`)."""
 
 
 class AttendanceForm(forms.Form):

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
 from openmis.core.models import Installation
+from openmis.meetings import confidentiality
 from openmis.meetings.materialising import WINDOW_AHEAD, WINDOW_BACK
 from openmis.meetings.models import (
     ActionItem,
@@ -124,7 +125,7 @@ def _agenda_text(occurrence: Occurrence) -> str:
     return "\n".join(lines)
 
 
-def _event(occurrence: Occurrence, url_for, installation: str) -> Event:
+def _event(occurrence: Occurrence, url_for, installation: str, readable=True) -> Event:
     series = occurrence.series
     event = Event()
     event.add("uid", occurrence_uid(occurrence, installation))
@@ -140,7 +141,8 @@ def _event(occurrence: Occurrence, url_for, installation: str) -> Event:
         "status", "CANCELLED" if occurrence.status == Occurrence.Status.CANCELLED else "CONFIRMED"
     )
     event.add("url", url_for(occurrence))
-    agenda = _agenda_text(occurrence)
+    # a confidential meeting's agenda is what will be said: only for those who may read it
+    agenda = _agenda_text(occurrence) if readable else ""
     if agenda:
         event.add("description", agenda)
     organiser = series.organiser
@@ -179,27 +181,33 @@ def _occurrences(series_ids, now) -> list[Occurrence]:
     )
 
 
-def series_feed(series: MeetingSeries, url_for, now: datetime | None = None) -> bytes:
-    """The meetings of one series within the materialisation window around ``now``;
-    ``url_for(obj)`` gives an object's absolute URL."""
+def series_feed(series: MeetingSeries, url_for, now: datetime | None = None, user=None) -> bytes:
+    """The meetings of one series within the materialisation window around ``now``, as
+    ``user`` (the feed's owner) may read them: the agenda of a confidential meeting only for
+    its readers (:mod:`~openmis.meetings.confidentiality`); ``url_for(obj)`` gives an
+    object's absolute URL."""
     now = now or timezone.now()
     cal = _calendar(series.title)
     installation = Installation.identifier()
-    for occurrence in _occurrences([series.pk], now):
-        cal.add_component(_event(occurrence, url_for, installation))
+    occurrences = _occurrences([series.pk], now)
+    readable = confidentiality.readable_ids(occurrences, user)
+    for occurrence in occurrences:
+        cal.add_component(_event(occurrence, url_for, installation, occurrence.pk in readable))
     cal.add_missing_timezones()
     return cal.to_ical()
 
 
-def person_feed(person, url_for, now: datetime | None = None) -> bytes:
-    """Every meeting of the series ``person`` organises or attends, and the due dates of
-    their open action items."""
+def person_feed(person, url_for, now: datetime | None = None, user=None) -> bytes:
+    """Every meeting of the series ``person`` organises or attends (with the agenda of those
+    ``user``, the feed's owner, may read), and the due dates of their open action items."""
     now = now or timezone.now()
     cal = _calendar(_("OpenMIS meetings of %(name)s") % {"name": person})
     series_ids = list(series_of_person(person).values_list("pk", flat=True))
     installation = Installation.identifier()
-    for occurrence in _occurrences(series_ids, now):
-        cal.add_component(_event(occurrence, url_for, installation))
+    occurrences = _occurrences(series_ids, now)
+    readable = confidentiality.readable_ids(occurrences, user)
+    for occurrence in occurrences:
+        cal.add_component(_event(occurrence, url_for, installation, occurrence.pk in readable))
     for item in ActionItem.objects.filter(owner=person, status=ActionItem.Status.OPEN).order_by(
         "due_date", "pk"
     ):

@@ -9,17 +9,27 @@ from openmis.core.extensions import register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.periodic import register_periodic
 from openmis.core.registry import register, register_page
-from openmis.meetings import actions, attendance, materialising, services, tiles
+from openmis.meetings import (
+    actions,
+    attendance,
+    confidentiality,
+    materialising,
+    services,
+    tiles,
+)
 from openmis.meetings.filters import ACTION_FILTERS, ACTION_SEARCH, ActionItemFilterSet
 from openmis.meetings.forms import (
     SERIES_FIELDS,
     ActionItemObjectForm,
+    AttendanceObjectForm,
     MeetingLinkedForm,
     MeetingSeriesForm,
+    OccurrenceForm,
 )
 from openmis.meetings.models import (
     ActionItem,
     AgendaItem,
+    Attendance,
     Client,
     ClientContact,
     MeetingSeries,
@@ -48,6 +58,7 @@ def occurrence_context(occurrence: Occurrence, request) -> dict:
 
 AGENDA_FIELDS = ["occurrence", "title", "notes", "status", "system", "position"]
 OUTCOME_FIELDS = ["occurrence", "kind", "text"]
+ATTENDANCE_FIELDS = ["occurrence", "person", "contact", "status"]
 ACTION_FIELDS = ["title", "occurrence", "outcome", "owner", "contact", "due_date", "status"]
 
 register(
@@ -88,12 +99,14 @@ register(
     delete_warnings=services.delete_warnings,
     # A new or changed series has its meetings at once; pages only read them.
     after_save=materialising.series_saved,
+    # only the MIS office marks a client's meetings confidential (confidentiality.py)
+    set_only_by={"confidential": confidentiality.sees_all},
 )
 register(
     Occurrence,
     slug="occurrences",
     list_columns=["start", "series", "status", "end"],
-    form_fields=["series", "start", "end", "status", "minutes"],
+    form_fields=["series", "start", "end", "status", "minutes", "confidential"],
     natural_key=["id"],
     filters=["series", "status", "series__department"],
     search=["series__title", "minutes"],
@@ -103,6 +116,10 @@ register(
     serializer_class="openmis.meetings.api.OccurrenceSerializer",
     prefetch=attendance.PREFETCH,  # the API's attendance of each meeting
     attachments=True,  # minutes, slides, signed lists of attendance
+    form_class=OccurrenceForm,
+    # Every meeting is listed; a confidential one's minutes only for its readers.
+    redacted={"minutes": confidentiality.minutes_rule},
+    set_only_by={"confidential": confidentiality.sees_all},
 )
 register(
     AgendaItem,
@@ -117,6 +134,9 @@ register(
     in_menu=False,
     select=["occurrence__series"],
     form_class=modelform_factory(AgendaItem, form=MeetingLinkedForm, fields=AGENDA_FIELDS),
+    # a confidential meeting's points are missing for those who may not read it
+    visible_to=confidentiality.visible_meeting_parts,
+    hidden_missing=True,
 )
 register(
     Outcome,
@@ -131,6 +151,8 @@ register(
     in_menu=False,
     select=["occurrence__series"],
     form_class=modelform_factory(Outcome, form=MeetingLinkedForm, fields=OUTCOME_FIELDS),
+    visible_to=confidentiality.visible_meeting_parts,
+    hidden_missing=True,
 )
 register(
     ActionItem,
@@ -142,14 +164,33 @@ register(
     search=ACTION_SEARCH,
     filterset_class=ActionItemFilterSet,
     department_field="owner__department",
+    # a client contact's item: the department of its meeting's series (actions.py)
+    department_resolver=actions.action_department,
     nav_group=NAV,
     select=["occurrence__series", "contact__client"],
     form_class=modelform_factory(ActionItem, form=ActionItemObjectForm, fields=ACTION_FIELDS),
-    # Employees see their own; those who see the meetings see them all.
+    # Employees see their own; those who see the meetings see them all, but those of a
+    # confidential meeting only when they may read it (or do the item). The refusal names
+    # nothing of the item (it is the 403 employees always had for others' items).
     visible_to=actions.visible_action_items,
     hidden_reason=gettext_lazy(
         "This action item is someone else's: your role shows you only your own action items."
     ),
+)
+register(
+    Attendance,
+    slug="attendance",
+    list_columns=["occurrence", "person", "contact", "status"],
+    form_fields=ATTENDANCE_FIELDS,
+    natural_key=["id"],
+    filters=["status", "occurrence", "occurrence__series", "person", "contact"],
+    search=["person__first_name", "person__last_name", "contact__name"],
+    # recorded by those who may change the meeting: its series' department
+    department_field="occurrence__series__department",
+    nav_group=NAV,
+    in_menu=False,  # recorded on the meeting's page
+    select=["occurrence__series", "person", "contact"],
+    form_class=modelform_factory(Attendance, form=AttendanceObjectForm, fields=ATTENDANCE_FIELDS),
 )
 
 register_page(

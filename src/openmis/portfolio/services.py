@@ -59,6 +59,10 @@ RETIREMENT_HOOK = "portfolio.retirement_concerns"
 #: The extension point told of a go-live, in its transaction, after the project is live:
 #: ``hook(project=, user=)`` (feedback delivers the improvements the project implements).
 GO_LIVE_HOOK = "portfolio.project_went_live"
+# Called as ``hook(transition=..., user=...)`` in the move's transaction once a system has moved
+# to another lifecycle stage (:func:`move_to_stage`): apps above react (governance cancels the
+# training a retired system alone required) without the portfolio naming them.
+STAGE_CHANGED_HOOK = "portfolio.stage_changed"
 CONCERNS_SHOWN = 20  # items listed of each kind; the rest are counted
 
 
@@ -181,6 +185,7 @@ def move_to_stage(
         )
         system.lifecycle_stage = stage
         save_object(system, user)
+        extensions.hook_results(STAGE_CHANGED_HOOK, transition=transition, user=user)
     return transition
 
 

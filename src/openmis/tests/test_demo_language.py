@@ -19,6 +19,14 @@ from openmis.bi.pdf.style import value_text
 from openmis.bi.tests.test_pdf import pdf_text
 from openmis.core import demotext
 from openmis.feedback.models import Improvement
+from openmis.governance.models import (
+    Audience,
+    Course,
+    Policy,
+    PolicyException,
+    PolicyVersion,
+    Procedure,
+)
 from openmis.meetings.models import MeetingSeries
 from openmis.org import demo as org_demo
 from openmis.org.models import Department, Person
@@ -45,6 +53,8 @@ EXPECTED = {
             "ERP implementation — small scope",
         ],
         "north": "North",
+        "policy": "Passwords and multi-factor authentication",
+        "course": "Security awareness",
         "regions": ["East", "North", "South", "West"],
         "by_region": ["customer.region", "revenue"],
     },
@@ -66,6 +76,8 @@ EXPECTED = {
             "Wdrożenie ERP — mały zakres",
         ],
         "north": "Północ",
+        "policy": "Hasła i uwierzytelnianie wieloskładnikowe",
+        "course": "Świadomość bezpieczeństwa",
         "regions": ["Południe", "Północ", "Wschód", "Zachód"],
         "by_region": ["region klienta", "przychód"],
     },
@@ -110,6 +122,15 @@ def test_the_demo_speaks_the_language_it_is_loaded_in(language, monkeypatch):
     assert MeetingSeries.objects.filter(title=expected["series"]).count() == 1
     assert Improvement.objects.get(title=expected["improvement"]).feedback.count() >= 1
     assert Evaluation.objects.get(title=expected["evaluation"]).status == "decided"
+    # And its governance: 15 policies (13 published), their exceptions, procedures, audiences,
+    # and courses the demo people passed, in the language
+    assert Policy.objects.count() == 15
+    assert PolicyVersion.objects.filter(state="published").count() == 13
+    assert Policy.objects.get(title=expected["policy"]).current_version.number == 2
+    assert (PolicyException.objects.count(), Procedure.objects.count()) == (3, 5)
+    assert (Audience.objects.count(), Course.objects.count()) == (4, 10)
+    course = Course.objects.get(title=expected["course"])
+    assert course.certificates.filter(person__user__username="analyst").count() == 1
     # And the demo people read it in the language
     assert set(Person.objects.values_list("language", flat=True)) == {language}
     # And the BI warehouse: titles, column labels, questions and the dashboard
@@ -237,6 +258,7 @@ def test_every_demo_text_has_its_polish_one():
     from openmis.appraisal import demo as appraisal
     from openmis.feedback import demo as feedback
     from openmis.feedback import demo_texts as feedback_texts
+    from openmis.governance import demo as governance
     from openmis.meetings import demo as meetings
     from openmis.portfolio import demo as portfolio
 
@@ -264,6 +286,7 @@ def test_every_demo_text_has_its_polish_one():
         + [alternative[0] for alternative in appraisal.STORY_ALTERNATIVES]
         + [name for name, _kind in appraisal.CRITERIA],
         bi_demo.texts("pl"): [row[0] for row in bi_demo.QUESTIONS] + ["Sales overview"],
+        governance.texts("pl"): governance.english_texts(),
     }
     missing = [text for t, english in texts.items() for text in english if text not in t.polish]
     assert missing == []

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import math
 
-from django.contrib.staticfiles import finders
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from openmis.core import formatting
-
-FONT = "DejaVu"
-FONT_FILES = {"": "vendor/fonts/DejaVuSans.ttf", "B": "vendor/fonts/DejaVuSans-Bold.ttf"}
+from openmis.core.pdf import FONT, add_fonts
 
 # ECharts' default palette, so that a printed chart has the colours of the screen.
 PALETTE = [
@@ -51,13 +47,6 @@ MAX_POINTS = 1000  # categories of a line or area chart, points of a scatter
 PIE_SLICES = 8
 FULL_WIDTH = 7  # a card at least this many twelfths wide takes the whole page width
 AXIS_CHARTS = {"bar", "line", "area"}
-
-
-def _font_path(name: str) -> str:
-    found = finders.find(name)
-    if not found:
-        raise ImproperlyConfigured(f"{name} is missing from the static files: run `make assets`.")
-    return found
 
 
 # --- numbers and text -------------------------------------------------------------------------
@@ -114,8 +103,7 @@ class DashboardPDF(FPDF):
     def __init__(self, footer_text: str):
         super().__init__(orientation="landscape", unit="mm", format="A4")
         self.footer_text = footer_text
-        for style, name in FONT_FILES.items():
-            self.add_font(FONT, style, _font_path(name))
+        add_fonts(self)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=BOTTOM)
         self.c_margin = 0.6

@@ -68,12 +68,19 @@ class ObjectSerializer(serializers.ModelSerializer):
     def get_fields(self):
         """The fields, each reference accepting only the objects the requesting user may see
         (:func:`openmis.core.registry.visible_only`, as the forms): a hidden id is answered as
-        one that does not exist. The values the changed row holds now stay valid."""
+        one that does not exist. The values the changed row holds now stay valid. A field of
+        the type's ``set_only_by`` is read-only for those its rule does not allow."""
         fields = super().get_fields()
         request = self.context.get("request")
         user = getattr(request, "user", None)
         if user is None:
             return fields
+        model = getattr(getattr(self, "Meta", None), "model", None)
+        rules = registry.get(model).set_only_by if model and registry.is_registered(model) else {}
+        for name, allowed in rules.items():
+            # (the schema is generated for an anonymous reader: it shows the field writable)
+            if name in fields and user.is_authenticated and not allowed(user):
+                fields[name].read_only = True
         instance = self.instance if isinstance(self.instance, models.Model) else None
         for name, field in fields.items():
             relation = getattr(field, "child_relation", field)

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -45,8 +44,11 @@ def search(request):
         for ot in registry.all_types():
             if not ot.search or not permissions.can(request.user, ot, "view"):
                 continue
-            condition = reduce(operator.or_, [Q(**{f"{f}__icontains": query}) for f in ot.search])
-            matches = ot.for_user(request.user).filter(condition)
+            visible = ot.for_user(request.user)
+            terms = ot.search_terms(visible, query)
+            if not terms:
+                continue
+            matches = visible.filter(reduce(operator.or_, terms))
             found = list(matches[: SEARCH_LIMIT + 1])
             if found:
                 groups.append(

@@ -27,6 +27,21 @@ class Course(OpenMISModel):
         related_name="courses",
         help_text=_("The systems the course teaches or is required for."),
     )
+    required_for_users = models.BooleanField(
+        _("required for the systems' users"),
+        default=False,
+        help_text=_(
+            "Everyone who uses one of its systems is enrolled: at go-live, when given access "
+            "and by the daily command."
+        ),
+    )
+    policies = models.ManyToManyField(
+        "governance.Policy",
+        verbose_name=_("policies"),
+        blank=True,
+        related_name="courses",
+        help_text=_("The policies the course teaches."),
+    )
     course_version = models.PositiveIntegerField(_("course version"), default=1, editable=False)
     validity_months = models.PositiveSmallIntegerField(
         _("certificate validity (months)"),
@@ -119,6 +134,7 @@ class Enrolment(OpenMISModel):
         PASSED = "passed", _("passed")
         FAILED = "failed", _("failed")
         EXPIRED = "expired", _("expired")
+        CANCELLED = "cancelled", _("cancelled")
 
     person = models.ForeignKey(
         "org.Person", on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("person")
@@ -129,6 +145,9 @@ class Enrolment(OpenMISModel):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ASSIGNED, editable=False
+    )
+    cancel_reason = models.CharField(
+        _("why cancelled"), max_length=300, blank=True, default="", editable=False
     )
 
     class Meta:

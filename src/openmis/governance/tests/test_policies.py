@@ -129,6 +129,17 @@ def test_transitions_on_the_page(make_user):
     assert (version.state, version.summary) == ("draft", "Rejected: Too vague")
 
 
+def test_the_buttons_come_before_the_long_text(make_user):
+    """The reviewer sees what they can do without scrolling past the whole text."""
+    director = make_user(DIRECTOR)
+    version = _version("draft", text="Line\n\n" * 200)
+    page = logged_in(director).get(f"/governance/policy-versions/{version.pk}/").content.decode()
+    assert page.index('id="transition-submit"') < page.index('id="version-text"')
+    policy = published_policy()
+    page = logged_in(director).get(f"/governance/policies/{policy.pk}/").content.decode()
+    assert page.index('id="new-draft"') < page.index('id="policy-text"')
+
+
 # ---------------------------------------------------------------- publishing
 
 
@@ -400,6 +411,7 @@ def test_exceptions_are_listed_on_the_policy_page(make_user):
     page = logged_in(director).get(f"/governance/policies/{policy.pk}/").content.decode()
     assert "Old scanner" in page
     assert "(expired)" in page
+    assert "Old scanner · valid until" in page  # not "scanner; valid" after a full stop
 
 
 # ---------------------------------------------------------------- who sees drafts
@@ -500,6 +512,9 @@ def test_the_review_due_page_is_the_mis_offices(role, make_user):
         assert response.status_code == 200
         assert "Overdue rule" in page
         assert "Far rule" not in page
+        # a way back to the policies, like every other page
+        crumb = '<li class="breadcrumb-item"><a href="/governance/policies/">Policies</a></li>'
+        assert crumb in page
     else:
         assert response.status_code == 403
 

@@ -70,6 +70,9 @@ def test_a_procedure_is_created_with_its_steps_on_one_form():
     page = client.get(procedure.get_absolute_url()).content.decode()
     assert page.index("Disable the accounts") < page.index("Take back the laptop")
     assert "<strong>leaves</strong>" in page
+    # and the description appears once, rendered: not also as its Markdown source in "Details"
+    details = page[page.index('<table class="table table-sm">') :]
+    assert "**leaves**" not in details[: details.index("</table>")]
 
 
 def test_steps_swap_numbers_and_are_deleted_on_the_form():
@@ -211,3 +214,16 @@ def test_the_pdf_needs_a_login():
     response = Client().get(f"/governance/procedures/{procedure.pk}/pdf/")
     assert response.status_code == 302
     assert "/login" in response["Location"] or "accounts" in response["Location"]
+
+
+def test_every_field_of_the_steps_form_has_a_label():
+    """A screen reader names each box of the steps table (its column and row)."""
+    procedure, _first, _second = _procedure_with_steps()
+    page = logged_in(user_with_role(roles.STAFF)).get(
+        f"/governance/procedures/{procedure.pk}/edit/"
+    )
+    html = page.content.decode()
+    for name in ("number", "text", "responsible_role", "system"):
+        assert f'<label class="visually-hidden" for="id_steps-0-{name}">' in html
+    assert '<label class="visually-hidden" for="id_steps-0-DELETE">Delete step 1</label>' in html
+    assert "(row 1)</label>" in html

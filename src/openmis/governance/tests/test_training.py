@@ -83,6 +83,29 @@ def test_the_enrolled_person_passes_the_quiz_and_gets_a_certificate(learner, qui
     assert certificate.person_id == learner.person.pk
 
 
+def test_the_score_is_written_in_the_readers_language_and_attempts_end_with_a_pass(learner, quiz):
+    enrolment, questions = quiz
+    client = client_of(learner)
+    client.cookies["django_language"] = "pl"
+    url = reverse("governance:enrolment_quiz", args=[enrolment.pk])
+    data = {"fingerprint": client.get(url).context["fingerprint"]}
+    data |= {f"q-{k}": v for k, v in wrong_answers(questions).items()}
+    data[f"q-{questions[0].pk}"] = right_answers(questions)[str(questions[0].pk)]
+    failed = client.post(url, data, follow=True)
+    [message] = [str(m) for m in failed.context["messages"]]
+    assert "50,00%" in message  # not 50.00 in Polish
+    assert 'id="attempts"' in failed.content.decode()
+
+    data = {"fingerprint": client.get(url).context["fingerprint"]}
+    data |= {f"q-{k}": v for k, v in right_answers(questions).items()}
+    passed = client.post(url, data, follow=True)
+    [message] = [str(m) for m in passed.context["messages"]]
+    assert "100,00%" in message
+    # once passed, the attempts left no longer matter: the status stands alone
+    status = passed.content.decode().split('id="enrolment-status"')[1].split("</p>")[0]
+    assert "·" not in status
+
+
 def test_a_failed_attempt_is_recorded_without_a_certificate(learner, quiz):
     enrolment, questions = quiz
     outcome = training.submit(enrolment, wrong_answers(questions), fingerprint_of(enrolment))
@@ -527,6 +550,23 @@ def test_the_mis_office_edits_a_questions_answers_with_a_formset(director):
         ("Phishing", True),
         ("Fishing", False),
     ]
+
+
+def test_the_answers_page_leads_back_and_labels_every_box(director):
+    question = f.QuizQuestionFactory()
+    choice = f.QuizChoiceFactory(question=question, text="Old", correct=True)
+    page = client_of(director).get(reverse("governance:question_choices", args=[question.pk]))
+    html = page.content.decode()
+    course_url = question.course.get_absolute_url()
+    question_url = question.get_absolute_url()
+    assert f'<li class="breadcrumb-item"><a href="{course_url}">' in html
+    crumb = f'<li class="breadcrumb-item"><a href="{question_url}">Question {question.position}</a>'
+    assert crumb in html
+    assert f'<a class="btn btn-link" href="{question_url}" id="choices-cancel">Cancel</a>' in html
+    assert '<th scope="col">Answer</th>' in html
+    for name in ("text", "correct", "DELETE"):
+        assert f'<label class="visually-hidden" for="id_choices-0-{name}">' in html
+    assert choice.pk
 
 
 def test_a_question_without_a_correct_answer_is_refused(director):

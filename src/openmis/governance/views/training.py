@@ -14,7 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from openmis.core import permissions, registry
+from openmis.core import formatting, permissions, registry
 from openmis.core.forms import style_widgets
 from openmis.core.markdown import render_markdown
 from openmis.core.views.generic import ObjectView
@@ -164,7 +164,7 @@ class QuizView(ObjectView):
             questions = training.questions_of(enrolment.course)
             message = " ".join(m for ms in exc.message_dict.values() for m in ms)
             return self.render(enrolment, questions, picked, status=400, error=message)
-        score = outcome.attempt.score
+        score = formatting.number_text(outcome.attempt.score, 2)  # 66,67 in Polish
         if outcome.attempt.passed:
             messages.success(
                 request,

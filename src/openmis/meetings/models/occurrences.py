@@ -45,6 +45,16 @@ class Occurrence(OpenMISModel):
     minutes = models.TextField(
         _("minutes"), blank=True, help_text=_("Markdown; shown as sanitised HTML.")
     )
+    confidential = models.BooleanField(
+        _("confidential minutes"),
+        default=False,
+        help_text=_(
+            "This meeting's minutes, agenda, decisions and action items are read only by the "
+            "MIS office, the series' organiser and attendees, those present and the "
+            "department concerned (a whole series can be marked so too). Set by the MIS "
+            "office."
+        ),
+    )
 
     class Meta:
         verbose_name = _("meeting")
@@ -56,6 +66,9 @@ class Occurrence(OpenMISModel):
             )
         ]
         indexes = [models.Index(fields=["start"])]
+        permissions = [
+            ("view_confidential_occurrence", _("Can read and mark confidential meeting minutes")),
+        ]
 
     def __str__(self):
         # In the series' own time zone (where the meeting happens), in the reader's language.
@@ -73,12 +86,25 @@ class Occurrence(OpenMISModel):
     def local_end(self) -> datetime:
         return self.end.astimezone(self.series.zone)
 
+    @property
+    def is_confidential(self) -> bool:
+        """Whether what was said in this meeting is confidential (it, or its series, is)."""
+        return self.confidential or self.series.confidential
+
     def clean(self):
         super().clean()
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("The meeting ends before it starts.")})
+        if self.confidential and self.series_id and not self.series.client_id:
+            raise ValidationError(
+                {"confidential": _("Only the minutes of meetings with a client are confidential.")}
+            )
 
     def save(self, *args, **kwargs):
+        if getattr(self, "redacted", False):
+            # A copy read by someone who may not read its minutes has them blanked: saving it
+            # would erase them.
+            raise RuntimeError("A meeting read without its confidential minutes is not saved.")
         if self.original_start is None:
             self.original_start = self.start
         elif self.status == self.Status.SCHEDULED and self.start != self.original_start:
@@ -347,6 +373,39 @@ class Attendance(OpenMISModel):
 
     def __str__(self):
         return f"{self.person or self.contact}: {self.get_status_display()}"
+
+    def clean(self):
+        super().clean()
+        if (self.person_id is None) == (self.contact_id is None):
+            message = _("Record the attendance of either a person or a client contact.")
+            raise ValidationError({"person": message, "contact": message})
+        if self.occurrence_id is None:
+            return
+        series = self.occurrence.series
+        if self.contact_id is not None and self.contact.client_id != series.client_id:
+            raise ValidationError(
+                {"contact": _("The contact works for another client than the meeting's series.")}
+            )
+        if self._attendee_changed() and not self._invited(series):
+            field = "person" if self.person_id is not None else "contact"
+            raise ValidationError({field: _("Not invited to this meeting's series.")})
+
+    def _attendee_changed(self) -> bool:
+        """Whether the record is new or names someone else (a person recorded once and no
+        longer invited keeps their record, which may still be corrected)."""
+        if self._state.adding or self.pk is None:
+            return True
+        stored = Attendance.objects.filter(pk=self.pk).values("occurrence", "person", "contact")
+        return stored.first() != {
+            "occurrence": self.occurrence_id,
+            "person": self.person_id,
+            "contact": self.contact_id,
+        }
+
+    def _invited(self, series) -> bool:
+        if self.person_id is not None:
+            return series.attendees.filter(pk=self.person_id).exists()
+        return series.client_attendees.filter(pk=self.contact_id).exists()
 
 
 class FeedToken(models.Model):

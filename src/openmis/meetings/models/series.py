@@ -222,6 +222,16 @@ class MeetingSeries(OpenMISModel):
         help_text=_("Dates without a meeting (YYYY-MM-DD), separated by commas or new lines."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    confidential = models.BooleanField(
+        _("confidential minutes"),
+        default=False,
+        help_text=_(
+            "What is said in these meetings (minutes, agenda, decisions and action items) is "
+            "read only by the MIS office, the series' organiser and attendees, those present "
+            "at a meeting and the department concerned; others see only that the meetings "
+            "take place. A meeting with a client only; set by the MIS office."
+        ),
+    )
     materialised_version = models.PositiveIntegerField(default=0, editable=False)
     materialised_on = models.DateField(null=True, blank=True, editable=False)
 
@@ -261,6 +271,10 @@ class MeetingSeries(OpenMISModel):
         super().clean()
         if self.kind == self.Kind.CLIENT and not self.client_id:
             raise ValidationError({"client": _("A client meeting needs its client.")})
+        if self.confidential and not self.client_id:
+            raise ValidationError(
+                {"confidential": _("Only the minutes of meetings with a client are confidential.")}
+            )
         if (
             self.start_date is None
             or self.start_time is None

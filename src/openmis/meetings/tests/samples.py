@@ -4,14 +4,45 @@ openmis/core/tests/samples.py for what each entry means)."""
 import itertools
 from datetime import date, timedelta
 
+from openmis.meetings.models import Attendance
 from openmis.meetings.tests import factories as f
-from openmis.org.tests.factories import PersonFactory
+from openmis.org.tests.factories import DepartmentFactory, PersonFactory
 
 _n = itertools.count()
 
 
 def _occurrence(dept):
     return f.OccurrenceFactory(series=f.SeriesFactory(department=dept))
+
+
+def _confidential_meeting():
+    """A meeting of another department's confidential client series: what was said there is
+    hidden from all but the MIS office (and its own people)."""
+    series = f.SeriesFactory(
+        department=DepartmentFactory(),
+        kind="client",
+        client=f.ClientFactory(),
+        confidential=True,
+    )
+    return f.OccurrenceFactory(series=series)
+
+
+def _invited_meeting(dept):
+    """A meeting of ``dept``'s series and a person invited to the series."""
+    occurrence = _occurrence(dept)
+    person = PersonFactory(department=dept)
+    occurrence.series.attendees.add(person)
+    return occurrence, person
+
+
+def _attendance(dept):
+    occurrence, person = _invited_meeting(dept)
+    return Attendance.objects.create(occurrence=occurrence, person=person, status="present")
+
+
+def _attendance_form(dept):
+    occurrence, person = _invited_meeting(dept)
+    return {"occurrence": occurrence.pk, "person": person.pk, "status": "present"}
 
 
 SAMPLES = {
@@ -71,6 +102,7 @@ SAMPLES = {
         },
         "change": ("status", "done"),
         "owned_by": lambda obj: obj.occurrence.series.department,
+        "hidden": lambda dept: f.AgendaItemFactory(occurrence=_confidential_meeting()),
     },
     "meetings.outcome": {
         "make": lambda dept: f.OutcomeFactory(occurrence=_occurrence(dept)),
@@ -81,6 +113,7 @@ SAMPLES = {
         },
         "change": ("kind", "information"),
         "owned_by": lambda obj: obj.occurrence.series.department,
+        "hidden": lambda dept: f.OutcomeFactory(occurrence=_confidential_meeting()),
     },
     "meetings.actionitem": {
         "make": lambda dept: f.ActionItemFactory(owner=PersonFactory(department=dept)),
@@ -96,6 +129,12 @@ SAMPLES = {
         "owned_by": lambda obj: obj.owner.department,
         # employees see only their own action items (see test_meetings for the others')
         "make_own": lambda obj, user: _give(obj, user.person),
+    },
+    "meetings.attendance": {
+        "make": _attendance,
+        "form": _attendance_form,
+        "change": ("status", "excused"),
+        "owned_by": lambda obj: obj.occurrence.series.department,
     },
 }
 

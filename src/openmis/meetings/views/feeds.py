@@ -85,7 +85,7 @@ def feed(request, key):
     person = person_of(user)
     if person is None:
         raise Http404(_("This login has no person record, so it has no meetings."))
-    return _ics(ical.person_feed(person, _url_for(request)), "openmis-meetings")
+    return _ics(ical.person_feed(person, _url_for(request), user=user), "openmis-meetings")
 
 
 def series_feed(request, key, pk):
@@ -100,4 +100,4 @@ def series_feed(request, key, pk):
     )
     if not (takes_part or can(user, MeetingSeries, "view")):
         raise Http404(_("Unknown calendar address."))
-    return _ics(ical.series_feed(series, _url_for(request)), f"series-{series.pk}")
+    return _ics(ical.series_feed(series, _url_for(request), user=user), f"series-{series.pk}")

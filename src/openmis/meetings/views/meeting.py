@@ -27,6 +27,7 @@ from openmis.meetings import (
     actions,
     agenda,
     attendance,
+    confidentiality,
     extensions,
     followup,
     recurrence,
@@ -113,7 +114,7 @@ def series_context(series: MeetingSeries, request) -> dict:
         "rule_text": describe_rule(series),
         "upcoming": services.upcoming(series, now),
         "past": services.past(series, now),
-        "parked": agenda.parked_items(series),
+        "parked": agenda.parked_items(series, request.user),
         "people": series.attendees.select_related("department"),
         "client_people": series.client_attendees.all(),
     }
@@ -129,31 +130,36 @@ def occurrence_context(occurrence: Occurrence, request, **forms) -> dict:
     agenda_probe = AgendaItem(occurrence=occurrence)
     outcome_probe = Outcome(occurrence=occurrence)
     local = occurrence.local_start
-    can_add_agenda = can(user, AgendaItem, "add", agenda_probe)
+    # what was said in a confidential meeting, only for its readers (confidentiality.py)
+    readable = confidentiality.can_read(occurrence, user)
+    can_add_agenda = readable and can(user, AgendaItem, "add", agenda_probe)
     attendees = attendance.attendees(occurrence)
+    items = occurrence.action_items.select_related("owner", "contact__client")
     return {
+        "confidential": occurrence.is_confidential,
+        "minutes_readable": readable,
         "attendees": attendees,
         "attendance_summary": attendance.summary(attendees),
         "attendance_form": forms.get("attendance_form") or AttendanceForm(rows=attendees),
         "series": occurrence.series,
         "previous": previous,
         "following": following,
-        "agenda": extensions.add_links(agenda.agenda(occurrence), user),
+        "agenda": extensions.add_links(agenda.agenda(occurrence), user) if readable else [],
         "follow_up": followup.follow_up(occurrence, user),
-        "parked": agenda.parked_items(occurrence.series),
-        "outcomes": occurrence.outcomes.all(),
-        "action_items": occurrence.action_items.select_related("owner", "contact__client"),
-        "minutes_html": render_markdown(occurrence.minutes),
+        "parked": agenda.parked_items(occurrence.series, user),
+        "outcomes": occurrence.outcomes.all() if readable else [],
+        "action_items": registry.get(ActionItem).for_user(user, items),
+        "minutes_html": render_markdown(occurrence.minutes) if readable else "",
         "minutes_form": forms.get("minutes_form")
         or MinutesForm(initial={"minutes": occurrence.minutes, "version": occurrence.version}),
         "agenda_form": AgendaItemForm(user=user, occurrence=occurrence) if can_add_agenda else None,
         "outcome_form": OutcomeForm(),
         "action_form": forms.get("action_form") or ActionItemForm(user=user, occurrence=occurrence),
         "move_form": MoveForm(initial={"date": local.date(), "time": local.time()}),
-        "can_edit_meeting": can(user, Occurrence, "change", occurrence),
+        "can_edit_meeting": readable and can(user, Occurrence, "change", occurrence),
         "can_add_agenda": can_add_agenda,
-        "can_change_agenda": can(user, AgendaItem, "change", agenda_probe),
-        "can_add_outcome": can(user, Outcome, "add", outcome_probe),
+        "can_change_agenda": readable and can(user, AgendaItem, "change", agenda_probe),
+        "can_add_outcome": readable and can(user, Outcome, "add", outcome_probe),
         "can_add_action": can(user, ActionItem, "add"),
         "today": timezone.localdate(),
     }
@@ -289,11 +295,14 @@ def action_add(request, pk):
     user may record outcomes of this meeting."""
     occurrence = _occurrence(pk)
     require(request.user, ActionItem, "add")
+    if not confidentiality.can_read(occurrence, request.user):
+        raise Http404  # a confidential meeting's items are given by those who read it
     form = ActionItemForm(request.POST, user=request.user, occurrence=occurrence)
     if not form.is_valid():
         return _render_occurrence(request, occurrence, status=400, action_form=form)
     owner, contact = form.cleaned_data["owner"], form.cleaned_data.get("contact")
-    if not can(request.user, ActionItem, "add", ActionItem(owner=owner, contact=contact)):
+    probe = ActionItem(occurrence=occurrence, owner=owner, contact=contact)
+    if not can(request.user, ActionItem, "add", probe):
         form.add_error("owner", _("You may only assign action items in your own department."))
         return _render_occurrence(request, occurrence, status=403, action_form=form)
     try:

@@ -35,7 +35,7 @@ class ObjectView(LoginRequiredMixin, View):
                 or _("This %(object)s has not been shared with you. Ask its owner to share it.")
                 % {"object": ot.opts.verbose_name}
             )
-        return obj
+        return ot.redact_object(obj, self.request.user)  # see ObjectType.redacted
 
     def context(self, **extra) -> dict:
         ot = self.object_type

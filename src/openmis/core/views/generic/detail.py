@@ -34,6 +34,8 @@ def _field_rows(object_type, obj, user, viewable=frozenset()):
     when the reader may view its type (``viewable``), so no link leads them to a refusal."""
     rows = []
     for name in object_type.form_fields:
+        if name in object_type.detail_exclude:
+            continue
         field = object_type.opts.get_field(name)
         if getattr(field, "many_to_many", False):
             related = getattr(obj, name).all()
@@ -182,12 +184,14 @@ class ObjectDetailView(ObjectView):
             return super().get_object(pk)
         # Through the type's queryset: the related rows its name needs come along. A missing
         # row is not kept (the 404 is raised before anything is stored).
-        return caching.get_or_set(
+        obj = caching.get_or_set(
             ("object", ot.label, str(pk)),
             lambda: get_object_or_404(ot.queryset(), pk=pk),
             depends_on=ot.cache_depends_on,
             timeout=DETAIL_CACHE_SECONDS,
         )
+        # the fields the reader may not read, blanked (ObjectType.redacted)
+        return ot.redact_object(obj, self.request.user)
 
     def get(self, request, pk):
         self.require("view")

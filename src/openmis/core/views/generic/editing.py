@@ -21,6 +21,9 @@ class ObjectEditView(ObjectView):
     def limit_choices(self, form):
         ot = self.object_type
         limit_references(form, self.request.user)
+        for name, allowed in ot.set_only_by.items():
+            if name in form.fields and not allowed(self.request.user):
+                del form.fields[name]  # left as it is (the type's ``set_only_by``)
         field_name = ot.department_field
         if (
             field_name in form.fields

@@ -39,7 +39,7 @@ class ObjectListView(ObjectView):
             (
                 "list",
                 ot.label,
-                request.user.pk if ot.visible_to is not None else "all",
+                request.user.pk if ot.visible_to is not None or ot.redacted else "all",
                 # the links to related objects: only to the types the reader may view
                 permissions.view_signature(request.user),
                 get_language(),
