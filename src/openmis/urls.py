@@ -23,6 +23,7 @@ from openmis.feedback import views as feedback_views
 from openmis.feedback.api import TriageView
 from openmis.governance import api_training as governance_training_api
 from openmis.governance import urls as governance_urls
+from openmis.governance.api import acknowledgements as governance_acknowledgements_api
 from openmis.governance.api import policies as governance_policies_api
 from openmis.meetings import urls as meetings_urls
 from openmis.meetings.api import AttendanceView, FollowUpView
@@ -120,6 +121,14 @@ urlpatterns = [
             name=f"api-governance-policy-version-{name}",
         )
         for name in ("submit", "approve", "reject", "retire")
+    ],
+    *[
+        path(
+            f"api/governance/acknowledgements/<signed_int:pk>/{name}/",
+            governance_acknowledgements_api.AnswerView.as_view(answer=name),
+            name=f"api-governance-acknowledgement-{name}",
+        )
+        for name in ("acknowledge", "decline")
     ],
     path(
         "api/governance/enrolments/<signed_int:pk>/quiz/",

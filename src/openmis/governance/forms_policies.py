@@ -16,6 +16,7 @@ POLICY_FIELDS = [
     "approvers",
     "systems",
     "department",
+    "audience",
     "review_interval",
     "next_review",
 ]

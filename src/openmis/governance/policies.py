@@ -223,8 +223,9 @@ def add_months(day: date, months: int) -> date:
 
 def publish(policy: Policy, change: str, user) -> PolicyVersion:
     """Publish the policy's approved version as a ``minor`` or ``material`` change: its text
-    is frozen with its SHA-256, the version published before is retired and the next review
-    is set. A ValidationError names the state when no version is approved."""
+    is frozen with its SHA-256, the version published before is retired, the next review
+    is set and the policy's audience is asked to acknowledge it. A ValidationError names the
+    state when no version is approved."""
     if not can_publish(user):
         _refuse(_("Only the MIS office publishes policies."))
     if change not in PolicyVersion.Change.values:
@@ -261,6 +262,9 @@ def publish(policy: Policy, change: str, user) -> PolicyVersion:
         from openmis.core.services import save_object
 
         save_object(policy, user)
+        from openmis.governance.acknowledgements import start_campaign
+
+        start_campaign(version)  # asks the policy's audience (nobody without one)
     return version
 
 
@@ -272,6 +276,9 @@ def retire(version: PolicyVersion, user) -> PolicyVersion:
         version = _locked(version)
         _expect(version, State.PUBLISHED)
         version.state = State.RETIRED
+        from openmis.governance.acknowledgements import close_campaigns
+
+        close_campaigns(version)
         return _save(version, user)
 
 

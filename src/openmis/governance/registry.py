@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy
 from openmis.core.extensions import register_hook, register_panel, register_tile
 from openmis.core.notifications import register_kind
 from openmis.core.registry import on_call, register, register_page
-from openmis.governance import assignments, policies, policy_panels, training, training_tiles
+from openmis.governance import (
+    acknowledgements,
+    assignments,
+    policies,
+    policy_panels,
+    training,
+    training_tiles,
+)
 from openmis.governance.audience_forms import FIELDS as AUDIENCE_FIELDS
 from openmis.governance.audience_forms import AudienceForm
 from openmis.governance.filters import (
@@ -31,7 +38,9 @@ from openmis.governance.forms_policies import (
     PolicyVersionForm,
 )
 from openmis.governance.models import (
+    Acknowledgement,
     Audience,
+    Campaign,
     Certificate,
     Course,
     CourseAssignment,
@@ -340,6 +349,94 @@ register_tile(
     name="governance.my_training",
 )
 
+# ---------------------------------------------------------------- acknowledgement campaigns
+register(
+    Campaign,
+    slug="campaigns",
+    picker_hint="policy",
+    list_columns=["policy", "policy_version", "audience", "started_on", "closed_on"],
+    form_fields=["policy", "policy_version", "audience", "started_on", "closed_on"],
+    natural_key=["id"],
+    filters=["policy", "audience"],
+    search=["policy__title"],
+    select=["policy", "policy_version"],
+    department_field="policy__department",
+    nav_group=NAV,
+    read_only=True,
+    visible_to=acknowledgements.visible_campaigns,
+    detail_context=on_call("openmis.governance.views.acknowledgements.campaign_context"),
+)
+register(
+    Acknowledgement,
+    slug="acknowledgements",
+    picker_hint="person",
+    list_columns=["person", "campaign", "state", "due_date", "acknowledged_number", "answered_at"],
+    form_fields=["campaign", "person"],
+    export_fields=[
+        "id",
+        "campaign",
+        "person",
+        "state",
+        "asked_on",
+        "due_date",
+        "acknowledged_number",
+        "acknowledged_sha256",
+        "answered_at",
+        "reason",
+        "carried",
+    ],
+    natural_key=["id"],
+    filters=["campaign", "person", "state", "carried"],
+    search=["person__first_name", "person__last_name", "campaign__policy__title"],
+    select=["person", "campaign__policy", "campaign__policy_version"],
+    department_field="person__department",
+    nav_group=NAV,
+    read_only=True,
+    visible_to=acknowledgements.visible_acknowledgements,
+    hidden_reason=HIDDEN,
+    serializer_class="openmis.governance.api.acknowledgements.AcknowledgementSerializer",
+    detail_context=on_call("openmis.governance.views.acknowledgements.acknowledgement_context"),
+)
+register_kind(
+    acknowledgements.REMINDER,
+    acknowledgements.REMINDER_LABEL,
+    gettext_lazy(
+        "To a person asked to acknowledge a policy, a few days before the due date; sent by "
+        "the daily command governance_daily."
+    ),
+)
+register_kind(
+    acknowledgements.ESCALATION,
+    acknowledgements.ESCALATION_LABEL,
+    gettext_lazy(
+        "To the manager (or the department's leaders) of a person whose acknowledgement is "
+        "overdue, once; sent by the daily command governance_daily."
+    ),
+)
+register_hook(
+    ACCESS_GRANTED_HOOK, acknowledgements.access_granted, name="governance.acknowledgements"
+)
+register_tile(
+    "governance/tiles/my_acknowledgements.html",
+    context=on_call("openmis.governance.views.acknowledgements.my_acknowledgements"),
+    permission="governance.view_acknowledgement",
+    roles={
+        roles.EMPLOYEE: 15,
+        roles.LEADER: 55,
+        roles.ANALYST: 75,
+        roles.STAFF: 90,
+        roles.DIRECTOR: 90,
+    },
+    name="governance.my_acknowledgements",
+)
+register_panel(
+    Policy,
+    "governance/panels/policy_campaigns.html",
+    context=on_call("openmis.governance.views.acknowledgements.policy_campaigns"),
+    permission="governance.view_campaign",
+    vary=lambda user: ("campaigns",),
+    name="governance.policy_campaigns",
+)
 # ---------------------------------------------------------------- assignments, portfolio triggers
 register(
     CourseAssignment,

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from openmis.core import registry
-from openmis.governance.views import policies, training
+from openmis.governance.views import acknowledgements, policies, training
 
 
 def _procedure_pages():
@@ -39,5 +39,10 @@ urlpatterns = [
     path("policies/<int:pk>/new-draft/", policies.new_draft, name="policy_new_draft"),
     path("policies/<int:pk>/reviewed/", policies.mark_reviewed, name="policy_reviewed"),
     path("policies/<int:pk>/diff/", policies.diff, name="policy_diff"),
+    path(
+        "acknowledgements/<int:pk>/answer/",
+        acknowledgements.answer,
+        name="acknowledgement_answer",
+    ),
     path("policies/review-due/", policies.review_due, name="policy_review_due"),
 ]

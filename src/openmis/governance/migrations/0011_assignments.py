@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0008_training_permissions'),
+        ('governance', '0010_acknowledgement_permissions'),
         ('portfolio', '0005_access_role_permissions'),
     ]
 

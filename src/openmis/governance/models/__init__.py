@@ -1,5 +1,6 @@
 """The governance app's models, one module per aggregate (policies, audiences, training...)."""
 
+from openmis.governance.models.acknowledgements import Acknowledgement, Campaign  # noqa: F401
 from openmis.governance.models.assignments import CourseAssignment, EnrolmentSource  # noqa: F401
 from openmis.governance.models.audiences import Audience  # noqa: F401
 from openmis.governance.models.policies import Policy, PolicyException, PolicyVersion  # noqa: F401

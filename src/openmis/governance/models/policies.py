@@ -53,6 +53,18 @@ class Policy(OpenMISModel):
         on_delete=models.SET_NULL,
         related_name="policies",
     )
+    audience = models.ForeignKey(
+        "governance.Audience",
+        verbose_name=_("audience"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="policies",
+        help_text=_(
+            "Who must acknowledge it: publishing a version asks them. Without one, publishing "
+            "asks nobody."
+        ),
+    )
     review_interval = models.PositiveSmallIntegerField(
         _("review interval (months)"),
         default=12,

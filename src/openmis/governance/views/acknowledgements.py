@@ -1,0 +1,136 @@
+"""Pages of acknowledgements: the person asked reads the policy text and acknowledges or
+declines it; a campaign's dashboard per department with its drill-down to people; the
+"My acknowledgements" tile of the cockpit."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
+from openmis.core import registry
+from openmis.core.markdown import render_markdown
+from openmis.governance import acknowledgements
+from openmis.governance.models import Acknowledgement
+from openmis.org.people import person_of
+
+
+class DeclineForm(forms.Form):
+    """Why the person declines."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for declining"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+
+@login_required
+def answer(request, pk):
+    """The policy text the person was asked to acknowledge, with "Acknowledge" and "Decline"
+    (with a reason). Only the person asked answers; others who may read the row see it."""
+    ack = get_object_or_404(
+        registry.get(Acknowledgement)
+        .for_user(request.user)
+        .select_related("campaign__policy_version", "campaign__policy", "person"),
+        pk=pk,
+    )
+    person = person_of(request.user)
+    mine = person is not None and person.pk == ack.person_id
+    form = DeclineForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not mine:
+            raise PermissionDenied
+        try:
+            if request.POST.get("answer") == "decline":
+                form.is_valid()
+                acknowledgements.decline(ack, request.user, form.cleaned_data.get("reason", ""))
+                messages.success(request, _("Your answer is recorded: declined."))
+            else:
+                acknowledgements.acknowledge(ack, request.user)
+                messages.success(request, _("Thank you: your acknowledgement is recorded."))
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+            status = 400
+        else:
+            return redirect("governance:acknowledgement_answer", pk=ack.pk)
+        ack.refresh_from_db()
+    version = ack.campaign.policy_version
+    context = {
+        "ack": ack,
+        "version": version,
+        "policy": ack.campaign.policy,
+        "text_html": render_markdown(version.text),
+        "mine": mine,
+        "current": version.state == version.State.PUBLISHED and ack.campaign.is_open,
+        "overdue": ack.overdue_on(timezone.localdate()),
+        "form": form,
+    }
+    return TemplateResponse(
+        request, "governance/acknowledgements/answer.html", context, status=status
+    )
+
+
+def acknowledgement_context(ack, request) -> dict:
+    """An acknowledgement's generic page: the link to read and answer it."""
+    person = person_of(request.user)
+    return {"mine": person is not None and person.pk == ack.person_id}
+
+
+def campaign_context(campaign, request) -> dict:
+    """A campaign's page: counts per department and, with ``?department=`` and ``?state=``,
+    the people behind one count."""
+    context = {
+        "dashboard": acknowledgements.dashboard(campaign, request.user),
+        "columns": [
+            ("accepted", pgettext("acknowledgement dashboard", "Acknowledged")),
+            ("declined", pgettext("acknowledgement dashboard", "Declined")),
+            ("pending", pgettext("acknowledgement dashboard", "Pending")),
+            ("overdue", pgettext("acknowledgement dashboard", "Overdue")),
+            ("exempt", pgettext("acknowledgement dashboard", "Exempt")),
+        ],
+    }
+    department = request.GET.get("department")
+    state = request.GET.get("state", "")
+    if department is not None or state:
+        try:
+            department = int(department) if department not in (None, "") else None
+        except ValueError:
+            department = None
+        context["drill"] = acknowledgements.drill_down(campaign, request.user, department, state)
+        context["drill_state"] = state
+    return context
+
+
+def my_acknowledgements(request) -> dict | None:
+    """The "My acknowledgements" tile: what the logged-in person must acknowledge (hidden when
+    nothing)."""
+    person = person_of(request.user)
+    if person is None:
+        return None
+    rows = acknowledgements.my_pending(person)
+    if not rows:
+        return None
+    today = timezone.localdate()
+    return {"rows": [(a, a.overdue_on(today)) for a in rows]}
+
+
+def policy_campaigns(request, policy) -> dict | None:
+    """The policy page's section of its acknowledgement campaigns, newest first, each linked
+    to its dashboard (hidden before the first one)."""
+    campaigns = list(policy.campaigns.select_related("policy_version", "audience")[:20])
+    if not campaigns:
+        return None
+    return {"policy_campaigns": campaigns}
