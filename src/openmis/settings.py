@@ -338,6 +338,10 @@ FEEDBACK_ACKNOWLEDGE_DAYS = env.int("OPENMIS_FEEDBACK_ACKNOWLEDGE_DAYS", default
 # Whose public holidays are not working days (openmis.core.workdays): an ISO 3166 country code
 # the `holidays` package knows ("PL", "DE", "GB"...); empty counts only weekends as days off.
 OPENMIS_HOLIDAY_COUNTRY = env.str("OPENMIS_HOLIDAY_COUNTRY", default="PL").strip().upper()
+# A published policy's audience acknowledges it within this many working days; reminders go
+# this many days before the due date (openmis.governance.acknowledgements).
+OPENMIS_ACKNOWLEDGE_DAYS = env.int("OPENMIS_ACKNOWLEDGE_DAYS", default=14)
+OPENMIS_ACKNOWLEDGE_REMINDER_DAYS = env.int("OPENMIS_ACKNOWLEDGE_REMINDER_DAYS", default=3)
 # Results larger than this (as cached, in bytes) are not cached: the cache counts entries.
 BI_RESULT_CACHE_MAX_BYTES = env.int("OPENMIS_BI_RESULT_CACHE_MAX_BYTES", default=4 * 1024**2)
 # External tables are read in place and may change at any time: their results live shorter.
