@@ -26,6 +26,21 @@ class ObjectFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
+        if self.is_bound and hasattr(self.data, "getlist"):
+            # An empty value means "not filtered by it" (the pages' filter forms send every
+            # field): a many-to-many filter (?systems=) drops it rather than refusing it.
+            data = None
+            for name, f in self.filters.items():
+                if isinstance(
+                    f,
+                    django_filters.MultipleChoiceFilter | django_filters.ModelMultipleChoiceFilter,
+                ):
+                    values = self.data.getlist(name)
+                    if "" in values:
+                        data = data or self.data.copy()
+                        data.setlist(name, [v for v in values if v != ""])
+            if data is not None:
+                self.data = data
         # A filter by reference offers, and accepts, only the objects the user may see
         # (registry.visible_only, as the forms): a private question's title is not listed,
         # and its id is "not a valid choice", as one that does not exist.

@@ -18,14 +18,17 @@ from auditlog.context import disable_auditlog
 from django.utils import timezone
 
 from openmis.core.demotext import Texts
-from openmis.governance import demo_texts, training
+from openmis.governance import acknowledgements, demo_texts, training
 from openmis.governance import policies as policy_services
 from openmis.governance import quiz as scoring
 from openmis.governance.models import (
+    Acknowledgement,
     Attempt,
     Audience,
+    Campaign,
     Certificate,
     Course,
+    CourseAssignment,
     CoursePage,
     Enrolment,
     ExternalCertificate,
@@ -772,6 +775,7 @@ def load(today: date | None = None, *, language: str = "en") -> None:
         _procedures(t, people, systems)
         audiences = _audiences(t, systems)
         _training(today, t, people, systems, audiences)
+        _campaigns(today, t, people, audiences)
 
 
 def _policies(today, t, people, systems) -> None:
@@ -1029,9 +1033,71 @@ def _training(today, t, people, systems, audiences) -> None:
         )
 
 
+# The policies whose current version the whole organization is asked to acknowledge, with how
+# long ago the campaign started and the share of people who have answered so far.
+CAMPAIGNS = [
+    ("Acceptable use of IT resources", 40, 0.9),
+    ("Passwords and multi-factor authentication", 6, 0.4),
+]
+DECLINE_REASON = (
+    "I cannot use an authenticator app on the phone I have; please tell me the alternative."
+)
+
+
+def _campaigns(today, t, people, audiences) -> None:
+    """Acknowledgement campaigns of two published policies for the whole organization: most
+    people have acknowledged the older one; the newer one is under way (the ``employee``
+    login still has it to answer, the ``analyst`` declined it with a reason)."""
+    rng = random.Random(5)
+    everyone = audiences["Whole organization"]
+    for title, days_ago, answered in CAMPAIGNS:
+        policy = Policy.objects.filter(title=t(title)).first()
+        if policy is None or policy.current_version is None:
+            continue
+        policy.audience = everyone
+        policy.save(update_fields=["audience"])
+        version = policy.current_version
+        campaign = acknowledgements.start_campaign(version, on=today - timedelta(days=days_ago))
+        pending = list(
+            campaign.acknowledgements.filter(state=Acknowledgement.State.PENDING).order_by("pk")
+        )
+        for ack in pending:
+            if ack.person_id == people["employee"].pk:
+                continue
+            if ack.person_id == people["analyst"].pk and answered < 0.5:
+                ack.state = Acknowledgement.State.DECLINED
+                ack.reason = t(DECLINE_REASON)
+            elif rng.random() < answered:
+                ack.state = Acknowledgement.State.ACCEPTED
+                ack.acknowledged_version = version
+                ack.acknowledged_number = version.number
+                ack.acknowledged_sha256 = version.sha256
+            else:
+                continue
+            ack.answered_at = _moment(today - timedelta(days=rng.randint(0, days_ago)), 0)
+        Acknowledgement.objects.bulk_update(
+            pending,
+            [
+                "state",
+                "reason",
+                "acknowledged_version",
+                "acknowledged_number",
+                "acknowledged_sha256",
+                "answered_at",
+            ],
+        )
+    course = Course.objects.filter(validity_months=12).order_by("pk").first()
+    if course is not None:
+        CourseAssignment.objects.create(course=course, audience=everyone, due_in_days=30)
+
+
 def reset() -> None:
-    """Remove the demo governance: training, procedures, audiences, policies."""
+    """Remove the demo governance: campaigns, training, procedures, audiences, policies."""
     with disable_auditlog():
+        Acknowledgement.objects.all().delete()
+        Campaign.objects.all().delete()
+        Policy.objects.update(audience=None)
+        CourseAssignment.objects.all().delete()
         ExternalCertificate.objects.all().delete()
         Certificate.objects.all().delete()
         Attempt.objects.all().delete()

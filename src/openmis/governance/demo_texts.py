@@ -2,6 +2,10 @@
 courses), keyed by their English text (see :mod:`openmis.core.demotext`)."""
 
 POLISH = {
+    # an acknowledgement declined
+    "I cannot use an authenticator app on the phone I have; please tell me the alternative.": (
+        "Na moim telefonie nie mogę używać aplikacji uwierzytelniającej; proszę o inne rozwiązanie."
+    ),
     # policy texts
     "Rules": "Zasady",
     "Who to ask": "Kogo pytać",

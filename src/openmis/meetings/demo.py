@@ -16,6 +16,7 @@ from openmis.meetings.demo_texts import POLISH
 from openmis.meetings.models import (
     ActionItem,
     AgendaItem,
+    Attendance,
     Client,
     ClientContact,
     FeedToken,
@@ -365,6 +366,7 @@ def load(now: datetime | None = None, *, language: str = "en") -> int:
             list(System.objects.filter(name__in=systems_t.all(["Cloud CRM", "Comarch ERP XL"]))),
             t,
         )
+        _attendance(series, rng, now)
         all_series.append(series)
         # mark every series as materialised at its final version
         for s in all_series:
@@ -373,9 +375,27 @@ def load(now: datetime | None = None, *, language: str = "en") -> int:
     return len(all_series)
 
 
+def _attendance(series, rng, now) -> None:
+    """Who came to the series' meetings held so far: its people mostly present (now and then
+    excused), the client's contacts present or absent."""
+    people = list(series.attendees.order_by("pk"))
+    contacts = list(series.client_attendees.order_by("pk"))
+    rows = []
+    held = series.occurrences.filter(start__lt=now).exclude(status=Occurrence.Status.CANCELLED)
+    for occurrence in held.order_by("start"):
+        for person in people:
+            status = Attendance.Status.EXCUSED if rng.random() < 0.1 else Attendance.Status.PRESENT
+            rows.append(Attendance(occurrence=occurrence, person=person, status=status))
+        for contact in contacts:
+            status = Attendance.Status.ABSENT if rng.random() < 0.2 else Attendance.Status.PRESENT
+            rows.append(Attendance(occurrence=occurrence, contact=contact, status=status))
+    Attendance.objects.bulk_create(rows)
+
+
 def reset() -> None:
     """Remove the demo data."""
     with disable_auditlog():
+        Attendance.objects.all().delete()
         ActionItem.objects.all().delete()
         Outcome.objects.all().delete()
         AgendaItem.objects.all().delete()

@@ -17,7 +17,8 @@ from openmis.core import registry
 pytestmark = pytest.mark.django_db
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-UNGROUPED = re.compile(r"(?<![\d.,\u00a0])\d{5,}(?![\d])")
+# (a standard's number, "ISO/IEC 27001", is a name, not an amount)
+UNGROUPED = re.compile(r"(?<![\d.,\u00a0])(?<!ISO/IEC )(?<!ISO )\d{5,}(?![\d])")
 HIDDEN = {"script", "style", "code", "pre", "textarea", "template", "title"}
 
 

@@ -40,6 +40,12 @@ class HiddenReferencesListSerializer(serializers.ListSerializer):
 class ObjectSerializer(serializers.ModelSerializer):
     """Base of generated serializers: adds ``display`` (the object's name)."""
 
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: TextField,
+        models.TextField: TextField,
+    }
+
     # (The docstring above is the schema's description of every serializer without its own.)
     # A referenced row of a type whose hidden rows are missing everywhere (``hidden_missing``:
     # confidential feedback) is named only to the readers who may see it: a list of ids leaves
