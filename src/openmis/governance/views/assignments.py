@@ -20,7 +20,8 @@ def course_assignments(request, course: Course) -> dict:
     assignment_type = registry.get(CourseAssignment)
     policy_type = registry.get(Policy)
     assignments = []
-    if permissions.can(request.user, assignment_type, "view"):
+    can_view_assignments = permissions.can(request.user, assignment_type, "view")
+    if can_view_assignments:
         assignments = list(
             course.assignments.select_related("audience").order_by("audience__name")[:PANEL_SHOWN]
         )
@@ -33,6 +34,7 @@ def course_assignments(request, course: Course) -> dict:
         )
     return {
         "assignments": assignments,
+        "can_view_assignments": can_view_assignments,
         "course_policies": policies,
         "assignments_url": f"{assignment_type.url('list')}?course={course.pk}",
         "assign_url": (
