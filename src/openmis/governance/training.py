@@ -5,7 +5,6 @@ version, and the state of a certificate on a given day."""
 from __future__ import annotations
 
 import calendar
-import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -13,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -81,16 +81,18 @@ def questions_of(course: Course) -> list[QuizQuestion]:
 
 
 def fingerprint(course: Course, questions: list[QuizQuestion] | None = None) -> str:
-    """A SHA-256 of everything the quiz's answers depend on (the course version, its
-    questions and choices and which are correct): answers given to a page showing another
-    fingerprint are answers to another quiz."""
+    """A keyed SHA-256 (HMAC with the installation's secret key) of everything the quiz's
+    answers depend on (the course version, its questions and choices and which are correct):
+    answers given to a page showing another fingerprint are answers to another quiz. Keyed,
+    because the person taking the quiz sees all of it but which choices are correct: a plain
+    hash would let them find those by trying every combination offline."""
     questions = questions_of(course) if questions is None else questions
-    digest = hashlib.sha256(f"course:{course.pk}:{course.course_version}".encode())
+    parts = [f"course:{course.pk}:{course.course_version}"]
     for q in questions:
-        digest.update(f"\x1eq:{q.pk}:{q.text}".encode())
+        parts.append(f"\x1eq:{q.pk}:{q.text}")
         for c in sorted(q.choices.all(), key=lambda c: c.pk):
-            digest.update(f"\x1fc:{c.pk}:{int(c.correct)}:{c.text}".encode())
-    return digest.hexdigest()
+            parts.append(f"\x1fc:{c.pk}:{int(c.correct)}:{c.text}")
+    return salted_hmac("openmis.governance.quiz", "".join(parts), algorithm="sha256").hexdigest()
 
 
 def correct_choices(questions: list[QuizQuestion]) -> dict[int, frozenset[int]]:

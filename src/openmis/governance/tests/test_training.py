@@ -632,3 +632,15 @@ def test_my_training_reads_a_fixed_number_of_queries(count, learner, django_asse
         rows = training.my_training(learner.person, date(2026, 6, 1))
     assert len(rows) == count
     assert {r["state"] for r in rows} == {training.VALID}
+
+
+def test_the_quiz_fingerprint_is_keyed_so_the_correct_choices_cannot_be_guessed(quiz, settings):
+    # Given the quiz as its taker sees it (everything but which choices are correct)
+    enrolment = quiz[0]
+    course = Course.objects.get(pk=enrolment.course_id)
+    shown = training.fingerprint(course)
+    # When the same quiz is fingerprinted with another installation's secret
+    settings.SECRET_KEY = "another installation's secret key, long enough to be one"
+    # Then the fingerprint differs: it is a keyed hash, which the taker cannot recompute
+    # offline for each guess of the correct choices
+    assert training.fingerprint(course) != shown
