@@ -34,9 +34,10 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from django.utils import timezone
 from people_list import (
     ROOT,
     SCRUBBED_ENV,
@@ -223,7 +224,7 @@ def load(
             batch_size=BATCH,
         )
 
-        today = date.today()
+        today = timezone.localdate()
         new_ids = [s.pk for s in new]
 
         def item(system_id: int) -> Feedback:

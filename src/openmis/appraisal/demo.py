@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from auditlog.context import disable_auditlog
@@ -331,7 +330,7 @@ def _story(t, departments, director) -> None:
         evaluation=evaluation,
         chosen=chosen,
         decided_by=director,
-        decided_on=timezone.localtime(decided.created).date() if decided else date.today(),
+        decided_on=timezone.localtime(decided.created).date() if decided else timezone.localdate(),
         meeting=meeting,
         project=improvement.project,
         rationale=t(

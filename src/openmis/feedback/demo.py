@@ -308,7 +308,7 @@ def _meetings(today: date):
 def load(today: date | None = None, *, language: str = "en") -> None:
     """Create the demo feedback and improvements (after the portfolio and meetings demos),
     written in ``language``."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     rng = random.Random(11)
     t = texts(language)
     # by their English demo name, so the plan below reads the same in either language

@@ -8,10 +8,9 @@ for a decision). The cockpit's tiles link to these."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import django_filters
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core import workdays
@@ -64,7 +63,7 @@ class FeedbackFilterSet(ObjectFilterSet):
         if value is None:
             return queryset
         last = workdays.overdue_on_or_before(
-            date.today(), int(value), settings.OPENMIS_HOLIDAY_COUNTRY
+            timezone.localdate(), int(value), settings.OPENMIS_HOLIDAY_COUNTRY
         )
         return queryset.filter(date__lte=last)
 

@@ -3,10 +3,8 @@ status change and grouping feedback into an improvement."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core.forms import ObjectForm, style_widgets
@@ -108,7 +106,7 @@ class FeedbackForm(ObjectForm):
         if series.client_id is not None:
             self.initial.setdefault("client", series.client_id)
         # the meeting's day where it takes place; feedback is not dated in the future
-        self.initial.setdefault("date", min(occurrence.local_start.date(), date.today()))
+        self.initial.setdefault("date", min(occurrence.local_start.date(), timezone.localdate()))
 
 
 class ImprovementForm(ObjectForm):

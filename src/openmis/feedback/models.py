@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -185,7 +186,7 @@ class Feedback(OpenMISModel):
 
     def clean(self):
         super().clean()
-        if self.date and self.date > date.today():
+        if self.date and self.date > timezone.localdate():
             raise ValidationError({"date": _("Feedback cannot be dated in the future.")})
         if self.occurrence_id and not self.client_id:
             # Feedback captured in a meeting with a priority client comes from that client.

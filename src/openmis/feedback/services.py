@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -211,7 +212,7 @@ def deliver_project(project, user=None) -> list[StatusChange]:
     )
     if not improvements:
         return []
-    when = project.go_live or date.today()
+    when = project.go_live or timezone.localdate()
     reason = _("Delivered by the go-live of “%(project)s” on %(date)s.") % {
         "project": project,
         # (a stored sentence in the language of whoever records the go-live, date included)
@@ -482,7 +483,7 @@ def rating_trend(
     """Average rating per month over the last ``months`` months, from the first month with a
     rating: ``[{"month": date, "average": float | None, "ratings": int}]``, of the feedback
     ``user`` may see (:func:`seen_by`)."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     starts = _month_starts(today, months)
     rows = (
         seen_by(Feedback.objects.filter(system=system, rating__isnull=False), user)
@@ -523,7 +524,7 @@ def post_implementation_review(
     the project, and the feedback rows of both windows (those ``user`` may see,
     :func:`seen_by`). ``days``, ``min_days`` and ``min_feedback`` default to the
     ``OPENMIS_REVIEW_*`` settings."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     days = settings.OPENMIS_REVIEW_DAYS if days is None else days
     min_days = settings.OPENMIS_REVIEW_MIN_DAYS if min_days is None else min_days
     min_feedback = settings.OPENMIS_REVIEW_MIN_FEEDBACK if min_feedback is None else min_feedback
@@ -576,7 +577,7 @@ def lowest_rated_systems(
     the feedback ``user`` may see (:func:`seen_by`)."""
     from openmis.portfolio.models import System
 
-    today = today or date.today()
+    today = today or timezone.localdate()
     since = today - timedelta(days=days - 1)
     rated = Q(feedback__rating__isnull=False, feedback__date__gte=since, feedback__date__lte=today)
     if user is not None and not confidentiality.sees_all(user):

@@ -8,10 +8,11 @@ The tiles that count rows read them through the lists they link to
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from openmis.core import registry
 from openmis.core.cockpit import list_tile, query
@@ -24,7 +25,7 @@ from openmis.org.people import person_of
 def lowest_rated(request) -> dict:
     """The five systems in use with the lowest average rating of the last 90 days (of the
     ratings the reader may see), each linking to the ratings behind its average."""
-    today = date.today()
+    today = timezone.localdate()
     since = today - timedelta(days=services.LOWEST_RATED_DAYS - 1)
     rows = services.lowest_rated_systems(today, user=request.user)
     feedback_list = registry.get(Feedback).url("list")

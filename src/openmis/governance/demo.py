@@ -763,7 +763,7 @@ def _moment(today: date, days_ago: int) -> datetime:
 def load(today: date | None = None, *, language: str = "en") -> None:
     """Create the demo governance (after the organization and portfolio demos), written in
     ``language``."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     t = texts(language)
     people = _people()
     if "director" not in people or "staff" not in people:

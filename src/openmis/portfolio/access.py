@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Q
+from django.utils import timezone
 
 from openmis.core import extensions, permissions, registry
 from openmis.portfolio.models import System, SystemAccess
@@ -23,7 +24,7 @@ PANEL_ROWS = 50  # users listed on a system's page; the rest are counted
 
 def current(on: date | None = None) -> Q:
     """The condition of access that holds on ``on`` (default today)."""
-    on = on or date.today()
+    on = on or timezone.localdate()
     return Q(valid_from__lte=on) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from auditlog.context import disable_auditlog
+from django.utils import timezone
 
 from openmis.core.demotext import Texts
 from openmis.org import demo as org_demo
@@ -690,7 +691,7 @@ def systems(queryset=None) -> dict[str, System]:
 
 def load(today: date | None = None, *, language: str = "en") -> int:
     """Create the demo portfolio, named in ``language``; returns the number of systems."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     rng = random.Random(7)
     t = texts(language)
     departments = org_demo.departments()

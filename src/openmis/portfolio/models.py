@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openmis.core import formatting
@@ -456,5 +457,5 @@ class SystemAccess(OpenMISModel):
 
     def is_current(self, on: date | None = None) -> bool:
         """Whether the access holds on ``on`` (default today)."""
-        on = on or date.today()
+        on = on or timezone.localdate()
         return self.valid_from <= on and (self.valid_until is None or self.valid_until >= on)

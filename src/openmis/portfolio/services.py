@@ -30,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThan
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -113,7 +114,7 @@ def retirement_concerns(system: System, user=None, today: date | None = None) ->
     contracts (not ended by ``today``) and what other apps register at
     :data:`RETIREMENT_HOOK` (feedback: its open improvements). Items ``user`` may not see are
     counted, not named; kinds with nothing are left out."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     concerns = []
     dependents = Dependency.objects.filter(source=system).order_by("target__name", "target_id")
     count = dependents.count()
@@ -162,7 +163,7 @@ def move_to_stage(
     :func:`retirement_concerns`) needs ``confirm``; without it :class:`ConfirmationNeeded`
     says what relies on it and nothing changes.
     """
-    when = when or date.today()
+    when = when or timezone.localdate()
     if stage not in System.Stage.values:
         raise ValidationError({"stage": _("Unknown lifecycle stage.")})
     if stage == system.lifecycle_stage:
@@ -399,7 +400,7 @@ def dependency_graph(system: System | None = None, depth: int = 2) -> dict:
 
 def project_status(project: DeploymentProject, today: date | None = None) -> tuple[str, str]:
     """``(status, reason)``: live, late, at risk or on track, unless overridden with a reason."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     if project.go_live:
         return DeploymentProject.Status.LIVE, _("Live since %(date)s.") % {
             "date": date_format(project.go_live)
@@ -432,7 +433,7 @@ def go_live(project: DeploymentProject, when: date | None = None, user=None):
     """Record the go-live: the project is live and its system moves to "deployed"; the apps
     answering :data:`GO_LIVE_HOOK` act on it in the same transaction (a second go-live is
     refused, so they are told once)."""
-    when = when or date.today()
+    when = when or timezone.localdate()
     if project.go_live:
         raise ValidationError({"go_live": _("The project went live already.")})
     project.go_live = when
@@ -463,7 +464,7 @@ def notice_state(
 
 
 def _notice_state(end_date: date, notice_days: int, today: date | None, within_days: int):
-    today = today or date.today()
+    today = today or timezone.localdate()
     if end_date < today:
         return None
     deadline = end_date - timedelta(days=notice_days)
@@ -498,7 +499,7 @@ def notice_q(state: str, today: date | None = None, within_days: int = UPCOMING_
     """The condition on contracts annotated with ``deadline``
     (:func:`notice_deadline_expression`) that they are in notice ``state``, as
     :func:`notice_state` decides it for one contract."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     running = Q(end_date__gte=today)
     if state == NOTICE_MISSED:
         return running & Q(deadline__lt=today)
@@ -539,7 +540,7 @@ def missed_notices(today: date | None = None):
 def send_renewal_reminders(today: date | None = None) -> int:
     """Notify each contract owner once per deadline, ``REMINDER_DAYS`` before it, in their
     language; returns how many were notified. Run daily (``openmis manage send_reminders``)."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     sent = 0
     for contract in upcoming_renewals(today, within_days=REMINDER_DAYS):
         deadline = contract.notice_deadline
@@ -604,7 +605,7 @@ def rationalisation():
 def project_status_expression(today: date | None = None):
     """A project's status (:func:`project_status`, without its reason) as a database
     expression, so the project list filters and pages on it in SQL."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     Status = DeploymentProject.Status
     milestones = Milestone.objects.filter(project=OuterRef("pk")).order_by()
 

@@ -8,7 +8,7 @@ link shows the same user.
 
 from __future__ import annotations
 
-from datetime import date
+from django.utils import timezone
 
 from openmis.core import registry
 from openmis.core.cockpit import list_tile
@@ -56,7 +56,7 @@ def contract_renewals(request) -> dict | None:
     return {
         "missed": missed,
         "upcoming": upcoming,
-        "today": date.today(),
+        "today": timezone.localdate(),
         "within_days": RENEWALS_WITHIN_DAYS,
     }
 
@@ -72,7 +72,7 @@ def projects_at_risk(request) -> dict | None:
     )
     if window is None:
         return None
-    today = date.today()
+    today = timezone.localdate()
     return {
         "projects": window,
         "statuses": [(p, *services.project_status(p, today)) for p in window.rows],

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import get_script_prefix, path
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -97,7 +98,7 @@ def system_sections(system, request, can_move: bool) -> dict:
             system.pk,
             get_language(),
             get_script_prefix(),
-            date.today().isoformat(),
+            timezone.localdate().isoformat(),
             can_move,
             permissions.view_signature(request.user),  # links only to what the reader may open
         ),
@@ -355,7 +356,7 @@ def renewals(request):
     from openmis.portfolio.models import Contract
 
     require(request.user, Contract, "view")
-    today = date.today()
+    today = timezone.localdate()
     contracts = services.missed_notices(today) + services.upcoming_renewals(today)
     rows = [(c, (c.notice_deadline - today).days) for c in contracts]
     return TemplateResponse(

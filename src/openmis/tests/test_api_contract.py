@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from openmis.core import registry
 from openmis.core.api import LOCAL_TIME_PATTERN
@@ -213,7 +214,7 @@ def _properties(schema, name) -> dict:
 
 
 def test_the_follow_up_publishes_the_fields_it_returns(api, schema, department):
-    from datetime import UTC, date, datetime, timedelta
+    from datetime import UTC, datetime, timedelta
 
     from openmis.feedback.tests.factories import FeedbackFactory
     from openmis.meetings.tests.factories import (
@@ -231,7 +232,7 @@ def test_the_follow_up_publishes_the_fields_it_returns(api, schema, department):
         series=series, start=start + timedelta(days=7), end=start + timedelta(days=7, hours=1)
     )
     FeedbackFactory(occurrence=earlier)
-    ActionItemFactory(occurrence=earlier, due_date=date.today())
+    ActionItemFactory(occurrence=earlier, due_date=timezone.localdate())
     OutcomeFactory(occurrence=earlier, kind="decision")
     # Then the response has exactly the fields the schema names, for each list
     operation = schema["paths"][FOLLOW_UP]["get"]

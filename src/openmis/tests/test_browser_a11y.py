@@ -11,10 +11,11 @@ Chromium and the browser contexts come from :mod:`openmis.tests.browser`.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 import openmis
@@ -88,7 +89,7 @@ def site():
     AgendaItemFactory(occurrence=occurrence, title="Budget")
     OutcomeFactory(occurrence=occurrence, text="Keep the CRM")
     ActionItemFactory(
-        occurrence=occurrence, owner=employee, due_date=date.today() - timedelta(days=3)
+        occurrence=occurrence, owner=employee, due_date=timezone.localdate() - timedelta(days=3)
     )
     evaluation = textbook(marketing)
     DecisionFactory(evaluation=evaluation, chosen=evaluation.alternatives.first())

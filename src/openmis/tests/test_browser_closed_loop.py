@@ -8,9 +8,10 @@ contact has the e-mail telling them so.
 Real demo roles, no superuser. Chromium, the page, the log-in and the picker's steps come from
 :mod:`openmis.tests.browser`."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from openmis.feedback.models import Feedback, Improvement
@@ -46,7 +47,7 @@ def test_a_clients_complaint_is_closed_by_the_go_live(page):
     series = SeriesFactory(
         title="Monthly with Medica", kind="client", department=relations, client=client
     )
-    day = date.today() - timedelta(days=7)
+    day = timezone.localdate() - timedelta(days=7)
     meeting = OccurrenceFactory(series=series, start=datetime.combine(day, time(12), UTC))
     next_meeting = OccurrenceFactory(
         series=series, start=datetime.combine(day + timedelta(days=14), time(12), UTC)

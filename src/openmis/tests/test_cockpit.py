@@ -4,12 +4,13 @@ row that user's lists hide, and the cockpit's queries do not grow with the rows.
 
 import html
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from openmis.bi.models import Share
 from openmis.bi.tests import factories as bi
@@ -83,7 +84,7 @@ def list_count(client, url: str) -> int:
 def world(department):
     """An organization with a row of every kind each cockpit counts, and rows of another
     department and of other people that some roles must not see."""
-    today = date.today()
+    today = timezone.localdate()
     sales = DepartmentFactory(name="Sales")
     users = {role: user_with_role(role, department, username=role) for role in COCKPITS}
     users[STAFF] = user_with_role(STAFF, department, username="staff")
@@ -225,7 +226,7 @@ def cockpit_queries(client) -> int:
 
 def add_rows(world, department, n):
     """``n`` more rows of every kind each cockpit shows."""
-    today = date.today()
+    today = timezone.localdate()
     me = world[EMPLOYEE].person
     for i in range(n):
         system = SystemFactory(business_owner=department, lifecycle_stage="deployed")

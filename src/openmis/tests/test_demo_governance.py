@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from openmis import demo
 from openmis.core import registry
@@ -48,7 +49,9 @@ def _load(language, today):
     governance_demo.load(today, language=language)
 
 
-@pytest.mark.parametrize(("language", "today"), [("en", date.today()), ("en", DAY), ("pl", DAY)])
+@pytest.mark.parametrize(
+    ("language", "today"), [("en", timezone.localdate()), ("en", DAY), ("pl", DAY)]
+)
 def test_the_demo_tells_a_governance_story(language, today):
     _load(language, today)
     # Policies: 13 published (with their history), one in review, one draft
@@ -108,7 +111,7 @@ def test_the_demo_tells_a_governance_story(language, today):
 
 
 def test_the_governance_demo_loads_again_after_a_reset():
-    today = date.today()
+    today = timezone.localdate()
     _load("en", today)
     counts = (Policy.objects.count(), PolicyVersion.objects.count(), Certificate.objects.count())
     demo.reset()
@@ -128,7 +131,7 @@ def test_the_governance_demo_loads_again_after_a_reset():
 @pytest.mark.parametrize("username", ["director", "analyst", "employee"])
 def test_the_governance_pages_show_the_demo(username):
     # Given the governance demo in Polish
-    _load("pl", date.today())
+    _load("pl", timezone.localdate())
     user = Person.objects.get(user__username=username).user
     client = Client()
     client.force_login(user)

@@ -35,7 +35,10 @@ def _load(today: date, language: str, capture):
 
 @pytest.mark.parametrize(
     ("today", "language", "year"),
-    [(date.today(), "en", meetings_demo.story_year(date.today())), (date(2027, 4, 7), "pl", 2026)],
+    [
+        (timezone.localdate(), "en", meetings_demo.story_year(timezone.localdate())),
+        (date(2027, 4, 7), "pl", 2026),
+    ],
 )
 def test_the_demo_follows_one_complaint_from_the_meeting_to_the_go_live(
     today, language, year, django_capture_on_commit_callbacks

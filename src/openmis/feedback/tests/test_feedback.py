@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import timezone
 
 from openmis.core import formatting
 from openmis.feedback import services
@@ -374,7 +375,7 @@ def test_no_review_without_a_go_live():
 
 
 def test_system_page_shows_the_feedback_section(director_client):
-    today = date.today()
+    today = timezone.localdate()
     system = SystemFactory(users=10)
     ProjectFactory(system=system, go_live=today - timedelta(days=20))
     FeedbackFactory(system=system, date=today - timedelta(days=30), rating=2)
@@ -413,7 +414,7 @@ def test_system_page_shows_the_feedback_section(director_client):
 def test_system_page_shows_the_review_in_the_readers_language(director_client, language, figures):
     # Given a system of 10 users live for 35 days: 5 items rated 2 stating 3 h a month lost in
     # the 35 days before, 7 items rated 4 stating 1 h in the 35 days after
-    today = date.today()
+    today = timezone.localdate()
     system = SystemFactory(users=10)
     go_live = today - timedelta(days=35)
     ProjectFactory(system=system, go_live=go_live)
@@ -441,7 +442,7 @@ def test_system_page_shows_the_review_in_the_readers_language(director_client, l
 
 
 def test_cockpit_lists_the_five_lowest_rated_systems_in_use(director_client):
-    today = date.today()
+    today = timezone.localdate()
 
     def rated(name, ratings, stage="deployed", age=1):
         system = SystemFactory(name=name, lifecycle_stage=stage)
@@ -587,7 +588,7 @@ def test_a_rating_of_six_is_a_field_error(director_client, director, api_client_
 
 def test_feedback_cannot_be_dated_in_the_future(director_client):
     system, dept = SystemFactory(), DepartmentFactory()
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     response = director_client.post(
         "/feedback/feedback/add/", _feedback_form(system, dept, date=tomorrow)
     )
@@ -682,7 +683,7 @@ def test_the_demo_tells_the_story_of_the_brief():
     from openmis.portfolio.models import System
 
     # Given the demo organization and portfolio
-    today = date.today()
+    today = timezone.localdate()
     org_demo.load()
     portfolio_demo.load(today)
     # When the feedback demo is loaded

@@ -2,10 +2,11 @@
 decisions of a series' earlier meetings, on the meeting page and in
 ``GET /api/meetings/occurrences/{id}/follow-up/``, with the same rules for both."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from openmis.core import registry
 from openmis.feedback.models import AgendaLink, Feedback
@@ -22,7 +23,10 @@ from openmis.org.tests.factories import PersonFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date.today()
+
+def _today():
+    """The organisation's day, read when a test runs (a suite may cross midnight)."""
+    return timezone.localdate()
 
 
 def at(day: int) -> datetime:
@@ -65,14 +69,14 @@ def story(department):
         "plain": FeedbackFactory(occurrence=held, department=department),
         "here": FeedbackFactory(occurrence=current, department=department),
         "overdue": ActionItemFactory(
-            occurrence=cancelled, owner=owner, due_date=TODAY - timedelta(days=3)
+            occurrence=cancelled, owner=owner, due_date=_today() - timedelta(days=3)
         ),
         "open": ActionItemFactory(
-            occurrence=moved, owner=owner, due_date=TODAY + timedelta(days=3)
+            occurrence=moved, owner=owner, due_date=_today() + timedelta(days=3)
         ),
-        "done": ActionItemFactory(occurrence=held, owner=owner, due_date=TODAY, status="done"),
-        "current_item": ActionItemFactory(occurrence=current, owner=owner, due_date=TODAY),
-        "other_series": ActionItemFactory(owner=owner, due_date=TODAY),
+        "done": ActionItemFactory(occurrence=held, owner=owner, due_date=_today(), status="done"),
+        "current_item": ActionItemFactory(occurrence=current, owner=owner, due_date=_today()),
+        "other_series": ActionItemFactory(owner=owner, due_date=_today()),
         "decision": OutcomeFactory(occurrence=moved, kind="decision", text="Buy the module"),
         "information": OutcomeFactory(occurrence=held, kind="information", text="FYI"),
         "later_decision": OutcomeFactory(occurrence=current, kind="decision", text="Later"),
@@ -97,7 +101,7 @@ def test_the_page_and_the_api_show_what_earlier_meetings_left(
             "id": story["overdue"].pk,
             "title": story["overdue"].title,
             "owner": story["overdue"].owner_id,
-            "due_date": (TODAY - timedelta(days=3)).isoformat(),
+            "due_date": (_today() - timedelta(days=3)).isoformat(),
             "overdue": True,
             "occurrence": story["cancelled"].pk,
         },
@@ -105,7 +109,7 @@ def test_the_page_and_the_api_show_what_earlier_meetings_left(
             "id": story["open"].pk,
             "title": story["open"].title,
             "owner": story["open"].owner_id,
-            "due_date": (TODAY + timedelta(days=3)).isoformat(),
+            "due_date": (_today() + timedelta(days=3)).isoformat(),
             "overdue": False,
             "occurrence": story["moved"].pk,
         },
@@ -189,7 +193,7 @@ def test_the_follow_up_takes_a_fixed_number_of_queries(
     owner = PersonFactory(department=department)
     for day in range(1, earlier + 1):
         held = meeting(series, day)
-        ActionItemFactory(occurrence=held, owner=owner, due_date=TODAY)
+        ActionItemFactory(occurrence=held, owner=owner, due_date=_today())
         OutcomeFactory(occurrence=held, kind="decision")
         ImprovementFactory().feedback.add(FeedbackFactory(occurrence=held))
     current = meeting(series, 28)

@@ -59,7 +59,7 @@ def test_a_department_meeting_gives_no_client_and_a_future_meeting_is_dated_toda
     assert (form["department"].value(), form["client"].value(), form["date"].value()) == (
         it.pk,
         None,
-        date.today(),
+        timezone.localdate(),
     )
 
 

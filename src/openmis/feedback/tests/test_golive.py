@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from openmis.core import registry
 from openmis.core.models import Notice
@@ -204,7 +205,7 @@ def test_who_may_record_the_go_live_is_unchanged(
     with django_capture_on_commit_callbacks(execute=True):
         assert logged_in(director).post(url).status_code == 302
     project.refresh_from_db()
-    assert project.go_live == date.today()
+    assert project.go_live == timezone.localdate()
     assert Improvement.objects.filter(status="done").count() == 2
     assert len(mail.outbox) == 4
 

@@ -3,13 +3,14 @@ and the pages; the API's refusals; the triage queue's actions, all or none; merg
 keeping their givers; an improvement done answering its feedback; the service level in
 working days and the cockpit tile that lists what missed it."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from importlib import import_module
 
 import pytest
 from django.apps import apps as django_apps
 from django.core import mail
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from openmis.core import workdays
 from openmis.feedback import services, tiles, workflow
@@ -313,7 +314,7 @@ def test_the_migration_derives_status_from_the_improvements():
 @pytest.mark.django_db
 def test_the_cockpit_tile_counts_the_list_it_links_to(director, api_client_for, settings):
     settings.FEEDBACK_ACKNOWLEDGE_DAYS = 5
-    today = date.today()
+    today = timezone.localdate()
     last = workdays.overdue_on_or_before(today, 5, settings.OPENMIS_HOLIDAY_COUNTRY)
     late = [FeedbackFactory(date=last - timedelta(days=n), text=f"Late {n}") for n in range(3)]
     FeedbackFactory(date=last + timedelta(days=1), text="In time")
@@ -336,7 +337,7 @@ def test_no_service_level_tile_without_triage(department):
     user = user_with_role(LEADER, department)
     request = RequestFactory().get("/")
     request.user = user
-    FeedbackFactory(date=date.today() - timedelta(days=30))
+    FeedbackFactory(date=timezone.localdate() - timedelta(days=30))
     assert tiles.missed_acknowledgement(request) is None
 
 

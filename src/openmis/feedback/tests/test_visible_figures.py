@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import RequestFactory
+from django.utils import timezone
 
 from openmis.conftest import logged_in
 from openmis.core import registry
@@ -30,7 +31,11 @@ from openmis.portfolio.tests.factories import ProjectFactory, SystemFactory
 
 pytestmark = pytest.mark.django_db
 WORD = "Zebracomplaint"
-TODAY = date.today()
+
+
+def _today():
+    """The organisation's day, read when a test runs (a suite may cross midnight)."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -40,28 +45,34 @@ def world():
     an employee of another department who gave nothing, and the MIS office's staff."""
     concerned, other = DepartmentFactory(name="Customer Relations"), DepartmentFactory(name="Ops")
     system = SystemFactory(name="Invoices portal", lifecycle_stage="deployed")
-    ProjectFactory(system=system, name="Portal 2", go_live=TODAY - timedelta(days=60))
+    ProjectFactory(system=system, name="Portal 2", go_live=_today() - timedelta(days=60))
     client = ClientFactory(name="Acme")
     series = SeriesFactory(kind="client", client=client, department=concerned)
-    first = OccurrenceFactory(series=series, start=_aware(TODAY - timedelta(days=20)))
-    later = OccurrenceFactory(series=series, start=_aware(TODAY - timedelta(days=2)))
+    first = OccurrenceFactory(series=series, start=_aware(_today() - timedelta(days=20)))
+    later = OccurrenceFactory(series=series, start=_aware(_today() - timedelta(days=2)))
     secret = FeedbackFactory(
         system=system,
         department=concerned,
         client=client,
         occurrence=first,
         rating=1,
-        date=TODAY - timedelta(days=10),
+        date=_today() - timedelta(days=10),
         text=f"{WORD}: the portal loses our orders",
     )
     open_items = [
         FeedbackFactory(system=system, department=concerned, rating=4, date=day, text=f"Fine {n}")
         for n, day in enumerate(
-            [TODAY - timedelta(days=70), TODAY - timedelta(days=65), TODAY - timedelta(days=10)]
+            [
+                _today() - timedelta(days=70),
+                _today() - timedelta(days=65),
+                _today() - timedelta(days=10),
+            ]
         )
     ]
     open_items.append(
-        FeedbackFactory(system=system, department=concerned, occurrence=first, rating=4, date=TODAY)
+        FeedbackFactory(
+            system=system, department=concerned, occurrence=first, rating=4, date=_today()
+        )
     )
     return {
         "system": system,
@@ -96,10 +107,10 @@ def test_the_feedback_is_confidential_to_the_employee(world):
 @pytest.mark.parametrize(("who", "ratings", "average"), [("employee", 2, 4.0), ("staff", 3, 3.0)])
 def test_the_rating_trend_counts_what_the_reader_sees(world, who, ratings, average):
     trend = services.rating_trend(world["system"], user=world[who])
-    this_month = trend[-1] if trend[-1]["month"].month == TODAY.month else None
-    month_of_secret = (TODAY - timedelta(days=10)).replace(day=1)
+    this_month = trend[-1] if trend[-1]["month"].month == _today().month else None
+    month_of_secret = (_today() - timedelta(days=10)).replace(day=1)
     row = next(r for r in trend if r["month"] == month_of_secret)
-    if month_of_secret == TODAY.replace(day=1):
+    if month_of_secret == _today().replace(day=1):
         assert (row["ratings"], row["average"]) == (ratings, average)
     else:  # the secret's month holds the ordinary rating of that day only for the employee
         assert row["ratings"] == ratings - 1
@@ -147,9 +158,9 @@ def test_the_cached_system_page_is_kept_per_visibility(world):
 
 @pytest.mark.parametrize(("who", "ratings", "average"), [("employee", 3, 4.0), ("staff", 4, 3.25)])
 def test_the_lowest_rated_tile_averages_what_the_reader_sees(world, who, ratings, average):
-    FeedbackFactory(system=world["system"], rating=4, date=TODAY - timedelta(days=80))
-    Feedback.objects.filter(pk=world["open"][0].pk).update(date=TODAY - timedelta(days=100))
-    Feedback.objects.filter(pk=world["open"][1].pk).update(date=TODAY - timedelta(days=100))
+    FeedbackFactory(system=world["system"], rating=4, date=_today() - timedelta(days=80))
+    Feedback.objects.filter(pk=world["open"][0].pk).update(date=_today() - timedelta(days=100))
+    Feedback.objects.filter(pk=world["open"][1].pk).update(date=_today() - timedelta(days=100))
     rows = tiles.lowest_rated(_request(world[who]))["lowest_rated"]
     assert [(r["system"], r["ratings"], r["average"]) for r in rows] == [
         (world["system"], ratings, average)

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -91,7 +92,7 @@ class Policy(OpenMISModel):
 
     def review_overdue(self, today: date | None = None) -> bool:
         """Whether the policy's review date has passed."""
-        return self.next_review is not None and self.next_review < (today or date.today())
+        return self.next_review is not None and self.next_review < (today or timezone.localdate())
 
 
 class PolicyVersion(OpenMISModel):
@@ -228,7 +229,7 @@ class PolicyExceptionQuerySet(models.QuerySet):
 
     def active(self):
         """The exceptions that apply today."""
-        return self.active_on(date.today())
+        return self.active_on(timezone.localdate())
 
 
 class PolicyException(OpenMISModel):
@@ -315,7 +316,7 @@ class PolicyException(OpenMISModel):
     @property
     def is_active(self) -> bool:
         """Whether the exception applies today."""
-        return self.active_on(date.today())
+        return self.active_on(timezone.localdate())
 
     def clean(self):
         super().clean()

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from openmis.conftest import ROLES, logged_in
 from openmis.core.notifications import Notice
@@ -405,14 +406,16 @@ def test_the_dashboard_counts_per_department(world):
     dora = PersonFactory(first_name="Dora", department=support)
     PersonFactory(first_name="Eryk", department=support)
     policy.audience.departments.add(support)
-    PolicyExceptionFactory(policy=policy, person=dora, expires=date.today() + timedelta(days=30))
+    PolicyExceptionFactory(
+        policy=policy, person=dora, expires=timezone.localdate() + timedelta(days=30)
+    )
     _publish(world)
     campaign = Campaign.objects.get()
     acks = _acks(campaign)
     acknowledgements.acknowledge(acks["Anna"], _user_of(people["Anna"]))
     acknowledgements.decline(acks["Bartek"], _user_of(people["Bartek"]), "Too strict")
     Acknowledgement.objects.filter(pk=acks["Eryk"].pk).update(
-        due_date=date.today() - timedelta(days=1)
+        due_date=timezone.localdate() - timedelta(days=1)
     )
     board = acknowledgements.dashboard(campaign, world["director"])
     assert [(r.name, r.counts) for r in board["departments"]] == [

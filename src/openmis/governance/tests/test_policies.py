@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from openmis.conftest import ROLES, logged_in
 from openmis.core.notifications import Notice
@@ -164,7 +165,7 @@ def test_publish_freezes_the_text_and_retires_the_previous_version(
     assert new.published_at is not None
     policy.refresh_from_db()
     assert policy.current_version == new
-    assert policy.next_review == policies.add_months(date.today(), 6)
+    assert policy.next_review == policies.add_months(timezone.localdate(), 6)
 
 
 def test_publish_without_an_approved_version_names_the_state(make_user, api_client_for):
@@ -381,8 +382,10 @@ def test_exception_activity_by_date():
         True,
         True,
     )
-    assert PolicyExceptionFactory(expires=date.today() - timedelta(days=1)).is_active is False
-    assert PolicyExceptionFactory(expires=date.today()).is_active is True
+    assert (
+        PolicyExceptionFactory(expires=timezone.localdate() - timedelta(days=1)).is_active is False
+    )
+    assert PolicyExceptionFactory(expires=timezone.localdate()).is_active is True
 
 
 def test_an_exception_exempts_exactly_one_subject_and_not_by_its_requester():
@@ -495,7 +498,7 @@ def test_review_reminders_are_sent_once_per_review_date(make_user):
 
 
 def test_the_daily_command_reminds(capsys):
-    PolicyFactory(next_review=date.today())
+    PolicyFactory(next_review=timezone.localdate())
     call_command("send_policy_reminders")
     assert capsys.readouterr().out.strip() == "1 policy review reminder(s) sent."
     assert Notice.objects.filter(kind=policies.REVIEW_REMINDER).count() == 1
@@ -504,8 +507,8 @@ def test_the_daily_command_reminds(capsys):
 @pytest.mark.parametrize("role", ROLES)
 def test_the_review_due_page_is_the_mis_offices(role, make_user):
     user = make_user(role)
-    PolicyFactory(title="Overdue rule", next_review=date.today() - timedelta(days=1))
-    PolicyFactory(title="Far rule", next_review=date.today() + timedelta(days=200))
+    PolicyFactory(title="Overdue rule", next_review=timezone.localdate() - timedelta(days=1))
+    PolicyFactory(title="Far rule", next_review=timezone.localdate() + timedelta(days=200))
     response = logged_in(user).get("/governance/policies/review-due/")
     if role in (DIRECTOR, STAFF):
         page = response.content.decode()
@@ -524,7 +527,7 @@ def test_recording_a_review_moves_the_date(make_user):
     policy = PolicyFactory(next_review=date(2020, 1, 1), review_interval=12)
     logged_in(director).post(f"/governance/policies/{policy.pk}/reviewed/")
     policy.refresh_from_db()
-    assert policy.next_review == policies.add_months(date.today(), 12)
+    assert policy.next_review == policies.add_months(timezone.localdate(), 12)
 
 
 def test_add_months_clamps_to_the_months_end():
@@ -550,7 +553,7 @@ def test_the_system_page_lists_its_policies(role, make_user):
 @pytest.mark.parametrize("role", ROLES)
 def test_the_home_tile_of_reviews_due(role, make_user):
     user = make_user(role)
-    PolicyFactory(title="Overdue rule", next_review=date.today() - timedelta(days=1))
+    PolicyFactory(title="Overdue rule", next_review=timezone.localdate() - timedelta(days=1))
     page = logged_in(user).get("/").content.decode()
     assert ('id="policy-reviews-heading"' in page) is (role in (DIRECTOR, STAFF))
     if role in (DIRECTOR, STAFF):

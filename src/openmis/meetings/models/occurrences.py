@@ -253,7 +253,7 @@ class ActionItem(OpenMISModel):
 
     def is_overdue(self, today: date | None = None) -> bool:
         """Open and past its due date."""
-        return self.status == self.Status.OPEN and self.due_date < (today or date.today())
+        return self.status == self.Status.OPEN and self.due_date < (today or timezone.localdate())
 
     def clean(self):
         super().clean()
@@ -309,7 +309,7 @@ class ActionItem(OpenMISModel):
         if self.outcome_id is not None and self.occurrence_id is None:
             self.occurrence_id = self.outcome.occurrence_id
         if self.status == self.Status.DONE and self.done_on is None:
-            self.done_on = date.today()
+            self.done_on = timezone.localdate()
         elif self.status == self.Status.OPEN:
             self.done_on = None
         super().save(*args, **kwargs)

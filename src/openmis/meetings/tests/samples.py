@@ -2,7 +2,9 @@
 openmis/core/tests/samples.py for what each entry means)."""
 
 import itertools
-from datetime import date, timedelta
+from datetime import timedelta
+
+from django.utils import timezone
 
 from openmis.meetings.models import Attendance
 from openmis.meetings.tests import factories as f
@@ -122,7 +124,7 @@ SAMPLES = {
             "occurrence": f.OccurrenceFactory().pk,
             "owner": PersonFactory(department=dept).pk,
             # a due date that has passed is refused: a month from the day the test runs
-            "due_date": (date.today() + timedelta(days=30)).isoformat(),
+            "due_date": (timezone.localdate() + timedelta(days=30)).isoformat(),
             "status": "open",
         },
         "change": ("status", "done"),

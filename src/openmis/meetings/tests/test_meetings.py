@@ -299,9 +299,9 @@ def test_closing_a_point_closes_its_carried_copies_and_parked_points_come_back()
 
 def test_the_meeting_page_shows_carried_points(director_client):
     series = quiet_series()
-    last_week = OccurrenceFactory(
-        series=series, start=this_week_at(0) - timedelta(days=6), from_rule=False
-    )
+    # a meeting six days ago and the next one tomorrow, whatever the hour the suite runs at
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    last_week = OccurrenceFactory(series=series, start=hour - timedelta(days=6), from_rule=False)
     AgendaItemFactory(occurrence=last_week, title="Follow up the CRM export")
     meeting = OccurrenceFactory(series=series, start=last_week.start + timedelta(days=7))
     # once the worker's periodic job has run (pages do not write)
@@ -549,7 +549,7 @@ def test_the_owner_sees_their_action_items_at_home_and_may_mark_them_done(depart
     )
     assert (response.status_code, response["Location"]) == (302, "/")
     overdue.refresh_from_db()
-    assert (overdue.status, overdue.done_on) == ("done", date.today())
+    assert (overdue.status, overdue.done_on) == ("done", timezone.localdate())
 
 
 def test_someone_else_s_action_item_cannot_be_marked_done_by_an_employee(department):

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from openmis.org.tests.factories import DepartmentFactory, PersonFactory
 from openmis.portfolio.models import (
@@ -69,7 +70,7 @@ class ContractFactory(factory.django.DjangoModelFactory):
     system = factory.SubFactory(SystemFactory)
     value = Decimal("12000.00")
     start_date = date(2025, 1, 1)
-    end_date = factory.LazyFunction(lambda: date.today() + timedelta(days=200))
+    end_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=200))
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):
@@ -79,8 +80,8 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Project {n}")
     system = factory.SubFactory(SystemFactory)
     budget = Decimal("100000.00")
-    start_date = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
-    planned_go_live = factory.LazyFunction(lambda: date.today() + timedelta(days=60))
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    planned_go_live = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=60))
 
 
 class MilestoneFactory(factory.django.DjangoModelFactory):
@@ -89,7 +90,7 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
 
     project = factory.SubFactory(ProjectFactory)
     name = factory.Sequence(lambda n: f"Milestone {n}")
-    due_date = factory.LazyFunction(lambda: date.today() + timedelta(days=10))
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=10))
 
 
 class TransitionFactory(factory.django.DjangoModelFactory):

@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from openmis.portfolio import services
 from openmis.portfolio.models import Contract, DeploymentProject
@@ -109,7 +110,7 @@ def test_the_status_filter_agrees_with_the_status_of_each_project(seed):
 
 def test_burning_the_budget_faster_than_the_milestones_is_at_risk():
     """Just past the 20-point margin is at risk; at it is on track (as project_status says)."""
-    today = date.today()
+    today = timezone.localdate()
     at_margin = ProjectFactory(name="at margin", budget=Decimal(1000), spent=Decimal(700))
     past_margin = ProjectFactory(name="past margin", budget=Decimal(1000), spent=Decimal(710))
     for project in (at_margin, past_margin):
@@ -122,7 +123,7 @@ def test_burning_the_budget_faster_than_the_milestones_is_at_risk():
 
 
 def late_contracts(start: int, n: int) -> None:
-    today = date.today()
+    today = timezone.localdate()
     system = SystemFactory()
     for i in range(start, start + n):
         ContractFactory(
@@ -135,7 +136,7 @@ def late_contracts(start: int, n: int) -> None:
 
 
 def late_projects(start: int, n: int) -> None:
-    today = date.today()
+    today = timezone.localdate()
     system = SystemFactory()
     for i in range(start, start + n):
         project = ProjectFactory(name=f"Late {i:03}", system=system)
@@ -177,8 +178,8 @@ def test_a_filtered_list_pages_in_sql_and_its_queries_do_not_grow_with_its_rows(
 
 def test_the_cockpit_tiles_count_what_their_links_list(director_client):
     rng = random.Random(7)
-    random_contracts(rng, 40, date.today())
-    random_projects(rng, 40, date.today())
+    random_contracts(rng, 40, timezone.localdate())
+    random_projects(rng, 40, timezone.localdate())
     home = director_client.get("/").content.decode()
     counts = []
     for path in [

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -283,7 +284,7 @@ def test_go_live_deploys_the_system(director_client):
     assert response.status_code == 302
     system.refresh_from_db()
     project.refresh_from_db()
-    assert (system.lifecycle_stage, project.go_live) == ("deployed", date.today())
+    assert (system.lifecycle_stage, project.go_live) == ("deployed", timezone.localdate())
     assert system.transitions.get().to_stage == "deployed"
     assert services.project_status(project)[0] == "live"
 
@@ -421,7 +422,7 @@ def test_the_cockpit_and_the_renewals_page_show_what_is_coming(
 
     from openmis.meetings.tests.factories import ActionItemFactory
 
-    today = date.today()
+    today = timezone.localdate()
     for stage in ["deployed", "deployed", "piloting"]:
         SystemFactory(lifecycle_stage=stage)
     owner = PersonFactory(email="contracts@example.com")
@@ -486,7 +487,7 @@ def test_a_notice_deadline_already_passed_is_missed_not_upcoming():
 
 
 def test_the_renewals_page_and_the_cockpit_flag_a_missed_notice(director_client):
-    today = date.today()
+    today = timezone.localdate()
     ContractFactory(title="Missed", end_date=today + timedelta(days=20), notice_days=30)
     ContractFactory(title="Soon", end_date=today + timedelta(days=40), notice_days=30)
     page = director_client.get("/portfolio/renewals/")

@@ -4,13 +4,14 @@ or feedback items, and the cached sections and graphs follow every change and pe
 
 import random
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from openmis.feedback.models import Feedback
 from openmis.feedback.tests.factories import FeedbackFactory
@@ -78,7 +79,7 @@ def grow(system, dependencies, feedback):
         DependencyFactory(source=SystemFactory(), target=system)
     for _ in range(dependencies - system.feeds.count()):
         DependencyFactory(source=system, target=SystemFactory())
-    today = date.today()
+    today = timezone.localdate()
     for n in range(feedback - Feedback.objects.filter(system=system).count()):
         FeedbackFactory(
             system=system, rating=1 + n % 5, date=today - timedelta(days=n % 400), text=f"{n}"
@@ -108,11 +109,11 @@ def test_cached_sections_follow_every_change(director_client):
     page = director_client.get(url).content.decode()
     assert "Bank</a> — Payments" in page and "Nothing depends on it." not in page
 
-    FeedbackFactory(system=system, rating=4, date=date.today())
+    FeedbackFactory(system=system, rating=4, date=timezone.localdate())
     response = director_client.get(url)
     assert response.context["feedback_section"]["count"] == 1
 
-    services.move_to_stage(system, "evaluating", date.today())
+    services.move_to_stage(system, "evaluating", timezone.localdate())
     page = director_client.get(url).content.decode()
     assert 'id="lifecycle">Lifecycle <span class="badge text-bg-primary">Evaluating' in page
 

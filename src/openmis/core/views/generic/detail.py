@@ -4,7 +4,6 @@ cached until the apps its type depends on change."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from django.core.cache import cache
 from django.db.models import ForeignKey
@@ -216,7 +215,7 @@ class ObjectDetailView(ObjectView):
                     get_language(),
                     timezone.get_current_timezone_name(),
                     get_script_prefix(),
-                    date.today().isoformat(),
+                    timezone.localdate().isoformat(),
                     can_change,
                     can_delete,
                     *history.reader_key(ot.model, user),
