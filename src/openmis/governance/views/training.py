@@ -130,17 +130,23 @@ class QuizView(ObjectView):
             fingerprint=training.fingerprint(enrolment.course, questions),
             refusal=training.refusal(enrolment, questions),
             attempts_left=training.attempts_left(enrolment),
+            may_start=enrolment.status == Enrolment.Status.ASSIGNED,
             error=error,
         )
         return TemplateResponse(self.request, "governance/quiz.html", context, status=status)
 
     def get(self, request, pk):
+        # Reading writes nothing (a prefetch or a link preview is a GET): the course is
+        # started by the "Start" button, or by the answers.
         enrolment = self.enrolment(pk)
-        training.start(enrolment)
         return self.render(enrolment, training.questions_of(enrolment.course))
 
     def post(self, request, pk):
         enrolment = self.enrolment(pk)
+        if "start" in request.POST:
+            if training.start(enrolment, request.user):
+                messages.success(request, _("The course is marked in progress."))
+            return redirect(request.path)
         raw = {
             key.removeprefix("q-"): request.POST.getlist(key)
             for key in request.POST
