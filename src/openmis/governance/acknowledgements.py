@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from openmis.core import permissions, registry
 from openmis.core.notifications import notify
+from openmis.core.services import save_object
 from openmis.core.workdays import add_working_days
 from openmis.governance.audience_members import members
 from openmis.governance.models import (
@@ -275,7 +276,7 @@ def acknowledge(ack: Acknowledgement, user) -> Acknowledgement:
         ack.acknowledged_sha256 = version.sha256
         ack.answered_at = timezone.now()
         ack.reason = ""
-        ack.save()
+        save_object(ack, user)
     return ack
 
 
@@ -293,7 +294,7 @@ def decline(ack: Acknowledgement, user, reason: str) -> Acknowledgement:
         ack.acknowledged_sha256 = ""
         ack.answered_at = timezone.now()
         ack.reason = reason[:2000]
-        ack.save()
+        save_object(ack, user)
     return ack
 
 
