@@ -257,3 +257,20 @@ def test_a_leader_sees_a_whole_department_audience_in_full(spread):
     html = _members_section(logged_in(spread["leader"]), audience)
     assert "Jan Kowalski" in html and "Reaches 2 people now" in html
     assert "Only the people whose" not in html
+
+
+def test_a_leaders_audience_page_takes_the_same_queries_at_10_and_200_people():
+    home = DepartmentFactory()
+    leader = user_with_role(roles.LEADER, home)
+    client = logged_in(leader)
+    analysts = Role.objects.get(slug=roles.ANALYST)
+    counts = []
+    for people in (10, 200):
+        system = SystemFactory()
+        for n in range(people):
+            person = PersonFactory(department=home if n % 2 else DepartmentFactory())
+            AccessFactory(person=person, system=system, valid_from=date(2025, 1, 1))
+        audience = _audience(systems=[system], roles=[analysts])
+        client.get(audience.get_absolute_url())  # warm the session and caches
+        counts.append(_page_queries(client, audience.get_absolute_url()))
+    assert counts[0] == counts[1]
