@@ -124,6 +124,11 @@ class ObjectType:
         pages, the API or an import (with its many-to-many values set, in the same
         transaction as the save for the API and imports): what follows from the change at once
         (a meeting series creates its meetings), so that pages need not write when read.
+    after_import
+        ``callable(objs: list) -> None``: when set, an import calls it once, with every row it
+        created or changed (in the import's transaction, after the last row), instead of
+        ``after_save`` for each row, so that what follows from a long file is done in bulk
+        (the new users of a system are told of once, not one by one).
     picker_hint
         The second line of an option in the pickers that choose rows of this type (see
         :mod:`openmis.core.widgets`): a field path (``"department"``, ``"vendor__name"``;
@@ -166,6 +171,7 @@ class ObjectType:
     detail_exclude: tuple[str, ...] = ()
     attachments: bool = False
     after_save: Any = None
+    after_import: Any = None
     picker_hint: Any = None
     #: Fields only some users may set: name -> predicate(user). An import by anyone else
     #: leaves such a column alone, as the API treats a read-only field (its forms and

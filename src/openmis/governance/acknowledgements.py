@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from openmis.core import permissions, registry
 from openmis.core.notifications import notify
+from openmis.core.services import save_object
 from openmis.core.workdays import add_working_days
 from openmis.governance.audience_members import members
 from openmis.governance.models import (
@@ -44,7 +45,7 @@ from openmis.governance.policies import manages, visible_policies
 from openmis.org.models import Department, Person
 from openmis.org.people import person_of
 from openmis.org.roles import LEADER
-from openmis.portfolio.access import users_of
+from openmis.portfolio.access import in_force, users_of
 
 State = Acknowledgement.State
 REMINDER = "governance.acknowledgement_reminder"
@@ -212,17 +213,22 @@ def refresh_campaign(campaign: Campaign, on: date | None = None) -> int:
     return sum(1 for row in new if row.state == State.PENDING) + len(reopened)
 
 
-def access_granted(access) -> None:
-    """The ``portfolio.access_granted`` hook: a new user of a system is asked at once to
-    acknowledge the policies linked to it whose audience now reaches them."""
+def access_granted(system, accesses) -> None:
+    """The ``portfolio.access_granted`` hook: the new users of ``system`` whose access holds
+    today are asked at once to acknowledge the policies linked to it whose audience now
+    reaches them; access from a later day waits for the daily round of that day
+    (:func:`run_daily`), as enrolment does. One refresh per linked open campaign, whatever
+    the number of new users."""
+    today = timezone.localdate()
+    if not in_force(accesses, today):
+        return
     campaigns = Campaign.objects.filter(
         closed_on__isnull=True,
         audience__isnull=False,
-        policy__in=Policy.objects.filter(systems=access.system_id).values("pk"),
+        policy__in=Policy.objects.filter(systems=system.pk).values("pk"),
     ).select_related("policy", "audience")
-    on = max(timezone.localdate(), access.valid_from or timezone.localdate())
     for campaign in campaigns:
-        refresh_campaign(campaign, on)
+        refresh_campaign(campaign, today)
 
 
 # ---------------------------------------------------------------- answering
@@ -270,7 +276,7 @@ def acknowledge(ack: Acknowledgement, user) -> Acknowledgement:
         ack.acknowledged_sha256 = version.sha256
         ack.answered_at = timezone.now()
         ack.reason = ""
-        ack.save()
+        save_object(ack, user)
     return ack
 
 
@@ -288,7 +294,7 @@ def decline(ack: Acknowledgement, user, reason: str) -> Acknowledgement:
         ack.acknowledged_sha256 = ""
         ack.answered_at = timezone.now()
         ack.reason = reason[:2000]
-        ack.save()
+        save_object(ack, user)
     return ack
 
 

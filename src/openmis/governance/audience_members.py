@@ -9,10 +9,12 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from openmis.core import permissions, registry
 from openmis.governance.audiences import AudienceSpec, Organization, resolve
 from openmis.governance.models import Audience
 from openmis.org.models import Department, Person
-from openmis.portfolio.access import users_of
+from openmis.portfolio.access import current, users_of, visible_access
+from openmis.portfolio.models import SystemAccess
 
 SPEC_FIELDS = (
     "whole_organization",
@@ -98,10 +100,48 @@ def refuse_empty(spec: AudienceSpec) -> None:
         )
 
 
+def members_seen_by(audience: Audience, user, on: date | None = None) -> tuple[frozenset, bool]:
+    """The people ``audience`` reaches on ``on`` as far as ``user`` may tell, and whether
+    that is all of them: ``(ids, partial)``.
+
+    Who uses which system and who holds which role are not everyone's to read. A reader who
+    sees access rows across the organization (:func:`openmis.portfolio.access.visible_access`
+    with the "all" scope: the MIS office, analysts) sees the audience in full; anyone else
+    is reached through a system only by the access rows they may read (a department leader:
+    of their departments' people or systems), and through a role only by the holders in
+    their departments. Those reached only in ways they may not see are neither listed nor
+    counted, so the count tells nothing of the access they may not read. ``partial`` says
+    only that the spec has systems or roles the reader sees in part, never whether anybody
+    was left out. At most five queries."""
+    spec = spec_of(audience)
+    org = organization_for(spec, on)
+    scope = permissions.write_scope(user, registry.get(SystemAccess), "view")
+    if scope == permissions.ALL or not (spec.systems or spec.roles):
+        return resolve(spec, org), False
+    departments = set(permissions.user_department_ids(user))
+    seen_users: dict[int, set[int]] = {pk: set() for pk in spec.systems}
+    if spec.systems and scope is not None:
+        rows = visible_access(
+            SystemAccess.objects.filter(current(on), system_id__in=sorted(spec.systems)), user
+        ).values_list("system_id", "person_id")
+        for system_id, person_id in rows:
+            seen_users[system_id].add(person_id)
+    seen_roles = {
+        person: held
+        for person, held in org.roles_of.items()
+        if org.people.get(person) in departments
+    }
+    seen = Organization(
+        parents=org.parents, people=org.people, roles_of=seen_roles, users_of=seen_users
+    )
+    return resolve(spec, seen), True
+
+
 def audience_context(audience: Audience, request) -> dict:
     """The audience's page: how many people it reaches now and who they are (the first
-    :data:`DRILL_DOWN_ROWS` by name, with their department)."""
-    ids = members(audience)
+    :data:`DRILL_DOWN_ROWS` by name, with their department), as far as the reader may tell
+    (:func:`members_seen_by`)."""
+    ids, partial = members_seen_by(audience, request.user)
     # The first ones by name, picked from the ordered ids of the active people (no IN list
     # of thousands of ids, which SQLite limits), then read with their departments.
     order = ("last_name", "first_name", "pk")
@@ -116,6 +156,7 @@ def audience_context(audience: Audience, request) -> dict:
         "member_count": len(ids),
         "members": people,
         "members_more": len(ids) - len(people),
+        "members_partial": partial,
     }
 
 

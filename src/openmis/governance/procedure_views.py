@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from openmis.core import permissions, registry
 from openmis.core.markdown import render_markdown
-from openmis.core.services import ConflictError, save_object
+from openmis.core.services import ConflictError, delete_object, save_object
 from openmis.core.views.generic import ObjectEditView, ObjectView
 from openmis.governance.models import Procedure, ProcedureStep
 from openmis.governance.procedure_forms import StepFormSet
@@ -85,7 +85,7 @@ def _save_steps(steps, procedure: Procedure, user) -> None:
     steps.instance = procedure
     steps.save(commit=False)
     for step in steps.deleted_objects:
-        step.delete()
+        delete_object(step, user)
     changed = [step for step, _fields in steps.changed_objects]
     free = (procedure.steps.aggregate(top=Max("number"))["top"] or 0) + 1
     for index, step in enumerate(changed):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from openmis.core import permissions, registry
+from openmis.core.services import save_object
 from openmis.governance import quiz as scoring
 from openmis.governance.models import (
     Attempt,
@@ -248,13 +249,18 @@ def submit(enrolment: Enrolment, raw_answers, shown: str, now=None) -> Outcome:
     return Outcome(attempt, certificate, attempts_left(enrolment))
 
 
-def start(enrolment: Enrolment) -> None:
-    """Mark an assigned enrolment in progress (its person opened the course)."""
-    if enrolment.status == Enrolment.Status.ASSIGNED:
-        Enrolment.objects.filter(pk=enrolment.pk, status=Enrolment.Status.ASSIGNED).update(
-            status=Enrolment.Status.IN_PROGRESS
-        )
-        enrolment.status = Enrolment.Status.IN_PROGRESS
+def start(enrolment: Enrolment, user=None) -> bool:
+    """Mark an assigned enrolment in progress: its person said they started the course (a
+    POST; opening the quiz page writes nothing). Recorded in the history as ``user``'s change.
+    Returns whether it changed (an enrolment not assigned stays as it is)."""
+    with transaction.atomic():
+        current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if current.status != Enrolment.Status.ASSIGNED:
+            return False
+        current.status = Enrolment.Status.IN_PROGRESS
+        save_object(current, user)
+    enrolment.status, enrolment.version = current.status, current.version
+    return True
 
 
 # --- certificates --------------------------------------------------------------------------------

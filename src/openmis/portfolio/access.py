@@ -7,6 +7,7 @@ Governance reads :func:`users_of` for the audiences "users of these systems" and
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
@@ -17,7 +18,11 @@ from openmis.core import extensions, permissions, registry
 from openmis.portfolio.models import System, SystemAccess
 
 #: The extension point told of new access, in the transaction that wrote it (a form, the API
-#: or an import): ``hook(access=SystemAccess)``. Changing an existing row does not call it.
+#: or an import): ``hook(system=System, accesses=[SystemAccess, ...])``, once per system with
+#: all its new rows (an imported user list: every new user at once; a form: one). The people
+#: are the rows' ``person_id``; :func:`in_force` says whose access holds today, the one rule
+#: for what new access starts at once (access from a later day waits for the daily rounds,
+#: which read :func:`users_of`). Changing an existing row does not call it.
 ACCESS_GRANTED_HOOK = "portfolio.access_granted"
 PANEL_ROWS = 50  # users listed on a system's page; the rest are counted
 
@@ -44,11 +49,40 @@ def users_of(systems: Iterable[System | int], on: date | None = None) -> dict[in
     return found
 
 
+def in_force(accesses: Iterable[SystemAccess], on: date | None = None) -> set[int]:
+    """The people of ``accesses`` whose access holds on ``on`` (default today), by the rule
+    of :func:`current`: started, and not ended. No query."""
+    on = on or timezone.localdate()
+    return {
+        a.person_id
+        for a in accesses
+        if a.valid_from is not None
+        and a.valid_from <= on
+        and (a.valid_until is None or a.valid_until >= on)
+    }
+
+
 def access_saved(access: SystemAccess) -> None:
     """What follows from a saved access row (the type's ``after_save``): a new one is told to
     the apps answering :data:`ACCESS_GRANTED_HOOK`."""
-    if access.version == 1:  # created now: the version goes up on every later save
-        extensions.hook_results(ACCESS_GRANTED_HOOK, access=access)
+    accesses_saved([access])
+
+
+def accesses_saved(accesses: Iterable[SystemAccess]) -> None:
+    """What follows from saved access rows (the type's ``after_import``): the new ones are told
+    to the apps answering :data:`ACCESS_GRANTED_HOOK`, once per system with all its new rows.
+    One query, whatever the number of rows."""
+    new: dict[int, list[SystemAccess]] = defaultdict(list)
+    for access in accesses:
+        if access.version == 1:  # created now: the version goes up on every later save
+            new[access.system_id].append(access)
+    if not new:
+        return
+    systems = System.objects.in_bulk(sorted(new))
+    for system_id in sorted(new):
+        extensions.hook_results(
+            ACCESS_GRANTED_HOOK, system=systems[system_id], accesses=new[system_id]
+        )
 
 
 def visible_access(queryset, user):

@@ -254,6 +254,7 @@ register(
     department_field="system__business_owner",
     visible_to=access.visible_access,
     after_save=access.access_saved,
+    after_import=access.accesses_saved,  # an imported user list: told once per system
     nav_group=NAV,
 )
 register_panel(

@@ -190,6 +190,7 @@ class ObjectResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.user = user
         self._refused_now = None
+        self._saved = []  # rows written, for the type's ``after_import``
         for resource_field in self.fields.values():
             if isinstance(resource_field.widget, NaturalKeyWidget | NaturalKeysWidget):
                 resource_field.widget.user = user
@@ -255,9 +256,25 @@ class ObjectResource(resources.ModelResource):
 
     def save_m2m(self, instance, row, **kwargs):
         super().save_m2m(instance, row, **kwargs)
-        # What follows from the saved row (its type's ``after_save``), once it is written.
-        if self.object_type.after_save is not None and not self._is_dry_run(kwargs):
+        if self._is_dry_run(kwargs):
+            return
+        # What follows from the saved row, once it is written: its type's ``after_import``
+        # once all rows are (see :meth:`after_import`), else its ``after_save`` now.
+        if self.object_type.after_import is not None:
+            self._saved.append(instance)
+        elif self.object_type.after_save is not None:
             self.object_type.after_save(instance)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        saved, self._saved = self._saved, []
+        if (
+            saved
+            and not self._is_dry_run(kwargs)
+            and not result.has_errors()
+            and not result.has_validation_errors()
+        ):
+            self.object_type.after_import(saved)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})

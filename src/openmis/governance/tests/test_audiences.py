@@ -200,3 +200,77 @@ def test_the_audience_page_takes_the_same_queries_at_10_and_200_people():
         client.get(audience.get_absolute_url())  # warm the session and caches
         counts.append(_page_queries(client, audience.get_absolute_url()))
     assert counts[0] == counts[1]
+
+
+@pytest.fixture
+def spread():
+    """CRM (owned by IT) used by Anna of Sales and Jan of Finance; Ola of Sales and Piotr of
+    Finance are analysts; the leader of Sales reads audiences."""
+    sales, finance, it = (DepartmentFactory(name=n) for n in ("Sales", "Finance", "IT"))
+    crm = SystemFactory(name="CRM", business_owner=it)
+    anna = PersonFactory(department=sales, first_name="Anna", last_name="Nowak")
+    jan = PersonFactory(department=finance, first_name="Jan", last_name="Kowalski")
+    for person in (anna, jan):
+        AccessFactory(person=person, system=crm, valid_from=date(2025, 1, 1))
+    ola = user_with_role(roles.ANALYST, sales, first_name="Ola").person
+    piotr = user_with_role(roles.ANALYST, finance, first_name="Piotr").person
+    Person = type(anna)
+    Person.objects.filter(pk=ola.pk).update(first_name="Ola", last_name="Wiśniewska")
+    Person.objects.filter(pk=piotr.pk).update(first_name="Piotr", last_name="Zieliński")
+    leader = user_with_role(roles.LEADER, sales)
+    return {"crm": crm, "leader": leader, "sales": sales}
+
+
+def _members_section(client, audience) -> str:
+    page = client.get(audience.get_absolute_url())
+    assert page.status_code == 200
+    return page.content.decode().split('id="audience-members"')[1]
+
+
+@pytest.mark.parametrize("reach", ["systems", "roles"])
+def test_a_leader_sees_only_the_members_whose_access_or_role_they_may_see(spread, reach):
+    # Given an audience of CRM's users, or of the analysts, in Sales and Finance
+    if reach == "systems":
+        audience = _audience(systems=[spread["crm"]])
+        mine, theirs = "Anna Nowak", "Jan Kowalski"
+    else:
+        audience = _audience(roles=[Role.objects.get(slug=roles.ANALYST)])
+        mine, theirs = "Ola Wiśniewska", "Piotr Zieliński"
+    # When the leader of Sales (who may not see Finance's access to IT's system, nor who in
+    # Finance is an analyst) opens it
+    html = _members_section(logged_in(spread["leader"]), audience)
+    # Then they see the one of their department, counted alone, and nothing of the other
+    assert mine in html and theirs not in html
+    assert "Reaches 1 person now" in html
+    assert "more" not in html.split("</table>")[1]
+    assert "Only the people whose use of systems or roles you may see" in html
+    # And the MIS office sees both
+    full = _members_section(logged_in(user_with_role(roles.STAFF)), audience)
+    assert mine in full and theirs in full and "Reaches 2 people now" in full
+    assert "Only the people whose" not in full
+
+
+def test_a_leader_sees_a_whole_department_audience_in_full(spread):
+    # Department membership is no secret: an audience of Finance reaches Jan for everyone
+    finance = type(spread["sales"]).objects.get(name="Finance")
+    audience = _audience(departments=[finance])
+    html = _members_section(logged_in(spread["leader"]), audience)
+    assert "Jan Kowalski" in html and "Reaches 2 people now" in html
+    assert "Only the people whose" not in html
+
+
+def test_a_leaders_audience_page_takes_the_same_queries_at_10_and_200_people():
+    home = DepartmentFactory()
+    leader = user_with_role(roles.LEADER, home)
+    client = logged_in(leader)
+    analysts = Role.objects.get(slug=roles.ANALYST)
+    counts = []
+    for people in (10, 200):
+        system = SystemFactory()
+        for n in range(people):
+            person = PersonFactory(department=home if n % 2 else DepartmentFactory())
+            AccessFactory(person=person, system=system, valid_from=date(2025, 1, 1))
+        audience = _audience(systems=[system], roles=[analysts])
+        client.get(audience.get_absolute_url())  # warm the session and caches
+        counts.append(_page_queries(client, audience.get_absolute_url()))
+    assert counts[0] == counts[1]

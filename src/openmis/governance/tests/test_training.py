@@ -66,7 +66,7 @@ def test_the_enrolled_person_passes_the_quiz_and_gets_a_certificate(learner, qui
     assert f'type="radio" name="q-{questions[0].pk}"' in page.content.decode()
     assert f'type="checkbox" name="q-{questions[1].pk}"' in page.content.decode()
     enrolment.refresh_from_db()
-    assert enrolment.status == Enrolment.Status.IN_PROGRESS
+    assert enrolment.status == Enrolment.Status.ASSIGNED  # reading the quiz writes nothing
 
     data = {"fingerprint": page.context["fingerprint"]}
     data |= {f"q-{k}": v for k, v in right_answers(questions).items()}
@@ -81,6 +81,38 @@ def test_the_enrolled_person_passes_the_quiz_and_gets_a_certificate(learner, qui
     assert certificate.valid_until == training.add_months(today, 12) - timedelta(days=1)
     assert certificate.score == Decimal("100.00")
     assert certificate.person_id == learner.person.pk
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_opening_the_quiz_changes_nothing(learner, quiz, method):
+    # Given an assigned enrolment
+    enrolment, _questions = quiz
+    before = Enrolment.objects.values("status", "version", "updated").get(pk=enrolment.pk)
+    # When its person opens (or a browser prefetches) the quiz page
+    url = reverse("governance:enrolment_quiz", args=[enrolment.pk])
+    response = getattr(client_of(learner), method)(url, HTTP_SEC_PURPOSE="prefetch")
+    # Then the page is there and the enrolment is as it was
+    assert response.status_code == 200
+    assert Enrolment.objects.values("status", "version", "updated").get(pk=enrolment.pk) == before
+
+
+def test_starting_the_course_marks_it_in_progress_once(learner, quiz):
+    enrolment, _questions = quiz
+    client = client_of(learner)
+    url = reverse("governance:enrolment_quiz", args=[enrolment.pk])
+    page = client.get(url).content.decode()
+    assert 'name="start"' in page  # an assigned course offers to start it
+
+    response = client.post(url, {"start": "1"})
+
+    assert response.status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.IN_PROGRESS
+    assert 'name="start"' not in client.get(url).content.decode()
+    version = enrolment.version
+    client.post(url, {"start": "1"})  # again: nothing more
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.version) == (Enrolment.Status.IN_PROGRESS, version)
 
 
 def test_the_score_is_written_in_the_readers_language_and_attempts_end_with_a_pass(learner, quiz):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms import inlineformset_factory
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from openmis.core import formatting, permissions, registry
 from openmis.core.forms import style_widgets
 from openmis.core.markdown import render_markdown
+from openmis.core.services import ConflictError, delete_object, save_object
 from openmis.core.views.generic import ObjectView
 from openmis.governance import training
 from openmis.governance.models import (
@@ -130,17 +132,23 @@ class QuizView(ObjectView):
             fingerprint=training.fingerprint(enrolment.course, questions),
             refusal=training.refusal(enrolment, questions),
             attempts_left=training.attempts_left(enrolment),
+            may_start=enrolment.status == Enrolment.Status.ASSIGNED,
             error=error,
         )
         return TemplateResponse(self.request, "governance/quiz.html", context, status=status)
 
     def get(self, request, pk):
+        # Reading writes nothing (a prefetch or a link preview is a GET): the course is
+        # started by the "Start" button, or by the answers.
         enrolment = self.enrolment(pk)
-        training.start(enrolment)
         return self.render(enrolment, training.questions_of(enrolment.course))
 
     def post(self, request, pk):
         enrolment = self.enrolment(pk)
+        if "start" in request.POST:
+            if training.start(enrolment, request.user):
+                messages.success(request, _("The course is marked in progress."))
+            return redirect(request.path)
         raw = {
             key.removeprefix("q-"): request.POST.getlist(key)
             for key in request.POST
@@ -312,8 +320,23 @@ class ChoicesView(ObjectView):
                 [_("Mark at least one answer as correct.")]
             )
             return self.render(question, formset, status=400)
-        formset.save()
+        try:
+            _save_choices(formset, request.user)
+        except ConflictError as exc:
+            formset._non_form_errors = formset.error_class([exc.message])
+            return self.render(question, formset, status=409)
         return redirect(registry.get(QuizQuestion).url("detail", question))
+
+
+def _save_choices(formset, user) -> None:
+    """Write a question's answers through core's audited path, in one transaction: the
+    history credits ``user`` with each answer added, changed or deleted."""
+    with transaction.atomic():
+        formset.save(commit=False)
+        for choice in formset.deleted_objects:
+            delete_object(choice, user)
+        for choice in [*(c for c, _fields in formset.changed_objects), *formset.new_objects]:
+            save_object(choice, user)
 
 
 urlpatterns = [

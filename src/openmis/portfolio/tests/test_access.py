@@ -34,7 +34,9 @@ def granted():
     """The access rows the hook was told of, while the test runs."""
     told = []
     hook = extensions.register_hook(
-        access.ACCESS_GRANTED_HOOK, lambda access: told.append(access.pk), name="test.granted"
+        access.ACCESS_GRANTED_HOOK,
+        lambda system, accesses: told.extend(a.pk for a in accesses),
+        name="test.granted",
     )
     yield told
     extensions.unregister_hook(hook)
