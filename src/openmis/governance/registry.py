@@ -76,6 +76,7 @@ register(
     search=["title"],
     department_field="department",
     nav_group=NAV,
+    detail_exclude=("next_review",),  # shown once, above the actions, with "overdue" in red
     detail_context=on_call("openmis.governance.views.policies.policy_context"),
     delete_warnings=policies.policy_delete_warnings,
     visible_to=policies.visible_policies,

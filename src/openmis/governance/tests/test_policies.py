@@ -530,6 +530,15 @@ def test_recording_a_review_moves_the_date(make_user):
     assert policy.next_review == policies.add_months(timezone.localdate(), 12)
 
 
+def test_the_policy_page_names_the_next_review_once(make_user):
+    policy = published_policy(title="Backups")
+    Policy.objects.filter(pk=policy.pk).update(next_review=date(2031, 5, 17))
+    page = logged_in(make_user(EMPLOYEE)).get(f"/governance/policies/{policy.pk}/")
+    text = page.content.decode()
+    assert text.count("Next review") == 1
+    assert 'id="policy-review"' in text
+
+
 def test_add_months_clamps_to_the_months_end():
     assert policies.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert policies.add_months(date(2026, 11, 15), 14) == date(2028, 1, 15)
