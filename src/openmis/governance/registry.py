@@ -137,7 +137,7 @@ register_kind(
     policies.REVIEW_REMINDER_LABEL,
     gettext_lazy(
         "To a policy's owner, 30 days before its review date (and once it is overdue); "
-        "sent by the daily command send_policy_reminders."
+        "sent by the daily command governance_daily."
     ),
 )
 register_panel(
@@ -459,7 +459,7 @@ register_kind(
     assignments.DUE_SOON_LABEL,
     gettext_lazy(
         "To a person, a week before an assigned course is due; sent by the daily command "
-        "governance_training_daily."
+        "governance_daily."
     ),
 )
 register_kind(
@@ -467,7 +467,7 @@ register_kind(
     assignments.OVERDUE_LABEL,
     gettext_lazy(
         "To a person's manager, once an assigned course is overdue; sent by the daily command "
-        "governance_training_daily."
+        "governance_daily."
     ),
 )
 register_panel(
