@@ -6,7 +6,10 @@
   A *material* change asks everyone again; a *minor* one carries acknowledgements over
   (keeping the version acknowledged) and asks only those who never acknowledged.
 * :func:`acknowledge` / :func:`decline`: only by the person asked, only while the version is
-  the one in force (else a ValidationError naming the current version).
+  the one in force (else a ValidationError naming the current version). An acknowledgement
+  is final for its version: declining it afterwards is refused (naming the state), while a
+  person who declined may change their mind and acknowledge; a carried-over acknowledgement
+  (of an earlier version, before a minor change) may still be declined for the current one.
 * :func:`run_daily` (``openmis manage governance_daily``): adds late joiners with their own
   due date, reminds before the due date, escalates overdue ones to the manager (or the
   department's leaders), once per stage. :func:`access_granted` answers the
@@ -275,10 +278,22 @@ def acknowledge(ack: Acknowledgement, user) -> Acknowledgement:
 
 
 def decline(ack: Acknowledgement, user, reason: str) -> Acknowledgement:
-    """Record that the person asked declines the version in force, with their reason."""
+    """Record that the person asked declines the version in force, with their reason. Refused
+    once they acknowledged this very version: the evidence of who acknowledged which text
+    must not be withdrawn by a later click (ask the policy's owner for an exception)."""
     reason = (reason or "").strip()
     with transaction.atomic():
         ack = _check(ack, user)
+        if ack.state == State.ACCEPTED and not ack.carried:
+            raise ValidationError(
+                _(
+                    "You already acknowledged version %(number)s of “%(policy)s”; an "
+                    "acknowledged version cannot be declined. If it no longer suits you, ask "
+                    "the policy's owner."
+                )
+                % {"number": ack.acknowledged_number, "policy": ack.campaign.policy},
+                code="state",
+            )
         if not reason:
             raise ValidationError({"reason": _("Say why you decline.")}, code="required")
         ack.state = State.DECLINED

@@ -302,6 +302,62 @@ def test_a_superseded_version_is_refused_naming_the_current_one(world, api_clien
     assert (old.state, old.acknowledged_number) == (State.PENDING, None)
 
 
+def test_declining_after_acknowledging_is_refused_naming_the_state(world, api_client_for):
+    _publish(world)
+    ack = _acks(Campaign.objects.get())["Anna"]
+    anna = _user_of(world["people"]["Anna"])
+    client = api_client_for(anna)
+    assert client.post(_ack_url(ack), {}, format="json").status_code == 200
+    response = client.post(_ack_url(ack, "decline"), {"reason": "Changed my mind"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "state": [
+            "You already acknowledged version 1 of “Passwords”; an acknowledged version cannot "
+            "be declined. If it no longer suits you, ask the policy's owner."
+        ]
+    }
+    ack.refresh_from_db()
+    assert (ack.state, ack.acknowledged_number, ack.reason) == (State.ACCEPTED, 1, "")
+    # the page applies the same rule: no decline form, and a forged POST is refused
+    page = logged_in(anna)
+    html = page.get(f"/governance/acknowledgements/{ack.pk}/answer/").content.decode()
+    assert 'id="ack-decline"' not in html and 'id="ack-acknowledge"' not in html
+    response = page.post(
+        f"/governance/acknowledgements/{ack.pk}/answer/", {"answer": "decline", "reason": "No"}
+    )
+    assert response.status_code == 400
+    assert "an acknowledged version cannot be declined" in response.content.decode()
+    assert Acknowledgement.objects.get(pk=ack.pk).state == State.ACCEPTED
+
+
+def test_a_person_who_declined_may_acknowledge_later(world, api_client_for):
+    _publish(world)
+    ack = _acks(Campaign.objects.get())["Bartek"]
+    client = api_client_for(_user_of(world["people"]["Bartek"]))
+    declined = client.post(_ack_url(ack, "decline"), {"reason": "Unclear"}, format="json")
+    assert declined.status_code == 200
+    response = client.post(_ack_url(ack), {}, format="json")
+    assert response.status_code == 200
+    ack.refresh_from_db()
+    assert (ack.state, ack.acknowledged_number, ack.reason) == (State.ACCEPTED, 1, "")
+
+
+def test_a_carried_acknowledgement_may_be_declined_for_the_new_version(world, api_client_for):
+    _publish(world)
+    ack = _acks(Campaign.objects.get())["Celina"]
+    celina = _user_of(world["people"]["Celina"])
+    acknowledgements.acknowledge(ack, celina)
+    _publish(world, "minor")
+    carried = _acks(Campaign.objects.get(closed_on__isnull=True))["Celina"]
+    assert (carried.state, carried.carried) == (State.ACCEPTED, True)
+    response = api_client_for(celina).post(
+        _ack_url(carried, "decline"), {"reason": "The new wording is wrong"}, format="json"
+    )
+    assert response.status_code == 200
+    carried.refresh_from_db()
+    assert carried.state == State.DECLINED
+
+
 def test_a_retired_version_is_refused(world, api_client_for):
     version = _publish(world)
     ack = _acks(Campaign.objects.get())["Anna"]
