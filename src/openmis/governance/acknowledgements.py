@@ -2,7 +2,8 @@
 
 * :func:`start_campaign` (called by :func:`openmis.governance.policies.publish`) closes the
   policy's open campaign and asks everyone the audience reaches that day, less those exempted
-  by an active exception (the person, their department, or a system of the policy they use).
+  by an active exception (the person, their department or one above it, or a system of the
+  policy they use).
   A *material* change asks everyone again; a *minor* one carries acknowledgements over
   (keeping the version acknowledged) and asks only those who never acknowledged.
 * :func:`acknowledge` / :func:`decline`: only by the person asked, only while the version is
@@ -36,6 +37,7 @@ from openmis.core import permissions, registry
 from openmis.core.notifications import notify
 from openmis.core.workdays import add_working_days
 from openmis.governance.audience_members import members
+from openmis.governance.audiences import department_closure
 from openmis.governance.models import (
     Acknowledgement,
     Campaign,
@@ -83,8 +85,9 @@ def _active_people() -> dict[int, int | None]:
 
 def exempt_people(policy: Policy, people: dict[int, int | None], on: date) -> set[int]:
     """Who of ``people`` (``{person id: department id}``) an exception of ``policy`` active
-    on ``on`` exempts: the person, their department, or a system of the policy they use.
-    At most three queries."""
+    on ``on`` exempts: the person, their department or a department above it (an exception
+    for a department covers its sub-departments, as an audience of a department reaches
+    them), or a system of the policy they use. At most four queries."""
     rows = list(
         PolicyException.objects.filter(policy=policy)
         .active_on(on)
@@ -94,6 +97,9 @@ def exempt_people(policy: Policy, people: dict[int, int | None], on: date) -> se
         return set()
     persons = {p for p, _d, _s in rows if p}
     departments = {d for _p, d, _s in rows if d}
+    if departments:  # the same walk down the tree as the audiences' resolver
+        parents = dict(Department.objects.values_list("pk", "parent_id"))
+        departments = department_closure(parents, departments)
     systems = {s for _p, _d, s in rows if s}
     if systems:
         linked = set(policy.systems.values_list("pk", flat=True))

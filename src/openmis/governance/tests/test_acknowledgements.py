@@ -196,6 +196,46 @@ def test_active_exceptions_exempt_the_person_their_department_or_a_linked_system
     )
 
 
+def test_a_department_exception_covers_its_sub_departments(world):
+    policy, sales = world["policy"], world["sales"]
+    key_accounts = DepartmentFactory(name="Key accounts", parent=sales)
+    export = DepartmentFactory(name="Export", parent=key_accounts)
+    support = DepartmentFactory(name="Support")
+    PersonFactory(first_name="Kasia", department=key_accounts)
+    PersonFactory(first_name="Ewa", department=export)
+    PersonFactory(first_name="Olga", department=support)
+    policy.audience.departments.add(support)  # Sales reaches its sub-departments already
+    PolicyExceptionFactory(
+        policy=policy,
+        person=None,
+        department=key_accounts,
+        expires=timezone.localdate() + timedelta(days=30),
+    )
+    _publish(world)
+    campaign = Campaign.objects.get()
+    states = {n: a.state for n, a in _acks(campaign).items()}
+    assert states == {
+        "Anna": State.PENDING,  # Sales itself, above the exempted department: still asked
+        "Bartek": State.PENDING,
+        "Celina": State.PENDING,
+        "Kasia": State.EXEMPT,
+        "Ewa": State.EXEMPT,  # two levels below
+        "Olga": State.PENDING,
+    }
+    board = acknowledgements.dashboard(campaign, world["director"])
+    assert {r.name: r.counts["exempt"] for r in board["departments"]} == {
+        "Export": 1,
+        "Key accounts": 1,
+        "Sales": 0,
+        "Support": 0,
+    }
+    assert (board["totals"]["exempt"], board["totals"]["pending"]) == (2, 4)
+    # a person moved into the sub-department later is recorded as exempt by the daily round
+    newcomer = PersonFactory(first_name="Nina", department=export)
+    acknowledgements.refresh_campaign(campaign)
+    assert campaign.acknowledgements.get(person=newcomer).state == State.EXEMPT
+
+
 # ---------------------------------------------------------------- late joiners
 
 
