@@ -13,6 +13,7 @@ from openmis.core.registry import on_call, register, register_page
 from openmis.governance import (
     acknowledgements,
     assignments,
+    feed,
     policies,
     policy_panels,
     training,
@@ -57,6 +58,7 @@ from openmis.governance.models import (
 )
 from openmis.governance.procedure_forms import PROCEDURE_FIELDS, ProcedureForm
 from openmis.governance.views import assignments as assignment_views
+from openmis.meetings.ical import FEED_DUE_DATES_HOOK
 from openmis.org import roles
 from openmis.portfolio.access import ACCESS_GRANTED_HOOK
 from openmis.portfolio.models import System
@@ -484,5 +486,7 @@ register_panel(
     name="governance.policy_courses",
 )
 register_hook(GO_LIVE_HOOK, assignments.project_went_live, name="governance.required_courses")
+# the reader's own acknowledgement and training due dates in their calendar feed
+register_hook(FEED_DUE_DATES_HOOK, feed.due_dates, name="governance.due_dates")
 register_hook(ACCESS_GRANTED_HOOK, assignments.access_granted, name="governance.required_courses")
 register_hook(STAGE_CHANGED_HOOK, assignments.stage_changed, name="governance.required_courses")
