@@ -153,19 +153,33 @@ def project_improvements(request, project) -> dict:
 
 def meeting_visibility(user) -> tuple:
     """Whether ``user`` may see, and may record, feedback (the meeting panel's ``vary``),
-    after which of it they see."""
+    after which of it they see; for a department-scoped recorder, their departments (which
+    meetings' feedback they may record)."""
     feedback_type = registry.get(Feedback)
+    scope = permissions.write_scope(user, feedback_type, "add")
     return (
         *confidentiality.visibility_key(user),
         permissions.can(user, feedback_type, "view"),
         permissions.can(user, feedback_type, "add"),
+        tuple(sorted(permissions.user_department_ids(user)))
+        if scope == permissions.DEPARTMENT
+        else (),
     )
 
 
+def may_record_in(user, occurrence) -> bool:
+    """Whether ``user`` may record feedback heard in ``occurrence``: the form starts from the
+    meeting's department, so this is the check its submission meets (a leader of another
+    department would be refused)."""
+    probe = Feedback(occurrence=occurrence, department_id=occurrence.series.department_id)
+    return permissions.can(user, registry.get(Feedback), "add", probe)
+
+
 def meeting_feedback(request, occurrence) -> dict | None:
-    """The feedback recorded in a meeting and the link to record more; None (no section)
-    when the user may do neither."""
-    *_seen, can_view, can_add = meeting_visibility(request.user)
+    """The feedback recorded in a meeting and the link to record more (only for those whose
+    submission would be accepted); None (no section) when the user may do neither."""
+    *_seen, can_view, can_add, _departments = meeting_visibility(request.user)
+    can_add = can_add and may_record_in(request.user, occurrence)
     if not (can_view or can_add):
         return None
     feedback_type = registry.get(Feedback)

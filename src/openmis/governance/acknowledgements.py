@@ -2,11 +2,15 @@
 
 * :func:`start_campaign` (called by :func:`openmis.governance.policies.publish`) closes the
   policy's open campaign and asks everyone the audience reaches that day, less those exempted
-  by an active exception (the person, their department, or a system of the policy they use).
+  by an active exception (the person, their department or one above it, or a system of the
+  policy they use).
   A *material* change asks everyone again; a *minor* one carries acknowledgements over
   (keeping the version acknowledged) and asks only those who never acknowledged.
 * :func:`acknowledge` / :func:`decline`: only by the person asked, only while the version is
-  the one in force (else a ValidationError naming the current version).
+  the one in force (else a ValidationError naming the current version). An acknowledgement
+  is final for its version: declining it afterwards is refused (naming the state), while a
+  person who declined may change their mind and acknowledge; a carried-over acknowledgement
+  (of an earlier version, before a minor change) may still be declined for the current one.
 * :func:`run_daily` (``openmis manage governance_daily``): adds late joiners with their own
   due date, reminds before the due date, escalates overdue ones to the manager (or the
   department's leaders), once per stage. :func:`access_granted` answers the
@@ -34,6 +38,7 @@ from openmis.core.notifications import notify
 from openmis.core.services import save_object
 from openmis.core.workdays import add_working_days
 from openmis.governance.audience_members import members
+from openmis.governance.audiences import department_closure
 from openmis.governance.models import (
     Acknowledgement,
     Campaign,
@@ -81,8 +86,9 @@ def _active_people() -> dict[int, int | None]:
 
 def exempt_people(policy: Policy, people: dict[int, int | None], on: date) -> set[int]:
     """Who of ``people`` (``{person id: department id}``) an exception of ``policy`` active
-    on ``on`` exempts: the person, their department, or a system of the policy they use.
-    At most three queries."""
+    on ``on`` exempts: the person, their department or a department above it (an exception
+    for a department covers its sub-departments, as an audience of a department reaches
+    them), or a system of the policy they use. At most four queries."""
     rows = list(
         PolicyException.objects.filter(policy=policy)
         .active_on(on)
@@ -92,6 +98,9 @@ def exempt_people(policy: Policy, people: dict[int, int | None], on: date) -> se
         return set()
     persons = {p for p, _d, _s in rows if p}
     departments = {d for _p, d, _s in rows if d}
+    if departments:  # the same walk down the tree as the audiences' resolver
+        parents = dict(Department.objects.values_list("pk", "parent_id"))
+        departments = department_closure(parents, departments)
     systems = {s for _p, _d, s in rows if s}
     if systems:
         linked = set(policy.systems.values_list("pk", flat=True))
@@ -281,10 +290,22 @@ def acknowledge(ack: Acknowledgement, user) -> Acknowledgement:
 
 
 def decline(ack: Acknowledgement, user, reason: str) -> Acknowledgement:
-    """Record that the person asked declines the version in force, with their reason."""
+    """Record that the person asked declines the version in force, with their reason. Refused
+    once they acknowledged this very version: the evidence of who acknowledged which text
+    must not be withdrawn by a later click (ask the policy's owner for an exception)."""
     reason = (reason or "").strip()
     with transaction.atomic():
         ack = _check(ack, user)
+        if ack.state == State.ACCEPTED and not ack.carried:
+            raise ValidationError(
+                _(
+                    "You already acknowledged version %(number)s of “%(policy)s”; an "
+                    "acknowledged version cannot be declined. If it no longer suits you, ask "
+                    "the policy's owner."
+                )
+                % {"number": ack.acknowledged_number, "policy": ack.campaign.policy},
+                code="state",
+            )
         if not reason:
             raise ValidationError({"reason": _("Say why you decline.")}, code="required")
         ack.state = State.DECLINED

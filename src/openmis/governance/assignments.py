@@ -434,7 +434,7 @@ class Daily:
 
 
 def run_daily(today: date | None = None) -> Daily:
-    """The daily pass (``openmis manage governance_training_daily``): renewals of expired
+    """The daily pass (part of ``openmis manage governance_daily``): renewals of expired
     certificates, late joiners, then reminders."""
     today = today or timezone.localdate()
     renewals = mark_renewals(today)

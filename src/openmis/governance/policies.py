@@ -364,7 +364,7 @@ def mark_reviewed(policy: Policy, user) -> Policy:
 def send_review_reminders(today: date | None = None) -> int:
     """Notify each policy's owner once per review date, ``REVIEW_NOTICE_DAYS`` before it
     (or as soon as it is overdue); returns how many were notified. Run daily
-    (``openmis manage send_policy_reminders``)."""
+    (``openmis manage governance_daily``)."""
     today = today or timezone.localdate()
     sent = 0
     for policy in due_for_review(today, REVIEW_NOTICE_DAYS):

@@ -13,6 +13,7 @@ from openmis.core.registry import on_call, register, register_page
 from openmis.governance import (
     acknowledgements,
     assignments,
+    feed,
     policies,
     policy_panels,
     training,
@@ -57,6 +58,7 @@ from openmis.governance.models import (
 )
 from openmis.governance.procedure_forms import PROCEDURE_FIELDS, ProcedureForm
 from openmis.governance.views import assignments as assignment_views
+from openmis.meetings.ical import FEED_DUE_DATES_HOOK
 from openmis.org import roles
 from openmis.portfolio.access import ACCESS_GRANTED_HOOK
 from openmis.portfolio.models import System
@@ -76,6 +78,7 @@ register(
     search=["title"],
     department_field="department",
     nav_group=NAV,
+    detail_exclude=("next_review",),  # shown once, above the actions, with "overdue" in red
     detail_context=on_call("openmis.governance.views.policies.policy_context"),
     delete_warnings=policies.policy_delete_warnings,
     visible_to=policies.visible_policies,
@@ -136,7 +139,7 @@ register_kind(
     policies.REVIEW_REMINDER_LABEL,
     gettext_lazy(
         "To a policy's owner, 30 days before its review date (and once it is overdue); "
-        "sent by the daily command send_policy_reminders."
+        "sent by the daily command governance_daily."
     ),
 )
 register_panel(
@@ -458,7 +461,7 @@ register_kind(
     assignments.DUE_SOON_LABEL,
     gettext_lazy(
         "To a person, a week before an assigned course is due; sent by the daily command "
-        "governance_training_daily."
+        "governance_daily."
     ),
 )
 register_kind(
@@ -466,7 +469,7 @@ register_kind(
     assignments.OVERDUE_LABEL,
     gettext_lazy(
         "To a person's manager, once an assigned course is overdue; sent by the daily command "
-        "governance_training_daily."
+        "governance_daily."
     ),
 )
 register_panel(
@@ -483,5 +486,7 @@ register_panel(
     name="governance.policy_courses",
 )
 register_hook(GO_LIVE_HOOK, assignments.project_went_live, name="governance.required_courses")
+# the reader's own acknowledgement and training due dates in their calendar feed
+register_hook(FEED_DUE_DATES_HOOK, feed.due_dates, name="governance.due_dates")
 register_hook(ACCESS_GRANTED_HOOK, assignments.access_granted, name="governance.required_courses")
 register_hook(STAGE_CHANGED_HOOK, assignments.stage_changed, name="governance.required_courses")

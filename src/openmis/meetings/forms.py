@@ -203,16 +203,36 @@ class ActionItemForm(forms.Form):
         # the picker shows each person's department beside the name
         self.fields["owner"].queryset = people.order_by("last_name", "first_name")
         client_id = occurrence.series.client_id if occurrence is not None else None
-        if client_id is None:
-            del self.fields["contact"]  # a meeting without a client has no contacts to offer
+        contacts = ClientContact.objects.filter(client_id=client_id).select_related("client")
+        # a meeting without a client has no contacts to offer; a leader of another department
+        # may not give its client's contacts items, so they are not offered (a contact posted
+        # all the same stays, for action_add to refuse by name)
+        posted = self.is_bound and self.data.get("contact")
+        if client_id is None or not (
+            posted or self._may_give_to_contacts(user, occurrence, contacts)
+        ):
+            del self.fields["contact"]
         else:
-            self.fields["contact"].queryset = ClientContact.objects.filter(
-                client_id=client_id
-            ).select_related("client")
+            self.fields["contact"].queryset = contacts
             self.fields["contact"].widget.search_params = {"client": client_id}
         if not self.is_bound:
             self.fields["due_date"].initial = actions.default_due_date(occurrence)
         style_widgets(self)
+
+    @staticmethod
+    def _may_give_to_contacts(user, occurrence, contacts) -> bool:
+        """Whether ``user`` may give this meeting's client contacts an action item: the check
+        :func:`~openmis.meetings.views.meeting.action_add` makes, on one of them."""
+        object_type = registry.get(ActionItem)
+        if user is None or permissions.write_scope(user, object_type, "add") != (
+            permissions.DEPARTMENT
+        ):
+            return True
+        contact = contacts.first()
+        if contact is None:
+            return True  # none to offer yet: the field stays, empty
+        probe = ActionItem(occurrence=occurrence, contact=contact)
+        return permissions.can(user, object_type, "add", probe)
 
     def clean_due_date(self):
         due_date = self.cleaned_data["due_date"]

@@ -13,18 +13,28 @@ Outlook subscriptions).
 
 A feed is reached by its owner's secret token (:func:`feed_token`), since calendar programs
 cannot sign in; a new secret (:func:`rotate_feed_token`) ends the old addresses.
+
+**Other apps' due dates.** The personal feed also carries the due dates other apps keep for
+the feed's owner (a policy to acknowledge, a course to complete), without meetings knowing
+those apps: an app registers a hook at :data:`FEED_DUE_DATES_HOOK` (with
+:func:`openmis.core.extensions.register_hook`), called as ``hook(person, user, today)``, that
+returns a list of :class:`DueDate` (the owner's own items only, one or two queries whatever
+their number). Each becomes an all-day VEVENT like an action item, with the UID
+``<key>.<installation>@openmis``.
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
+from openmis.core.extensions import hook_results
 from openmis.core.models import Installation
 from openmis.meetings import confidentiality
 from openmis.meetings.materialising import WINDOW_AHEAD, WINDOW_BACK
@@ -38,6 +48,26 @@ from openmis.meetings.models import (
 
 PRODID = "-//OpenMIS//Meetings//EN"
 UID_DOMAIN = "openmis"
+
+#: Extension point of the personal feed: ``hook(person, user, today) -> list[DueDate]``.
+FEED_DUE_DATES_HOOK = "meetings.feed_due_dates"
+
+
+@dataclass(frozen=True)
+class DueDate:
+    """Something the feed's owner must do by a day, added by another app to their feed.
+
+    ``key`` names it uniquely among the installation's feed items and never changes (e.g.
+    ``"policy-acknowledgement-12"``: a new due date updates the same event); ``summary`` and
+    ``description`` are plain text in the active language (the feed's owner's), escaped by
+    the feed; ``path`` is its page on this site; ``changed`` when it last changed."""
+
+    key: str
+    day: date
+    summary: str
+    path: str
+    changed: datetime
+    description: str = ""
 
 
 # --- who may read a feed ----------------------------------------------------------------------
@@ -168,6 +198,29 @@ def _action_event(item: ActionItem, url_for, installation: str) -> Event:
     return event
 
 
+def due_date_uid(item: DueDate, installation: str | None = None) -> str:
+    """Stable UID of another app's due date (unique to the installation)."""
+    installation = installation or Installation.identifier()
+    return f"{item.key}.{installation}@{UID_DOMAIN}"
+
+
+def _due_date_event(item: DueDate, absolute, installation: str) -> Event:
+    # an all-day VEVENT, as action items: Google Calendar and Outlook subscriptions show
+    # events and ignore VTODOs
+    event = Event()
+    event.add("uid", due_date_uid(item, installation))
+    event.add("dtstamp", item.changed)
+    event.add("last-modified", item.changed)
+    event.add("dtstart", item.day)
+    event.add("dtend", item.day + timedelta(days=1))
+    event.add("summary", item.summary)
+    if item.description:
+        event.add("description", item.description)
+    event.add("transp", "TRANSPARENT")
+    event.add("url", absolute(item.path))
+    return event
+
+
 def _occurrences(series_ids, now) -> list[Occurrence]:
     return list(
         Occurrence.objects.filter(
@@ -197,9 +250,11 @@ def series_feed(series: MeetingSeries, url_for, now: datetime | None = None, use
     return cal.to_ical()
 
 
-def person_feed(person, url_for, now: datetime | None = None, user=None) -> bytes:
+def person_feed(person, url_for, now: datetime | None = None, user=None, absolute=None) -> bytes:
     """Every meeting of the series ``person`` organises or attends (with the agenda of those
-    ``user``, the feed's owner, may read), and the due dates of their open action items."""
+    ``user``, the feed's owner, may read), the due dates of their open action items and
+    those other apps add (:data:`FEED_DUE_DATES_HOOK`); ``absolute(path)`` makes a site
+    path an absolute URL."""
     now = now or timezone.now()
     cal = _calendar(_("OpenMIS meetings of %(name)s") % {"name": person})
     series_ids = list(series_of_person(person).values_list("pk", flat=True))
@@ -212,5 +267,10 @@ def person_feed(person, url_for, now: datetime | None = None, user=None) -> byte
         "due_date", "pk"
     ):
         cal.add_component(_action_event(item, url_for, installation))
+    absolute = absolute or (lambda path: path)
+    today = timezone.localdate(now)
+    for items in hook_results(FEED_DUE_DATES_HOOK, person, user, today):
+        for item in items:
+            cal.add_component(_due_date_event(item, absolute, installation))
     cal.add_missing_timezones()
     return cal.to_ical()

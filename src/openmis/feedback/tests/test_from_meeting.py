@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from openmis.feedback.models import Feedback
 from openmis.meetings.tests.factories import ClientFactory, OccurrenceFactory, SeriesFactory
-from openmis.org.roles import DIRECTOR
+from openmis.org.roles import DIRECTOR, LEADER
 from openmis.org.tests.factories import DepartmentFactory, user_with_role
 from openmis.portfolio.tests.factories import SystemFactory
 
@@ -108,3 +108,30 @@ def test_feedback_saved_from_the_meeting_form_is_the_meeting_s(department):
         client,
         date(2026, 3, 4),
     )
+
+
+def test_a_leader_of_another_department_is_not_offered_to_record_feedback_there(department):
+    # Marketing's leader on a Finance meeting: the form would start from Finance, which they
+    # may not record for (the submission is refused), so the page offers no link
+    leader = user_with_role(LEADER, department)
+    finance = DepartmentFactory(name="Finance")
+    theirs = OccurrenceFactory(series=SeriesFactory(department=finance))
+    ours = OccurrenceFactory(series=SeriesFactory(department=department))
+    browser = client_for(leader)
+    page = browser.get(f"/meetings/occurrences/{theirs.pk}/")
+    assert 'id="record-feedback"' not in page.content.decode()
+    form = browser.get(f"/feedback/feedback/add/?occurrence={theirs.pk}").context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data |= {"system": SystemFactory().pk, "text": "Slow month-end reports"}
+    response = browser.post(f"/feedback/feedback/add/?occurrence={theirs.pk}", data)
+    assert response.status_code in (400, 403)
+    assert Feedback.objects.count() == 0
+    # on their own department's meeting they are offered it, and it is accepted
+    page = browser.get(f"/meetings/occurrences/{ours.pk}/")
+    assert 'id="record-feedback"' in page.content.decode()
+    form = browser.get(f"/feedback/feedback/add/?occurrence={ours.pk}").context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data |= {"system": SystemFactory().pk, "text": "Slow month-end reports"}
+    response = browser.post(f"/feedback/feedback/add/?occurrence={ours.pk}", data)
+    assert response.status_code == 302
+    assert Feedback.objects.get().department == department

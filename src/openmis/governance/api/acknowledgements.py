@@ -65,7 +65,11 @@ def _answer(call):
     except DjangoPermissionDenied as exc:
         raise exceptions.PermissionDenied(str(exc) or None) from None
     except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"version": exc.messages}
+        if hasattr(exc, "error_dict"):
+            detail = exc.message_dict
+        else:  # the answer's state (already acknowledged, exempt) or a superseded version
+            key = "state" if getattr(exc, "code", None) == "state" else "version"
+            detail = {key: exc.messages}
         raise exceptions.ValidationError(detail) from None
 
 
@@ -81,8 +85,10 @@ class AnswerView(APIView):
         responses={
             200: AcknowledgementSerializer,
             400: OpenApiResponse(
-                description="The version is no longer in force (the error names the current "
-                "one), or no reason was given to decline."
+                description="The version is no longer in force (a `version` error naming the "
+                "current one), no reason was given to decline, or the answer is not possible "
+                "in its state (a `state` error: declining a version already acknowledged, or "
+                "answering when exempted)."
             ),
             403: OpenApiResponse(description="Not the person it is addressed to."),
         },

@@ -196,6 +196,46 @@ def test_active_exceptions_exempt_the_person_their_department_or_a_linked_system
     )
 
 
+def test_a_department_exception_covers_its_sub_departments(world):
+    policy, sales = world["policy"], world["sales"]
+    key_accounts = DepartmentFactory(name="Key accounts", parent=sales)
+    export = DepartmentFactory(name="Export", parent=key_accounts)
+    support = DepartmentFactory(name="Support")
+    PersonFactory(first_name="Kasia", department=key_accounts)
+    PersonFactory(first_name="Ewa", department=export)
+    PersonFactory(first_name="Olga", department=support)
+    policy.audience.departments.add(support)  # Sales reaches its sub-departments already
+    PolicyExceptionFactory(
+        policy=policy,
+        person=None,
+        department=key_accounts,
+        expires=timezone.localdate() + timedelta(days=30),
+    )
+    _publish(world)
+    campaign = Campaign.objects.get()
+    states = {n: a.state for n, a in _acks(campaign).items()}
+    assert states == {
+        "Anna": State.PENDING,  # Sales itself, above the exempted department: still asked
+        "Bartek": State.PENDING,
+        "Celina": State.PENDING,
+        "Kasia": State.EXEMPT,
+        "Ewa": State.EXEMPT,  # two levels below
+        "Olga": State.PENDING,
+    }
+    board = acknowledgements.dashboard(campaign, world["director"])
+    assert {r.name: r.counts["exempt"] for r in board["departments"]} == {
+        "Export": 1,
+        "Key accounts": 1,
+        "Sales": 0,
+        "Support": 0,
+    }
+    assert (board["totals"]["exempt"], board["totals"]["pending"]) == (2, 4)
+    # a person moved into the sub-department later is recorded as exempt by the daily round
+    newcomer = PersonFactory(first_name="Nina", department=export)
+    acknowledgements.refresh_campaign(campaign)
+    assert campaign.acknowledgements.get(person=newcomer).state == State.EXEMPT
+
+
 # ---------------------------------------------------------------- late joiners
 
 
@@ -300,6 +340,62 @@ def test_a_superseded_version_is_refused_naming_the_current_one(world, api_clien
     }
     old.refresh_from_db()
     assert (old.state, old.acknowledged_number) == (State.PENDING, None)
+
+
+def test_declining_after_acknowledging_is_refused_naming_the_state(world, api_client_for):
+    _publish(world)
+    ack = _acks(Campaign.objects.get())["Anna"]
+    anna = _user_of(world["people"]["Anna"])
+    client = api_client_for(anna)
+    assert client.post(_ack_url(ack), {}, format="json").status_code == 200
+    response = client.post(_ack_url(ack, "decline"), {"reason": "Changed my mind"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "state": [
+            "You already acknowledged version 1 of “Passwords”; an acknowledged version cannot "
+            "be declined. If it no longer suits you, ask the policy's owner."
+        ]
+    }
+    ack.refresh_from_db()
+    assert (ack.state, ack.acknowledged_number, ack.reason) == (State.ACCEPTED, 1, "")
+    # the page applies the same rule: no decline form, and a forged POST is refused
+    page = logged_in(anna)
+    html = page.get(f"/governance/acknowledgements/{ack.pk}/answer/").content.decode()
+    assert 'id="ack-decline"' not in html and 'id="ack-acknowledge"' not in html
+    response = page.post(
+        f"/governance/acknowledgements/{ack.pk}/answer/", {"answer": "decline", "reason": "No"}
+    )
+    assert response.status_code == 400
+    assert "an acknowledged version cannot be declined" in response.content.decode()
+    assert Acknowledgement.objects.get(pk=ack.pk).state == State.ACCEPTED
+
+
+def test_a_person_who_declined_may_acknowledge_later(world, api_client_for):
+    _publish(world)
+    ack = _acks(Campaign.objects.get())["Bartek"]
+    client = api_client_for(_user_of(world["people"]["Bartek"]))
+    declined = client.post(_ack_url(ack, "decline"), {"reason": "Unclear"}, format="json")
+    assert declined.status_code == 200
+    response = client.post(_ack_url(ack), {}, format="json")
+    assert response.status_code == 200
+    ack.refresh_from_db()
+    assert (ack.state, ack.acknowledged_number, ack.reason) == (State.ACCEPTED, 1, "")
+
+
+def test_a_carried_acknowledgement_may_be_declined_for_the_new_version(world, api_client_for):
+    _publish(world)
+    ack = _acks(Campaign.objects.get())["Celina"]
+    celina = _user_of(world["people"]["Celina"])
+    acknowledgements.acknowledge(ack, celina)
+    _publish(world, "minor")
+    carried = _acks(Campaign.objects.get(closed_on__isnull=True))["Celina"]
+    assert (carried.state, carried.carried) == (State.ACCEPTED, True)
+    response = api_client_for(celina).post(
+        _ack_url(carried, "decline"), {"reason": "The new wording is wrong"}, format="json"
+    )
+    assert response.status_code == 200
+    carried.refresh_from_db()
+    assert carried.state == State.DECLINED
 
 
 def test_a_retired_version_is_refused(world, api_client_for):
@@ -529,7 +625,7 @@ def test_the_daily_command_runs_the_round(world):
     out = StringIO()
     day = campaign.started_on + timedelta(days=1)
     call_command("governance_daily", today=day, stdout=out)
-    assert out.getvalue().startswith("1 person(s) asked, 0 reminder(s) sent")
+    assert "1 person(s) asked, 0 reminder(s) sent" in out.getvalue().splitlines()[1]
     assert campaign.acknowledgements.filter(asked_on=day).count() == 1
 
 

@@ -504,6 +504,35 @@ def test_the_daily_command_reminds(capsys):
     assert Notice.objects.filter(kind=policies.REVIEW_REMINDER).count() == 1
 
 
+def test_the_one_daily_command_runs_reviews_acknowledgements_and_training(capsys):
+    from openmis.governance.tests.factories_training import EnrolmentFactory
+
+    PolicyFactory(next_review=timezone.localdate())
+    person = PersonFactory(manager=PersonFactory(email="boss@example.com"))
+    overdue = EnrolmentFactory(person=person, due_date=timezone.localdate() - timedelta(days=1))
+    call_command("governance_daily")
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0] == "1 policy review reminder(s) sent."
+    assert lines[1].startswith("0 person(s) asked")
+    assert lines[2].startswith("0 enrolment(s) created")
+    assert Notice.objects.filter(kind=policies.REVIEW_REMINDER).count() == 1
+    assert Notice.objects.filter(object_id=overdue.pk, kind="governance.training_overdue").exists()
+    # the deprecated aliases run their part only, and nothing is sent twice
+    call_command("send_policy_reminders")
+    call_command("governance_training_daily")
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[0] == "0 policy review reminder(s) sent."
+    assert out[1].startswith("0 enrolment(s) created") and "0 escalation(s)" in out[1]
+    assert Notice.objects.filter(kind=policies.REVIEW_REMINDER).count() == 1
+
+
+def test_the_old_daily_commands_are_marked_deprecated():
+    from django.core.management import load_command_class
+
+    for name in ("send_policy_reminders", "governance_training_daily"):
+        assert load_command_class("openmis.governance", name).help.startswith("Deprecated")
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_the_review_due_page_is_the_mis_offices(role, make_user):
     user = make_user(role)
@@ -528,6 +557,15 @@ def test_recording_a_review_moves_the_date(make_user):
     logged_in(director).post(f"/governance/policies/{policy.pk}/reviewed/")
     policy.refresh_from_db()
     assert policy.next_review == policies.add_months(timezone.localdate(), 12)
+
+
+def test_the_policy_page_names_the_next_review_once(make_user):
+    policy = published_policy(title="Backups")
+    Policy.objects.filter(pk=policy.pk).update(next_review=date(2031, 5, 17))
+    page = logged_in(make_user(EMPLOYEE)).get(f"/governance/policies/{policy.pk}/")
+    text = page.content.decode()
+    assert text.count("Next review") == 1
+    assert 'id="policy-review"' in text
 
 
 def test_add_months_clamps_to_the_months_end():

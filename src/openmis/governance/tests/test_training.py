@@ -115,6 +115,47 @@ def test_starting_the_course_marks_it_in_progress_once(learner, quiz):
     assert (enrolment.status, enrolment.version) == (Enrolment.Status.IN_PROGRESS, version)
 
 
+def test_the_course_page_leads_its_learner_to_the_quiz_then_to_the_certificate(learner, quiz):
+    enrolment, questions = quiz
+    client = client_of(learner)
+    course_url = f"/governance/courses/{enrolment.course_id}/"
+    quiz_url = reverse("governance:enrolment_quiz", args=[enrolment.pk])
+    html = client.get(course_url).content.decode()
+    assert 'id="take-quiz"' in html and f'href="{quiz_url}"' in html
+    assert 'class="btn btn-primary" href="' + quiz_url in html  # a button, not a bare link
+    assert 'id="download-certificate"' not in html
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.ASSIGNED  # reading the course changes nothing
+
+    data = {"fingerprint": client.get(quiz_url).context["fingerprint"]}
+    data |= {f"q-{k}": v for k, v in right_answers(questions).items()}
+    client.post(quiz_url, data)
+    certificate = Certificate.objects.get(enrolment=enrolment)
+    html = client.get(course_url).content.decode()
+    assert 'id="take-quiz"' not in html
+    pdf_url = reverse("governance:certificate_pdf", args=[certificate.pk])
+    assert 'id="download-certificate"' in html and f'href="{pdf_url}"' in html
+    assert client.get(pdf_url)["Content-Type"] == "application/pdf"
+
+
+def test_the_course_page_offers_no_quiz_to_others_nor_when_attempts_are_used(
+    learner, quiz, department
+):
+    enrolment, questions = quiz
+    course_url = f"/governance/courses/{enrolment.course_id}/"
+    someone = user_with_role(EMPLOYEE, department, username="someone")
+    html = client_of(someone).get(course_url).content.decode()
+    assert 'id="take-quiz"' not in html and 'id="my-course-enrolment"' not in html
+    client = client_of(learner)
+    quiz_url = reverse("governance:enrolment_quiz", args=[enrolment.pk])
+    for _attempt in range(2):  # the course allows two
+        data = {"fingerprint": client.get(quiz_url).context["fingerprint"]}
+        data |= {f"q-{k}": v for k, v in wrong_answers(questions).items()}
+        client.post(quiz_url, data)
+    html = client.get(course_url).content.decode()
+    assert 'id="my-course-enrolment"' in html and 'id="take-quiz"' not in html
+
+
 def test_the_score_is_written_in_the_readers_language_and_attempts_end_with_a_pass(learner, quiz):
     enrolment, questions = quiz
     client = client_of(learner)

@@ -44,14 +44,23 @@ def course_context(course: Course, request) -> dict:
     mine = None
     if person is not None:
         mine = Enrolment.objects.filter(person=person, course=course).first()
+    quiz = training.questions_of(course)
+    certificate = training.current_certificate(mine) if mine is not None else None
     return {
         "description_html": render_markdown(course.description),
         "course_pages": pages,
-        "question_count": course.questions.count(),
+        "question_count": len(quiz),
         "my_enrolment": mine,
+        # the reader's next step, as prominent as the course: the quiz when they may take it
+        # (the quiz page's own rule), their certificate once passed
+        "my_status": training.enrolment_status(mine, certificate) if mine else None,
+        "my_quiz_open": mine is not None and training.refusal(mine, quiz) is None,
+        "my_certificate": certificate
+        if mine is not None and mine.status == Enrolment.Status.PASSED
+        else None,
         "can_manage_course": permissions.can(request.user, registry.get(Course), "change", course),
         "can_edit_quiz": permissions.can(request.user, registry.get(QuizQuestion), "add"),
-        "questions": training.questions_of(course)
+        "questions": quiz
         if permissions.can(request.user, registry.get(QuizQuestion), "view")
         else [],
     }

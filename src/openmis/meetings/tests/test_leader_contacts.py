@@ -155,3 +155,35 @@ def test_a_leader_may_not_move_another_departments_contact_item(setting, api_cli
         setting["theirs"],
         setting["stranger"],
     )
+
+
+def test_another_departments_meeting_offers_a_leader_only_what_they_may_give(setting):
+    """Marketing's leader on Finance's client meeting: they may give their own people an
+    action item there (accepted), so the form is shown, but not Globex's contacts (refused),
+    so the contact field is not offered; on their own meeting it is."""
+    leader, theirs = logged_in(setting["leader"]), setting["theirs"]
+    page = leader.get(f"/meetings/occurrences/{theirs.pk}/")
+    html = page.content.decode()
+    assert 'id="action-form"' in html and 'name="contact"' not in html
+    response = leader.post(
+        f"/meetings/occurrences/{theirs.pk}/actions/",
+        {"title": "Ask Globex", "contact": setting["stranger"].pk, "due_date": due()},
+    )
+    assert response.status_code == 403
+    assert ActionItem.objects.count() == 0
+    ours = leader.get(f"/meetings/occurrences/{setting['ours'].pk}/").content.decode()
+    assert 'name="contact"' in ours
+
+
+def test_a_confidential_meeting_the_leader_cannot_read_shows_no_action_form(setting):
+    theirs = setting["theirs"]
+    MeetingSeries.objects.filter(pk=theirs.series_id).update(confidential=True)
+    leader = logged_in(setting["leader"])
+    html = leader.get(f"/meetings/occurrences/{theirs.pk}/").content.decode()
+    assert 'id="action-form"' not in html
+    owner = setting["leader"].person
+    response = leader.post(
+        f"/meetings/occurrences/{theirs.pk}/actions/",
+        {"title": "Peek", "owner": owner.pk, "due_date": due()},
+    )
+    assert response.status_code == 404

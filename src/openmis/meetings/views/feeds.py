@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -85,7 +87,12 @@ def feed(request, key):
     person = person_of(user)
     if person is None:
         raise Http404(_("This login has no person record, so it has no meetings."))
-    return _ics(ical.person_feed(person, _url_for(request), user=user), "openmis-meetings")
+    # a calendar program sends no language: the feed is written in its owner's
+    with translation.override(person.language or settings.LANGUAGE_CODE):
+        content = ical.person_feed(
+            person, _url_for(request), user=user, absolute=request.build_absolute_uri
+        )
+    return _ics(content, "openmis-meetings")
 
 
 def series_feed(request, key, pk):
@@ -100,4 +107,7 @@ def series_feed(request, key, pk):
     )
     if not (takes_part or can(user, MeetingSeries, "view")):
         raise Http404(_("Unknown calendar address."))
-    return _ics(ical.series_feed(series, _url_for(request), user=user), f"series-{series.pk}")
+    language = (person.language if person is not None else "") or settings.LANGUAGE_CODE
+    with translation.override(language):  # the feed owner's language, as the personal feed
+        content = ical.series_feed(series, _url_for(request), user=user)
+    return _ics(content, f"series-{series.pk}")

@@ -160,7 +160,8 @@ def occurrence_context(occurrence: Occurrence, request, **forms) -> dict:
         "can_add_agenda": can_add_agenda,
         "can_change_agenda": readable and can(user, AgendaItem, "change", agenda_probe),
         "can_add_outcome": readable and can(user, Outcome, "add", outcome_probe),
-        "can_add_action": can(user, ActionItem, "add"),
+        # as action_add checks: a confidential meeting's items are given by its readers
+        "can_add_action": readable and can(user, ActionItem, "add"),
         "today": timezone.localdate(),
     }
 

@@ -1,23 +1,21 @@
-"""``openmis manage governance_training_daily``: the daily pass of training assignments.
+"""``openmis manage governance_training_daily``: deprecated alias of ``governance_daily --only
+training`` (kept so existing cron lines keep working; run ``governance_daily`` instead)."""
 
-Run it daily (cron or a systemd timer, beside ``send_reminders``): expired certificates are
-marked for renewal, newcomers to assigned audiences and new users of systems with required
-courses are enrolled, people are reminded before their due date and managers told when it
-has passed (each once).
-"""
+from datetime import date
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
-
-from openmis.governance.assignments import run_daily
 
 
 class Command(BaseCommand):
-    help = "Enrol late joiners, mark renewals and send training reminders (run daily)."
+    help = (
+        "Deprecated: use 'governance_daily', which does this and the rest of the daily round. "
+        "Enrol late joiners, mark renewals and send training reminders."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", type=date.fromisoformat, help="Run as of this day.")
 
     def handle(self, *args, **options):
-        done = run_daily()
-        self.stdout.write(
-            f"{done.enrolled.created} enrolment(s) created, {done.enrolled.reopened} reopened, "
-            f"{done.renewals} renewal(s), {done.reminded} reminder(s), "
-            f"{done.escalated} escalation(s)."
-        )
+        extra = {"today": options["today"]} if options.get("today") else {}
+        call_command("governance_daily", only=["training"], stdout=self.stdout, **extra)

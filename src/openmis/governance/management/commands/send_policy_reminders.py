@@ -1,17 +1,21 @@
-"""``openmis manage send_policy_reminders``: remind policy owners of their reviews.
+"""``openmis manage send_policy_reminders``: deprecated alias of ``governance_daily --only
+reviews`` (kept so existing cron lines keep working; run ``governance_daily`` instead)."""
 
-Run it daily (cron or a systemd timer, beside ``send_reminders``); an owner is reminded once
-per review date, 30 days before it or as soon as it is overdue.
-"""
+from datetime import date
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
-
-from openmis.governance.policies import send_review_reminders
 
 
 class Command(BaseCommand):
-    help = "Remind policy owners of reviews due within 30 days or overdue (run daily)."
+    help = (
+        "Deprecated: use 'governance_daily', which does this and the rest of the daily round. "
+        "Remind policy owners of reviews due within 30 days or overdue."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", type=date.fromisoformat, help="Run as of this day.")
 
     def handle(self, *args, **options):
-        sent = send_review_reminders()
-        self.stdout.write(f"{sent} policy review reminder(s) sent.")
+        extra = {"today": options["today"]} if options.get("today") else {}
+        call_command("governance_daily", only=["reviews"], stdout=self.stdout, **extra)
