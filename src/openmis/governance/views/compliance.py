@@ -205,7 +205,7 @@ EVIDENCE_HEADERS = (
     gettext_lazy("Status"),
     gettext_lazy("Version acknowledged"),
     gettext_lazy("SHA-256 acknowledged"),
-    gettext_lazy("Acknowledged at"),
+    gettext_lazy("Answered at"),
     gettext_lazy("Asked on"),
     gettext_lazy("Due date"),
 )
