@@ -243,6 +243,8 @@ class Compliance:
             "completed": completed,
             "completion": completed / assigned if assigned else None,
             "expired": sum(c.expired for c in self.courses),
+            "training_overdue": sum(c.overdue for c in self.courses),
+            "all_overdue": counts["overdue"] + sum(c.overdue for c in self.courses),
         }
 
 
