@@ -141,7 +141,8 @@ def overview(request):
     """Rates per department and the evidence form (the MIS office, department leaders)."""
     if not compliance.can_view_overview(request.user):
         raise PermissionDenied
-    return _overview_page(request, EvidenceForm(user=request.user), status=200)
+    form = EvidenceForm(initial={"as_of": timezone.localdate()}, user=request.user)
+    return _overview_page(request, form, status=200)
 
 
 def _overview_page(request, form, status):
@@ -218,6 +219,10 @@ def evidence_workbook(rows, as_of, filters) -> bytes:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Evidence"))
+    widths = (36, 10, 20, 26, 30, 22, 14, 10, 20, 18, 12, 12)
+    for letter, width in zip("ABCDEFGHIJKL", widths, strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
     sheet.append(xlsx_row(sheet, [str(h) for h in EVIDENCE_HEADERS]))
     for row in rows:
         ack, version = row.ack, row.version
@@ -242,6 +247,8 @@ def evidence_workbook(rows, as_of, filters) -> bytes:
             )
         )
     about = book.create_sheet(_("About"))
+    about.column_dimensions["A"].width = 20
+    about.column_dimensions["B"].width = 60
     about.append(xlsx_row(about, [_("As of"), as_of]))
     about.append(xlsx_row(about, [_("Written at"), timezone.now()]))
     for label, value in filters:
