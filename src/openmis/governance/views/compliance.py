@@ -25,6 +25,8 @@ from openmis.core.forms import style_widgets
 from openmis.governance import compliance
 from openmis.governance.acknowledgements import state_counts
 from openmis.governance.models import Acknowledgement, Certificate, Enrolment, Policy
+from openmis.governance.policies import manages
+from openmis.governance.training import sees_all
 from openmis.org.models import Department
 from openmis.portfolio.models import System
 
@@ -337,8 +339,12 @@ def person_panel(request, person) -> dict | None:
 
 
 def panel_visibility(user) -> tuple:
-    """What a compliance section depends on for ``user`` (the panels' ``vary``)."""
-    return ("compliance", getattr(user, "pk", None))
+    """What a compliance section depends on for ``user`` (the panels' ``vary``): the MIS
+    office (who reads every acknowledgement and every training) shares one; anyone else
+    reads their own rows, their reports' and maybe their departments', so is kept apart."""
+    if manages(user) and sees_all(user):
+        return ("compliance", "all")
+    return ("compliance", "user", getattr(user, "pk", None))
 
 
 urlpatterns = [
