@@ -24,6 +24,7 @@ from openmis.feedback.api import TriageView
 from openmis.governance import api_training as governance_training_api
 from openmis.governance import urls as governance_urls
 from openmis.governance.api import acknowledgements as governance_acknowledgements_api
+from openmis.governance.api import compliance as governance_compliance_api
 from openmis.governance.api import policies as governance_policies_api
 from openmis.meetings import urls as meetings_urls
 from openmis.meetings.api import AttendanceView, FollowUpView
@@ -130,6 +131,11 @@ urlpatterns = [
         )
         for name in ("acknowledge", "decline")
     ],
+    path(
+        "api/governance/compliance/",
+        governance_compliance_api.ComplianceView.as_view(),
+        name="api-governance-compliance",
+    ),
     path(
         "api/governance/enrolments/<signed_int:pk>/quiz/",
         governance_training_api.QuizView.as_view(),

@@ -504,25 +504,35 @@ class DepartmentRow:
         return sum(self.counts[c] for c in ("accepted", "declined", "pending", "exempt"))
 
 
-def dashboard(campaign: Campaign, user, today: date | None = None) -> dict:
-    """A campaign's counts per department (accepted, declined, pending, overdue, exempt) of
-    the acknowledgements ``user`` may read; three queries whatever the number of people."""
-    today = today or timezone.localdate()
-    rows = visible_acknowledgements(campaign.acknowledgements.all(), user)
+def state_counts(rows, key: str, today: date) -> dict:
+    """``{value of key: {column: count}}`` of the acknowledgements ``rows`` grouped by ``key``
+    (a field path such as ``"person__department_id"``): accepted, declined, pending (overdue
+    included), overdue and exempt. One query whatever the number of rows."""
     counted = (
-        rows.values("person__department_id", "state")
+        rows.values(key, "state")
         .annotate(
             n=Count("pk"),
             late=Count("pk", filter=Q(state=State.PENDING, due_date__lt=today)),
         )
         .order_by()
     )
-    by_department: dict[int | None, DepartmentRow] = {}
+    found: dict = {}
     for line in counted:
-        dept = line["person__department_id"]
-        row = by_department.setdefault(dept, DepartmentRow(dept, ""))
-        row.counts[line["state"]] += line["n"]
-        row.counts["overdue"] += line["late"]
+        counts = found.setdefault(line[key], dict.fromkeys(COLUMNS, 0))
+        counts[line["state"]] += line["n"]
+        counts["overdue"] += line["late"]
+    return found
+
+
+def dashboard(campaign: Campaign, user, today: date | None = None) -> dict:
+    """A campaign's counts per department (accepted, declined, pending, overdue, exempt) of
+    the acknowledgements ``user`` may read; three queries whatever the number of people."""
+    today = today or timezone.localdate()
+    rows = visible_acknowledgements(campaign.acknowledgements.all(), user)
+    by_department: dict[int | None, DepartmentRow] = {
+        dept: DepartmentRow(dept, "", counts)
+        for dept, counts in state_counts(rows, "person__department_id", today).items()
+    }
     names = dict(
         Department.objects.filter(pk__in=[d for d in by_department if d]).values_list("pk", "name")
     )

@@ -13,6 +13,7 @@ from openmis.core.registry import on_call, register, register_page
 from openmis.governance import (
     acknowledgements,
     assignments,
+    compliance,
     feed,
     policies,
     policy_panels,
@@ -60,6 +61,7 @@ from openmis.governance.procedure_forms import PROCEDURE_FIELDS, ProcedureForm
 from openmis.governance.views import assignments as assignment_views
 from openmis.meetings.ical import FEED_DUE_DATES_HOOK
 from openmis.org import roles
+from openmis.org.models import Department, Person
 from openmis.portfolio.access import ACCESS_GRANTED_HOOK
 from openmis.portfolio.models import System
 from openmis.portfolio.services import GO_LIVE_HOOK, STAGE_CHANGED_HOOK
@@ -490,3 +492,35 @@ register_hook(GO_LIVE_HOOK, assignments.project_went_live, name="governance.requ
 register_hook(FEED_DUE_DATES_HOOK, feed.due_dates, name="governance.due_dates")
 register_hook(ACCESS_GRANTED_HOOK, assignments.access_granted, name="governance.required_courses")
 register_hook(STAGE_CHANGED_HOOK, assignments.stage_changed, name="governance.required_courses")
+
+# ---------------------------------------------------------------- compliance view
+register_panel(
+    System,
+    "governance/panels/compliance.html",
+    context=on_call("openmis.governance.views.compliance.system_panel"),
+    permission=compliance.can_view_overview,
+    vary=on_call("openmis.governance.views.compliance.panel_visibility"),
+    name="governance.system_compliance",
+)
+register_panel(
+    Department,
+    "governance/panels/compliance.html",
+    context=on_call("openmis.governance.views.compliance.department_panel"),
+    permission=compliance.can_view_overview,
+    vary=on_call("openmis.governance.views.compliance.panel_visibility"),
+    name="governance.department_compliance",
+)
+register_panel(
+    Person,
+    "governance/panels/compliance.html",
+    context=on_call("openmis.governance.views.compliance.person_panel"),
+    permission="governance.view_acknowledgement",
+    vary=on_call("openmis.governance.views.compliance.panel_visibility"),
+    name="governance.person_compliance",
+)
+register_page(
+    NAV,
+    gettext_lazy("Compliance"),
+    "governance:compliance",
+    policies.MANAGE_PERMISSION,  # the menu entry; department leaders reach it from their pages
+)

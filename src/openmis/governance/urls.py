@@ -3,7 +3,7 @@
 from django.urls import path
 
 from openmis.core import registry
-from openmis.governance.views import acknowledgements, policies, training
+from openmis.governance.views import acknowledgements, compliance, policies, training
 
 
 def _procedure_pages():
@@ -26,6 +26,7 @@ def _procedure_pages():
 urlpatterns = [
     *_procedure_pages(),
     *training.urlpatterns,
+    *compliance.urlpatterns,
     *[
         path(
             f"policy-versions/<int:pk>/{name}/",

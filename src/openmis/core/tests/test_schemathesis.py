@@ -78,6 +78,7 @@ UNSTATABLE = [
     r"Unknown time zone; use a name such as Europe/Warsaw\.",
     r"Give a query or SQL\.",
     r"Subscribe to either a question or a dashboard\.",
+    r"Give exactly one of system, department or person\.",  # governance compliance
     r"“.*” is not a time zone name such as Europe/Warsaw\.",
     # an action item: linked to a meeting or an outcome of it, owned by exactly one person or
     # contact of the meeting's client, due today or later (a schema has no "today")

@@ -92,8 +92,11 @@ def acknowledgement_context(ack, request) -> dict:
 def campaign_context(campaign, request) -> dict:
     """A campaign's page: counts per department and, with ``?department=`` and ``?state=``,
     the people behind one count."""
+    from openmis.governance.compliance import can_view_overview
+
     context = {
         "dashboard": acknowledgements.dashboard(campaign, request.user),
+        "can_see_compliance": can_view_overview(request.user),
         "columns": [
             ("accepted", pgettext("acknowledgement dashboard", "Acknowledged")),
             ("declined", pgettext("acknowledgement dashboard", "Declined")),
