@@ -52,7 +52,7 @@ NEEDS = {
     "Firewall Cluster": {FW: 4, LINUX: 3},
     "Backup Platform": {BACKUP: 3, VMW: 3},
     "Virtualisation Cluster": {VMW: 4, LINUX: 3},
-    "EDI Gateway": {API: 4, LINUX: 2},
+    "EDI Gateway": {API: 3, LINUX: 2},
 }
 
 # role in the team, seniority, years in the team, {skill: level}; the first two rows are the
@@ -67,15 +67,15 @@ TEAM = [
     ),
     ("ERP specialist", "senior", 7, {ERP: 5, MSSQL: 4, WIN: 3, ETL: 2, ITIL: 3}),
     ("ERP and payroll specialist", "senior", 11, {ERP: 4, PAYROLL: 5, MSSQL: 3, WIN: 3}),
-    ("CRM administrator", "mid", 3, {SF: 4, API: 3, M365: 2, ITIL: 2}),
+    ("CRM administrator", "mid", 3, {SF: 4, API: 3, M365: 2, ITIL: 2, LINUX: 2}),
     (
         "Network and security engineer",
         "senior",
         8,
-        {FW: 5, LINUX: 4, VMW: 3, IAM: 3, BACKUP: 3},
+        {FW: 5, LINUX: 4, VMW: 4, IAM: 3, BACKUP: 3},
     ),
     ("Systems administrator", "mid", 4, {WIN: 3, AD: 4, VMW: 4, LINUX: 3, BACKUP: 3, M365: 3}),
-    ("Database administrator", "senior", 5, {MSSQL: 5, PG: 4, ETL: 3, LINUX: 3, BACKUP: 4}),
+    ("Database administrator", "senior", 5, {MSSQL: 5, PG: 4, ETL: 4, LINUX: 3, BACKUP: 4}),
     ("BI developer", "mid", 2, {PG: 3, ETL: 4, MSSQL: 3, API: 2}),
     ("Integration developer", "mid", 3, {API: 5, LINUX: 3, PG: 3, SF: 3, FW: 2}),
     ("Service desk lead", "mid", 6, {M365: 3, AD: 2, ITIL: 4, IAM: 2, PAYROLL: 1}),
