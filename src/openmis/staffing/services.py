@@ -106,6 +106,17 @@ class Matrix:
     cells: dict[tuple[int, int], SkillLevel]
     minimums: dict[int, int]
 
+    def groups(self) -> list[tuple[str, int]]:
+        """The skills' categories in column order, each with its number of columns."""
+        found: list[list] = []
+        for skill in self.skills:
+            label = skill.get_category_display()
+            if found and found[-1][0] == label:
+                found[-1][1] += 1
+            else:
+                found.append([label, 1])
+        return [(label, span) for label, span in found]
+
     def rows(self):
         for person in self.people:
             yield (
