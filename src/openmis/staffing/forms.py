@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openmis.core.forms import style_widgets
 from openmis.staffing.models import LEVELS
 
 NOT_ASSESSED = [("", _("not assessed"))]
@@ -31,6 +32,7 @@ class CellForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assessed_on"].initial = timezone.localdate()
+        style_widgets(self)
 
     def clean_assessed_on(self):
         day = self.cleaned_data["assessed_on"]

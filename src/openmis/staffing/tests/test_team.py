@@ -120,7 +120,7 @@ def test_a_cell_is_saved_through_the_audited_path_with_the_editor_as_assessor(us
     client = logged_in(director)
     url = reverse("staffing:cell", args=[ola.pk, sql.pk])
     form = client.get(url).content.decode()
-    assert '<select name="level"' in form
+    assert 'name="level"' in form and 'id="id_level"' in form and "<select" in form
     today = timezone.localdate()
     response = client.post(url, {"level": "4", "assessed_on": today.isoformat(), "next": MATRIX})
     assert response.status_code == 302 and response["Location"] == MATRIX
