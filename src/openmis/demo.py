@@ -15,8 +15,9 @@ def _apps():
     from openmis.meetings import demo as meetings
     from openmis.org import demo as org
     from openmis.portfolio import demo as portfolio
+    from openmis.staffing import demo as staffing
 
-    return [org, portfolio, governance, meetings, feedback, appraisal, bi]
+    return [org, portfolio, governance, staffing, meetings, feedback, appraisal, bi]
 
 
 def is_loaded() -> bool:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "openmis.feedback",
     "openmis.appraisal",
     "openmis.governance",
+    "openmis.staffing",
     "openmis.bi",
 ]
 

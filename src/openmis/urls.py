@@ -30,6 +30,7 @@ from openmis.meetings import urls as meetings_urls
 from openmis.meetings.api import AttendanceView, FollowUpView
 from openmis.portfolio import views as portfolio_views
 from openmis.portfolio.api import SystemStageView
+from openmis.staffing import urls as staffing_urls
 
 
 class SignedIntConverter:
@@ -71,6 +72,7 @@ urlpatterns = [
     app_urls("meetings", meetings_urls.urlpatterns),
     app_urls("feedback", feedback_views.urlpatterns),
     app_urls("governance", governance_urls.urlpatterns),
+    app_urls("staffing", staffing_urls.urlpatterns),
     app_urls("bi", bi_urls.urlpatterns),
     path("api/auth/token/", TokenView.as_view(), name="api-token"),
     path(
