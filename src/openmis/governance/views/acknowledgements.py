@@ -69,6 +69,7 @@ def answer(request, pk):
         ack.refresh_from_db()
     version = ack.campaign.policy_version
     context = {
+        **_courses_of(request, ack.campaign.policy),
         "ack": ack,
         "version": version,
         "policy": ack.campaign.policy,
@@ -81,6 +82,16 @@ def answer(request, pk):
     return TemplateResponse(
         request, "governance/acknowledgements/answer.html", context, status=status
     )
+
+
+def _courses_of(request, policy) -> dict:
+    """The courses teaching ``policy``, for the page where it is read and acknowledged (as on
+    the policy's page): the way from the policy to its training and quiz."""
+    from openmis.governance.views import assignments
+
+    if not assignments.can_view_courses(request.user):
+        return {}
+    return {"show_courses": True, **assignments.policy_courses(request, policy)}
 
 
 def acknowledgement_context(ack, request) -> dict:

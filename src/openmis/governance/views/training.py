@@ -42,14 +42,17 @@ def course_context(course: Course, request) -> dict:
     mine = None
     if person is not None:
         mine = Enrolment.objects.filter(person=person, course=course).first()
+    questions = training.questions_of(course)
     return {
         "description_html": render_markdown(course.description),
         "course_pages": pages,
         "question_count": course.questions.count(),
         "my_enrolment": mine,
+        # the quiz is taken from here too: refused (the reason shown) or open to the enrolled
+        "my_quiz_refusal": training.refusal(mine, questions) if mine is not None else None,
         "can_manage_course": permissions.can(request.user, registry.get(Course), "change", course),
         "can_edit_quiz": permissions.can(request.user, registry.get(QuizQuestion), "add"),
-        "questions": training.questions_of(course)
+        "questions": questions
         if permissions.can(request.user, registry.get(QuizQuestion), "view")
         else [],
     }
