@@ -644,3 +644,22 @@ def test_the_quiz_fingerprint_is_keyed_so_the_correct_choices_cannot_be_guessed(
     # Then the fingerprint differs: it is a keyed hash, which the taker cannot recompute
     # offline for each guess of the correct choices
     assert training.fingerprint(course) != shown
+
+
+def test_the_course_page_offers_its_quiz_to_the_enrolled_person_until_they_pass(learner, quiz):
+    enrolment, questions = quiz
+    client = client_of(learner)
+    course_url = enrolment.course.get_absolute_url()
+    quiz_url = reverse("governance:enrolment_quiz", args=[enrolment.pk])
+    html = client.get(course_url).content.decode()
+    assert f'id="take-quiz" href="{quiz_url}"' in html
+    # someone not enrolled reads the course without the button
+    other = user_with_role(EMPLOYEE, learner.person.department)
+    assert 'id="take-quiz"' not in client_of(other).get(course_url).content.decode()
+    # once passed, the page says so in place of the button
+    data = {"fingerprint": fingerprint_of(enrolment)}
+    data |= {f"q-{k}": v for k, v in right_answers(questions).items()}
+    assert client.post(quiz_url, data).status_code == 302
+    html = client.get(course_url).content.decode()
+    assert 'id="take-quiz"' not in html
+    assert "You have already passed this course." in html
