@@ -591,6 +591,61 @@ def test_starting_a_campaign_reads_a_constant_number_of_queries():
     assert counts[0] == counts[1]
 
 
+def test_the_cached_dashboard_follows_answers_late_joiners_and_exceptions(world):
+    people = world["people"]
+    crm = SystemFactory(name="CRM")
+    world["policy"].audience.systems.add(crm)
+    world["policy"].systems.add(crm)
+    outsider = PersonFactory(first_name="Olek", department=DepartmentFactory())
+    _publish(world)
+    campaign = Campaign.objects.get()
+    director = logged_in(world["director"])
+    url = f"/governance/campaigns/{campaign.pk}/"
+
+    def totals():
+        return director.get(url).context["dashboard"]["totals"]
+
+    assert totals()["pending"] == 3
+    assert totals()["pending"] == 3  # (read from the cache)
+    acknowledgements.acknowledge(_acks(campaign)["Anna"], _user_of(people["Anna"]))
+    assert (totals()["accepted"], totals()["pending"]) == (1, 2)
+    # a new user of a linked system, asked at once by a bulk insert (no signal of its own)
+    access = SystemAccess.objects.create(
+        person=outsider, system=crm, valid_from=campaign.started_on
+    )
+    acknowledgements.access_granted(access)
+    assert totals()["pending"] == 3
+    # an exception, applied by the daily round's bulk update
+    PolicyExceptionFactory(
+        policy=world["policy"],
+        person=people["Bartek"],
+        expires=timezone.localdate() + timedelta(days=30),
+    )
+    acknowledgements.run_daily()
+    assert (totals()["pending"], totals()["exempt"]) == (2, 1)
+    # a person reading the same page sees their own row only, not the director's cached board
+    anna = logged_in(Person.objects.get(pk=people["Anna"].pk).user)
+    assert anna.get(url).context["dashboard"]["totals"]["accepted"] == 1
+    assert sum(anna.get(url).context["dashboard"]["totals"].values()) == 1
+
+
+def test_the_answer_page_links_the_courses_teaching_the_policy(world):
+    from openmis.governance.tests.factories_training import CourseFactory
+
+    course = CourseFactory(title="Password hygiene")
+    course.policies.add(world["policy"])
+    CourseFactory(title="Unrelated course")
+    _publish(world)
+    ack = _acks(Campaign.objects.get())["Anna"]
+    html = (
+        logged_in(_user_of(world["people"]["Anna"]))
+        .get(f"/governance/acknowledgements/{ack.pk}/answer/")
+        .content.decode()
+    )
+    assert f'href="{course.get_absolute_url()}">Password hygiene</a>' in html
+    assert "Unrelated course" not in html
+
+
 # ---------------------------------------------------------------- generic objects
 
 

@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from openmis.core import registry
+from openmis.core import caching, registry
 from openmis.core.markdown import render_markdown
 from openmis.governance import acknowledgements
 from openmis.governance.models import Acknowledgement
@@ -69,6 +70,7 @@ def answer(request, pk):
         ack.refresh_from_db()
     version = ack.campaign.policy_version
     context = {
+        **_courses_of(request, ack.campaign.policy),
         "ack": ack,
         "version": version,
         "policy": ack.campaign.policy,
@@ -83,20 +85,53 @@ def answer(request, pk):
     )
 
 
+def _courses_of(request, policy) -> dict:
+    """The courses teaching ``policy``, for the page where it is read and acknowledged (as on
+    the policy's page): the way from the policy to its training and quiz."""
+    from openmis.governance.views import assignments
+
+    if not assignments.can_view_courses(request.user):
+        return {}
+    return {"show_courses": True, **assignments.policy_courses(request, policy)}
+
+
 def acknowledgement_context(ack, request) -> dict:
     """An acknowledgement's generic page: the link to read and answer it."""
     person = person_of(request.user)
     return {"mine": person is not None and person.pk == ack.person_id}
 
 
+def _dashboard(campaign, user) -> dict:
+    """The campaign's :func:`~openmis.governance.acknowledgements.dashboard` with its table's
+    rows rendered (``rows_html``), kept in the shared cache until an acknowledgement, a
+    campaign, a person or a role changes: the page is read far more often than people answer,
+    and with a row per department the rows cost more to render than the rest of the page."""
+    today = timezone.localdate()
+
+    from openmis.governance.compliance import can_view_overview
+
+    def build() -> dict:
+        board = acknowledgements.dashboard(campaign, user, today)
+        board["rows_html"] = render_to_string(
+            "governance/_campaign_rows.html",
+            # the key is per reader outside the MIS office, so the link follows the reader
+            {"dashboard": board, "can_see_compliance": can_view_overview(user)},
+        )
+        return board
+
+    return caching.get_or_set(
+        acknowledgements.dashboard_key(campaign, user, today),
+        build,
+        depends_on=acknowledgements.DASHBOARD_DEPENDS_ON,
+    )
+
+
 def campaign_context(campaign, request) -> dict:
     """A campaign's page: counts per department and, with ``?department=`` and ``?state=``,
     the people behind one count."""
-    from openmis.governance.compliance import can_view_overview
 
     context = {
-        "dashboard": acknowledgements.dashboard(campaign, request.user),
-        "can_see_compliance": can_view_overview(request.user),
+        "dashboard": _dashboard(campaign, request.user),
         "columns": [
             ("accepted", pgettext("acknowledgement dashboard", "Acknowledged")),
             ("declined", pgettext("acknowledgement dashboard", "Declined")),
