@@ -613,7 +613,7 @@ def test_the_cached_dashboard_follows_answers_late_joiners_and_exceptions(world)
     access = SystemAccess.objects.create(
         person=outsider, system=crm, valid_from=campaign.started_on
     )
-    acknowledgements.access_granted(access)
+    acknowledgements.access_granted(crm, [access])
     assert totals()["pending"] == 3
     # an exception, applied by the daily round's bulk update
     PolicyExceptionFactory(
