@@ -100,6 +100,13 @@ def visible_versions(queryset, user):
     )
 
 
+EXCEPTION_READERS = gettext_lazy(
+    "A policy exception is shown only to the MIS office, whoever asked for or approved it, "
+    "the person it exempts, the leaders of the department it exempts and the owners of the "
+    "system it exempts."
+)
+
+
 def visible_exceptions(queryset, user):
     """The policy exceptions ``user`` may read (the rule of CISO Assistant and Eramba: an
     exception tells where a control is missing, so it is no reading for everyone): all for

@@ -127,6 +127,7 @@ register(
     department_field="policy__department",
     nav_group=NAV,
     visible_to=policies.visible_exceptions,
+    hidden_reason=policies.EXCEPTION_READERS,
 )
 register_page(
     NAV,

@@ -65,6 +65,7 @@ def policy_context(policy, request) -> dict:
         "exceptions": [(e, e.active_on(today)) for e in exceptions],
         "can_view_exceptions": permissions.can(user, exception_type, "view"),
         "sees_all_exceptions": policies.manages(user),
+        "exception_readers": policies.EXCEPTION_READERS,
         "can_publish": policies.can_publish(user),
         "can_draft": may_draft,
         "can_mark_reviewed": policies.manages(user)
