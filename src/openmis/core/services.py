@@ -32,6 +32,15 @@ def _acting(user):
         _acting_user.reset(token)
 
 
+@contextlib.contextmanager
+def acting_as(user):
+    """Writes made inside are ``user``'s: the change history names them as the actor and
+    models read them as :func:`acting_user` (what :func:`save_object` does for one save;
+    imports, which save row by row through their library, use it around each save)."""
+    with set_actor(user) if user else contextlib.nullcontext(), _acting(user):
+        yield
+
+
 class ConflictError(Exception):
     """The change cannot be made as asked: the object changed meanwhile, or others need it."""
 
@@ -47,11 +56,7 @@ def save_object(instance, user=None, expected_version: int | None = None):
     ``expected_version`` is the version the editor started from. The row is locked while it
     is compared, so two concurrent saves of one version cannot both succeed.
     """
-    with (
-        transaction.atomic(),
-        set_actor(user) if user else contextlib.nullcontext(),
-        _acting(user),
-    ):
+    with transaction.atomic(), acting_as(user):
         if not instance._state.adding and expected_version is not None:
             current = (
                 type(instance)
@@ -88,11 +93,7 @@ def save_object(instance, user=None, expected_version: int | None = None):
 def delete_object(instance, user=None) -> None:
     """Delete ``instance``; refuse with :class:`ConflictError` listing what still needs it."""
     try:
-        with (
-            transaction.atomic(),
-            set_actor(user) if user else contextlib.nullcontext(),
-            _acting(user),
-        ):
+        with transaction.atomic(), acting_as(user):
             instance.delete()
     except ProtectedError as exc:
         raise _protected(instance, exc.protected_objects) from None

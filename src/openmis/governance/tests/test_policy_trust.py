@@ -307,3 +307,19 @@ def test_a_version_form_saved_directly_is_audited_with_its_author(make_user):
     entry = LogEntry.objects.get_for_object(version).get()
     assert entry.actor == director
     assert list(version.editors.all()) == [director]
+
+
+def test_a_login_that_rewrote_a_draft_by_import_cannot_approve_it(make_user, api_client_for):
+    from openmis.core import registry
+    from openmis.core.imports.runner import run_import
+
+    director = make_user(DIRECTOR)
+    version = PolicyVersionFactory(author=PersonFactory(), policy=PolicyFactory(title="Keys"))
+    content = f"id,policy,text,summary\n{version.pk},Keys,Imported text,\n".encode()
+    report = run_import(registry.get(PolicyVersion), "v.csv", content, director, dry_run=False)
+    assert not report.errors, report.errors
+    version.refresh_from_db()
+    assert version.text == "Imported text"
+    PolicyVersion.objects.filter(pk=version.pk).update(state="in_review")
+    assert _approve(api_client_for(director), version).status_code == 403
+    assert LogEntry.objects.get_for_object(version).filter(actor=director).exists()
