@@ -323,3 +323,19 @@ def test_a_login_that_rewrote_a_draft_by_import_cannot_approve_it(make_user, api
     PolicyVersion.objects.filter(pk=version.pk).update(state="in_review")
     assert _approve(api_client_for(director), version).status_code == 403
     assert LogEntry.objects.get_for_object(version).filter(actor=director).exists()
+
+
+def test_the_migration_finds_the_editors_of_existing_versions_in_the_history(make_user):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("openmis.governance.migrations.0013_policy_version_editors")
+    staff, director = make_user(STAFF), make_user(DIRECTOR)
+    version = PolicyVersion(policy=PolicyFactory(), text="First")
+    save_object(version, staff)
+    version.summary = "Only the summary"
+    save_object(version, director)  # not the text: not an editor
+    version.editors.clear()  # as before the migration
+    migration.editors_from_history(apps, None)
+    assert list(version.editors.all()) == [staff]
