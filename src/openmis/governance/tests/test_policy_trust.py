@@ -339,3 +339,10 @@ def test_the_migration_finds_the_editors_of_existing_versions_in_the_history(mak
     version.editors.clear()  # as before the migration
     migration.editors_from_history(apps, None)
     assert list(version.editors.all()) == [staff]
+
+
+def test_a_refused_exception_says_who_reads_exceptions(make_user):
+    row = PolicyExceptionFactory(policy=published_policy())
+    response = logged_in(make_user(EMPLOYEE)).get(f"/governance/policy-exceptions/{row.pk}/")
+    assert response.status_code == 403
+    assert "A policy exception is shown only to the MIS office" in response.content.decode()
