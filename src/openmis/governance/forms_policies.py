@@ -83,7 +83,9 @@ class PolicyVersionForm(ObjectForm):
 
     def _post_clean(self):
         if getattr(self, "new_draft", None) is not None:
-            return  # the frozen version is neither changed nor validated: the draft was
+            # the frozen version is left as it is (not given the new text); the draft was
+            # validated instead (policies.draft_over)
+            return
         super()._post_clean()
 
     @property
