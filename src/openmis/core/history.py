@@ -230,7 +230,11 @@ def present(records, user) -> list[Entry]:
                     if not _is_empty(v):
                         namer.want(model_field.related_model, v)
             items.append((model_field, values))
-        if model is not None and (registry.is_private(model) or registry.is_redacted(model)):
+        if model is not None and (
+            registry.is_private(model)
+            or registry.is_redacted(model)
+            or registry.is_history_redacted(model)
+        ):
             private[model].add(record.object_id)
         plan.append((record, items))
     visible = {}
@@ -246,6 +250,17 @@ def present(records, user) -> list[Entry]:
             hidden = {name for name, ok in zip(guards, readable, strict=True) if not ok}
             if hidden:
                 unreadable.setdefault(model, {})[pk] = hidden
+        for name, rule in object_type.history_redacted.items():
+            condition = rule(user)
+            if condition is None:
+                continue  # the reader reads every past value of the field
+            readable = set(
+                model._default_manager.filter(pk__in=pks)
+                .filter(condition)
+                .values_list("pk", flat=True)
+            )
+            for pk in set(pks) - readable:
+                unreadable.setdefault(model, {}).setdefault(pk, set()).add(name)
     entries = []
     for record, items in plan:
         entry = Entry(record, object_repr=record.object_repr)
@@ -298,8 +313,12 @@ def refers_to_private(model) -> bool:
 def reader_key(model, user) -> tuple:
     """What a rendered history of ``model`` depends on besides the data and the language:
     which types the reader may view, and the reader when it names private rows or shows
-    fields some readers may not read (``ObjectType.redacted``)."""
+    fields some readers may not read (``ObjectType.redacted``, ``history_redacted``)."""
     key = (permissions.view_signature(user),)
-    if refers_to_private(model) or registry.is_redacted(model):
+    if (
+        refers_to_private(model)
+        or registry.is_redacted(model)
+        or registry.is_history_redacted(model)
+    ):
         key += (user.pk,)
     return key

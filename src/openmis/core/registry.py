@@ -106,6 +106,13 @@ class ObjectType:
         not match it there, the change history shows its changes as hidden, and pages and
         lists showing it are kept per reader. Lists, pages, exports and the API thus show the
         row without it.
+    history_redacted
+        ``{field: rule}``: fields whose past values only some readers of a row may read in its
+        change history, although they read its current value (a published policy version's
+        text: the drafts it went through are for its editors, approvers and the MIS office).
+        ``rule(user)`` is the condition (a ``Q``) on the rows whose field history ``user`` may
+        read, or None for all; the others see the field's changes as hidden, and the history
+        is kept per reader.
     hidden_reason
         What the friendly 403 says when a row exists but ``visible_to`` hides it from the user
         (default: it has not been shared with them; ask its owner).
@@ -164,6 +171,7 @@ class ObjectType:
     delete_warnings: Any = None
     visible_to: Any = None
     redacted: dict[str, Any] = field(default_factory=dict)
+    history_redacted: dict[str, Any] = field(default_factory=dict)
     hidden_reason: Any = None
     hidden_missing: bool = False
     object_access: Any = None
@@ -535,6 +543,12 @@ def all_types() -> list[ObjectType]:
 def is_redacted(model) -> bool:
     """Whether some readers of ``model``'s rows may not read some of their fields."""
     return is_registered(model) and bool(get(model).redacted)
+
+
+def is_history_redacted(model) -> bool:
+    """Whether some readers of ``model``'s rows may not read some fields' past values in its
+    change history (its type has ``history_redacted``)."""
+    return is_registered(model) and bool(get(model).history_redacted)
 
 
 def is_private(model) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from contextvars import ContextVar
 
 from auditlog.context import set_actor
 from django.contrib.auth import get_user_model
@@ -10,6 +11,34 @@ from django.db import router, transaction
 from django.db.models import PROTECT, RESTRICT, ProtectedError
 from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
+
+#: The user saving or deleting through :func:`save_object` / :func:`delete_object`, while they
+#: do (None elsewhere): what a model's ``save`` records of who changed it.
+_acting_user: ContextVar = ContextVar("openmis_acting_user", default=None)
+
+
+def acting_user():
+    """The user on whose behalf the audited path is saving now, or None (a command, a
+    migration, a save outside :func:`save_object`)."""
+    return _acting_user.get()
+
+
+@contextlib.contextmanager
+def _acting(user):
+    token = _acting_user.set(user if getattr(user, "is_authenticated", False) else None)
+    try:
+        yield
+    finally:
+        _acting_user.reset(token)
+
+
+@contextlib.contextmanager
+def acting_as(user):
+    """Writes made inside are ``user``'s: the change history names them as the actor and
+    models read them as :func:`acting_user` (what :func:`save_object` does for one save;
+    imports, which save row by row through their library, use it around each save)."""
+    with set_actor(user) if user else contextlib.nullcontext(), _acting(user):
+        yield
 
 
 class ConflictError(Exception):
@@ -27,7 +56,7 @@ def save_object(instance, user=None, expected_version: int | None = None):
     ``expected_version`` is the version the editor started from. The row is locked while it
     is compared, so two concurrent saves of one version cannot both succeed.
     """
-    with transaction.atomic(), set_actor(user) if user else contextlib.nullcontext():
+    with transaction.atomic(), acting_as(user):
         if not instance._state.adding and expected_version is not None:
             current = (
                 type(instance)
@@ -64,7 +93,7 @@ def save_object(instance, user=None, expected_version: int | None = None):
 def delete_object(instance, user=None) -> None:
     """Delete ``instance``; refuse with :class:`ConflictError` listing what still needs it."""
     try:
-        with transaction.atomic(), set_actor(user) if user else contextlib.nullcontext():
+        with transaction.atomic(), acting_as(user):
             instance.delete()
     except ProtectedError as exc:
         raise _protected(instance, exc.protected_objects) from None

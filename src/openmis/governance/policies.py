@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from openmis.core import permissions
 from openmis.core.notifications import notify
-from openmis.governance.models import Policy, PolicyVersion
+from openmis.governance.models import Policy, PolicyException, PolicyVersion
 from openmis.governance.models.policies import text_hash
 from openmis.org.people import person_of
 
@@ -61,15 +61,15 @@ def visible_policies(queryset, user):
     return queryset.filter(condition)
 
 
-def visible_versions(queryset, user):
-    """The policy versions ``user`` may see: published and retired ones of the policies they
-    see; drafts (in review, approved) only for the MIS office, the policy's owner and
-    approvers, and the version's author."""
-    if user is None or not user.is_authenticated:
-        return queryset.none()
+def draft_readers(user) -> Q | None:
+    """The policy versions whose drafts ``user`` may read (None: all, the MIS office): those
+    they wrote or edited, and those of the policies they own or approve. The same rule
+    decides which drafts they see (:func:`visible_versions`) and whether a published
+    version's history shows them the draft texts it went through (the type's
+    ``history_redacted``)."""
     if manages(user):
-        return queryset
-    condition = Q(state__in=PolicyVersion.FROZEN)
+        return None
+    condition = Q(editors=user.pk) if getattr(user, "pk", None) is not None else Q(pk__in=[])
     person = person_of(user)
     if person is not None:
         condition |= (
@@ -81,14 +81,59 @@ def visible_versions(queryset, user):
                 )
             )
         )
-    return queryset.filter(condition)
+    # a subquery, so that the many-to-many join never repeats a row
+    return Q(pk__in=PolicyVersion.objects.filter(condition).values("pk"))
+
+
+def visible_versions(queryset, user):
+    """The policy versions ``user`` may see: none of a policy they may not see; of the
+    others, the published and retired ones, and the drafts (in review, approved) that
+    :func:`draft_readers` lets them read. The MIS office sees all."""
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    if manages(user):
+        return queryset
+    drafts = draft_readers(user)
+    return queryset.filter(
+        Q(state__in=PolicyVersion.FROZEN) | drafts,
+        policy_id__in=visible_policies(Policy.objects.all(), user).values("pk"),
+    )
+
+
+EXCEPTION_READERS = gettext_lazy(
+    "A policy exception is shown only to the MIS office, whoever asked for or approved it, "
+    "the person it exempts, the leaders of the department it exempts and the owners of the "
+    "system it exempts."
+)
 
 
 def visible_exceptions(queryset, user):
-    """The exceptions of the policies ``user`` may see."""
+    """The policy exceptions ``user`` may read (the rule of CISO Assistant and Eramba: an
+    exception tells where a control is missing, so it is no reading for everyone): all for
+    the MIS office; for others those they asked for, approved or are exempted by, those of a
+    system they are the technical owner of, and, for department leaders (a
+    department-scoped right to view exceptions), those exempting their departments or the
+    systems those departments own, the departments below theirs included."""
+    if user is None or not user.is_authenticated:
+        return queryset.none()
     if manages(user):
         return queryset
-    return queryset.filter(policy__in=visible_policies(Policy.objects.all(), user).values("pk"))
+    person = person_of(user)
+    if person is None:
+        return queryset.none()
+    condition = (
+        Q(requested_by_id=person.pk)
+        | Q(approver_id=person.pk)
+        | Q(person_id=person.pk)
+        | Q(system__technical_owner_id=person.pk)
+    )
+    from openmis.core import registry
+
+    object_type = registry.get(PolicyException)
+    if permissions.write_scope(user, object_type, "view") == permissions.DEPARTMENT:
+        departments = sorted(permissions.user_department_ids(user))
+        condition |= Q(department_id__in=departments) | Q(system__business_owner_id__in=departments)
+    return queryset.filter(condition)
 
 
 def visibility_key(user) -> tuple:
@@ -149,12 +194,23 @@ def can_edit(user, version: PolicyVersion) -> bool:
     return mine or manages(user)
 
 
-def can_approve(user, version: PolicyVersion) -> bool:
-    """Whether ``user`` may approve or reject ``version``: a listed approver of the policy or
-    the MIS director, never its author."""
+def wrote(user, version: PolicyVersion) -> bool:
+    """Whether ``user`` wrote ``version``: its author, or anyone who created it or changed its
+    text (its ``editors``, recorded by the audited save path), with a person record or not."""
     person = person_of(user)
     if person is not None and person.pk == version.author_id:
+        return True
+    if version.pk is None or getattr(user, "pk", None) is None:
         return False
+    return version.editors.filter(pk=user.pk).exists()
+
+
+def can_approve(user, version: PolicyVersion) -> bool:
+    """Whether ``user`` may approve or reject ``version``: a listed approver of the policy or
+    the MIS director, never one who wrote or changed its text (:func:`wrote`)."""
+    if wrote(user, version):
+        return False
+    person = person_of(user)
     if permissions.has_perm(user, APPROVE_ANY_PERMISSION):
         return True
     return person is not None and version.policy.approvers.filter(pk=person.pk).exists()
@@ -189,10 +245,22 @@ def submit(version: PolicyVersion, user) -> PolicyVersion:
 def approve(version: PolicyVersion, user) -> PolicyVersion:
     """Approve a version in review: a listed approver or the MIS director, not its author."""
     if not can_approve(user, version):
-        _refuse(_("Only an approver of the policy who is not the author approves a version."))
+        _refuse(
+            _(
+                "Only an approver of the policy who did not write or change its text approves "
+                "a version."
+            )
+        )
     with transaction.atomic():
         version = _locked(version)
         _expect(version, State.IN_REVIEW)
+        if wrote(user, version):  # the text may have been changed since the check
+            _refuse(
+                _(
+                    "Only an approver of the policy who did not write or change its text "
+                    "approves a version."
+                )
+            )
         version.state = State.APPROVED
         version.approved_by = person_of(user)
         return _save(version, user)
@@ -201,7 +269,12 @@ def approve(version: PolicyVersion, user) -> PolicyVersion:
 def reject(version: PolicyVersion, user, reason: str = "") -> PolicyVersion:
     """Send a version in review (or approved, not yet published) back to draft."""
     if not can_approve(user, version):
-        _refuse(_("Only an approver of the policy who is not the author rejects a version."))
+        _refuse(
+            _(
+                "Only an approver of the policy who did not write or change its text rejects "
+                "a version."
+            )
+        )
     with transaction.atomic():
         version = _locked(version)
         _expect(version, State.IN_REVIEW, State.APPROVED)
@@ -299,11 +372,43 @@ def allowed_transitions(user, version: PolicyVersion) -> list[str]:
     return allowed
 
 
-def save_as_draft(version: PolicyVersion, text: str, user, summary: str = "") -> PolicyVersion:
-    """Keep ``text`` written over a frozen ``version`` as the policy's new draft (nothing is
-    lost); a ValidationError when another version is being prepared already."""
+def draft_over(version: PolicyVersion, text: str, user, summary: str = "") -> PolicyVersion:
+    """The new draft (not saved) that keeps ``text`` written over a frozen ``version``,
+    validated: a ValidationError when another version is being prepared already, or when
+    ``user`` may not add versions. Nothing is written: :func:`save_draft` saves it."""
+    from openmis.core import registry
+
     draft = PolicyVersion(policy=version.policy, text=text, summary=summary, author=person_of(user))
+    if not permissions.can(user, registry.get(PolicyVersion), "add", draft):
+        raise ValidationError(_("You may not start a new version of this policy."), code="add")
     draft.full_clean()
+    return draft
+
+
+def save_draft(draft: PolicyVersion, user) -> PolicyVersion:
+    """Save a new draft through the audited path (its writer recorded among its editors)."""
+    return _save(draft, user)
+
+
+def may_start_draft(user, policy: Policy) -> bool:
+    """Whether ``user`` starts the policy's next version from its page: the MIS office or the
+    policy's owner, with the right to add versions."""
+    person = person_of(user)
+    return permissions.has_perm(user, "governance.add_policyversion") and (
+        manages(user) or (person is not None and person.pk == policy.owner_id)
+    )
+
+
+def start_draft(policy: Policy, user) -> PolicyVersion:
+    """The policy's next version, starting from the text in force, saved through the audited
+    path; a ValidationError when a version is being prepared already."""
+    if not may_start_draft(user, policy):
+        _refuse(_("Only the policy's owner or the MIS office start a new version."))
+    current = policy.current_version
+    draft = PolicyVersion(
+        policy=policy, text=current.text if current else "", author=person_of(user)
+    )
+    draft.full_clean(exclude=["text"])
     return _save(draft, user)
 
 

@@ -113,6 +113,9 @@ register(
     serializer_class="openmis.governance.api.policies.PolicyVersionSerializer",
     detail_context=on_call("openmis.governance.views.policies.version_context"),
     visible_to=policies.visible_versions,
+    # the drafts a published version went through: for its editors, approvers and the MIS
+    # office, as the drafts themselves (policies.draft_readers)
+    history_redacted={"text": policies.draft_readers, "summary": policies.draft_readers},
     object_access=policies.version_access,
 )
 register(
@@ -129,6 +132,7 @@ register(
     department_field="policy__department",
     nav_group=NAV,
     visible_to=policies.visible_exceptions,
+    hidden_reason=policies.EXCEPTION_READERS,
 )
 register_page(
     NAV,

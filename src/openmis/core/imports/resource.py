@@ -254,6 +254,14 @@ class ObjectResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def do_instance_save(self, instance, is_create):
+        # Saved as the importing user, as a page or the API saves (services.acting_as): the
+        # history names them and models record who changed them (a policy's editors).
+        from openmis.core.services import acting_as
+
+        with acting_as(self.user):
+            super().do_instance_save(instance, is_create)
+
     def save_m2m(self, instance, row, **kwargs):
         super().save_m2m(instance, row, **kwargs)
         if self._is_dry_run(kwargs):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -133,6 +134,14 @@ class PolicyVersion(OpenMISModel):
         on_delete=models.SET_NULL,
         related_name="authored_policy_versions",
     )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("edited by"),
+        blank=True,
+        editable=False,
+        related_name="edited_policy_versions",
+        help_text=_("Everyone who wrote or changed the text: none of them approves it."),
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.DRAFT, editable=False
     )
@@ -171,8 +180,13 @@ class PolicyVersion(OpenMISModel):
         }
 
     def save(self, *args, **kwargs):
-        from openmis.core.services import ConflictError
+        """Number a new version, refuse a new text on a frozen one, send an edited text back
+        to draft, and record who wrote the text (the acting user of the audited path,
+        :func:`openmis.core.services.acting_user`, for page, API, import and services
+        alike)."""
+        from openmis.core.services import ConflictError, acting_user
 
+        wrote = self._state.adding
         if self._state.adding:
             if not self.number:
                 latest = PolicyVersion.objects.filter(policy_id=self.policy_id).aggregate(
@@ -185,6 +199,7 @@ class PolicyVersion(OpenMISModel):
             )
             if stored is not None:
                 changed = stored["text"] != self.text or stored["policy"] != self.policy_id
+                wrote = changed
                 if changed and stored["state"] in self.FROZEN:
                     raise ConflictError(
                         _(
@@ -198,6 +213,9 @@ class PolicyVersion(OpenMISModel):
                     self.state = self.State.DRAFT
                     self.approved_by = None
         super().save(*args, **kwargs)
+        editor = acting_user()
+        if wrote and editor is not None:
+            self.editors.add(editor)
 
     def clean(self):
         super().clean()

@@ -27,6 +27,15 @@ def _home_person(dept):
     )
 
 
+def _own_exception(exception, user):
+    """The acting user is whom the exception exempts, so it is theirs to read (an exception is
+    no reading for everyone: policies.visible_exceptions)."""
+    person = person_of(user)
+    if person is not None:
+        exception.person = person
+        exception.save()
+
+
 SAMPLES = {
     "governance.policy": {
         "make": lambda dept: f.published_policy(department=dept),
@@ -57,6 +66,7 @@ SAMPLES = {
     },
     "governance.policyexception": {
         "make": lambda dept: f.PolicyExceptionFactory(policy=f.published_policy(department=dept)),
+        "make_own": _own_exception,
         "hidden": lambda dept: f.PolicyExceptionFactory(
             policy=f.PolicyFactory(department=DepartmentFactory())
         ),

@@ -261,15 +261,18 @@ def test_saving_over_a_published_version_on_the_page_keeps_the_text_as_a_draft(m
     policy = published_policy()
     version = policy.versions.get()
     text, digest = version.text, version.sha256
-    response = logged_in(director).post(
+    client = logged_in(director)
+    response = client.post(
         f"/governance/policy-versions/{version.pk}/edit/",
         {"text": "# Rule\n\nMy better text.", "summary": "Clearer", "version": version.version},
     )
-    assert response.status_code == 400
-    assert "kept as a new draft, version 2" in response.content.decode()
+    draft = policy.versions.get(number=2)
+    assert response.status_code == 302
+    assert response["Location"] == f"/governance/policy-versions/{draft.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Your text was kept as a new draft, version 2." in page
     version.refresh_from_db()
     assert (version.text, version.sha256, version.state) == (text, digest, "published")
-    draft = policy.versions.get(number=2)
     assert (draft.text, draft.state, draft.author) == (
         "# Rule\n\nMy better text.",
         "draft",

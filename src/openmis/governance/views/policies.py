@@ -45,22 +45,27 @@ def policy_context(policy, request) -> dict:
         .select_related("author", "approved_by")
     )
     current = next((v for v in versions if v.state == PolicyVersion.State.PUBLISHED), None)
-    exceptions = list(
-        PolicyException.objects.filter(policy=policy).select_related(
-            "person", "department", "system", "approver"
+    exception_type = registry.get(PolicyException)
+    exceptions = []
+    if permissions.can(user, exception_type, "view"):
+        # the exceptions the reader may read (the type's scope, as on every other page)
+        exceptions = list(
+            exception_type.for_user(user, policy.exceptions.all()).select_related(
+                "person", "department", "system", "approver"
+            )
         )
-    )
     today = timezone.localdate()
     person = person_of(user)
-    may_draft = permissions.has_perm(user, "governance.add_policyversion") and (
-        policies.manages(user) or (person is not None and person.pk == policy.owner_id)
-    )
+    may_draft = policies.may_start_draft(user, policy)
     return {
         "current": current,
         "current_html": render_markdown(current.text) if current else "",
         "versions": versions,
         "open_version": next((v for v in versions if v.state in PolicyVersion.OPEN), None),
         "exceptions": [(e, e.active_on(today)) for e in exceptions],
+        "can_view_exceptions": permissions.can(user, exception_type, "view"),
+        "sees_all_exceptions": policies.manages(user),
+        "exception_readers": policies.EXCEPTION_READERS,
         "can_publish": policies.can_publish(user),
         "can_draft": may_draft,
         "can_mark_reviewed": policies.manages(user)
@@ -131,17 +136,10 @@ def publish(request, pk):
 def new_draft(request, pk):
     """Start the next version from the text in force, and open it for editing."""
     policy = _policy(request, pk)
-    person = person_of(request.user)
-    allowed = permissions.has_perm(request.user, "governance.add_policyversion") and (
-        policies.manages(request.user) or (person is not None and person.pk == policy.owner_id)
-    )
-    if not allowed:
+    if not policies.may_start_draft(request.user, policy):
         raise PermissionDenied
-    current = policy.current_version
-    draft = PolicyVersion(policy=policy, text=current.text if current else "", author=person)
     try:
-        draft.full_clean(exclude=["text"])
-        policies._save(draft, request.user)
+        draft = policies.start_draft(policy, request.user)
     except ValidationError as exc:
         return _refused(request, exc, registry.get(Policy).url("detail", policy))
     return redirect(registry.get(PolicyVersion).url("edit", draft))

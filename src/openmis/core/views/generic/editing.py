@@ -80,9 +80,13 @@ class ObjectEditView(ObjectView):
         form.save_m2m()
         if self.object_type.after_save is not None:
             self.object_type.after_save(instance)
+        # a form may say what its save did when it is more than a save (a policy's text written
+        # over a published version becomes a new draft)
+        done = getattr(form, "done_message", None)
         messages.success(
             request,
-            (_("Created %(object)s.") if action == "add" else _("Saved %(object)s."))
+            done
+            or (_("Created %(object)s.") if action == "add" else _("Saved %(object)s."))
             % {"object": instance},
         )
         return redirect(self.object_type.url("detail", instance))
