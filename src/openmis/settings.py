@@ -298,6 +298,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LifecycleStageEnum": "openmis.portfolio.models.System.Stage",
         "AttendanceStatusEnum": "openmis.meetings.models.Attendance.Status",
+        "SkillLevelEnum": "openmis.staffing.models.LEVELS",
     },
     # openmis.urls.SignedIntConverter: an integer, as Django's <int:...> is published
     "PATH_CONVERTER_OVERRIDES": {"signed_int": {"type": "integer"}},
