@@ -16,6 +16,14 @@ from openmis.core.forms import style_widgets
 
 # The values the yes/no select of a boolean filter understands (Django's NullBooleanSelect).
 BOOLEAN_VALUES = {"", "unknown", "true", "false", "True", "False", "2", "3"}
+# The largest id a database holds (a signed 64-bit integer): a larger one is no object, and
+# SQLite refuses to even compare with it (OverflowError), so it is refused before any query.
+MAX_ID = 2**63 - 1
+
+
+def _beyond_any_id(value) -> bool:
+    text = str(value).strip()
+    return text.lstrip("-").isdigit() and abs(int(text)) > MAX_ID
 
 
 class ObjectFilterSet(django_filters.FilterSet):
@@ -39,6 +47,17 @@ class ObjectFilterSet(django_filters.FilterSet):
                     if "" in values:
                         data = data or self.data.copy()
                         data.setlist(name, [v for v in values if v != ""])
+            # An id no database can hold is "not a valid choice", as one that does not exist.
+            self._beyond_any_id = {}
+            for name, f in self.filters.items():
+                if isinstance(
+                    f, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter
+                ):
+                    values = (data or self.data).getlist(name)
+                    if any(_beyond_any_id(v) for v in values):
+                        self._beyond_any_id[name] = next(v for v in values if _beyond_any_id(v))
+                        data = data or self.data.copy()
+                        data.setlist(name, [v for v in values if not _beyond_any_id(v)])
             if data is not None:
                 self.data = data
         # A filter by reference offers, and accepts, only the objects the user may see
@@ -64,6 +83,16 @@ class ObjectFilterSet(django_filters.FilterSet):
         # A yes/no filter ignores a value it cannot read (?active=yes would list everyone);
         # refuse it instead, as every other filter does.
         valid = super().is_valid()
+        for name, value in getattr(self, "_beyond_any_id", {}).items():
+            self.form.add_error(
+                name,
+                forms.ValidationError(
+                    forms.ModelMultipleChoiceField.default_error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": value},
+                ),
+            )
+            valid = False
         for name, f in self.filters.items():
             if (
                 self.is_bound

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from openmis.core import registry
 from openmis.governance.assignments import OPEN
 from openmis.governance.models import Acknowledgement, Course, Enrolment, PolicyVersion
-from openmis.meetings.ical import DueDate
+from openmis.meetings.feed_hooks import DueDate
 
 
 def _acknowledgements(person) -> list[DueDate]:

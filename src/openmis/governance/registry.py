@@ -59,7 +59,7 @@ from openmis.governance.models import (
 )
 from openmis.governance.procedure_forms import PROCEDURE_FIELDS, ProcedureForm
 from openmis.governance.views import assignments as assignment_views
-from openmis.meetings.ical import FEED_DUE_DATES_HOOK
+from openmis.meetings.feed_hooks import FEED_DUE_DATES_HOOK
 from openmis.org import roles
 from openmis.org.models import Department, Person
 from openmis.portfolio.access import ACCESS_GRANTED_HOOK

@@ -26,8 +26,7 @@ their number). Each becomes an all-day VEVENT like an action item, with the UID
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -37,6 +36,7 @@ from icalendar import Calendar, Event, vCalAddress
 from openmis.core.extensions import hook_results
 from openmis.core.models import Installation
 from openmis.meetings import confidentiality
+from openmis.meetings.feed_hooks import FEED_DUE_DATES_HOOK, DueDate
 from openmis.meetings.materialising import WINDOW_AHEAD, WINDOW_BACK
 from openmis.meetings.models import (
     ActionItem,
@@ -48,27 +48,6 @@ from openmis.meetings.models import (
 
 PRODID = "-//OpenMIS//Meetings//EN"
 UID_DOMAIN = "openmis"
-
-#: Extension point of the personal feed: ``hook(person, user, today) -> list[DueDate]``.
-FEED_DUE_DATES_HOOK = "meetings.feed_due_dates"
-
-
-@dataclass(frozen=True)
-class DueDate:
-    """Something the feed's owner must do by a day, added by another app to their feed.
-
-    ``key`` names it uniquely among the installation's feed items and never changes (e.g.
-    ``"policy-acknowledgement-12"``: a new due date updates the same event); ``summary`` and
-    ``description`` are plain text in the active language (the feed's owner's), escaped by
-    the feed; ``path`` is its page on this site; ``changed`` when it last changed."""
-
-    key: str
-    day: date
-    summary: str
-    path: str
-    changed: datetime
-    description: str = ""
-
 
 # --- who may read a feed ----------------------------------------------------------------------
 

@@ -58,6 +58,13 @@ def add_error_responses(result, generator, request, public):
 LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
 
 
+# What Django's URLValidator accepts, as far as a client needs to know: http(s) or ftp(s), a
+# host name with a top-level domain (or localhost), an optional port, path and query.
+URL_PATTERN = (
+    r"^(https?|ftps?)://(localhost|([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})"
+    r"(:[0-9]{1,5})?([/?#][!-~]*)?$"
+)
+
 # drf-spectacular's pattern of a decimal sent as text admits "", "-" and ".", which are no number.
 _DECIMAL_PATTERN = re.compile(r"\^-\?\\d\{0,(\d+)\}\(\?:\\\.\\d\{0,(\d+)\}\)\?\$")
 
@@ -70,11 +77,16 @@ def local_times(result, generator, request, public):
     offset changes with daylight saving time, so an offset would be wrong half of the year:
     the API reads and writes "10:00:00", and the schema says so with a pattern.
 
-    A decimal is text with at least one digit: "12", "12.5", ".5".
+    A decimal is text with at least one digit: "12", "12.5", ".5". A URL is a web or FTP
+    address (:data:`URL_PATTERN`).
     """
 
     def walk(node):
         if isinstance(node, dict):
+            if node.get("type") == "string" and node.get("format") == "uri":
+                # JSON Schema's uri admits any scheme ("mailto:x", "staffing:matrix"); a URL
+                # field takes a web or FTP address with a host name (Django's URLValidator)
+                node.setdefault("pattern", URL_PATTERN)
             if node.get("type") == "string" and node.get("format") == "time":
                 del node["format"]
                 node["pattern"] = LOCAL_TIME_PATTERN

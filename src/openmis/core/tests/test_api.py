@@ -911,3 +911,21 @@ def test_role_permissions_can_be_changed(api):
     assert response.json()["permissions"] == ["org.view_department", "org.view_person"]
     role.refresh_from_db()
     assert role.group.name == "Readers of people"
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        (PEOPLE, "department"),  # a reference
+        ("/api/governance/policies/", "systems"),  # a many-to-many reference
+    ],
+)
+def test_a_filter_by_an_id_no_database_holds_is_a_field_error(api, path, name):
+    # an id beyond 64 bits is no object: SQLite cannot even compare with it (it was a 500)
+    huge = str(2**63)
+    response = api.get(path, {name: huge})
+    assert response.status_code == 400
+    assert response.json() == {
+        name: [f"Select a valid choice. {huge} is not one of the available choices."]
+    }
+    assert api.get(path, {name: str(2**63 - 1)}).status_code in (200, 400)

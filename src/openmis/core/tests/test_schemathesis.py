@@ -15,8 +15,10 @@ import re
 import pytest
 import schemathesis
 from django.core import signals
+from django.core.validators import URLValidator
 from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
@@ -33,6 +35,7 @@ from schemathesis.specs.openapi.checks import (
     use_after_free,
 )
 
+from openmis.core.api.schema import URL_PATTERN
 from openmis.org.roles import DIRECTOR, EMPLOYEE
 from openmis.wsgi import application
 
@@ -252,3 +255,16 @@ def test_api_workflows_conform_to_its_schema(caller_headers):
             suppress_health_check=list(HealthCheck),
         ),
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(URL_PATTERN, fullmatch=True).filter(lambda url: len(url) <= 200))
+def test_every_url_the_schema_admits_is_one_a_url_field_accepts(url):
+    # the schema's "format: uri" alone admits "staffing:matrix", which a URL field refuses:
+    # a client following the schema would be refused with valid data
+    URLValidator()(url)
+
+
+@pytest.mark.parametrize("url", ["staffing:matrix", "mailto:anna@example.com", "http://a"])
+def test_the_schema_does_not_admit_what_a_url_field_refuses(url):
+    assert re.search(URL_PATTERN, url) is None
