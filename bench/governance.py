@@ -498,8 +498,8 @@ def main(argv=None) -> int:
         p95_base = percentile(latencies["baseline /health/"], 95)
         p50_base = statistics.median(latencies["baseline /health/"])
         print(
-            f"{'(b) in this process, 1 client':<30}{'p50 ms':>10}{'p95 ms':>10}{'p50 x base':>12}{'p95 x base':>12}"
-            f"{'bytes':>10}"
+            f"{'(b) in this process, 1 client':<30}{'p50 ms':>10}{'p95 ms':>10}"
+            f"{'p50 x base':>12}{'p95 x base':>12}{'bytes':>10}"
         )
         for name in pages:
             values = latencies[name]
