@@ -90,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "openmis.core.context_processors.navigation",
+                # ``perms`` from the permissions already loaded (after auth's, which it replaces)
+                "openmis.core.context_processors.perms",
             ],
         },
     },

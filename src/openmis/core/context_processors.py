@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
+from django.contrib.auth.context_processors import PermLookupDict, PermWrapper
 from django.core.cache import cache as shared_cache
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
@@ -136,3 +137,36 @@ def navigation(request):
         return navigation_html(getattr(user, "_wrapped", user))
 
     return {"nav_html": LazyHTML(build)}
+
+
+class _AppPerms(PermLookupDict):
+    """``perms.<app>``: the user's permissions in one app, as :class:`Perms` answers them."""
+
+    def __getitem__(self, perm_name: str) -> bool:
+        return permissions.has_perm(self.user, f"{self.app_label}.{perm_name}")
+
+    def __bool__(self) -> bool:
+        user = self.user
+        if not (user.is_authenticated and user.is_active):
+            return False
+        prefix = f"{self.app_label}."
+        return user.is_superuser or any(p.startswith(prefix) for p in permissions.held(user))
+
+
+class Perms(PermWrapper):
+    """Django's ``perms`` answered by :func:`openmis.core.permissions.has_perm`: from the
+    permissions the request already loaded (kept in the shared cache), not by the two queries
+    of Django's ``ModelBackend`` on every page that shows the header, and as the pages behind
+    the links check them (a permission of a group that is no role grants nothing there)."""
+
+    def __getitem__(self, app_label: str) -> _AppPerms:
+        return _AppPerms(self.user, app_label)
+
+
+def perms(request):
+    """``perms`` (see :class:`Perms`), replacing the one of Django's ``auth`` processor,
+    which runs before this one."""
+    from django.contrib.auth.models import AnonymousUser
+
+    user = getattr(request, "user", None)
+    return {"perms": Perms(user if user is not None else AnonymousUser())}

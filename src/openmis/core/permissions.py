@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from functools import reduce
+from functools import lru_cache, reduce
 
 from django.db.models import Model
 
@@ -163,9 +163,23 @@ def can_import(user, object_type: ObjectType) -> bool:
 def viewable(user) -> frozenset[str]:
     """Labels (``app.model``) of the registered types ``user`` may view: the pages a link
     may lead them to without a refusal."""
+    if not (user.is_authenticated and user.is_active):
+        return frozenset()
+    # Viewing needs the type's view permission whatever its scope (see :func:`can`): the
+    # answer depends only on the permissions held, so it is computed once per set of them
+    # and process, not with a permission check per registered type on every page.
     from openmis.core import registry
 
-    return frozenset(ot.label for ot in registry.all_types() if can(user, ot, "view"))
+    return _viewable_of(held(user), user.is_superuser, registry.labels())
+
+
+@lru_cache(maxsize=512)
+def _viewable_of(perms: frozenset[str], superuser: bool, labels: tuple[str, ...]) -> frozenset[str]:
+    from openmis.core import registry
+
+    return frozenset(
+        label for label in labels if superuser or registry.get(label).perm("view") in perms
+    )
 
 
 def view_signature(user) -> str:

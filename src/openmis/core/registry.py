@@ -78,9 +78,10 @@ class ObjectType:
         the time zone and the user's right to change or delete ``obj`` that the type's detail
         page depends on (what of it the user may see or do). When set, the rendered page is
         kept under those and the generations of :attr:`cache_depends_on`, and served again
-        without rendering (see :class:`~openmis.core.views.generic.ObjectDetailView`); leave
-        it unset for pages with per-request content (forms bound to the request, query
-        strings). What the panels other apps register on the page depend on
+        without rendering (see :class:`~openmis.core.views.generic.ObjectDetailView`) to
+        requests without a query string (those with one are always rendered); leave it unset
+        for pages with other per-request content (forms bound to the request). What the
+        panels other apps register on the page depend on
         (:func:`openmis.core.extensions.panels_vary`) is added by :func:`register`.
     cache_extra_apps
         App labels the type's cached list and detail fragments depend on besides those found
@@ -538,6 +539,11 @@ def is_registered(model) -> bool:
 def all_types() -> list[ObjectType]:
     """Every registered type, in registration order."""
     return list(_registry.values())
+
+
+def labels() -> tuple[str, ...]:
+    """The labels of every registered type, in registration order."""
+    return tuple(_registry)
 
 
 def is_redacted(model) -> bool:

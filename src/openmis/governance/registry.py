@@ -374,6 +374,9 @@ register(
     read_only=True,
     visible_to=acknowledgements.visible_campaigns,
     detail_context=on_call("openmis.governance.views.acknowledgements.campaign_context"),
+    # The dashboard is read far more often than people answer: the page is kept (its
+    # counts depend on governance, org and auth, all in the type's cache_depends_on).
+    page_cache=on_call("openmis.governance.views.acknowledgements.campaign_page_varies"),
 )
 register(
     Acknowledgement,

@@ -140,3 +140,34 @@ def test_the_cached_menu_adds_no_query(department, monkeypatch):
     with CaptureQueriesContext(connection) as without_menu:
         client.get(page)
     assert len(with_menu) == len(without_menu)
+
+
+def test_the_change_log_link_follows_the_check_of_the_change_log(department):
+    """The user menu's "Change log" shows exactly when the change log opens: a permission of
+    a group that is no role grants neither; one given to the user grants both."""
+    from django.contrib.auth.models import Group
+
+    user = user_with_role(EMPLOYEE, department, username="auditor")
+    permission = Permission.objects.get(
+        content_type__app_label="auditlog", codename="view_logentry"
+    )
+    group = Group.objects.create(name="Auditors (no role)")
+    group.permissions.add(permission)
+    user.groups.add(group)
+    client = logged_in(user)
+    assert 'id="changelog-link"' not in client.get("/search/").content.decode()
+    assert client.get("/changelog/").status_code == 403
+    user.user_permissions.add(permission)
+    assert 'id="changelog-link"' in client.get("/search/").content.decode()
+    assert client.get("/changelog/").status_code == 200
+
+
+def test_the_header_reads_no_permission_rows_once_warm(department):
+    """The header's permission checks (``perms``) are answered from the permissions the
+    request already holds: a warm page queries no permission table."""
+    client = logged_in(user_with_role(DIRECTOR, department))
+    page = client.get("/search/")
+    assert 'id="changelog-link"' in page.content.decode()  # the director reads the log
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/search/").status_code == 200
+    assert not [q for q in queries.captured_queries if "auth_permission" in q["sql"]]

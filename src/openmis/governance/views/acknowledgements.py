@@ -152,6 +152,19 @@ def campaign_context(campaign, request) -> dict:
     return context
 
 
+def campaign_page_varies(campaign, user) -> tuple:
+    """What a campaign's kept page depends on for ``user`` besides the data, the day and the
+    language (see ``ObjectType.page_cache``): the rows of the dashboard they may read (as
+    :func:`_dashboard` keeps them) and whether its rows link to the compliance pages. With
+    a query string (a drill-down) the page is rendered for every request."""
+    from openmis.governance.compliance import can_view_overview
+
+    return (
+        *acknowledgements.dashboard_key(campaign, user, timezone.localdate()),
+        can_view_overview(user),
+    )
+
+
 def my_acknowledgements(request) -> dict | None:
     """The "My acknowledgements" tile: what the logged-in person must acknowledge (hidden when
     nothing)."""
