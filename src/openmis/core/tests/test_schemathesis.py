@@ -74,6 +74,7 @@ UNSTATABLE = [
     # uniqueness
     r".* with this .* already exists\.",
     r"The fields .* must make a unique set\.",
+    r"A role with this name exists already\.",  # a role's name, unique whatever its case
     # the range of a decimal, which the API sends as text (a pattern states its digits only)
     r"Ensure this value is (less|greater) than or equal to [0-9.-]+\.",
     # rules across fields, and names from a catalog (time zones) too long for an enum
