@@ -25,20 +25,18 @@ import pstats
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from bi_tpch import create_analyst, setup_django, uptime
 from people_list import (
-    ROOT,
-    SCRUBBED_ENV,
     BenchError,
     free_port,
     log,
     run_openmis,
     start_server,
     stop_server,
+    throwaway_installation,
     wait_until_up,
 )
 
@@ -193,19 +191,7 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
 
-    tmp = Path(tempfile.mkdtemp(prefix="openmis-bench-"))
-    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
-    env.update(
-        OPENMIS_DATA_DIR=str(tmp / "data"),
-        ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SETTINGS_MODULE="openmis.settings",
-        OPENMIS_BI_RESULT_CACHE_SECONDS="0",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
-    )
-    for name in SCRUBBED_ENV:
-        os.environ.pop(name, None)
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT / "src"))
+    tmp, env = throwaway_installation(OPENMIS_BI_RESULT_CACHE_SECONDS="0")
     try:
         log(f"start: {uptime()}")
         run_openmis("manage", "migrate", "--no-input", "-v", "0", env=env, cwd=tmp)

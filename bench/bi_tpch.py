@@ -35,7 +35,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -44,7 +43,6 @@ from pathlib import Path
 import httpx
 from people_list import (
     ROOT,
-    SCRUBBED_ENV,
     BenchError,
     free_port,
     log,
@@ -52,6 +50,7 @@ from people_list import (
     run_openmis,
     start_server,
     stop_server,
+    throwaway_installation,
     wait_until_up,
 )
 
@@ -1081,18 +1080,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     info = {"uptime_start": uptime()}
     log(f"start: {info['uptime_start']}")
-    tmp = Path(tempfile.mkdtemp(prefix="openmis-bench-"))
-    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
-    env.update(
-        OPENMIS_DATA_DIR=str(tmp / "data"),
-        ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SETTINGS_MODULE="openmis.settings",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
-    )
-    for name in SCRUBBED_ENV:
-        os.environ.pop(name, None)
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT / "src"))
+    tmp, env = throwaway_installation()
     server = None
     logfile = None
     results: dict = {}

@@ -39,15 +39,12 @@ import pstats
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import people_list
 from people_list import (
-    ROOT,
-    SCRUBBED_ENV,
     BenchError,
     Target,
     free_port,
@@ -56,6 +53,7 @@ from people_list import (
     run_openmis,
     start_server,
     stop_server,
+    throwaway_installation,
     wait_until_up,
 )
 
@@ -366,18 +364,7 @@ def main(argv=None) -> int:
     if args.quick:
         args.people, args.runs, args.requests = 2_000, 3, 100
 
-    tmp = Path(tempfile.mkdtemp(prefix="openmis-bench-"))
-    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
-    env.update(
-        OPENMIS_DATA_DIR=str(tmp / "data"),
-        ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SETTINGS_MODULE="openmis.settings",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
-    )
-    for name in SCRUBBED_ENV:
-        os.environ.pop(name, None)
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT / "src"))
+    tmp, env = throwaway_installation()
     try:
         log(f"start: {uptime()}")
         run_openmis("manage", "migrate", "--no-input", "-v", "0", env=env, cwd=tmp)

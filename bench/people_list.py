@@ -91,6 +91,27 @@ def run_openmis(*args: str, env: dict[str, str], cwd: Path) -> None:
         )
 
 
+def throwaway_installation(**settings: str) -> tuple[Path, dict[str, str]]:
+    """A fresh installation for one bench run: a temporary directory (its ``data`` the
+    OPENMIS_DATA_DIR), and the environment of its ``openmis`` commands — this process's, less
+    what would point it elsewhere (:data:`SCRUBBED_ENV`), plus ``settings`` — made this
+    process's too, so that ``django.setup()`` here reads the same installation."""
+    tmp = Path(tempfile.mkdtemp(prefix="openmis-bench-"))
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
+    env.update(
+        OPENMIS_DATA_DIR=str(tmp / "data"),
+        ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SETTINGS_MODULE="openmis.settings",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
+        **settings,
+    )
+    for name in SCRUBBED_ENV:
+        os.environ.pop(name, None)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT / "src"))
+    return tmp, env
+
+
 def load_data(seed: int) -> dict[str, str]:
     """Load the organization and the benchmark user; return the credentials to use.
 
@@ -499,18 +520,7 @@ def main(argv=None) -> int:
         order = [(r + i) % len(targets) for i in range(len(targets))]
         schedule += [(i, per_client_round, True) for i in order]
 
-    tmp = Path(tempfile.mkdtemp(prefix="openmis-bench-"))
-    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
-    env.update(
-        OPENMIS_DATA_DIR=str(tmp / "data"),
-        ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SETTINGS_MODULE="openmis.settings",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
-    )
-    for name in SCRUBBED_ENV:
-        os.environ.pop(name, None)
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT / "src"))
+    tmp, env = throwaway_installation()
     server = None
     logfile = tmp / "gunicorn.log"
     try:

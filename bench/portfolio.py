@@ -31,16 +31,12 @@ import secrets
 import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from datetime import timedelta
-from pathlib import Path
 
 from django.utils import timezone
 from people_list import (
-    ROOT,
-    SCRUBBED_ENV,
     BenchError,
     Target,
     check,
@@ -52,6 +48,7 @@ from people_list import (
     run_openmis,
     start_server,
     stop_server,
+    throwaway_installation,
     wait_until_up,
 )
 from people_list import parse_args as people_list_args
@@ -463,18 +460,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     per_client_round = max(1, math.ceil(args.requests / (args.clients * args.rounds)))
 
-    tmp = Path(tempfile.mkdtemp(prefix="openmis-bench-"))
-    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
-    env.update(
-        OPENMIS_DATA_DIR=str(tmp / "data"),
-        ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SETTINGS_MODULE="openmis.settings",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
-    )
-    for name in SCRUBBED_ENV:
-        os.environ.pop(name, None)
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT / "src"))
+    tmp, env = throwaway_installation()
     server = None
     logfile = tmp / "gunicorn.log"
     rng = random.Random(args.seed)
